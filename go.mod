@@ -1,0 +1,8 @@
+module github.com/loyalkit/loyalkit
+
+go 1.24
+
+require (
+	github.com/expr-lang/expr v1.17.8
+	github.com/shopspring/decimal v1.6.0
+)

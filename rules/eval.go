@@ -1,0 +1,133 @@
+package rules
+
+import (
+	"fmt"
+
+	"github.com/shopspring/decimal"
+)
+
+var hundred = decimal.NewFromInt(100)
+
+// Eval evaluates the set on one facts value. It never panics: a rule that
+// fails (division by zero, the memory budget) or produces a value that
+// cannot be posted returns a [*RuleError] naming it, and no outcome. The
+// combination semantics are listed in the package documentation.
+func (s *Set[F]) Eval(f F) (Outcome, error) {
+	env := any(f)
+	now := f.EvalTime()
+	base := f.DiscountBase()
+	if base.IsNegative() {
+		return Outcome{}, fmt.Errorf("%w: discount base %s is negative", ErrEval, base)
+	}
+	out := Outcome{Trace: make([]Step, len(s.rules))}
+	var exclusiveBy [Tier + 1]string
+	var bestAt [Tier + 1]int // index+1 of the best best-of step per kind
+	for i := range s.rules {
+		r := &s.rules[i]
+		st := &out.Trace[i]
+		st.RuleID, st.Version, st.Kind = r.ID, r.Version, r.Kind
+		switch {
+		case !r.From.IsZero() && now.Before(r.From), !r.Until.IsZero() && !now.Before(r.Until):
+			st.Status = StatusInactive
+			continue
+		case exclusiveBy[r.Kind] != "":
+			st.Status, st.By = StatusShadowed, exclusiveBy[r.Kind]
+			continue
+		}
+		if r.when != nil {
+			v, err := s.run.run(r.when, env)
+			if err != nil {
+				return Outcome{}, evalError(r.ID, PartWhen, r.When, err)
+			}
+			if v != true {
+				st.Status = StatusFalse
+				continue
+			}
+		}
+		v, err := s.run.run(r.value, env)
+		if err != nil {
+			return Outcome{}, evalError(r.ID, PartValue, r.Value, err)
+		}
+		st.Status = StatusApplied
+		switch r.Kind {
+		case Gift, Tier:
+			text, _ := v.(string)
+			if text == "" {
+				return Outcome{}, resultError(r, "%v is empty", r.Kind)
+			}
+			st.Text = text
+			if r.Kind == Gift {
+				out.Gifts = append(out.Gifts, text)
+			} else {
+				out.Tier = text
+			}
+		default:
+			amount, err := s.amount(r, v, base)
+			if err != nil {
+				return Outcome{}, err
+			}
+			st.Computed, st.Value = amount, amount
+			if r.Cap.IsPositive() && amount.GreaterThan(r.Cap) {
+				st.Value, st.Status = r.Cap, StatusCapped
+			}
+			if r.Stacking == BestOf {
+				if b := bestAt[r.Kind]; b == 0 || st.Value.GreaterThan(out.Trace[b-1].Value) {
+					bestAt[r.Kind] = i + 1
+				}
+			}
+		}
+		if r.Stacking == Exclusive || r.Kind == Tier {
+			exclusiveBy[r.Kind] = r.ID
+		}
+	}
+	s.total(&out, bestAt, base)
+	return out, nil
+}
+
+// amount validates a numeric rule result and returns it as points or
+// discount money.
+func (s *Set[F]) amount(r *compiled, v any, base decimal.Decimal) (decimal.Decimal, error) {
+	d, err := resultDec(v)
+	switch {
+	case err != nil:
+		return d, resultError(r, "%v", err)
+	case d.IsNegative():
+		return d, resultError(r, "%s is negative", d)
+	case r.Kind == Discount && r.Unit == Percent:
+		if d.GreaterThan(hundred) {
+			return d, resultError(r, "%s%% is more than 100%%", d)
+		}
+		return base.Mul(d).Shift(-2), nil
+	case d.GreaterThan(s.limits.MaxValue):
+		return d, resultError(r, "%s is above the limit %s", d, s.limits.MaxValue)
+	}
+	return d, nil
+}
+
+// total adds up the numeric steps: best-of losers are outdone, and
+// discounts are limited, in evaluation order, to the discount base.
+func (s *Set[F]) total(out *Outcome, bestAt [Tier + 1]int, base decimal.Decimal) {
+	out.Points, out.Discount = decimal.Zero, decimal.Zero
+	for i := range out.Trace {
+		st := &out.Trace[i]
+		if st.Status != StatusApplied && st.Status != StatusCapped || (st.Kind != Accrual && st.Kind != Discount) {
+			continue
+		}
+		if s.rules[i].Stacking == BestOf && bestAt[st.Kind] != i+1 {
+			st.Status, st.By, st.Value = StatusOutdone, out.Trace[bestAt[st.Kind]-1].RuleID, decimal.Zero
+			continue
+		}
+		if st.Kind == Accrual {
+			out.Points = out.Points.Add(st.Value)
+			continue
+		}
+		if left := base.Sub(out.Discount); st.Value.GreaterThan(left) {
+			st.Value, st.Status = left, StatusCapped
+		}
+		out.Discount = out.Discount.Add(st.Value)
+	}
+}
+
+func resultError(r *compiled, format string, args ...any) *RuleError {
+	return &RuleError{RuleID: r.ID, Part: PartValue, Err: ErrResult, Message: fmt.Sprintf(format, args...)}
+}

@@ -1,0 +1,176 @@
+package rules
+
+import (
+	"errors"
+	"fmt"
+	"reflect"
+	"sync"
+
+	"github.com/expr-lang/expr"
+	"github.com/expr-lang/expr/ast"
+	"github.com/expr-lang/expr/checker"
+	"github.com/expr-lang/expr/compiler"
+	"github.com/expr-lang/expr/conf"
+	"github.com/expr-lang/expr/file"
+	"github.com/expr-lang/expr/optimizer"
+	"github.com/expr-lang/expr/parser"
+	"github.com/expr-lang/expr/vm"
+	"github.com/shopspring/decimal"
+)
+
+// env is the compile-time environment for one facts type: an expr
+// configuration built once and reused for every expression of a set.
+// It is used by one goroutine (the caller of Compile).
+type env struct {
+	cfg    *conf.Config
+	lit    *exactLiterals
+	limits Limits
+}
+
+func newEnv[F any](l Limits) (*env, error) {
+	var zero F
+	t := reflect.TypeOf(zero)
+	if t == nil || t.Kind() != reflect.Struct {
+		return nil, fmt.Errorf("%w: facts type %v must be a struct", ErrInvalidRule, t)
+	}
+	e := &env{cfg: conf.CreateNew(), lit: &exactLiterals{}, limits: l}
+	opts := []expr.Option{expr.Env(zero), expr.MaxNodes(uint(l.MaxNodes)), expr.Patch(e.lit)}
+	opts = append(opts, moneyOps()...)
+	opts = append(opts, helpers()...)
+	for _, op := range opts {
+		op(e.cfg)
+	}
+	e.cfg.Check()
+	return e, nil
+}
+
+// compile turns one expression into a program. want lists the result
+// types the part accepts, described by wantName for the error message.
+func (e *env) compile(ruleID string, part Part, src string, want []reflect.Type, wantName string) (*vm.Program, reflect.Type, *RuleError) {
+	fail := func(sentinel error, at int, msg string) *RuleError {
+		re := &RuleError{RuleID: ruleID, Part: part, Message: msg, Err: sentinel}
+		if at >= 0 {
+			re.Line, re.Column, re.Source = position(src, at)
+		}
+		return re
+	}
+	fromFile := func(sentinel error, err error) *RuleError {
+		var fe *file.Error
+		if errors.As(err, &fe) {
+			return fail(sentinel, fe.From, fe.Message)
+		}
+		return fail(sentinel, -1, err.Error())
+	}
+	if msg, at := checkSource(src, e.limits); msg != "" {
+		return nil, nil, fail(ErrForbidden, at, msg)
+	}
+	tree, err := parser.ParseWithConfig(src, e.cfg)
+	if err != nil {
+		var fe *file.Error
+		if errors.As(err, &fe) && isNodeLimit(fe.Message) {
+			return nil, nil, fail(ErrForbidden, fe.From, fmt.Sprintf("expression has more than %d nodes", e.limits.MaxNodes))
+		}
+		return nil, nil, fromFile(ErrSyntax, err)
+	}
+	g := &guard{}
+	ast.Walk(&tree.Node, g)
+	if g.msg != "" {
+		return nil, nil, fail(ErrForbidden, g.at.Location().From, g.msg)
+	}
+	e.lit.src = []rune(src)
+	got, err := new(checker.Checker).PatchAndCheck(tree, e.cfg)
+	if err != nil {
+		return nil, nil, fromFile(ErrType, err)
+	}
+	if n := floatArithmetic(tree.Node); n != nil {
+		return nil, nil, fail(ErrInexact, n.Location().From,
+			"this computes in float64, which is inexact for money; use decimal.Decimal facts (or dec(x) for an integer)")
+	}
+	ok := false
+	for _, w := range want {
+		ok = ok || got == w
+	}
+	if !ok {
+		return nil, nil, fail(ErrType, 0, fmt.Sprintf("%s must be %s, got %v", part, wantName, typeName(got)))
+	}
+	if err := optimizer.Optimize(&tree.Node, e.cfg); err != nil {
+		return nil, nil, fromFile(ErrType, err)
+	}
+	prog, err := compiler.Compile(tree, e.cfg)
+	if err != nil {
+		return nil, nil, fail(ErrType, -1, err.Error())
+	}
+	return prog, got, nil
+}
+
+func typeName(t reflect.Type) string {
+	if t == nil || t.Kind() == reflect.Interface {
+		return "an unknown type (interface)"
+	}
+	return t.String()
+}
+
+func isNodeLimit(msg string) bool {
+	return msg == "compilation failed: expression exceeds maximum allowed nodes"
+}
+
+// position turns a rune offset into a 1-based line and column and the text
+// of that line.
+func position(src string, at int) (line, col int, text string) {
+	line, col = 1, 1
+	i := 0
+	for _, r := range src {
+		if i == at {
+			break
+		}
+		if r == '\n' {
+			line++
+			col = 1
+		} else {
+			col++
+		}
+		i++
+	}
+	return line, col, sourceLine(src, line)
+}
+
+// runner evaluates compiled programs with pooled VMs: a VM is not safe for
+// concurrent use, a pool of them is.
+type runner struct {
+	budget uint
+	pool   sync.Pool
+}
+
+func newRunner(budget uint) *runner {
+	r := &runner{budget: budget}
+	r.pool.New = func() any { return &vm.VM{} }
+	return r
+}
+
+func (r *runner) run(p *vm.Program, env any) (out any, err error) {
+	m := r.pool.Get().(*vm.VM)
+	defer func() {
+		if p := recover(); p != nil { // vm.Run recovers its own panics; this is belt and braces
+			err = fmt.Errorf("panic: %v", p)
+		}
+		r.pool.Put(m)
+	}()
+	m.MemoryBudget = r.budget
+	return m.Run(p, env)
+}
+
+// evalError wraps a run-time failure of one rule expression.
+func evalError(ruleID string, part Part, src string, err error) *RuleError {
+	re := &RuleError{RuleID: ruleID, Part: part, Message: err.Error(), Err: ErrEval}
+	var fe *file.Error
+	if errors.As(err, &fe) {
+		re.Message = fe.Message
+		re.Line, re.Column, re.Source = position(src, fe.From)
+	}
+	return re
+}
+
+// resultDec reads a numeric program result as a decimal.
+func resultDec(v any) (decimal.Decimal, error) {
+	return toDec(v)
+}

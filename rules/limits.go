@@ -1,0 +1,80 @@
+package rules
+
+import "github.com/shopspring/decimal"
+
+// Limits bound what rules may cost. Rules are untrusted strings written by
+// shop staff, so every bound has a default; a zero field takes it.
+type Limits struct {
+	// MaxSourceLen is the longest expression, in bytes (default 2048).
+	MaxSourceLen int
+	// MaxNodes is the largest expression tree (default 200 nodes).
+	MaxNodes int
+	// MaxDepth is the deepest bracket nesting (default 32).
+	MaxDepth int
+	// MaxRules is the largest rule set (default 1000).
+	MaxRules int
+	// MemoryBudget is the expr VM's memory budget for one evaluation of one
+	// expression, in its units of roughly one collection element
+	// (default 10000). Exceeding it is an evaluation error.
+	MemoryBudget uint
+	// MaxValue is the largest value one rule may produce: points for an
+	// accrual, money for an amount discount (default 1 000 000 000). A
+	// larger result is an error, never a posting.
+	MaxValue decimal.Decimal
+}
+
+// DefaultLimits are the limits [Compile] uses unless told otherwise.
+func DefaultLimits() Limits {
+	return Limits{
+		MaxSourceLen: 2048,
+		MaxNodes:     200,
+		MaxDepth:     32,
+		MaxRules:     1000,
+		MemoryBudget: 10_000,
+		MaxValue:     decimal.NewFromInt(1_000_000_000),
+	}
+}
+
+func (l Limits) withDefaults() Limits {
+	d := DefaultLimits()
+	if l.MaxSourceLen <= 0 {
+		l.MaxSourceLen = d.MaxSourceLen
+	}
+	if l.MaxNodes <= 0 {
+		l.MaxNodes = d.MaxNodes
+	}
+	if l.MaxDepth <= 0 {
+		l.MaxDepth = d.MaxDepth
+	}
+	if l.MaxRules <= 0 {
+		l.MaxRules = d.MaxRules
+	}
+	if l.MemoryBudget == 0 {
+		l.MemoryBudget = d.MemoryBudget
+	}
+	if !l.MaxValue.IsPositive() {
+		l.MaxValue = d.MaxValue
+	}
+	return l
+}
+
+// Option configures [Compile] and [CompileCondition].
+type Option func(*options)
+
+type options struct {
+	limits Limits
+}
+
+// WithLimits replaces the default limits; zero fields keep their default.
+func WithLimits(l Limits) Option {
+	return func(o *options) { o.limits = l }
+}
+
+func buildOptions(opts []Option) options {
+	var o options
+	for _, f := range opts {
+		f(&o)
+	}
+	o.limits = o.limits.withDefaults()
+	return o
+}

@@ -1,0 +1,85 @@
+package rules
+
+import (
+	"fmt"
+
+	"github.com/shopspring/decimal"
+)
+
+// Outcome is what a [Set] decided for one facts value.
+type Outcome struct {
+	// Points is the sum of the accrual rules' contributions (unrounded: the
+	// programme applies its own points precision).
+	Points decimal.Decimal
+	// Discount is the money off the discount base, never more than it.
+	Discount decimal.Decimal
+	// Gifts are the gift identifiers of the applied gift rules, in
+	// evaluation order (a gift given by two rules appears twice).
+	Gifts []string
+	// Tier is the tier the first applied tier rule asks for, or "".
+	Tier string
+	// Trace has one step per rule, in evaluation order.
+	Trace []Step
+}
+
+// Step explains what one rule did in one evaluation.
+type Step struct {
+	RuleID  string
+	Version int
+	Kind    Kind
+	Status  Status
+	// Value is what the rule contributed: points, or money for a discount
+	// (a percent discount is converted to money on the discount base).
+	Value decimal.Decimal
+	// Computed is the value before the rule's cap, the order total or a
+	// best-of comparison limited it; equal to Value when nothing did.
+	Computed decimal.Decimal
+	// Text is the gift or tier a gift or tier rule produced.
+	Text string
+	// By names the rule that shadowed or outdid this one.
+	By string
+}
+
+// Status is what happened to a rule in an evaluation.
+type Status uint8
+
+// The statuses a step can have.
+const (
+	StatusUnset    Status = iota
+	StatusInactive        // outside its From/Until window; not evaluated
+	StatusFalse           // its condition was false
+	StatusShadowed        // an earlier exclusive rule of its kind applied (see By); not evaluated
+	StatusOutdone         // a best-of rule whose value lost to another best-of rule (see By)
+	StatusCapped          // applied, but limited by its cap or by the discount base
+	StatusApplied         // applied in full
+)
+
+var statusNames = [...]string{"unset", "inactive", "false", "shadowed", "outdone", "capped", "applied"}
+
+func (s Status) String() string {
+	if int(s) < len(statusNames) {
+		return statusNames[s]
+	}
+	return fmt.Sprintf("Status(%d)", uint8(s))
+}
+
+// MarshalText writes the status name, for JSON traces.
+func (s Status) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// String renders a step on one line, as the examples print traces.
+func (st Step) String() string {
+	s := fmt.Sprintf("%-22s %-8s %-8s", st.RuleID, st.Kind, st.Status)
+	switch {
+	case st.Text != "":
+		s += " " + st.Text
+	case st.Status == StatusApplied || st.Status == StatusCapped:
+		s += " " + st.Value.String()
+		if !st.Computed.Equal(st.Value) {
+			s += " (computed " + st.Computed.String() + ")"
+		}
+	}
+	if st.By != "" {
+		s += " by " + st.By
+	}
+	return s
+}

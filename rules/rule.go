@@ -1,0 +1,177 @@
+package rules
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/shopspring/decimal"
+)
+
+// Rule is one loyalty rule as shop staff write it. It is a plain value with
+// JSON tags, so a rule list can live in a config file or a database row;
+// [Compile] turns a list of rules into an immutable, type-checked [Set].
+type Rule struct {
+	// ID names the rule in errors, traces and ledger entries. Required and
+	// unique within a set.
+	ID string `json:"id"`
+	// Version is the host's revision counter for the rule; it is copied into
+	// traces so an outcome can name the exact rule text that produced it.
+	Version int `json:"version,omitempty"`
+	// Kind says what the rule produces. Required.
+	Kind Kind `json:"kind"`
+	// When is a boolean condition over the facts; empty means always.
+	When string `json:"when,omitempty"`
+	// Value is the rule's result: points for [Accrual], a percent or an
+	// amount (see Unit) for [Discount], a gift identifier (string) for
+	// [Gift], a tier name (string) for [Tier].
+	Value string `json:"value"`
+	// Unit says how a [Discount] value is read: percent of the discount base
+	// or a money amount. Required for discounts, rejected for other kinds.
+	Unit Unit `json:"unit,omitempty"`
+	// Priority orders evaluation: higher first; equal priorities keep the
+	// order of the list.
+	Priority int `json:"priority,omitempty"`
+	// Stacking says how the rule combines with other rules of its kind.
+	// The zero value is [Stack].
+	Stacking Stacking `json:"stacking,omitempty"`
+	// From and Until bound when the rule is active: From inclusive, Until
+	// exclusive, compared with the facts' evaluation time. Zero means open.
+	From  time.Time `json:"from,omitzero"`
+	Until time.Time `json:"until,omitzero"`
+	// Cap, when positive, is the most the rule may contribute to one
+	// evaluation: points for accrual, money for a discount. Zero means no cap.
+	Cap decimal.Decimal `json:"cap,omitzero"`
+	// Description is free text for people; the engine ignores it.
+	Description string `json:"description,omitempty"`
+}
+
+// Kind is the closed set of things a rule can produce.
+type Kind uint8
+
+// The rule kinds. The zero value is unset and rejected by [Compile].
+const (
+	KindUnset Kind = iota
+	Accrual        // points earned
+	Discount       // a discount on the order
+	Gift           // a gift identifier
+	Tier           // a tier the customer should hold
+)
+
+var kindNames = [...]string{"", "accrual", "discount", "gift", "tier"}
+
+func (k Kind) String() string {
+	if int(k) < len(kindNames) && k != KindUnset {
+		return kindNames[k]
+	}
+	if k == KindUnset {
+		return "unset"
+	}
+	return fmt.Sprintf("Kind(%d)", uint8(k))
+}
+
+// MarshalText writes the kind's name; an unknown kind is an error.
+func (k Kind) MarshalText() ([]byte, error) {
+	if k == KindUnset || int(k) >= len(kindNames) {
+		return nil, fmt.Errorf("rules: cannot marshal %v", k)
+	}
+	return []byte(kindNames[k]), nil
+}
+
+// UnmarshalText reads a kind's name; an unknown name is an error.
+func (k *Kind) UnmarshalText(b []byte) error {
+	v, err := parseEnum[Kind]("kind", string(b), kindNames[:], false)
+	if err != nil {
+		return err
+	}
+	*k = v
+	return nil
+}
+
+// Stacking is how a rule combines with the other rules of its kind.
+// The semantics are listed in the package documentation.
+type Stacking uint8
+
+// The stacking choices. The zero value is [Stack].
+const (
+	Stack     Stacking = iota // add to the other applied rules of the kind
+	Exclusive                 // apply, and shadow every later rule of the kind
+	BestOf                    // only the largest best-of value of the kind counts
+)
+
+var stackingNames = [...]string{"stack", "exclusive", "best_of"}
+
+func (s Stacking) String() string {
+	if int(s) < len(stackingNames) {
+		return stackingNames[s]
+	}
+	return fmt.Sprintf("Stacking(%d)", uint8(s))
+}
+
+// MarshalText writes the stacking's name; an unknown value is an error.
+func (s Stacking) MarshalText() ([]byte, error) {
+	if int(s) >= len(stackingNames) {
+		return nil, fmt.Errorf("rules: cannot marshal %v", s)
+	}
+	return []byte(stackingNames[s]), nil
+}
+
+// UnmarshalText reads a stacking name; "" is [Stack]; unknown is an error.
+func (s *Stacking) UnmarshalText(b []byte) error {
+	v, err := parseEnum[Stacking]("stacking", string(b), stackingNames[:], true)
+	if err != nil {
+		return err
+	}
+	*s = v
+	return nil
+}
+
+// Unit says how a discount rule's value is read.
+type Unit uint8
+
+// The discount units. The zero value is unset: required for discounts.
+const (
+	UnitUnset Unit = iota
+	Percent        // percent of the discount base, 0..100
+	Amount         // a money amount
+)
+
+var unitNames = [...]string{"", "percent", "amount"}
+
+func (u Unit) String() string {
+	switch {
+	case u == UnitUnset:
+		return "unset"
+	case int(u) < len(unitNames):
+		return unitNames[u]
+	}
+	return fmt.Sprintf("Unit(%d)", uint8(u))
+}
+
+// MarshalText writes the unit's name ("" for unset).
+func (u Unit) MarshalText() ([]byte, error) {
+	if int(u) >= len(unitNames) {
+		return nil, fmt.Errorf("rules: cannot marshal %v", u)
+	}
+	return []byte(unitNames[u]), nil
+}
+
+// UnmarshalText reads a unit name; unknown is an error.
+func (u *Unit) UnmarshalText(b []byte) error {
+	v, err := parseEnum[Unit]("unit", string(b), unitNames[:], true)
+	if err != nil {
+		return err
+	}
+	*u = v
+	return nil
+}
+
+// parseEnum finds s among names; the empty name is accepted only when
+// allowEmpty is set (it maps to index 0).
+func parseEnum[E ~uint8](what, s string, names []string, allowEmpty bool) (E, error) {
+	for i, n := range names {
+		if n == s && (n != "" || allowEmpty) {
+			return E(i), nil
+		}
+	}
+	return 0, fmt.Errorf("rules: unknown %s %q", what, s)
+}

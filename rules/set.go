@@ -1,0 +1,148 @@
+package rules
+
+import (
+	"fmt"
+	"reflect"
+	"slices"
+	"time"
+
+	"github.com/expr-lang/expr/vm"
+	"github.com/shopspring/decimal"
+)
+
+// Facts is what a [Set] is evaluated on: a plain struct (passed by value)
+// whose exported fields are the names rules use, renamed with `expr:"name"`
+// tags. Two methods tell the engine what it needs itself; rules cannot call
+// them.
+type Facts interface {
+	// EvalTime is the instant the facts describe ("now"); rule windows are
+	// checked against it. The engine never reads the clock.
+	EvalTime() time.Time
+	// DiscountBase is the amount discounts apply to: percent discounts are
+	// a share of it and the total discount never exceeds it.
+	DiscountBase() decimal.Decimal
+}
+
+// Set is a compiled, immutable rule set for facts of type F. It is safe for
+// concurrent use by multiple goroutines.
+type Set[F Facts] struct {
+	rules  []compiled // in evaluation order
+	limits Limits
+	run    *runner
+}
+
+type compiled struct {
+	Rule
+	when  *vm.Program // nil: always
+	value *vm.Program
+}
+
+var (
+	boolTypes   = []reflect.Type{reflect.TypeOf(false)}
+	numberTypes = []reflect.Type{decType, intType}
+	stringTypes = []reflect.Type{reflect.TypeOf("")}
+)
+
+// Compile checks and compiles rules against the facts type F. It returns
+// every problem at once as a [*CompileError] whose entries name the rule,
+// the expression and the line:column. The rules slice is not retained.
+func Compile[F Facts](defs []Rule, opts ...Option) (*Set[F], error) {
+	o := buildOptions(opts)
+	e, err := newEnv[F](o.limits)
+	if err != nil {
+		return nil, err
+	}
+	var errs []*RuleError
+	if len(defs) > o.limits.MaxRules {
+		return nil, &CompileError{Errors: []*RuleError{{Part: PartDefinition, Err: ErrForbidden,
+			Message: fmt.Sprintf("%d rules, the limit is %d", len(defs), o.limits.MaxRules)}}}
+	}
+	seen := make(map[string]bool, len(defs))
+	out := make([]compiled, 0, len(defs))
+	for _, r := range defs {
+		defErrs := validateDefinition(r, seen)
+		errs = append(errs, defErrs...)
+		c := compiled{Rule: r}
+		if r.When != "" {
+			p, _, re := e.compile(r.ID, PartWhen, r.When, boolTypes, "a bool")
+			if re != nil {
+				errs = append(errs, re)
+			}
+			c.when = p
+		}
+		if want, name, ok := valueTypes(r.Kind); ok {
+			p, _, re := e.compile(r.ID, PartValue, r.Value, want, name)
+			if re != nil {
+				errs = append(errs, re)
+			}
+			c.value = p
+		}
+		out = append(out, c)
+	}
+	if len(errs) > 0 {
+		return nil, &CompileError{Errors: errs}
+	}
+	slices.SortStableFunc(out, func(a, b compiled) int { return b.Priority - a.Priority })
+	return &Set[F]{rules: out, limits: o.limits, run: newRunner(o.limits.MemoryBudget)}, nil
+}
+
+func valueTypes(k Kind) ([]reflect.Type, string, bool) {
+	switch k {
+	case Accrual, Discount:
+		return numberTypes, "a number (decimal.Decimal or int)", true
+	case Gift, Tier:
+		return stringTypes, "a string", true
+	}
+	return nil, "", false
+}
+
+func validateDefinition(r Rule, seen map[string]bool) []*RuleError {
+	var errs []*RuleError
+	bad := func(format string, args ...any) {
+		errs = append(errs, &RuleError{RuleID: r.ID, Part: PartDefinition, Err: ErrInvalidRule, Message: fmt.Sprintf(format, args...)})
+	}
+	switch {
+	case r.ID == "":
+		bad("id is empty")
+	case seen[r.ID]:
+		bad("duplicate id")
+	}
+	seen[r.ID] = true
+	if _, _, ok := valueTypes(r.Kind); !ok {
+		bad("unknown kind %v", r.Kind)
+	}
+	if r.Value == "" {
+		bad("value is empty")
+	}
+	switch {
+	case r.Kind == Discount && r.Unit != Percent && r.Unit != Amount:
+		bad("a discount needs unit percent or amount, got %v", r.Unit)
+	case r.Kind != Discount && r.Unit != UnitUnset:
+		bad("unit %v is only for discounts", r.Unit)
+	}
+	switch {
+	case r.Stacking > BestOf:
+		bad("unknown stacking %v", r.Stacking)
+	case r.Stacking == BestOf && (r.Kind == Gift || r.Kind == Tier):
+		bad("stacking best_of needs a numeric kind, not %v", r.Kind)
+	}
+	if !r.From.IsZero() && !r.Until.IsZero() && !r.Until.After(r.From) {
+		bad("until %s is not after from %s", r.Until.Format(time.RFC3339), r.From.Format(time.RFC3339))
+	}
+	if r.Cap.IsNegative() {
+		bad("cap %s is negative", r.Cap)
+	}
+	if !r.Cap.IsZero() && (r.Kind == Gift || r.Kind == Tier) {
+		bad("cap is only for accrual and discount rules")
+	}
+	return errs
+}
+
+// Rules returns the set's rules in evaluation order (a copy).
+func (s *Set[F]) Rules() []Rule {
+	out := make([]Rule, len(s.rules))
+	for i, c := range s.rules {
+		out[i] = c.Rule
+	}
+	return out
+}

@@ -6,3 +6,8 @@ require (
 	github.com/expr-lang/expr v1.17.8
 	github.com/shopspring/decimal v1.6.0
 )
+
+require (
+	github.com/google/go-cmp v0.7.0 // indirect
+	pgregory.net/rapid v1.3.0 // indirect
+)

@@ -70,7 +70,7 @@ func Compile[F Facts](defs []Rule, opts ...Option) (*Set[F], error) {
 			}
 			c.when = p
 		}
-		if want, name, ok := valueTypes(r.Kind); ok {
+		if want, name, ok := valueTypes(r.Kind); ok && r.Value != "" {
 			p, _, re := e.compile(r.ID, PartValue, r.Value, want, name)
 			if re != nil {
 				errs = append(errs, re)

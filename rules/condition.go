@@ -1,0 +1,47 @@
+package rules
+
+import (
+	"fmt"
+
+	"github.com/expr-lang/expr/vm"
+)
+
+// Condition is one compiled boolean expression over facts of type F, for
+// callers that need only a yes or no (segments, eligibility checks). It is
+// immutable and safe for concurrent use.
+type Condition[F any] struct {
+	id, src string
+	prog    *vm.Program
+	run     *runner
+}
+
+// CompileCondition compiles one condition under the same rules, limits and
+// helpers as a [Set]; id names it in errors.
+func CompileCondition[F any](id, src string, opts ...Option) (*Condition[F], error) {
+	o := buildOptions(opts)
+	e, err := newEnv[F](o.limits)
+	if err != nil {
+		return nil, err
+	}
+	p, _, re := e.compile(id, PartWhen, src, boolTypes, "a bool")
+	if re != nil {
+		return nil, &CompileError{Errors: []*RuleError{re}}
+	}
+	return &Condition[F]{id: id, src: src, prog: p, run: newRunner(o.limits.MemoryBudget)}, nil
+}
+
+// ID returns the name the condition was compiled with.
+func (c *Condition[F]) ID() string { return c.id }
+
+// Match evaluates the condition on f. It takes a pointer so that matching
+// does not copy or box the facts; it does not modify them.
+func (c *Condition[F]) Match(f *F) (bool, error) {
+	if f == nil {
+		return false, fmt.Errorf("%w: condition %q: nil facts", ErrEval, c.id)
+	}
+	v, err := c.run.run(c.prog, f)
+	if err != nil {
+		return false, evalError(c.id, PartWhen, c.src, err)
+	}
+	return v == true, nil
+}

@@ -1,0 +1,268 @@
+package rules_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/loyalkit/loyalkit/rules"
+	"github.com/shopspring/decimal"
+)
+
+// step is the part of a rules.Step a test states.
+type step struct {
+	ID     string
+	Status rules.Status
+	Value  string
+	By     string
+}
+
+func steps(o rules.Outcome) []step {
+	var out []step
+	for _, s := range o.Trace {
+		v := s.Text
+		if v == "" && (s.Status == rules.StatusApplied || s.Status == rules.StatusCapped) {
+			v = s.Value.String()
+		}
+		out = append(out, step{s.RuleID, s.Status, v, s.By})
+	}
+	return out
+}
+
+func mustCompile(t testing.TB, defs ...rules.Rule) *rules.Set[shopFacts] {
+	t.Helper()
+	s, err := rules.Compile[shopFacts](defs)
+	if err != nil {
+		t.Fatalf("Compile: %v", err)
+	}
+	return s
+}
+
+func TestEval(t *testing.T) {
+	march := func(day int) time.Time { return time.Date(2026, 3, day, 0, 0, 0, 0, time.UTC) }
+	tests := []struct {
+		name     string
+		reason   string
+		rules    []rules.Rule
+		points   string
+		discount string
+		gifts    []string
+		tier     string
+		trace    []step
+	}{
+		{
+			name: "accrual per 100 spent", reason: "floor(1234.56/100)*5 = 60",
+			rules:  []rules.Rule{{ID: "base", Kind: rules.Accrual, Value: "floor(order.Total / 100) * 5"}},
+			points: "60", discount: "0",
+			trace: []step{{"base", rules.StatusApplied, "60", ""}},
+		},
+		{
+			name: "category multiplier stacks", reason: "suits earn 2x on top of the base",
+			rules: []rules.Rule{
+				{ID: "base", Kind: rules.Accrual, Value: "order.Total * 0.05"},
+				{ID: "suits-x2", Kind: rules.Accrual, When: `any(order.Lines, .Category == "suits")`,
+					Value: `sum(filter(order.Lines, .Category == "suits"), .Price * .Qty) * 0.05`},
+			},
+			points: "111.678", discount: "0",
+			trace: []step{{"base", rules.StatusApplied, "61.728", ""}, {"suits-x2", rules.StatusApplied, "49.95", ""}},
+		},
+		{
+			name: "cap limits a rule", reason: "at most 50 points from the base rule",
+			rules:  []rules.Rule{{ID: "base", Kind: rules.Accrual, Value: "order.Total * 0.05", Cap: d("50")}},
+			points: "50", discount: "0",
+			trace: []step{{"base", rules.StatusCapped, "50", ""}},
+		},
+		{
+			name: "exclusive shadows lower priorities", reason: "the promo replaces the base rule",
+			rules: []rules.Rule{
+				{ID: "base", Kind: rules.Accrual, Value: "10"},
+				{ID: "promo", Kind: rules.Accrual, Priority: 10, Stacking: rules.Exclusive, Value: "100"},
+				{ID: "gift", Kind: rules.Gift, Value: `"mug"`},
+			},
+			points: "100", discount: "0", gifts: []string{"mug"},
+			trace: []step{{"promo", rules.StatusApplied, "100", ""}, {"base", rules.StatusShadowed, "", "promo"}, {"gift", rules.StatusApplied, "mug", ""}},
+		},
+		{
+			name: "exclusive that is false shadows nothing", reason: "only an applied rule shadows",
+			rules: []rules.Rule{
+				{ID: "promo", Kind: rules.Accrual, Priority: 10, Stacking: rules.Exclusive, When: "order.Total > 5000", Value: "100"},
+				{ID: "base", Kind: rules.Accrual, Value: "10"},
+			},
+			points: "10", discount: "0",
+			trace: []step{{"promo", rules.StatusFalse, "", ""}, {"base", rules.StatusApplied, "10", ""}},
+		},
+		{
+			name: "best of keeps the largest", reason: "ties keep the first; stack rules add",
+			rules: []rules.Rule{
+				{ID: "a", Kind: rules.Accrual, Stacking: rules.BestOf, Value: "30"},
+				{ID: "b", Kind: rules.Accrual, Stacking: rules.BestOf, Value: "70"},
+				{ID: "c", Kind: rules.Accrual, Stacking: rules.BestOf, Value: "70"},
+				{ID: "s", Kind: rules.Accrual, Value: "1"},
+			},
+			points: "71", discount: "0",
+			trace: []step{{"a", rules.StatusOutdone, "", "b"}, {"b", rules.StatusApplied, "70", ""}, {"c", rules.StatusOutdone, "", "b"}, {"s", rules.StatusApplied, "1", ""}},
+		},
+		{
+			name: "window", reason: "from inclusive, until exclusive",
+			rules: []rules.Rule{
+				{ID: "past", Kind: rules.Accrual, Value: "1", Until: march(10)},
+				{ID: "now", Kind: rules.Accrual, Value: "2", From: march(10), Until: march(11)},
+				{ID: "future", Kind: rules.Accrual, Value: "4", From: march(11)},
+			},
+			points: "2", discount: "0",
+			trace: []step{{"past", rules.StatusInactive, "", ""}, {"now", rules.StatusApplied, "2", ""}, {"future", rules.StatusInactive, "", ""}},
+		},
+		{
+			name: "cumulative discount ladder", reason: "the highest step that qualifies wins",
+			rules: []rules.Rule{
+				{ID: "ladder-3", Kind: rules.Discount, Unit: rules.Percent, Priority: 3, Stacking: rules.Exclusive, When: "customer.LifetimeSpend >= 100000", Value: "10"},
+				{ID: "ladder-2", Kind: rules.Discount, Unit: rules.Percent, Priority: 2, Stacking: rules.Exclusive, When: "customer.LifetimeSpend >= 50000", Value: "5"},
+				{ID: "ladder-1", Kind: rules.Discount, Unit: rules.Percent, Priority: 1, Stacking: rules.Exclusive, When: "customer.LifetimeSpend >= 10000", Value: "3"},
+			},
+			points: "0", discount: "61.728",
+			trace: []step{{"ladder-3", rules.StatusFalse, "", ""}, {"ladder-2", rules.StatusApplied, "61.728", ""}, {"ladder-1", rules.StatusShadowed, "", "ladder-2"}},
+		},
+		{
+			name: "discount never exceeds the order", reason: "the amount is limited to what is left",
+			rules: []rules.Rule{
+				{ID: "half", Kind: rules.Discount, Unit: rules.Percent, Value: "50"},
+				{ID: "voucher", Kind: rules.Discount, Unit: rules.Amount, Value: "1000"},
+			},
+			points: "0", discount: "1234.56",
+			trace: []step{{"half", rules.StatusApplied, "617.28", ""}, {"voucher", rules.StatusCapped, "617.28", ""}},
+		},
+		{
+			name: "gift with a suit", reason: "line conditions drive gifts",
+			rules: []rules.Rule{
+				{ID: "suit-cover", Kind: rules.Gift, When: `any(order.Lines, .Category == "suits")`, Value: `"suit-cover"`},
+				{ID: "baby-kit", Kind: rules.Gift, When: "customer.Expecting", Value: `"baby-kit"`},
+			},
+			points: "0", discount: "0", gifts: []string{"suit-cover"},
+			trace: []step{{"suit-cover", rules.StatusApplied, "suit-cover", ""}, {"baby-kit", rules.StatusFalse, "", ""}},
+		},
+		{
+			name: "first applied tier wins", reason: "tier rules never stack",
+			rules: []rules.Rule{
+				{ID: "gold", Kind: rules.Tier, Priority: 1, When: "customer.Orders >= 10", Value: `"gold"`},
+				{ID: "vip", Kind: rules.Tier, Priority: 2, When: "customer.Orders >= 12", Value: `"vip"`},
+				{ID: "silver", Kind: rules.Tier, Value: `"silver"`},
+			},
+			points: "0", discount: "0", tier: "gold",
+			trace: []step{{"vip", rules.StatusFalse, "", ""}, {"gold", rules.StatusApplied, "gold", ""}, {"silver", rules.StatusShadowed, "", "gold"}},
+		},
+		{
+			name: "birthday week", reason: "March 14 is within 7 days of March 10",
+			rules: []rules.Rule{{ID: "bday", Kind: rules.Accrual, When: "isBirthday(customer.Birthday, now, 7)", Value: "500"}},
+			points: "500", discount: "0",
+			trace: []step{{"bday", rules.StatusApplied, "500", ""}},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := mustCompile(t, tc.rules...)
+			o, err := s.Eval(sampleFacts())
+			if err != nil {
+				t.Fatalf("Eval: %v", err)
+			}
+			if !o.Points.Equal(d(tc.points)) || !o.Discount.Equal(d(tc.discount)) {
+				t.Errorf("Eval points, discount = %v, %v; want %s, %s (%s)", o.Points, o.Discount, tc.points, tc.discount, tc.reason)
+			}
+			if diff := cmp.Diff(tc.gifts, o.Gifts); diff != "" {
+				t.Errorf("Eval gifts mismatch (-want +got):\n%s", diff)
+			}
+			if o.Tier != tc.tier {
+				t.Errorf("Eval tier = %q, want %q", o.Tier, tc.tier)
+			}
+			if diff := cmp.Diff(tc.trace, steps(o)); diff != "" {
+				t.Errorf("Eval trace mismatch (-want +got) [%s]:\n%s", tc.reason, diff)
+			}
+		})
+	}
+}
+
+func TestEvalErrors(t *testing.T) {
+	f := sampleFacts()
+	many := f
+	many.Order.Lines = make([]line, 50_000)
+	tests := []struct {
+		name  string
+		rule  rules.Rule
+		facts shopFacts
+		part  rules.Part
+		err   error
+		msg   string
+	}{
+		{"division by zero", rules.Rule{ID: "div", Kind: rules.Accrual, Value: "order.Total / (customer.Orders - 11)"}, f, rules.PartValue, rules.ErrEval, "division by zero"},
+		{"negative points", rules.Rule{ID: "neg", Kind: rules.Accrual, Value: "100 - order.Total"}, f, rules.PartValue, rules.ErrResult, "-1134.56 is negative"},
+		{"absurd points", rules.Rule{ID: "big", Kind: rules.Accrual, Value: "order.Total * 10000000"}, f, rules.PartValue, rules.ErrResult, "above the limit"},
+		{"percent over 100", rules.Rule{ID: "pct", Kind: rules.Discount, Unit: rules.Percent, Value: "150"}, f, rules.PartValue, rules.ErrResult, "more than 100%"},
+		{"empty gift", rules.Rule{ID: "gift", Kind: rules.Gift, Value: "order.Coupon"}, f, rules.PartValue, rules.ErrResult, "gift is empty"},
+		{"memory budget", rules.Rule{ID: "mem", Kind: rules.Accrual, When: `count(filter(order.Lines, .Qty == 0), .Qty == 0) > 0`, Value: "1"}, many, rules.PartWhen, rules.ErrEval, "memory budget exceeded"},
+		{"round places", rules.Rule{ID: "rnd", Kind: rules.Accrual, Value: "round(order.Total, 40)"}, f, rules.PartValue, rules.ErrEval, "outside -18..18"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := mustCompile(t, tc.rule)
+			o, err := s.Eval(tc.facts)
+			var re *rules.RuleError
+			if !errors.As(err, &re) {
+				t.Fatalf("Eval error = %v (%T), want *RuleError", err, err)
+			}
+			if re.RuleID != tc.rule.ID || re.Part != tc.part || !errors.Is(err, tc.err) || !strings.Contains(re.Message, tc.msg) {
+				t.Errorf("Eval error = %+v, want rule %q part %s %v containing %q", re, tc.rule.ID, tc.part, tc.err, tc.msg)
+			}
+			if diff := cmp.Diff(rules.Outcome{}, o); diff != "" {
+				t.Errorf("Eval returned an outcome with its error (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestExactMoney(t *testing.T) {
+	tests := []struct{ expr, want string }{
+		{"order.Total * 0.05", "61.728"},
+		{"order.Total * (0.1 + 0.2)", "370.368"},
+		{"0.1 + 0.2 == 0.3 ? 1 : 0", "1"},
+		{"order.Total == 1234.56 ? 1 : 0", "1"},
+		{"order.Total == 1234.560 ? 1 : 0", "1"},
+		{"10.0 == 10 ? 1 : 0", "1"},
+		{"1000 <= order.Total ? 1 : 0", "1"},
+		{"order.Total - 1234.559999999999999999", "0.000000000000000001"},
+		{"-order.Total + 2000", "765.44"},
+		{"order.Total % 7", "2.56"},
+		{"customer.Orders / 4", "2.75"},
+		{"1 / 4 * order.Total", "308.64"},
+		{"dec(customer.Orders) / customer.Orders", "1"},
+		{"min(order.Total, 1000.5)", "1000.5"},
+		{"max(5, order.Total)", "1234.56"},
+		{"ceil(order.Total)", "1235"},
+		{"round(order.Total, 1)", "1234.6"},
+		{"round(order.Total, -2)", "1200"},
+		{"sum(order.Lines, .Price * .Qty)", "1234.56"},
+		{"sum(order.Lines, .Qty)", "3"},
+		{"count(order.Lines, .Qty > 1) * 10", "10"},
+		{"1_000.5 * 2", "2001"},
+	}
+	for _, tc := range tests {
+		s := mustCompile(t, rules.Rule{ID: "x", Kind: rules.Accrual, Value: tc.expr})
+		o, err := s.Eval(sampleFacts())
+		if err != nil {
+			t.Errorf("%s: %v", tc.expr, err)
+			continue
+		}
+		if !o.Points.Equal(d(tc.want)) {
+			t.Errorf("%s = %v, want %s", tc.expr, o.Points, tc.want)
+		}
+	}
+}
+
+func TestNegativeDiscountBase(t *testing.T) {
+	s := mustCompile(t, rules.Rule{ID: "x", Kind: rules.Accrual, Value: "1"})
+	f := sampleFacts()
+	f.Order.Total = decimal.NewFromInt(-1)
+	if _, err := s.Eval(f); !errors.Is(err, rules.ErrEval) {
+		t.Errorf("Eval with a negative base: err = %v, want ErrEval", err)
+	}
+}

@@ -121,7 +121,7 @@ type visitFunc func(*ast.Node)
 func (f visitFunc) Visit(n *ast.Node) { f(n) }
 
 func allowedList() string {
-	return "floor, ceil, round, min, max, dec, daysSince, daysUntil, yearsSince, weekday, month, day, year, hour, isBirthday, len, any, all, none, one, count, sum, filter"
+	return "floor, ceil, round, min, max, dec, date, daysSince, daysUntil, yearsSince, weekday, month, day, year, hour, isBirthday, len, any, all, none, one, count, sum, filter"
 }
 
 // floatArithmetic finds arithmetic left in float64 after the money

@@ -15,7 +15,7 @@ import (
 var helperNames = map[string]bool{
 	"floor": true, "ceil": true, "round": true, "min": true, "max": true, "dec": true,
 	"daysSince": true, "daysUntil": true, "weekday": true, "month": true, "day": true,
-	"year": true, "hour": true, "isBirthday": true, "yearsSince": true,
+	"year": true, "hour": true, "isBirthday": true, "yearsSince": true, "date": true,
 }
 
 // helpers returns the pure functions rules can call. Every one has typed
@@ -68,6 +68,13 @@ func helpers() []expr.Option {
 		expr.Function("day", func(p ...any) (any, error) { return tm(p[0]).Day(), nil }, new(func(time.Time) int)),
 		expr.Function("year", func(p ...any) (any, error) { return tm(p[0]).Year(), nil }, new(func(time.Time) int)),
 		expr.Function("hour", func(p ...any) (any, error) { return tm(p[0]).Hour(), nil }, new(func(time.Time) int)),
+		expr.Function("date", func(p ...any) (any, error) {
+			loc := time.UTC
+			if len(p) == 2 {
+				loc = tm(p[1]).Location()
+			}
+			return parseDate(p[0].(string), loc)
+		}, new(func(string) time.Time), new(func(string, time.Time) time.Time)),
 		expr.Function("isBirthday", func(p ...any) (any, error) {
 			within, ok := p[2].(int)
 			if !ok || within < 0 || within > 366 {
@@ -156,4 +163,19 @@ func IsBirthday(birth, now time.Time, withinDays int) bool {
 		}
 	}
 	return false
+}
+
+// parseDate reads an RFC 3339 timestamp, or a date (2006-01-02) or a date
+// and time (2006-01-02 15:04) as wall time in loc. It never consults the
+// process's local zone.
+func parseDate(s string, loc *time.Location) (time.Time, error) {
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	for _, layout := range []string{"2006-01-02", "2006-01-02 15:04", "2006-01-02 15:04:05"} {
+		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("date: cannot read %q (want 2006-01-02, 2006-01-02 15:04[:05] or RFC 3339)", s)
 }

@@ -1,0 +1,245 @@
+package rules_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/loyalkit/loyalkit/rules"
+	"github.com/shopspring/decimal"
+	"pgregory.net/rapid"
+)
+
+func genDecimal(t *rapid.T, label string, maxUnits int64) decimal.Decimal {
+	cents := rapid.Int64Range(0, maxUnits*100).Draw(t, label)
+	return decimal.New(cents, -2)
+}
+
+func genTime(t *rapid.T, label string) time.Time {
+	sec := rapid.Int64Range(1_700_000_000, 1_900_000_000).Draw(t, label)
+	return time.Unix(sec, 0).UTC()
+}
+
+// genRule draws a valid rule from menus of realistic expressions with
+// random thresholds, so that sets compile and exercise every stacking.
+func genRule(t *rapid.T, id string) rules.Rule {
+	kind := rapid.SampledFrom([]rules.Kind{rules.Accrual, rules.Discount, rules.Gift, rules.Tier}).Draw(t, "kind")
+	n := rapid.IntRange(0, 200).Draw(t, "n")
+	conds := []string{
+		"",
+		fmt.Sprintf("order.Total >= %d", n*10),
+		fmt.Sprintf("customer.Orders > %d", n%20),
+		fmt.Sprintf(`any(order.Lines, .Category == "suits" && .Price > %d.5)`, n),
+		fmt.Sprintf("customer.LifetimeSpend >= %d00", n),
+	}
+	r := rules.Rule{
+		ID:       id,
+		Kind:     kind,
+		When:     rapid.SampledFrom(conds).Draw(t, "when"),
+		Priority: rapid.IntRange(0, 3).Draw(t, "priority"),
+	}
+	switch kind {
+	case rules.Accrual:
+		r.Value = rapid.SampledFrom([]string{
+			fmt.Sprintf("floor(order.Total / 100) * %d", n%10),
+			fmt.Sprintf("order.Total * 0.0%d", n%10),
+			fmt.Sprintf("sum(order.Lines, .Price * .Qty) * 0.%d", n%10),
+			fmt.Sprint(n),
+		}).Draw(t, "value")
+	case rules.Discount:
+		r.Unit = rapid.SampledFrom([]rules.Unit{rules.Percent, rules.Amount}).Draw(t, "unit")
+		if r.Unit == rules.Percent {
+			r.Value = fmt.Sprint(n % 101)
+		} else {
+			r.Value = rapid.SampledFrom([]string{fmt.Sprint(n * 10), "order.Total * 0.3", "min(order.Total, 500)"}).Draw(t, "value")
+		}
+	case rules.Gift:
+		r.Value = fmt.Sprintf("%q", rapid.SampledFrom([]string{"mug", "suit-cover", "baby-kit"}).Draw(t, "gift"))
+	case rules.Tier:
+		r.Value = fmt.Sprintf("%q", rapid.SampledFrom([]string{"silver", "gold", "vip"}).Draw(t, "tier"))
+	}
+	stackings := []rules.Stacking{rules.Stack, rules.Exclusive}
+	if kind == rules.Accrual || kind == rules.Discount {
+		stackings = append(stackings, rules.BestOf)
+		if rapid.Bool().Draw(t, "capped") {
+			r.Cap = genDecimal(t, "cap", 1000)
+		}
+	}
+	r.Stacking = rapid.SampledFrom(stackings).Draw(t, "stacking")
+	if rapid.Bool().Draw(t, "windowed") {
+		r.From = genTime(t, "from")
+		r.Until = r.From.Add(time.Duration(rapid.IntRange(1, 1000).Draw(t, "hours")) * time.Hour)
+	}
+	return r
+}
+
+func genRules(t *rapid.T) []rules.Rule {
+	n := rapid.IntRange(0, 12).Draw(t, "rules")
+	out := make([]rules.Rule, n)
+	for i := range out {
+		out[i] = genRule(t, fmt.Sprintf("r%d", i))
+	}
+	return out
+}
+
+func genFacts(t *rapid.T) shopFacts {
+	var lines []line
+	total := decimal.Zero
+	for i := range rapid.IntRange(0, 5).Draw(t, "lines") {
+		l := line{
+			SKU:      fmt.Sprintf("sku-%d", i),
+			Category: rapid.SampledFrom([]string{"suits", "coffee", "accessories"}).Draw(t, "category"),
+			Qty:      rapid.IntRange(1, 5).Draw(t, "qty"),
+			Price:    genDecimal(t, "price", 2000),
+		}
+		total = total.Add(l.Price.Mul(decimal.NewFromInt(int64(l.Qty))))
+		lines = append(lines, l)
+	}
+	return shopFacts{
+		Customer: customer{ID: "c", Orders: rapid.IntRange(0, 40).Draw(t, "orders"), LifetimeSpend: genDecimal(t, "spend", 200000)},
+		Order:    order{ID: "o", Total: total, Lines: lines},
+		Now:      genTime(t, "now"),
+	}
+}
+
+func compileGen(t *rapid.T, defs []rules.Rule) *rules.Set[shopFacts] {
+	s, err := rules.Compile[shopFacts](defs)
+	if err != nil {
+		t.Fatalf("generated rules do not compile: %v", err)
+	}
+	return s
+}
+
+// checkJSONRoundTrip: a rule written to JSON and read back is the same rule.
+func checkJSONRoundTrip(t *rapid.T) {
+	r := genRule(t, rapid.String().Draw(t, "id"))
+	r.Version = rapid.IntRange(0, 1000).Draw(t, "version")
+	r.Description = rapid.String().Draw(t, "description")
+	b, err := json.Marshal(r)
+	if err != nil {
+		t.Fatalf("Marshal: %v", err)
+	}
+	var back rules.Rule
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatalf("Unmarshal(%s): %v", b, err)
+	}
+	if diff := cmp.Diff(r, back); diff != "" {
+		t.Fatalf("JSON round trip mismatch (-want +got):\n%s\n%s", diff, b)
+	}
+}
+
+func TestJSONRoundTrip(t *testing.T) { rapid.Check(t, checkJSONRoundTrip) }
+func FuzzJSONRoundTrip(f *testing.F) { f.Fuzz(rapid.MakeFuzz(checkJSONRoundTrip)) }
+
+// checkOutcome: for any rules and order, the discount is within the
+// order, points are not negative, the totals are the sums of the trace,
+// and an applied exclusive rule leaves every later rule of its kind
+// unevaluated.
+func checkOutcome(t *rapid.T) {
+	s := compileGen(t, genRules(t))
+	f := genFacts(t)
+	o, err := s.Eval(f)
+	if err != nil {
+		t.Fatalf("Eval: %v", err)
+	}
+	if o.Discount.IsNegative() || o.Discount.GreaterThan(f.Order.Total) {
+		t.Fatalf("discount %v outside [0, %v]", o.Discount, f.Order.Total)
+	}
+	if o.Points.IsNegative() {
+		t.Fatalf("points %v negative", o.Points)
+	}
+	points, discount := decimal.Zero, decimal.Zero
+	shadowing := map[rules.Kind]string{}
+	for i, r := range s.Rules() {
+		st := o.Trace[i]
+		if st.RuleID != r.ID {
+			t.Fatalf("trace step %d is %s, want rule %s", i, st.RuleID, r.ID)
+		}
+		if by, ok := shadowing[st.Kind]; ok && st.Status != rules.StatusShadowed && st.Status != rules.StatusInactive {
+			t.Fatalf("rule %s is %v after exclusive %s applied", st.RuleID, st.Status, by)
+		}
+		if st.Status != rules.StatusApplied && st.Status != rules.StatusCapped {
+			continue
+		}
+		if r.Stacking == rules.Exclusive || r.Kind == rules.Tier {
+			shadowing[r.Kind] = r.ID
+		}
+		switch st.Kind {
+		case rules.Accrual:
+			points = points.Add(st.Value)
+		case rules.Discount:
+			discount = discount.Add(st.Value)
+		}
+		if st.Value.GreaterThan(st.Computed) {
+			t.Fatalf("rule %s contributed %v, more than it computed %v", st.RuleID, st.Value, st.Computed)
+		}
+	}
+	if !points.Equal(o.Points) || !discount.Equal(o.Discount) {
+		t.Fatalf("totals %v, %v differ from the trace sums %v, %v", o.Points, o.Discount, points, discount)
+	}
+}
+
+func TestOutcome(t *testing.T) { rapid.Check(t, checkOutcome) }
+func FuzzOutcome(f *testing.F)  { f.Fuzz(rapid.MakeFuzz(checkOutcome)) }
+
+// checkDeterministic: the same facts give the same outcome, also when the
+// set is compiled again from the same rules.
+func checkDeterministic(t *rapid.T) {
+	defs := genRules(t)
+	s1, s2 := compileGen(t, defs), compileGen(t, defs)
+	f := genFacts(t)
+	o1, err1 := s1.Eval(f)
+	o2, err2 := s1.Eval(f)
+	o3, err3 := s2.Eval(f)
+	if err1 != nil || err2 != nil || err3 != nil {
+		t.Fatalf("Eval errors: %v %v %v", err1, err2, err3)
+	}
+	if diff := cmp.Diff(o1, o2); diff != "" {
+		t.Fatalf("second Eval differs (-first +second):\n%s", diff)
+	}
+	if diff := cmp.Diff(o1, o3); diff != "" {
+		t.Fatalf("Eval of a recompiled set differs (-first +recompiled):\n%s", diff)
+	}
+}
+
+func TestDeterministic(t *testing.T) { rapid.Check(t, checkDeterministic) }
+
+// TestConcurrentEval evaluates one set from many goroutines (run it with
+// -race): every goroutine gets the outcome a sequential evaluation gives.
+func TestConcurrentEval(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		s := compileGen(t, genRules(t))
+		facts := make([]shopFacts, 8)
+		want := make([]rules.Outcome, len(facts))
+		for i := range facts {
+			facts[i] = genFacts(t)
+			var err error
+			if want[i], err = s.Eval(facts[i]); err != nil {
+				t.Fatalf("Eval: %v", err)
+			}
+		}
+		got := make([][]rules.Outcome, 4)
+		var wg sync.WaitGroup
+		for g := range got {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := range facts {
+					o, _ := s.Eval(facts[(i+g)%len(facts)])
+					got[g] = append(got[g], o)
+				}
+			}()
+		}
+		wg.Wait()
+		for g := range got {
+			for i, o := range got[g] {
+				if diff := cmp.Diff(want[(i+g)%len(facts)], o); diff != "" {
+					t.Fatalf("goroutine %d, facts %d (-sequential +concurrent):\n%s", g, i, diff)
+				}
+			}
+		}
+	})
+}

@@ -39,7 +39,9 @@ func (c *Condition[F]) Match(f *F) (bool, error) {
 	if f == nil {
 		return false, fmt.Errorf("%w: condition %q: nil facts", ErrEval, c.id)
 	}
-	v, err := c.run.run(c.prog, f)
+	m := c.run.get()
+	v, err := run(m, c.prog, f)
+	c.run.put(m)
 	if err != nil {
 		return false, evalError(c.id, PartWhen, c.src, err)
 	}

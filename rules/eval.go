@@ -19,6 +19,8 @@ func (s *Set[F]) Eval(f F) (Outcome, error) {
 	if base.IsNegative() {
 		return Outcome{}, fmt.Errorf("%w: discount base %s is negative", ErrEval, base)
 	}
+	m := s.run.get()
+	defer s.run.put(m)
 	out := Outcome{Trace: make([]Step, len(s.rules))}
 	var exclusiveBy [Tier + 1]string
 	var bestAt [Tier + 1]int // index+1 of the best best-of step per kind
@@ -35,7 +37,7 @@ func (s *Set[F]) Eval(f F) (Outcome, error) {
 			continue
 		}
 		if r.when != nil {
-			v, err := s.run.run(r.when, env)
+			v, err := run(m, r.when, env)
 			if err != nil {
 				return Outcome{}, evalError(r.ID, PartWhen, r.When, err)
 			}
@@ -44,7 +46,7 @@ func (s *Set[F]) Eval(f F) (Outcome, error) {
 				continue
 			}
 		}
-		v, err := s.run.run(r.value, env)
+		v, err := run(m, r.value, env)
 		if err != nil {
 			return Outcome{}, evalError(r.ID, PartValue, r.Value, err)
 		}

@@ -147,15 +147,24 @@ func newRunner(budget uint) *runner {
 	return r
 }
 
-func (r *runner) run(p *vm.Program, env any) (out any, err error) {
+// get takes a VM from the pool for one evaluation; put returns it.
+func (r *runner) get() *vm.VM {
 	m := r.pool.Get().(*vm.VM)
+	m.MemoryBudget = r.budget
+	return m
+}
+
+func (r *runner) put(m *vm.VM) { r.pool.Put(m) }
+
+// run evaluates one program on m. vm.Run recovers panics raised inside
+// the program; the deferred recover here is a second net for anything
+// outside it, so evaluation never panics.
+func run(m *vm.VM, p *vm.Program, env any) (out any, err error) {
 	defer func() {
-		if p := recover(); p != nil { // vm.Run recovers its own panics; this is belt and braces
+		if p := recover(); p != nil {
 			err = fmt.Errorf("panic: %v", p)
 		}
-		r.pool.Put(m)
 	}()
-	m.MemoryBudget = r.budget
 	return m.Run(p, env)
 }
 

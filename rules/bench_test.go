@@ -210,7 +210,7 @@ func benchFacts() shopFacts {
 	f := sampleFacts()
 	f.Customer.Tier = "gold"
 	f.Customer.LifetimeSpend = d("64000")
-	f.Order.Lines = append(f.Order.Lines, line{SKU: "beans", Category: "coffee", Qty: 2, Price: d("18.50")})
+	f.Order.Lines = append(f.Order.Lines, &line{SKU: "beans", Category: "coffee", Qty: 2, Price: d("18.50")})
 	f.Order.Total = d("1271.56")
 	return f
 }

@@ -46,9 +46,12 @@ func (s *Set[F]) Eval(f F) (Outcome, error) {
 				continue
 			}
 		}
-		v, err := run(m, r.value, env)
-		if err != nil {
-			return Outcome{}, evalError(r.ID, PartValue, r.Value, err)
+		v := r.fixed
+		if !r.hasFixed {
+			var err error
+			if v, err = run(m, r.value, env); err != nil {
+				return Outcome{}, evalError(r.ID, PartValue, r.Value, err)
+			}
 		}
 		st.Status = StatusApplied
 		switch r.Kind {

@@ -185,7 +185,10 @@ func TestEval(t *testing.T) {
 func TestEvalErrors(t *testing.T) {
 	f := sampleFacts()
 	many := f
-	many.Order.Lines = make([]line, 50_000)
+	many.Order.Lines = make([]*line, 50_000)
+	for i := range many.Order.Lines {
+		many.Order.Lines[i] = &line{}
+	}
 	tests := []struct {
 		name  string
 		rule  rules.Rule

@@ -103,6 +103,23 @@ func (e *env) compile(ruleID string, part Part, src string, want []reflect.Type,
 	return prog, got, nil
 }
 
+// constant returns the value of a program that is a single literal after
+// optimisation (`5`, `"gold"`, `0.05`), so evaluation can skip the VM.
+func constant(p *vm.Program) (any, bool) {
+	switch n := p.Node().(type) {
+	case *ast.IntegerNode:
+		return n.Value, true
+	case *ast.StringNode:
+		return n.Value, true
+	case *ast.ConstantNode:
+		switch n.Value.(type) {
+		case decimal.Decimal, int, string:
+			return n.Value, true
+		}
+	}
+	return nil, false
+}
+
 func typeName(t reflect.Type) string {
 	if t == nil || t.Kind() == reflect.Interface {
 		return "an unknown type (interface)"

@@ -29,7 +29,7 @@ type order struct {
 	Total   decimal.Decimal
 	Channel string
 	Coupon  string
-	Lines   []line
+	Lines   []*line
 }
 
 type line struct {
@@ -48,7 +48,7 @@ func sampleFacts() shopFacts {
 	return shopFacts{
 		Customer: customer{ID: "c1", Tier: "silver", Orders: 11, LifetimeSpend: d("98500"),
 			Birthday: time.Date(1990, 3, 14, 0, 0, 0, 0, time.UTC)},
-		Order: order{ID: "o1", Total: d("1234.56"), Channel: "web", Lines: []line{
+		Order: order{ID: "o1", Total: d("1234.56"), Channel: "web", Lines: []*line{
 			{SKU: "suit-1", Category: "suits", Qty: 1, Price: d("999.00")},
 			{SKU: "tie-2", Category: "accessories", Qty: 2, Price: d("117.78")},
 		}},

@@ -86,10 +86,10 @@ func genRules(t *rapid.T) []rules.Rule {
 }
 
 func genFacts(t *rapid.T) shopFacts {
-	var lines []line
+	var lines []*line
 	total := decimal.Zero
 	for i := range rapid.IntRange(0, 5).Draw(t, "lines") {
-		l := line{
+		l := &line{
 			SKU:      fmt.Sprintf("sku-%d", i),
 			Category: rapid.SampledFrom([]string{"suits", "coffee", "accessories"}).Draw(t, "category"),
 			Qty:      rapid.IntRange(1, 5).Draw(t, "qty"),

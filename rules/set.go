@@ -35,6 +35,9 @@ type compiled struct {
 	Rule
 	when  *vm.Program // nil: always
 	value *vm.Program
+	// fixed is the value when it is a literal; the VM is not run for it.
+	fixed    any
+	hasFixed bool
 }
 
 var (
@@ -76,6 +79,9 @@ func Compile[F Facts](defs []Rule, opts ...Option) (*Set[F], error) {
 				errs = append(errs, re)
 			}
 			c.value = p
+			if p != nil {
+				c.fixed, c.hasFixed = constant(p)
+			}
 		}
 		out = append(out, c)
 	}

@@ -79,6 +79,8 @@ func TestCompileErrors(t *testing.T) {
 			rules.Rule{ID: "gn", Kind: rules.Gift, Value: "5"}, ruleErr{"gn", rules.PartValue, 1, 1, rules.ErrType, "value must be a string, got int"}},
 		{"mismatched types", "money compared with a string",
 			acc("mm", `order.Total > "5"`, "1"), ruleErr{"mm", rules.PartWhen, 1, 13, rules.ErrType, "mismatched types"}},
+		{"helper argument types", "helpers are typed: round takes a number of places",
+			acc("ra", "", `round(order.Total, "2")`), ruleErr{"ra", rules.PartValue, 1, 13, rules.ErrType, "to call round"}},
 		{"float facts", "float64 arithmetic is never exact money",
 			acc("fl", "", "customer.Score * 10"), ruleErr{"fl", rules.PartValue, 1, 16, rules.ErrInexact, "float64"}},
 		{"method call", "methods of decimal.Decimal can run for minutes (.Shift)",

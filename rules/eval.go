@@ -3,6 +3,7 @@ package rules
 import (
 	"fmt"
 
+	"github.com/expr-lang/expr/vm"
 	"github.com/shopspring/decimal"
 )
 
@@ -36,22 +37,13 @@ func (s *Set[F]) Eval(f F) (Outcome, error) {
 			st.Status, st.By = StatusShadowed, exclusiveBy[r.Kind]
 			continue
 		}
-		if r.when != nil {
-			v, err := run(m, r.when, env)
-			if err != nil {
-				return Outcome{}, evalError(r.ID, PartWhen, r.When, err)
-			}
-			if v != true {
-				st.Status = StatusFalse
-				continue
-			}
+		v, err := s.decide(m, r, env)
+		if err != nil {
+			return Outcome{}, err
 		}
-		v := r.fixed
-		if !r.hasFixed {
-			var err error
-			if v, err = run(m, r.value, env); err != nil {
-				return Outcome{}, evalError(r.ID, PartValue, r.Value, err)
-			}
+		if v == nil {
+			st.Status = StatusFalse
+			continue
 		}
 		st.Status = StatusApplied
 		switch r.Kind {
@@ -87,6 +79,35 @@ func (s *Set[F]) Eval(f F) (Outcome, error) {
 	}
 	s.total(&out, bestAt, base)
 	return out, nil
+}
+
+// decide runs a rule's condition and value: it returns nil when the
+// condition is false, else the value.
+func (s *Set[F]) decide(m *vm.VM, r *compiled, env any) (any, error) {
+	if r.fused != nil {
+		v, err := run(m, r.fused, env)
+		if err == nil {
+			return v, nil
+		}
+		// Re-run the parts alone to say which one failed, and where.
+	}
+	if r.when != nil {
+		v, err := run(m, r.when, env)
+		if err != nil {
+			return nil, evalError(r.ID, PartWhen, r.When, err)
+		}
+		if v != true {
+			return nil, nil
+		}
+	}
+	if r.hasFixed {
+		return r.fixed, nil
+	}
+	v, err := run(m, r.value, env)
+	if err != nil {
+		return nil, evalError(r.ID, PartValue, r.Value, err)
+	}
+	return v, nil
 }
 
 // amount validates a numeric rule result and returns it as points or

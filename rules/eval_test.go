@@ -154,7 +154,7 @@ func TestEval(t *testing.T) {
 		},
 		{
 			name: "birthday week", reason: "March 14 is within 7 days of March 10",
-			rules: []rules.Rule{{ID: "bday", Kind: rules.Accrual, When: "isBirthday(customer.Birthday, now, 7)", Value: "500"}},
+			rules:  []rules.Rule{{ID: "bday", Kind: rules.Accrual, When: "isBirthday(customer.Birthday, now, 7)", Value: "500"}},
 			points: "500", discount: "0",
 			trace: []step{{"bday", rules.StatusApplied, "500", ""}},
 		},

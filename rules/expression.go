@@ -103,6 +103,15 @@ func (e *env) compile(ruleID string, part Part, src string, want []reflect.Type,
 	return prog, got, nil
 }
 
+// fuse compiles `when ? value : nil` from two programs compiled by this
+// env, so a rule with a condition runs the VM once. Positions in the fused
+// program are not meaningful: on an error, the caller re-runs the two
+// programs alone to report where it failed.
+func (e *env) fuse(when, value *vm.Program) (*vm.Program, error) {
+	node := &ast.ConditionalNode{Ternary: true, Cond: when.Node(), Exp1: value.Node(), Exp2: &ast.NilNode{}}
+	return compiler.Compile(&parser.Tree{Node: node, Source: file.NewSource("")}, e.cfg)
+}
+
 // constant returns the value of a program that is a single literal after
 // optimisation (`5`, `"gold"`, `0.05`), so evaluation can skip the VM.
 func constant(p *vm.Program) (any, bool) {

@@ -39,7 +39,7 @@ type line struct {
 	Price    decimal.Decimal
 }
 
-func (f shopFacts) EvalTime() time.Time            { return f.Now }
+func (f shopFacts) EvalTime() time.Time           { return f.Now }
 func (f shopFacts) DiscountBase() decimal.Decimal { return f.Order.Total }
 
 func d(s string) decimal.Decimal { return decimal.RequireFromString(s) }

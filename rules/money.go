@@ -18,6 +18,7 @@ const divPrecision = 16
 
 var (
 	decType   = reflect.TypeOf(decimal.Decimal{})
+	boolType  = reflect.TypeOf(false)
 	intType   = reflect.TypeOf(0)
 	floatType = reflect.TypeOf(0.0)
 )
@@ -67,55 +68,53 @@ var errDivZero = errors.New("division by zero")
 // and comparison operator is overloaded for decimals (both operand orders),
 // so `order.Total * 0.05` and `order.Total == 1234.56` compute in decimal.
 func moneyOps() []expr.Option {
-	arith := map[string]func(a, b decimal.Decimal) (decimal.Decimal, error){
-		"+": func(a, b decimal.Decimal) (decimal.Decimal, error) { return a.Add(b), nil },
-		"-": func(a, b decimal.Decimal) (decimal.Decimal, error) { return a.Sub(b), nil },
-		"*": func(a, b decimal.Decimal) (decimal.Decimal, error) { return a.Mul(b), nil },
-		"/": func(a, b decimal.Decimal) (decimal.Decimal, error) {
+	arith := func(f func(a, b decimal.Decimal) (decimal.Decimal, error)) func(p ...any) (any, error) {
+		return func(p ...any) (any, error) {
+			a, b, err := dec2(p)
+			if err != nil {
+				return nil, err
+			}
+			return f(a, b)
+		}
+	}
+	cmp := func(f func(c int) bool) func(p ...any) (any, error) {
+		return func(p ...any) (any, error) {
+			a, b, err := dec2(p)
+			if err != nil {
+				return nil, err
+			}
+			return f(a.Cmp(b)), nil
+		}
+	}
+	ops := []struct {
+		op string
+		fn func(p ...any) (any, error)
+	}{
+		{"+", arith(func(a, b decimal.Decimal) (decimal.Decimal, error) { return a.Add(b), nil })},
+		{"-", arith(func(a, b decimal.Decimal) (decimal.Decimal, error) { return a.Sub(b), nil })},
+		{"*", arith(func(a, b decimal.Decimal) (decimal.Decimal, error) { return a.Mul(b), nil })},
+		{"/", arith(func(a, b decimal.Decimal) (decimal.Decimal, error) {
 			if b.IsZero() {
 				return decimal.Decimal{}, errDivZero
 			}
 			return a.DivRound(b, divPrecision), nil
-		},
-		"%": func(a, b decimal.Decimal) (decimal.Decimal, error) {
+		})},
+		{"%", arith(func(a, b decimal.Decimal) (decimal.Decimal, error) {
 			if b.IsZero() {
 				return decimal.Decimal{}, errDivZero
 			}
 			return a.Mod(b), nil
-		},
-	}
-	cmp := map[string]func(c int) bool{
-		"==": func(c int) bool { return c == 0 },
-		"!=": func(c int) bool { return c != 0 },
-		"<":  func(c int) bool { return c < 0 },
-		"<=": func(c int) bool { return c <= 0 },
-		">":  func(c int) bool { return c > 0 },
-		">=": func(c int) bool { return c >= 0 },
+		})},
+		{"==", cmp(func(c int) bool { return c == 0 })},
+		{"!=", cmp(func(c int) bool { return c != 0 })},
+		{"<", cmp(func(c int) bool { return c < 0 })},
+		{"<=", cmp(func(c int) bool { return c <= 0 })},
+		{">", cmp(func(c int) bool { return c > 0 })},
+		{">=", cmp(func(c int) bool { return c >= 0 })},
 	}
 	var opts []expr.Option
-	for op, f := range arith {
-		name := opFuncName(op)
-		opts = append(opts,
-			expr.Function(name, func(p ...any) (any, error) {
-				a, b, err := dec2(p)
-				if err != nil {
-					return nil, err
-				}
-				return f(a, b)
-			}, pairTypes(decType)...),
-			expr.Operator(op, name))
-	}
-	for op, f := range cmp {
-		name := opFuncName(op)
-		opts = append(opts,
-			expr.Function(name, func(p ...any) (any, error) {
-				a, b, err := dec2(p)
-				if err != nil {
-					return nil, err
-				}
-				return f(a.Cmp(b)), nil
-			}, pairTypes(reflect.TypeOf(false))...),
-			expr.Operator(op, name))
+	for _, o := range ops {
+		opts = append(opts, expr.Function(moneyFuncs[o.op].name, o.fn, pairTypes(moneyFuncs[o.op].result)...))
 	}
 	opts = append(opts, expr.Function(negName, func(p ...any) (any, error) {
 		return p[0].(decimal.Decimal).Neg(), nil
@@ -123,20 +122,27 @@ func moneyOps() []expr.Option {
 	return opts
 }
 
-const negName = "_neg"
-
-// opFuncName is the hidden function an operator is rewritten to. The names
-// start with "_" so that rule authors cannot call them (see the guard).
-func opFuncName(op string) string {
-	names := map[string]string{
-		"+": "_add", "-": "_sub", "*": "_mul", "/": "_div", "%": "_mod",
-		"==": "_eq", "!=": "_ne", "<": "_lt", "<=": "_le", ">": "_gt", ">=": "_ge",
-	}
-	return names[op]
+// moneyFuncs maps each overloaded operator to the hidden function it is
+// rewritten to and that function's result type. The names start with "_"
+// so that rule authors cannot call them (see the guard).
+var moneyFuncs = map[string]struct {
+	name   string
+	result reflect.Type
+}{
+	"+": {"_add", decType}, "-": {"_sub", decType}, "*": {"_mul", decType},
+	"/": {"_div", decType}, "%": {"_mod", decType},
+	"==": {"_eq", boolType}, "!=": {"_ne", boolType}, "<": {"_lt", boolType},
+	"<=": {"_le", boolType}, ">": {"_gt", boolType}, ">=": {"_ge", boolType},
 }
 
-// exactLiterals is a repeatable expr patcher that keeps money exact:
+const negName = "_neg"
+
+// exactLiterals is the repeatable expr patcher that makes money exact. It
+// does all the rewriting itself, typing every node it creates, so that the
+// result does not depend on the order patchers run in:
 //
+//  0. a binary operator with a decimal operand becomes a call to the
+//     hidden decimal function for it (`a * b` → `_mul(a, b)`);
 //  1. every float literal becomes a decimal constant read from the source
 //     text, so 0.1 is exactly 0.1 and `0.1 + 0.2` adds decimals instead of
 //     being folded in float64 by the optimizer;
@@ -186,6 +192,12 @@ func (p *exactLiterals) literal(n ast.Node) (decimal.Decimal, bool) {
 func isDec(n ast.Node) bool { return n.Type() == decType }
 func isInt(n ast.Node) bool { return n.Type() == intType }
 
+// isNumber: the operand types the money functions are registered for.
+func isNumber(n ast.Node) bool {
+	t := n.Type()
+	return t == decType || t == intType || t == floatType
+}
+
 func (p *exactLiterals) Visit(node *ast.Node) {
 	switch n := (*node).(type) {
 	case *ast.FloatNode:
@@ -201,6 +213,9 @@ func (p *exactLiterals) Visit(node *ast.Node) {
 				d, _ := p.literal(n.Right)
 				n.Right = p.constDec(n.Right, d)
 			}
+			if f, ok := moneyFuncs[n.Operator]; ok && isNumber(n.Left) && isNumber(n.Right) {
+				*node = p.call(n, f.name, f.result, n.Left, n.Right)
+			}
 			return
 		}
 		if n.Operator == "/" && isInt(n.Left) && isInt(n.Right) {
@@ -212,18 +227,13 @@ func (p *exactLiterals) Visit(node *ast.Node) {
 				d, _ := p.literal(n.Left)
 				n.Left = p.constDec(n.Left, d)
 			default:
-				call := &ast.CallNode{Callee: &ast.IdentifierNode{Value: "dec"}, Arguments: []ast.Node{n.Left}}
-				call.SetLocation(n.Left.Location())
-				n.Left = call
-				p.changed = true
+				n.Left = p.call(n.Left, "dec", decType, n.Left)
 			}
+			*node = p.call(n, "_div", decType, n.Left, n.Right)
 		}
 	case *ast.UnaryNode:
 		if n.Operator == "-" && isDec(n.Node) {
-			call := &ast.CallNode{Callee: &ast.IdentifierNode{Value: negName}, Arguments: []ast.Node{n.Node}}
-			call.SetLocation(n.Location())
-			*node = call
-			p.changed = true
+			*node = p.call(n, negName, decType, n.Node)
 		}
 	case *ast.BuiltinNode:
 		if n.Name == "sum" && len(n.Arguments) == 2 {
@@ -231,19 +241,23 @@ func (p *exactLiterals) Visit(node *ast.Node) {
 			if !ok || !isDec(pred.Node) {
 				return
 			}
-			acc := &ast.PointerNode{Name: "acc"}
-			add := &ast.CallNode{Callee: &ast.IdentifierNode{Value: "_sumadd"}, Arguments: []ast.Node{acc, pred.Node}}
-			add.SetLocation(pred.Node.Location())
+			add := p.call(pred.Node, "_sumadd", decType, &ast.PointerNode{Name: "acc"}, pred.Node)
 			zero := &ast.ConstantNode{Value: decimal.Zero}
 			fold := &ast.BuiltinNode{Name: "reduce", Arguments: []ast.Node{n.Arguments[0], &ast.PredicateNode{Node: add}, zero}}
 			fold.SetLocation(n.Location())
 			// reduce's result is untyped; dec() types it back as a decimal.
-			typed := &ast.CallNode{Callee: &ast.IdentifierNode{Value: "dec"}, Arguments: []ast.Node{fold}}
-			typed.SetLocation(n.Location())
-			*node = typed
-			p.changed = true
+			*node = p.call(n, "dec", decType, fold)
 		}
 	}
+}
+
+// call builds a typed call of a hidden or helper function in place of at.
+func (p *exactLiterals) call(at ast.Node, name string, result reflect.Type, args ...ast.Node) ast.Node {
+	c := &ast.CallNode{Callee: &ast.IdentifierNode{Value: name}, Arguments: args}
+	c.SetLocation(at.Location())
+	c.SetType(result)
+	p.changed = true
+	return c
 }
 
 func isIntLiteral(n ast.Node) bool { _, ok := n.(*ast.IntegerNode); return ok }

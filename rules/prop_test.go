@@ -183,7 +183,7 @@ func checkOutcome(t *rapid.T) {
 }
 
 func TestOutcome(t *testing.T) { rapid.Check(t, checkOutcome) }
-func FuzzOutcome(f *testing.F)  { f.Fuzz(rapid.MakeFuzz(checkOutcome)) }
+func FuzzOutcome(f *testing.F) { f.Fuzz(rapid.MakeFuzz(checkOutcome)) }
 
 // checkDeterministic: the same facts give the same outcome, also when the
 // set is compiled again from the same rules.

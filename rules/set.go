@@ -38,6 +38,9 @@ type compiled struct {
 	// fixed is the value when it is a literal; the VM is not run for it.
 	fixed    any
 	hasFixed bool
+	// fused is `when ? value : nil` when the rule has both and the value
+	// is not a literal: one VM run instead of two.
+	fused *vm.Program
 }
 
 var (
@@ -81,6 +84,11 @@ func Compile[F Facts](defs []Rule, opts ...Option) (*Set[F], error) {
 			c.value = p
 			if p != nil {
 				c.fixed, c.hasFixed = constant(p)
+			}
+		}
+		if c.when != nil && c.value != nil && !c.hasFixed {
+			if c.fused, err = e.fuse(c.when, c.value); err != nil {
+				errs = append(errs, &RuleError{RuleID: r.ID, Part: PartValue, Err: ErrType, Message: err.Error()})
 			}
 		}
 		out = append(out, c)

@@ -266,10 +266,10 @@ func BenchmarkCondition(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	f := sampleFacts()
+	f := rules.Prepare(sampleFacts())
 	b.ReportAllocs()
 	for b.Loop() {
-		if ok, err := c.Match(&f); !ok || err != nil {
+		if ok, err := c.Match(f); !ok || err != nil {
 			b.Fatal(ok, err)
 		}
 	}

@@ -33,14 +33,22 @@ func CompileCondition[F any](id, src string, opts ...Option) (*Condition[F], err
 // ID returns the name the condition was compiled with.
 func (c *Condition[F]) ID() string { return c.id }
 
-// Match evaluates the condition on f. It takes a pointer so that matching
-// does not copy or box the facts; it does not modify them.
-func (c *Condition[F]) Match(f *F) (bool, error) {
-	if f == nil {
-		return false, fmt.Errorf("%w: condition %q: nil facts", ErrEval, c.id)
+// Prepared is a facts value made ready for evaluation: the facts are
+// copied once into an interface value, which conditions then read without
+// copying again. Prepare a value once to match it against many conditions.
+type Prepared[F any] struct{ env any }
+
+// Prepare readies f for [Condition.Match].
+func Prepare[F any](f F) Prepared[F] { return Prepared[F]{env: f} }
+
+// Match evaluates the condition on prepared facts. It reads the facts
+// without allocating when the condition reads only plain fields.
+func (c *Condition[F]) Match(p Prepared[F]) (bool, error) {
+	if p.env == nil {
+		return false, fmt.Errorf("%w: condition %q: facts not prepared", ErrEval, c.id)
 	}
 	m := c.run.get()
-	v, err := run(m, c.prog, f)
+	v, err := run(m, c.prog, p.env)
 	c.run.put(m)
 	if err != nil {
 		return false, evalError(c.id, PartWhen, c.src, err)

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/shopspring/decimal"
 )
@@ -81,5 +82,5 @@ func (st Step) String() string {
 	if st.By != "" {
 		s += " by " + st.By
 	}
-	return s
+	return strings.TrimRight(s, " ")
 }

@@ -1,0 +1,95 @@
+// Package rules is loyalkit's expression engine: loyalty rules written by
+// shop staff as strings, compiled once against a Go facts type, and
+// evaluated exactly, within bounds, with a trace that explains every
+// decision.
+//
+// # Overview
+//
+//   - [Rule] is a plain, JSON-friendly definition: an id, a [Kind]
+//     ([Accrual], [Discount], [Gift], [Tier]), a condition (When), a Value
+//     expression, a Priority, a [Stacking], an optional From/Until window
+//     and an optional Cap.
+//   - [Compile] type-checks every expression against a facts type F (any
+//     struct implementing [Facts]) and returns all problems at once as a
+//     [*CompileError] of [*RuleError]s, each with the rule id, the part
+//     (when or value), the line:column and a caret line.
+//   - [Set.Eval] evaluates the compiled set on one facts value and returns
+//     an [Outcome]: points, discount, gifts, tier and a [Step] per rule.
+//   - [CompileCondition] compiles a single condition ([Condition]), for
+//     segments and eligibility checks; [Prepare] readies facts for it.
+//
+// A compiled [Set] or [Condition] is immutable and safe for concurrent use.
+//
+// # Writing rules
+//
+// Rules are [expr] expressions over the facts' fields (renamed with
+// `expr:"name"` tags): `order.Total >= 1000 && customer.Tier == "gold"`.
+// Money is [decimal.Decimal] and exact: every arithmetic and comparison
+// operator works between decimals and int or float literals, in either
+// order, so `order.Total * 0.05`, `order.Total == 1234.56` and
+// `0.1 + 0.2 == 0.3` are exact. Float literals are read from the source text
+// as decimals (never through float64), an integer division such as
+// `customer.Orders / 4` is a decimal division, and unary minus works on
+// money. Division keeps 16 decimal places; dividing by zero is an
+// evaluation error. Arithmetic that would still be float64 (only possible
+// with float64 facts) is refused at compile time with [ErrInexact].
+//
+// The functions rules may call:
+//
+//	floor(x), ceil(x), round(x, places)   rounding (round: half away from zero)
+//	min(a, b), max(a, b)                   on money and ints
+//	dec(n)                                 an int as money
+//	date("2026-03-01"[, now])              a date (UTC, or wall time in now's zone)
+//	daysSince(t, now), daysUntil(t, now)   calendar days in now's zone
+//	yearsSince(date, now)                  whole years (ages, anniversaries)
+//	weekday(t) ("monday"…), month(t), day(t), year(t), hour(t)
+//	isBirthday(date, now, withinDays)      see [IsBirthday]; Feb 29 → Feb 28
+//	len(xs)
+//	any, all, none, one, count, sum, filter over a slice, with a predicate:
+//	    any(order.Lines, .Category == "suits")
+//	    sum(filter(order.Lines, .Category == "coffee"), .Price * .Qty)
+//
+// Nothing reads the clock: `now` is a field of the facts.
+//
+// # Safety
+//
+// Rule strings are untrusted. At compile time an expression is refused
+// ([ErrForbidden]) when it is longer than [Limits].MaxSourceLen, nests
+// brackets deeper than MaxDepth, has more than MaxNodes nodes, or uses a
+// method call, a range (..), let, a ; sequence, $env, a map literal,
+// powers, matches, #index/#acc, a predicate inside a predicate, or any
+// function or builtin outside the list above. At run time each expression
+// has a memory budget (MemoryBudget) and every result is validated:
+// negative or above MaxValue points, a percent over 100, an empty gift or
+// tier are [ErrResult] errors, never postings. Evaluation never panics.
+//
+// # Evaluation and stacking
+//
+// [Set.Eval] goes through the rules once, in evaluation order, and
+// combines them as follows:
+//
+//  1. Evaluation order is by Priority, highest first; rules of equal
+//     priority keep the order they were given in. The trace follows it.
+//  2. A rule outside its window (From inclusive, Until exclusive, compared
+//     with [Facts.EvalTime]) is [StatusInactive] and not evaluated.
+//  3. A rule after an applied [Exclusive] rule of the same kind is
+//     [StatusShadowed] (By names the exclusive rule) and not evaluated.
+//     Tier rules always behave as exclusive: the first applied tier wins.
+//  4. Otherwise the condition runs; false gives [StatusFalse]. An empty
+//     condition is true.
+//  5. The value runs. A percent discount becomes money: base × percent /
+//     100. A positive Cap limits the rule's contribution ([StatusCapped],
+//     with Computed holding the value before the cap).
+//  6. Among the applied [BestOf] rules of one kind only the largest value
+//     counts (ties: the earliest); the others become [StatusOutdone]. It
+//     then adds to the [Stack] and [Exclusive] contributions of the kind.
+//  7. Discounts are added in evaluation order and limited to the discount
+//     base ([Facts.DiscountBase]): the rule that would cross it
+//     contributes only what is left and is [StatusCapped]; later ones
+//     contribute 0. The discount never exceeds the base.
+//  8. Points and Discount are exactly the sums of the trace's Values; Gifts
+//     lists the applied gift rules' gifts in order; Tier is the first
+//     applied tier rule's tier.
+//  9. If any evaluated rule fails, Eval returns its [*RuleError] and no
+//     outcome (fail closed): nothing partial can be posted.
+package rules

@@ -78,7 +78,7 @@
 //  4. Otherwise the condition runs; false gives [StatusFalse]. An empty
 //     condition is true.
 //  5. The value runs. A percent discount becomes money: base × percent /
-//     100. A positive Cap limits the rule's contribution ([StatusCapped],
+//  100. A positive Cap limits the rule's contribution ([StatusCapped],
 //     with Computed holding the value before the cap).
 //  6. Among the applied [BestOf] rules of one kind only the largest value
 //     counts (ties: the earliest); the others become [StatusOutdone]. It

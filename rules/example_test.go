@@ -31,7 +31,7 @@ type Line struct {
 	Price    decimal.Decimal
 }
 
-func (f Facts) EvalTime() time.Time            { return f.Now }
+func (f Facts) EvalTime() time.Time           { return f.Now }
 func (f Facts) DiscountBase() decimal.Decimal { return f.Order.Total }
 
 func Example() {

@@ -42,7 +42,7 @@ type Line struct {
 	Price    decimal.Decimal
 }
 
-func (f Facts) EvalTime() time.Time            { return f.Now }
+func (f Facts) EvalTime() time.Time           { return f.Now }
 func (f Facts) DiscountBase() decimal.Decimal { return f.Order.Total }
 
 // programme is the coffee shop's rule list, as it could come from JSON.
@@ -50,7 +50,7 @@ var programme = []rules.Rule{
 	{ID: "base", Kind: rules.Accrual, Value: "floor(order.Total / 100) * 5",
 		Description: "5 points per 100 spent"},
 	{ID: "beans-x2", Kind: rules.Accrual, When: `any(order.Lines, .Category == "beans")`,
-		Value: `floor(sum(filter(order.Lines, .Category == "beans"), .Price * .Qty) / 100) * 5`,
+		Value:       `floor(sum(filter(order.Lines, .Category == "beans"), .Price * .Qty) / 100) * 5`,
 		Description: "double points on coffee beans"},
 	{ID: "gold-bonus", Kind: rules.Accrual, When: `customer.Tier == "gold"`, Value: "order.Total * 0.02", Cap: decimal.NewFromInt(50)},
 	{ID: "tenth-visit", Kind: rules.Accrual, When: "customer.Orders == 9", Value: "100",

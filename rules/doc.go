@@ -77,9 +77,9 @@
 //     Tier rules always behave as exclusive: the first applied tier wins.
 //  4. Otherwise the condition runs; false gives [StatusFalse]. An empty
 //     condition is true.
-//  5. The value runs. A percent discount becomes money: base × percent /
-//  100. A positive Cap limits the rule's contribution ([StatusCapped],
-//     with Computed holding the value before the cap).
+//  5. The value runs. A percent discount becomes money, a share of the
+//     discount base. A positive Cap limits the rule's contribution
+//     ([StatusCapped], with Computed holding the value before the cap).
 //  6. Among the applied [BestOf] rules of one kind only the largest value
 //     counts (ties: the earliest); the others become [StatusOutdone]. It
 //     then adds to the [Stack] and [Exclusive] contributions of the kind.

@@ -1,0 +1,297 @@
+package metrics
+
+import (
+	"iter"
+	"maps"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/shopspring/decimal"
+)
+
+// Purchase is one line of a purchase log.
+type Purchase struct {
+	Customer string
+	At       time.Time
+	Amount   decimal.Decimal
+}
+
+// Unit is the time unit summaries and models are expressed in, as a
+// number of days. Purchases are grouped by calendar day first (two
+// purchases on one day are one purchase occasion), then measured in units.
+type Unit int
+
+// The units a summary can use.
+const (
+	Days  Unit = 1
+	Weeks Unit = 7
+)
+
+func (u Unit) String() string {
+	switch u {
+	case Days:
+		return "days"
+	case Weeks:
+		return "weeks"
+	}
+	return "Unit(" + strconv.Itoa(int(u)) + " days)"
+}
+
+// SummaryConfig says how to summarise a purchase log.
+type SummaryConfig struct {
+	// CalibrationEnd is the last day of the calibration period (its date in
+	// Location counts, its time of day does not). Required.
+	CalibrationEnd time.Time
+	// ObservationEnd, when after CalibrationEnd, is the last day of a
+	// holdout period whose purchases are counted separately.
+	ObservationEnd time.Time
+	// Unit is required: summaries never assume days or weeks.
+	Unit Unit
+	// Location is the zone dates are read in; nil means UTC.
+	Location *time.Location
+}
+
+// CustomerSummary is one customer's purchase history in the form the
+// models use (the conventions of lifetimes' summary_data_from_transaction_data).
+// Times are in the summary's [Unit]; money estimates are float64.
+type CustomerSummary struct {
+	ID string
+	// Frequency is the number of repeat purchase days in calibration
+	// (distinct purchase days − 1).
+	Frequency int
+	// Recency is the time from the first to the last purchase day in
+	// calibration; 0 when Frequency is 0.
+	Recency float64
+	// T is the time from the first purchase day to CalibrationEnd.
+	T float64
+	// Monetary is the mean spend of the repeat purchase days (the first
+	// day left out); 0 when Frequency is 0.
+	Monetary float64
+	// Revenue is everything the customer spent in calibration, exact.
+	Revenue decimal.Decimal
+	// HoldoutFrequency and HoldoutRevenue count the purchase days and the
+	// spend after CalibrationEnd, up to ObservationEnd.
+	HoldoutFrequency int
+	HoldoutRevenue   decimal.Decimal
+}
+
+// Summarizer accumulates a purchase log into per-customer summaries,
+// reading each purchase once; its memory grows with customers, not
+// purchases. Each customer's purchases must come in time order (as an
+// ORDER BY gives them); different customers may interleave freely. Two
+// summarizers of the same config (shards by customer, or by time) can be
+// merged. A Summarizer is not safe for concurrent use.
+type Summarizer struct {
+	cfg     SummaryConfig
+	calEnd  int // day index of CalibrationEnd
+	obsEnd  int
+	byID    map[string]*history
+	skipped int
+}
+
+// history is what a customer's purchases add up to.
+type history struct {
+	first, last int // day indexes of the first and the latest purchase
+	lastCal     int // day index of the latest calibration purchase
+	firstAmount decimal.Decimal
+	lastAmount  decimal.Decimal // spend on day last (for merging)
+	calDays     int
+	calRevenue  decimal.Decimal
+	holdDays    int
+	holdRevenue decimal.Decimal
+}
+
+// NewSummarizer checks cfg and returns an empty summarizer.
+func NewSummarizer(cfg SummaryConfig) (*Summarizer, error) {
+	const fn = "NewSummarizer"
+	if cfg.CalibrationEnd.IsZero() {
+		return nil, inputErr(fn, "CalibrationEnd", "is required")
+	}
+	if cfg.Unit <= 0 {
+		return nil, inputErr(fn, "Unit", "is required (Days or Weeks), got %d", int(cfg.Unit))
+	}
+	if cfg.Location == nil {
+		cfg.Location = time.UTC
+	}
+	s := &Summarizer{cfg: cfg, byID: map[string]*history{}}
+	s.calEnd = dayIndex(cfg.CalibrationEnd, cfg.Location)
+	s.obsEnd = s.calEnd
+	if !cfg.ObservationEnd.IsZero() {
+		s.obsEnd = dayIndex(cfg.ObservationEnd, cfg.Location)
+		if s.obsEnd < s.calEnd {
+			return nil, inputErr(fn, "ObservationEnd", "%s is before CalibrationEnd %s", cfg.ObservationEnd, cfg.CalibrationEnd)
+		}
+	}
+	return s, nil
+}
+
+// dayIndex is the number of the calendar day of t in loc, counted from
+// 1970-01-01.
+func dayIndex(t time.Time, loc *time.Location) int {
+	t = t.In(loc)
+	return int(time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC).Unix() / 86400)
+}
+
+// Add reads one purchase. A purchase after ObservationEnd is skipped and
+// counted ([Summarizer.Skipped]); a negative amount, an empty customer or a
+// purchase earlier than the customer's previous one is an error, and
+// changes nothing.
+func (s *Summarizer) Add(p Purchase) error {
+	const fn = "Summarizer.Add"
+	switch {
+	case p.Customer == "":
+		return inputErr(fn, "Customer", "is empty")
+	case p.Amount.IsNegative():
+		return inputErr(fn, "Amount", "is negative (%s) for customer %q", p.Amount, p.Customer)
+	case p.At.IsZero():
+		return inputErr(fn, "At", "is zero for customer %q", p.Customer)
+	}
+	day := dayIndex(p.At, s.cfg.Location)
+	if day > s.obsEnd {
+		s.skipped++
+		return nil
+	}
+	h := s.byID[p.Customer]
+	if h == nil {
+		h = &history{first: day, last: day - 1}
+		s.byID[p.Customer] = h
+	}
+	if day < h.last {
+		return inputErr(fn, "At", "%s is before the previous purchase of customer %q: each customer's purchases must come in time order",
+			p.At.Format(time.RFC3339), p.Customer)
+	}
+	h.addDay(day, p.Amount, s.calEnd, day != h.last)
+	return nil
+}
+
+// addDay adds spend on a day; newDay says whether the day is not yet counted.
+func (h *history) addDay(day int, amount decimal.Decimal, calEnd int, newDay bool) {
+	if newDay {
+		h.lastAmount = decimal.Zero
+		if day <= calEnd {
+			h.calDays++
+		} else {
+			h.holdDays++
+		}
+	}
+	if day == h.first {
+		h.firstAmount = h.firstAmount.Add(amount)
+	}
+	if day <= calEnd {
+		h.calRevenue = h.calRevenue.Add(amount)
+		h.lastCal = day
+	} else {
+		h.holdRevenue = h.holdRevenue.Add(amount)
+	}
+	h.last = day
+	h.lastAmount = h.lastAmount.Add(amount)
+}
+
+// AddAll reads a whole log; it stops at the first error.
+func (s *Summarizer) AddAll(log iter.Seq[Purchase]) error {
+	for p := range log {
+		if err := s.Add(p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Skipped is the number of purchases after ObservationEnd.
+func (s *Summarizer) Skipped() int { return s.skipped }
+
+// Merge adds o's customers into s: customers only in o are copied; a
+// customer in both must have histories that follow each other in time
+// (o's purchases all on or after s's last day, or all before s's first).
+// On error s is unchanged.
+func (s *Summarizer) Merge(o *Summarizer) error {
+	if s.cfg.Unit != o.cfg.Unit || s.calEnd != o.calEnd || s.obsEnd != o.obsEnd || s.cfg.Location.String() != o.cfg.Location.String() {
+		return inputErr("Summarizer.Merge", "config", "differs: summaries of different configs cannot be merged")
+	}
+	merged := map[string]history{}
+	for id, b := range o.byID {
+		a, ok := s.byID[id]
+		if !ok {
+			merged[id] = *b
+			continue
+		}
+		m, ok := joinHistories(*a, *b, s.calEnd)
+		if !ok {
+			return inputErr("Summarizer.Merge", "customer", "%q has overlapping purchase dates in both summaries", id)
+		}
+		merged[id] = m
+	}
+	for id, h := range merged {
+		s.byID[id] = &h
+	}
+	s.skipped += o.skipped
+	return nil
+}
+
+// joinHistories joins two histories of one customer that follow each
+// other in time, in either order.
+func joinHistories(a, b history, calEnd int) (history, bool) {
+	if b.first < a.first || (b.first == a.first && b.last < a.last) {
+		a, b = b, a
+	}
+	if b.first < a.last {
+		return history{}, false
+	}
+	m := a
+	m.calDays += b.calDays
+	m.holdDays += b.holdDays
+	m.calRevenue = m.calRevenue.Add(b.calRevenue)
+	m.holdRevenue = m.holdRevenue.Add(b.holdRevenue)
+	m.last, m.lastAmount = b.last, b.lastAmount
+	if b.calDays > 0 {
+		m.lastCal = b.lastCal
+	}
+	if b.first == a.last { // the boundary day was counted on both sides
+		if b.first <= calEnd {
+			m.calDays--
+		} else {
+			m.holdDays--
+		}
+		if a.first == a.last {
+			m.firstAmount = a.firstAmount.Add(b.firstAmount)
+		}
+		if b.first == b.last {
+			m.lastAmount = a.lastAmount.Add(b.lastAmount)
+		}
+	}
+	return m, true
+}
+
+// Customers returns the summary of every customer whose first purchase is
+// in the calibration period, sorted by ID. Customers first seen in the
+// holdout period are left out, as in lifetimes' calibration_and_holdout_data.
+func (s *Summarizer) Customers() []CustomerSummary {
+	unit := float64(s.cfg.Unit)
+	out := make([]CustomerSummary, 0, len(s.byID))
+	for _, id := range slices.Sorted(maps.Keys(s.byID)) {
+		h := s.byID[id]
+		if h.first > s.calEnd {
+			continue
+		}
+		c := CustomerSummary{
+			ID:               id,
+			Frequency:        h.calDays - 1,
+			T:                float64(s.calEnd-h.first) / unit,
+			Revenue:          h.calRevenue,
+			HoldoutFrequency: h.holdDays,
+			HoldoutRevenue:   h.holdRevenue,
+		}
+		if c.Frequency > 0 {
+			c.Recency = float64(h.lastCal-h.first) / unit
+			c.Monetary = h.calRevenue.Sub(h.firstAmount).InexactFloat64() / float64(c.Frequency)
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// HoldoutLength is the length of the holdout period in the summary's unit.
+func (s *Summarizer) HoldoutLength() float64 {
+	return float64(s.obsEnd-s.calEnd) / float64(s.cfg.Unit)
+}

@@ -1,0 +1,159 @@
+package metrics
+
+import (
+	"fmt"
+	"math"
+)
+
+// BGNBD is a fitted BG/NBD model (Fader, Hardie & Lee 2005, "Counting
+// Your Customers the Easy Way"): while alive a customer buys at a Poisson
+// rate λ ~ Gamma(R, Alpha); after each purchase they drop out with
+// probability p ~ Beta(A, B). Time is in the unit of the summaries it was
+// fitted on. All outputs are float64 estimates.
+type BGNBD struct {
+	R, Alpha, A, B float64
+	Unit           Unit
+}
+
+// FitReport says how a fit went.
+type FitReport struct {
+	// LogLikelihood is the sum over customers at the estimate.
+	LogLikelihood float64
+	Iterations    int
+	Evaluations   int
+	// Groups is the number of distinct summaries the likelihood ran over.
+	Groups int
+}
+
+func (m BGNBD) String() string {
+	return fmt.Sprintf("bgnbd r=%.4f alpha=%.4f a=%.4f b=%.4f", m.R, m.Alpha, m.A, m.B)
+}
+
+// FitBGNBD estimates a BG/NBD model by maximum likelihood from customer
+// summaries (all in the unit given). Identical summaries are grouped, so a
+// million customers cost about as much as the distinct summaries among them.
+func FitBGNBD(cs []CustomerSummary, unit Unit) (BGNBD, FitReport, error) {
+	const fn = "FitBGNBD"
+	if err := checkSummaries(fn, cs); err != nil {
+		return BGNBD{}, FitReport{}, err
+	}
+	if unit <= 0 {
+		return BGNBD{}, FitReport{}, inputErr(fn, "unit", "is required")
+	}
+	rows := groupCounts(cs)
+	f := func(theta, grad []float64) float64 {
+		p := [4]float64{math.Exp(theta[0]), math.Exp(theta[1]), math.Exp(theta[2]), math.Exp(theta[3])}
+		var g [4]float64
+		ll := bgnbdLL(p, rows, &g)
+		for i := range grad {
+			grad[i] = -g[i] * p[i] // d(−LL)/d ln p
+		}
+		return -ll
+	}
+	res := bfgs(f, []float64{0, 0, 0, 0}, 1e-7, 500)
+	m := BGNBD{R: math.Exp(res.x[0]), Alpha: math.Exp(res.x[1]), A: math.Exp(res.x[2]), B: math.Exp(res.x[3]), Unit: unit}
+	rep := FitReport{LogLikelihood: -res.f, Iterations: res.iterations, Evaluations: res.evaluations, Groups: len(rows)}
+	if !res.converged || math.IsNaN(res.f) {
+		return m, rep, fmt.Errorf("%w: BG/NBD did not converge after %d iterations (log-likelihood %v)", ErrFit, res.iterations, -res.f)
+	}
+	return m, rep, nil
+}
+
+// LogLikelihood is the model's log-likelihood of the summaries.
+func (m BGNBD) LogLikelihood(cs []CustomerSummary) float64 {
+	return bgnbdLL([4]float64{m.R, m.Alpha, m.A, m.B}, groupCounts(cs), nil)
+}
+
+// bgnbdLL is the weighted log-likelihood over grouped rows (sorted by x)
+// and, when grad is not nil, its gradient with respect to (r, α, a, b).
+// Terms that depend only on x are computed once per distinct x.
+func bgnbdLL(p [4]float64, rows []row, grad *[4]float64) float64 {
+	r, alpha, a, b := p[0], p[1], p[2], p[3]
+	if !(r > 0 && alpha > 0 && a > 0 && b > 0) {
+		return math.Inf(-1)
+	}
+	lgR, lgAB, lgB := lgamma(r), lgamma(a+b), lgamma(b)
+	psiR, psiAB, psiB := digamma(r), digamma(a+b), digamma(b)
+	lnAlpha := math.Log(alpha)
+	var ll float64
+	var g [4]float64
+	lastX := -1
+	var cx, dR, dAB, dB float64 // per-x terms
+	for _, rw := range rows {
+		x := float64(rw.x)
+		if rw.x != lastX {
+			lastX = rw.x
+			cx = lgamma(r+x) - lgR + lgAB + lgamma(b+x) - lgB - lgamma(a+b+x)
+			if grad != nil {
+				dR = digamma(r+x) - psiR
+				dAB = psiAB - digamma(a+b+x)
+				dB = digamma(b+x) - psiB
+			}
+		}
+		lnAT := math.Log(alpha + rw.T)
+		li := cx + r*lnAlpha - (r+x)*lnAT
+		var w, lnATx float64
+		if rw.x > 0 {
+			lnATx = math.Log(alpha + rw.tx)
+			lnD := math.Log(a) - math.Log(b+x-1) + (r+x)*(lnAT-lnATx)
+			li += log1pExp(lnD)
+			w = 1 / (1 + math.Exp(-lnD))
+		}
+		ll += rw.weight * li
+		if grad != nil {
+			wt := rw.weight
+			g[0] += wt * (dR + lnAlpha - lnAT + w*(lnAT-lnATx))
+			g[1] += wt * (r/alpha - (r+x)/(alpha+rw.T) + w*(r+x)*(1/(alpha+rw.T)-1/(alpha+rw.tx)))
+			g[2] += wt * (dAB + w/a)
+			if rw.x > 0 {
+				g[3] += wt * (dAB + dB - w/(b+x-1))
+			}
+		}
+	}
+	if grad != nil {
+		*grad = g
+	}
+	return ll
+}
+
+// log1pExp is ln(1 + eˣ) without overflow.
+func log1pExp(x float64) float64 {
+	if x > 30 {
+		return x + math.Log1p(math.Exp(-x))
+	}
+	return math.Log1p(math.Exp(x))
+}
+
+// PAlive is the probability that a customer with this history is still
+// active at the end of it: 1 for customers with no repeat purchase.
+func (m BGNBD) PAlive(frequency int, recency, T float64) float64 {
+	if frequency == 0 {
+		return 1
+	}
+	x := float64(frequency)
+	lnD := math.Log(m.A) - math.Log(m.B+x-1) + (m.R+x)*(math.Log(m.Alpha+T)-math.Log(m.Alpha+recency))
+	return 1 / (1 + math.Exp(lnD))
+}
+
+// ExpectedPurchases is E[X(t)], the expected number of purchases in a
+// period of length t of a customer who has just made their first purchase.
+func (m BGNBD) ExpectedPurchases(t float64) float64 {
+	if t <= 0 {
+		return 0
+	}
+	z := t / (m.Alpha + t)
+	return (m.A + m.B - 1) / (m.A - 1) * (1 - math.Pow(m.Alpha/(m.Alpha+t), m.R)*hyp2f1(m.R, m.B, m.A+m.B-1, z))
+}
+
+// ConditionalExpectedPurchases is E[Y(t) | x, t_x, T], the expected number
+// of purchases in the next t time units of a customer with this history.
+func (m BGNBD) ConditionalExpectedPurchases(t float64, frequency int, recency, T float64) float64 {
+	if t <= 0 {
+		return 0
+	}
+	x := float64(frequency)
+	z := t / (m.Alpha + T + t)
+	head := (m.A + m.B + x - 1) / (m.A - 1)
+	tail := 1 - math.Pow((m.Alpha+T)/(m.Alpha+T+t), m.R+x)*hyp2f1(m.R+x, m.B+x, m.A+m.B+x-1, z)
+	return head * tail * m.PAlive(frequency, recency, T)
+}

@@ -1,0 +1,136 @@
+package metrics
+
+import "math"
+
+// objective is a function to minimise with its gradient; it returns +Inf
+// where it is not defined.
+type objective func(x, grad []float64) float64
+
+type optResult struct {
+	x           []float64
+	f           float64
+	iterations  int
+	evaluations int
+	converged   bool
+}
+
+// bfgs minimises f from x0 with the BFGS quasi-Newton method and a
+// backtracking (Armijo) line search. It stops when the largest gradient
+// component is below gtol, or after maxIter iterations.
+//
+// Why this optimiser: the models' log-likelihoods are smooth with analytic
+// gradients, and BFGS reaches the published estimates in 20–40 iterations
+// (each one likelihood and gradient pass over the grouped data), where
+// Nelder–Mead needs hundreds of passes for the same precision.
+func bfgs(f objective, x0 []float64, gtol float64, maxIter int) optResult {
+	n := len(x0)
+	x := append([]float64(nil), x0...)
+	g := make([]float64, n)
+	fx := f(x, g)
+	res := optResult{evaluations: 1}
+	h := identity(n) // inverse Hessian estimate
+	xNew, gNew, dir, s, y := make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
+	for iter := 0; iter < maxIter; iter++ {
+		res.iterations = iter
+		if maxAbs(g) < gtol {
+			res.converged = true
+			break
+		}
+		for i := range dir {
+			dir[i] = 0
+			for j := range g {
+				dir[i] -= h[i][j] * g[j]
+			}
+		}
+		slope := dot(dir, g)
+		if slope >= 0 { // not a descent direction: restart from steepest descent
+			h = identity(n)
+			for i := range dir {
+				dir[i] = -g[i]
+			}
+			slope = dot(dir, g)
+		}
+		step := 1.0
+		var fNew float64
+		for k := 0; ; k++ {
+			for i := range x {
+				xNew[i] = x[i] + step*dir[i]
+			}
+			fNew = f(xNew, gNew)
+			res.evaluations++
+			if fNew <= fx+1e-4*step*slope && !math.IsNaN(fNew) {
+				break
+			}
+			if k == 60 {
+				res.x, res.f = x, fx
+				return res
+			}
+			step *= 0.5
+		}
+		for i := range x {
+			s[i] = xNew[i] - x[i]
+			y[i] = gNew[i] - g[i]
+		}
+		if sy := dot(s, y); sy > 1e-12 {
+			if iter == 0 { // scale the first estimate to the curvature seen
+				scale := sy / dot(y, y)
+				for i := range h {
+					h[i][i] = scale
+				}
+			}
+			updateInverse(h, s, y, sy)
+		}
+		copy(x, xNew)
+		copy(g, gNew)
+		fx = fNew
+	}
+	if maxAbs(g) < gtol {
+		res.converged = true
+	}
+	res.x, res.f = x, fx
+	return res
+}
+
+// updateInverse applies the BFGS update to the inverse Hessian h:
+// H ← (I − ρ s yᵀ) H (I − ρ y sᵀ) + ρ s sᵀ, ρ = 1/(yᵀs).
+func updateInverse(h [][]float64, s, y []float64, sy float64) {
+	n := len(s)
+	rho := 1 / sy
+	hy := make([]float64, n)
+	for i := range n {
+		for j := range n {
+			hy[i] += h[i][j] * y[j]
+		}
+	}
+	yhy := dot(y, hy)
+	for i := range n {
+		for j := range n {
+			h[i][j] += -rho*(hy[i]*s[j]+s[i]*hy[j]) + (rho*rho*yhy+rho)*s[i]*s[j]
+		}
+	}
+}
+
+func identity(n int) [][]float64 {
+	h := make([][]float64, n)
+	for i := range h {
+		h[i] = make([]float64, n)
+		h[i][i] = 1
+	}
+	return h
+}
+
+func dot(a, b []float64) float64 {
+	s := 0.0
+	for i := range a {
+		s += a[i] * b[i]
+	}
+	return s
+}
+
+func maxAbs(v []float64) float64 {
+	m := 0.0
+	for _, x := range v {
+		m = math.Max(m, math.Abs(x))
+	}
+	return m
+}

@@ -1,0 +1,130 @@
+package metrics
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+)
+
+// GammaGamma is a fitted Gamma-Gamma model of spend (Fader & Hardie 2013,
+// "The Gamma-Gamma Model of Monetary Value"): a customer's purchase
+// amounts are Gamma(P, ν) around their own mean, with ν ~ Gamma(Q, Gamma)
+// across customers. It is fitted on customers with repeat purchases, on
+// the mean of those purchases. Outputs are float64 estimates.
+type GammaGamma struct {
+	P, Q, Gamma float64
+}
+
+func (m GammaGamma) String() string {
+	return fmt.Sprintf("gammagamma p=%.4f q=%.4f gamma=%.4f", m.P, m.Q, m.Gamma)
+}
+
+type spendRow struct {
+	x      int
+	m      float64
+	weight float64
+}
+
+// FitGammaGamma estimates the model by maximum likelihood from the
+// customers with Frequency > 0 (their Monetary must be positive); others
+// are ignored. Identical (frequency, monetary) pairs are grouped.
+func FitGammaGamma(cs []CustomerSummary) (GammaGamma, FitReport, error) {
+	const fn = "FitGammaGamma"
+	type key struct {
+		x int
+		m float64
+	}
+	idx := map[key]int{}
+	var rows []spendRow
+	for i, c := range cs {
+		if c.Frequency <= 0 {
+			continue
+		}
+		if !(c.Monetary > 0) || math.IsInf(c.Monetary, 0) {
+			return GammaGamma{}, FitReport{}, inputErr(fn, "customers", "[%d] (%s) has monetary %v; a repeat customer's mean spend must be positive", i, c.ID, c.Monetary)
+		}
+		k := key{c.Frequency, c.Monetary}
+		if j, ok := idx[k]; ok {
+			rows[j].weight++
+			continue
+		}
+		idx[k] = len(rows)
+		rows = append(rows, spendRow{x: c.Frequency, m: c.Monetary, weight: 1})
+	}
+	if len(rows) == 0 {
+		return GammaGamma{}, FitReport{}, inputErr(fn, "customers", "has no customer with repeat purchases")
+	}
+	slices.SortFunc(rows, func(a, b spendRow) int { return cmp.Or(cmp.Compare(a.x, b.x), cmp.Compare(a.m, b.m)) })
+	f := func(theta, grad []float64) float64 {
+		p := [3]float64{math.Exp(theta[0]), math.Exp(theta[1]), math.Exp(theta[2])}
+		var g [3]float64
+		ll := gammaGammaLL(p, rows, &g)
+		for i := range grad {
+			grad[i] = -g[i] * p[i]
+		}
+		return -ll
+	}
+	res := bfgs(f, []float64{0, 0, 0}, 1e-7, 500)
+	m := GammaGamma{P: math.Exp(res.x[0]), Q: math.Exp(res.x[1]), Gamma: math.Exp(res.x[2])}
+	rep := FitReport{LogLikelihood: -res.f, Iterations: res.iterations, Evaluations: res.evaluations, Groups: len(rows)}
+	if !res.converged || math.IsNaN(res.f) {
+		return m, rep, fmt.Errorf("%w: Gamma-Gamma did not converge after %d iterations", ErrFit, res.iterations)
+	}
+	return m, rep, nil
+}
+
+// gammaGammaLL is the weighted log-likelihood of mean repeat spends and
+// its gradient with respect to (p, q, γ):
+//
+//	ln f = lnΓ(px+q) − lnΓ(px) − lnΓ(q) + q ln γ + (px−1) ln m + px ln x − (px+q) ln(γ + x m)
+func gammaGammaLL(par [3]float64, rows []spendRow, grad *[3]float64) float64 {
+	p, q, gam := par[0], par[1], par[2]
+	if !(p > 0 && q > 0 && gam > 0) {
+		return math.Inf(-1)
+	}
+	lgQ, psiQ, lnG := lgamma(q), digamma(q), math.Log(gam)
+	var ll float64
+	var g [3]float64
+	lastX := -1
+	var lgPXQ, lgPX, psiPXQ, psiPX, lnX float64
+	for _, rw := range rows {
+		x := float64(rw.x)
+		if rw.x != lastX {
+			lastX = rw.x
+			lgPXQ, lgPX, lnX = lgamma(p*x+q), lgamma(p*x), math.Log(x)
+			psiPXQ, psiPX = digamma(p*x+q), digamma(p*x)
+		}
+		lnM, lnGXM := math.Log(rw.m), math.Log(gam+x*rw.m)
+		ll += rw.weight * (lgPXQ - lgPX - lgQ + q*lnG + (p*x-1)*lnM + p*x*lnX - (p*x+q)*lnGXM)
+		g[0] += rw.weight * x * (psiPXQ - psiPX + lnM + lnX - lnGXM)
+		g[1] += rw.weight * (psiPXQ - psiQ + lnG - lnGXM)
+		g[2] += rw.weight * (q/gam - (p*x+q)/(gam+x*rw.m))
+	}
+	if grad != nil {
+		*grad = g
+	}
+	return ll
+}
+
+// LogLikelihood is the model's log-likelihood of the repeat customers'
+// mean spends.
+func (m GammaGamma) LogLikelihood(cs []CustomerSummary) float64 {
+	var rows []spendRow
+	for _, c := range cs {
+		if c.Frequency > 0 {
+			rows = append(rows, spendRow{x: c.Frequency, m: c.Monetary, weight: 1})
+		}
+	}
+	slices.SortFunc(rows, func(a, b spendRow) int { return cmp.Compare(a.x, b.x) })
+	return gammaGammaLL([3]float64{m.P, m.Q, m.Gamma}, rows, nil)
+}
+
+// ExpectedSpend is the expected mean purchase amount of a customer with
+// this many repeat purchases averaging monetary: a weighted average of the
+// population mean p·γ/(q−1) and the customer's own mean. For a customer
+// without repeat purchases it is the population mean.
+func (m GammaGamma) ExpectedSpend(frequency int, monetary float64) float64 {
+	x := float64(frequency)
+	return m.P * (m.Gamma + x*monetary) / (m.P*x + m.Q - 1)
+}

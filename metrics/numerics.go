@@ -22,15 +22,46 @@ func lgamma(x float64) float64 {
 
 // hyp2f1 is the Gauss hypergeometric function ₂F₁(a, b; c; z) for
 // 0 ≤ z < 1 by its power series, which converges there; it stops when a
-// term no longer changes the sum (or after 100 000 terms).
+// term no longer changes the sum. Close to z = 1 the series needs very many
+// terms: after maxHypTerms it gives up and returns NaN, which the fits
+// treat as "not here" (the models' estimates lie where z is small).
 func hyp2f1(a, b, c, z float64) float64 {
 	sum, term := 1.0, 1.0
-	for n := 0.0; n < 100000; n++ {
+	for n := 0.0; n < maxHypTerms; n++ {
 		term *= (a + n) * (b + n) / ((c + n) * (n + 1)) * z
 		sum += term
-		if math.Abs(term) <= 1e-15*math.Abs(sum) {
-			break
+		if math.Abs(term) <= 1e-16*math.Abs(sum) {
+			return sum
 		}
 	}
-	return sum
+	return math.NaN()
+}
+
+const maxHypTerms = 3000
+
+// hyp2f1Grad is [hyp2f1] with the partial derivatives of ₂F₁(a, b; c; z)
+// in a, b, c and z, summed term by term alongside the series: the n-th
+// term t_n changes by t_n·Σ_{k<n} 1/(a+k) in a, t_n·Σ 1/(b+k) in b,
+// −t_n·Σ 1/(c+k) in c and t_n·n/z in z.
+func hyp2f1Grad(a, b, c, z float64) (f, da, db, dc, dz float64) {
+	f, term := 1.0, 1.0
+	var ha, hb, hc float64
+	for n := 0.0; n < maxHypTerms; n++ {
+		ha += 1 / (a + n)
+		hb += 1 / (b + n)
+		hc += 1 / (c + n)
+		term *= (a + n) * (b + n) / ((c + n) * (n + 1)) * z
+		f += term
+		da += term * ha
+		db += term * hb
+		dc -= term * hc
+		if z != 0 {
+			dz += term * (n + 1) / z
+		}
+		if math.Abs(term) <= 1e-16*math.Abs(f) && math.Abs(term*(ha+hb+hc+(n+1))) <= 1e-16*(math.Abs(da)+math.Abs(db)+math.Abs(dc)+math.Abs(dz)+math.Abs(f)) {
+			return f, da, db, dc, dz
+		}
+	}
+	nan := math.NaN()
+	return nan, nan, nan, nan, nan
 }

@@ -58,7 +58,7 @@ func bfgs(f objective, x0 []float64, gtol float64, maxIter int) optResult {
 			}
 			fNew = f(xNew, gNew)
 			res.evaluations++
-			if fNew <= fx+1e-4*step*slope && !math.IsNaN(fNew) {
+			if !math.IsNaN(fNew) && fNew <= fx+1e-4*step*slope {
 				break
 			}
 			if k == 60 {

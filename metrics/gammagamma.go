@@ -56,18 +56,22 @@ func FitGammaGamma(cs []CustomerSummary) (GammaGamma, FitReport, error) {
 		return GammaGamma{}, FitReport{}, inputErr(fn, "customers", "has no customer with repeat purchases")
 	}
 	slices.SortFunc(rows, func(a, b spendRow) int { return cmp.Or(cmp.Compare(a.x, b.x), cmp.Compare(a.m, b.m)) })
+	n := 0.0
+	for _, r := range rows {
+		n += r.weight
+	}
 	f := func(theta, grad []float64) float64 {
 		p := [3]float64{math.Exp(theta[0]), math.Exp(theta[1]), math.Exp(theta[2])}
 		var g [3]float64
 		ll := gammaGammaLL(p, rows, &g)
 		for i := range grad {
-			grad[i] = -g[i] * p[i]
+			grad[i] = -g[i] * p[i] / n
 		}
-		return -ll
+		return -ll / n
 	}
-	res := bfgs(f, []float64{0, 0, 0}, 1e-7, 500)
+	res := bfgs(f, []float64{0, 0, 0}, meanGradTol, 500)
 	m := GammaGamma{P: math.Exp(res.x[0]), Q: math.Exp(res.x[1]), Gamma: math.Exp(res.x[2])}
-	rep := FitReport{LogLikelihood: -res.f, Iterations: res.iterations, Evaluations: res.evaluations, Groups: len(rows)}
+	rep := FitReport{LogLikelihood: -res.f * n, Iterations: res.iterations, Evaluations: res.evaluations, Groups: len(rows)}
 	if !res.converged || math.IsNaN(res.f) {
 		return m, rep, fmt.Errorf("%w: Gamma-Gamma did not converge after %d iterations", ErrFit, res.iterations)
 	}

@@ -2,6 +2,11 @@ package metrics
 
 import "math"
 
+// meanGradTol is the fits' convergence test: the largest component of the
+// gradient of the mean log-likelihood (per customer) with respect to the
+// log-parameters. 3e-11 per customer is 7e-8 on CDNOW's 2,357-customer sum.
+const meanGradTol = 3e-11
+
 // objective is a function to minimise with its gradient; it returns +Inf
 // where it is not defined.
 type objective func(x, grad []float64) float64
@@ -59,6 +64,12 @@ func bfgs(f objective, x0 []float64, gtol float64, maxIter int) optResult {
 			fNew = f(xNew, gNew)
 			res.evaluations++
 			if !math.IsNaN(fNew) && fNew <= fx+1e-4*step*slope {
+				break
+			}
+			// Near the optimum the decrease falls below float64 resolution;
+			// then a step that does not raise f beyond rounding and shrinks
+			// the gradient is progress.
+			if !math.IsNaN(fNew) && fNew-fx <= 1e-14*math.Abs(fx) && maxAbs(gNew) < maxAbs(g) {
 				break
 			}
 			if k == 60 {

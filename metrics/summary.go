@@ -2,8 +2,6 @@ package metrics
 
 import (
 	"iter"
-	"maps"
-	"slices"
 	"strconv"
 	"time"
 
@@ -86,20 +84,41 @@ type Summarizer struct {
 	cfg     SummaryConfig
 	calEnd  int // day index of CalibrationEnd
 	obsEnd  int
-	byID    map[string]*history
+	index   map[string]int // customer id → position in hist
+	hist    chunks         // in the order customers first appeared
 	skipped int
+}
+
+// chunks is an append-only list of histories in fixed-size blocks, so
+// that growing it never copies what is already there.
+type chunks struct {
+	blocks []*[chunkSize]history
+	n      int
+}
+
+const chunkSize = 4096
+
+func (c *chunks) at(i int) *history { return &c.blocks[i/chunkSize][i%chunkSize] }
+
+func (c *chunks) push(h history) int {
+	if c.n%chunkSize == 0 {
+		c.blocks = append(c.blocks, new([chunkSize]history))
+	}
+	*c.at(c.n) = h
+	c.n++
+	return c.n - 1
 }
 
 // history is what a customer's purchases add up to.
 type history struct {
-	first, last int // day indexes of the first and the latest purchase
-	lastCal     int // day index of the latest calibration purchase
-	firstAmount decimal.Decimal
-	lastAmount  decimal.Decimal // spend on day last (for merging)
+	id          string
+	first, last int      // day indexes of the first and the latest purchase
+	lastCal     int      // day index of the latest calibration purchase
+	firstAmount moneySum // spend on the first day
 	calDays     int
-	calRevenue  decimal.Decimal
+	calRevenue  moneySum
 	holdDays    int
-	holdRevenue decimal.Decimal
+	holdRevenue moneySum
 }
 
 // NewSummarizer checks cfg and returns an empty summarizer.
@@ -114,7 +133,7 @@ func NewSummarizer(cfg SummaryConfig) (*Summarizer, error) {
 	if cfg.Location == nil {
 		cfg.Location = time.UTC
 	}
-	s := &Summarizer{cfg: cfg, byID: map[string]*history{}}
+	s := &Summarizer{cfg: cfg, index: map[string]int{}}
 	s.calEnd = dayIndex(cfg.CalibrationEnd, cfg.Location)
 	s.obsEnd = s.calEnd
 	if !cfg.ObservationEnd.IsZero() {
@@ -129,8 +148,16 @@ func NewSummarizer(cfg SummaryConfig) (*Summarizer, error) {
 // dayIndex is the number of the calendar day of t in loc, counted from
 // 1970-01-01.
 func dayIndex(t time.Time, loc *time.Location) int {
-	t = t.In(loc)
-	return int(time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC).Unix() / 86400)
+	sec := t.Unix()
+	if loc != time.UTC {
+		_, off := t.In(loc).Zone()
+		sec += int64(off)
+	}
+	day := sec / 86400
+	if sec < 0 && sec%86400 != 0 {
+		day--
+	}
+	return int(day)
 }
 
 // Add reads one purchase. A purchase after ObservationEnd is skipped and
@@ -152,11 +179,12 @@ func (s *Summarizer) Add(p Purchase) error {
 		s.skipped++
 		return nil
 	}
-	h := s.byID[p.Customer]
-	if h == nil {
-		h = &history{first: day, last: day - 1}
-		s.byID[p.Customer] = h
+	i, ok := s.index[p.Customer]
+	if !ok {
+		i = s.hist.push(history{id: p.Customer, first: day, last: day - 1})
+		s.index[p.Customer] = i
 	}
+	h := s.hist.at(i)
 	if day < h.last {
 		return inputErr(fn, "At", "%s is before the previous purchase of customer %q: each customer's purchases must come in time order",
 			p.At.Format(time.RFC3339), p.Customer)
@@ -168,7 +196,6 @@ func (s *Summarizer) Add(p Purchase) error {
 // addDay adds spend on a day; newDay says whether the day is not yet counted.
 func (h *history) addDay(day int, amount decimal.Decimal, calEnd int, newDay bool) {
 	if newDay {
-		h.lastAmount = decimal.Zero
 		if day <= calEnd {
 			h.calDays++
 		} else {
@@ -176,16 +203,15 @@ func (h *history) addDay(day int, amount decimal.Decimal, calEnd int, newDay boo
 		}
 	}
 	if day == h.first {
-		h.firstAmount = h.firstAmount.Add(amount)
+		h.firstAmount.add(amount)
 	}
 	if day <= calEnd {
-		h.calRevenue = h.calRevenue.Add(amount)
+		h.calRevenue.add(amount)
 		h.lastCal = day
 	} else {
-		h.holdRevenue = h.holdRevenue.Add(amount)
+		h.holdRevenue.add(amount)
 	}
 	h.last = day
-	h.lastAmount = h.lastAmount.Add(amount)
 }
 
 // AddAll reads a whole log; it stops at the first error.
@@ -209,21 +235,25 @@ func (s *Summarizer) Merge(o *Summarizer) error {
 	if s.cfg.Unit != o.cfg.Unit || s.calEnd != o.calEnd || s.obsEnd != o.obsEnd || s.cfg.Location.String() != o.cfg.Location.String() {
 		return inputErr("Summarizer.Merge", "config", "differs: summaries of different configs cannot be merged")
 	}
-	merged := map[string]history{}
-	for id, b := range o.byID {
-		a, ok := s.byID[id]
-		if !ok {
-			merged[id] = *b
-			continue
+	joined := map[int]history{} // checked first, so that an error leaves s unchanged
+	for j := range o.hist.n {
+		b := o.hist.at(j)
+		if i, ok := s.index[b.id]; ok {
+			m, ok := joinHistories(*s.hist.at(i), *b, s.calEnd)
+			if !ok {
+				return inputErr("Summarizer.Merge", "customer", "%q has overlapping purchase dates in both summaries", b.id)
+			}
+			joined[i] = m
 		}
-		m, ok := joinHistories(*a, *b, s.calEnd)
-		if !ok {
-			return inputErr("Summarizer.Merge", "customer", "%q has overlapping purchase dates in both summaries", id)
-		}
-		merged[id] = m
 	}
-	for id, h := range merged {
-		s.byID[id] = &h
+	for i, h := range joined {
+		*s.hist.at(i) = h
+	}
+	for j := range o.hist.n {
+		b := o.hist.at(j)
+		if _, ok := s.index[b.id]; !ok {
+			s.index[b.id] = s.hist.push(*b)
+		}
 	}
 	s.skipped += o.skipped
 	return nil
@@ -241,9 +271,9 @@ func joinHistories(a, b history, calEnd int) (history, bool) {
 	m := a
 	m.calDays += b.calDays
 	m.holdDays += b.holdDays
-	m.calRevenue = m.calRevenue.Add(b.calRevenue)
-	m.holdRevenue = m.holdRevenue.Add(b.holdRevenue)
-	m.last, m.lastAmount = b.last, b.lastAmount
+	m.calRevenue = m.calRevenue.plus(b.calRevenue)
+	m.holdRevenue = m.holdRevenue.plus(b.holdRevenue)
+	m.last = b.last
 	if b.calDays > 0 {
 		m.lastCal = b.lastCal
 	}
@@ -254,37 +284,36 @@ func joinHistories(a, b history, calEnd int) (history, bool) {
 			m.holdDays--
 		}
 		if a.first == a.last {
-			m.firstAmount = a.firstAmount.Add(b.firstAmount)
-		}
-		if b.first == b.last {
-			m.lastAmount = a.lastAmount.Add(b.lastAmount)
+			m.firstAmount = a.firstAmount.plus(b.firstAmount)
 		}
 	}
 	return m, true
 }
 
 // Customers returns the summary of every customer whose first purchase is
-// in the calibration period, sorted by ID. Customers first seen in the
-// holdout period are left out, as in lifetimes' calibration_and_holdout_data.
+// in the calibration period, in the order customers first appeared (after
+// a merge: the receiver's customers, then the other's new ones). Customers
+// first seen in the holdout period are left out, as in lifetimes'
+// calibration_and_holdout_data.
 func (s *Summarizer) Customers() []CustomerSummary {
 	unit := float64(s.cfg.Unit)
-	out := make([]CustomerSummary, 0, len(s.byID))
-	for _, id := range slices.Sorted(maps.Keys(s.byID)) {
-		h := s.byID[id]
+	out := make([]CustomerSummary, 0, s.hist.n)
+	for i := range s.hist.n {
+		h := s.hist.at(i)
 		if h.first > s.calEnd {
 			continue
 		}
 		c := CustomerSummary{
-			ID:               id,
+			ID:               h.id,
 			Frequency:        h.calDays - 1,
 			T:                float64(s.calEnd-h.first) / unit,
-			Revenue:          h.calRevenue,
+			Revenue:          h.calRevenue.value(),
 			HoldoutFrequency: h.holdDays,
-			HoldoutRevenue:   h.holdRevenue,
+			HoldoutRevenue:   h.holdRevenue.value(),
 		}
 		if c.Frequency > 0 {
 			c.Recency = float64(h.lastCal-h.first) / unit
-			c.Monetary = h.calRevenue.Sub(h.firstAmount).InexactFloat64() / float64(c.Frequency)
+			c.Monetary = h.calRevenue.minusFloat(h.firstAmount) / float64(c.Frequency)
 		}
 		out = append(out, c)
 	}

@@ -41,11 +41,12 @@ func FitBGNBD(cs []CustomerSummary, unit Unit) (BGNBD, FitReport, error) {
 		return BGNBD{}, FitReport{}, inputErr(fn, "unit", "is required")
 	}
 	rows := groupCounts(cs)
+	ws := newBGNBDWork(rows)
 	n := float64(len(cs))
 	f := func(theta, grad []float64) float64 {
 		p := [4]float64{math.Exp(theta[0]), math.Exp(theta[1]), math.Exp(theta[2]), math.Exp(theta[3])}
 		var g [4]float64
-		ll := bgnbdLL(p, rows, &g)
+		ll := ws.logLik(p, &g)
 		for i := range grad {
 			grad[i] = -g[i] * p[i] / n // d(−mean LL)/d ln p
 		}
@@ -62,17 +63,41 @@ func FitBGNBD(cs []CustomerSummary, unit Unit) (BGNBD, FitReport, error) {
 
 // LogLikelihood is the model's log-likelihood of the summaries.
 func (m BGNBD) LogLikelihood(cs []CustomerSummary) float64 {
-	return bgnbdLL([4]float64{m.R, m.Alpha, m.A, m.B}, groupCounts(cs), nil)
+	return newBGNBDWork(groupCounts(cs)).logLik([4]float64{m.R, m.Alpha, m.A, m.B}, nil)
 }
 
-// bgnbdLL is the weighted log-likelihood over grouped rows (sorted by x)
-// and, when grad is not nil, its gradient with respect to (r, α, a, b).
-// Terms that depend only on x are computed once per distinct x.
-func bgnbdLL(p [4]float64, rows []row, grad *[4]float64) float64 {
+// bgnbdWork holds grouped rows and the scratch space for evaluating the
+// likelihood on them.
+type bgnbdWork struct {
+	rows                 []row
+	ts                   times
+	lnT, invT, lnX, invX []float64 // ln(α+T), 1/(α+T) per distinct T; the same per distinct t_x
+}
+
+func newBGNBDWork(rows []row) *bgnbdWork {
+	ts := indexTimes(rows)
+	return &bgnbdWork{rows: rows, ts: ts,
+		lnT: make([]float64, len(ts.T)), invT: make([]float64, len(ts.T)),
+		lnX: make([]float64, len(ts.tx)), invX: make([]float64, len(ts.tx))}
+}
+
+// logLik is the weighted log-likelihood over the grouped rows (sorted by
+// x) and, when grad is not nil, its gradient with respect to (r, α, a, b).
+// Terms that depend only on x are computed once per distinct x, logs of
+// α+T and α+t_x once per distinct value.
+func (w *bgnbdWork) logLik(p [4]float64, grad *[4]float64) float64 {
 	r, alpha, a, b := p[0], p[1], p[2], p[3]
 	if !(r > 0 && alpha > 0 && a > 0 && b > 0) {
 		return math.Inf(-1)
 	}
+	for i, t := range w.ts.T {
+		w.lnT[i], w.invT[i] = math.Log(alpha+t), 1/(alpha+t)
+	}
+	for i, t := range w.ts.tx {
+		w.lnX[i], w.invX[i] = math.Log(alpha+t), 1/(alpha+t)
+	}
+	rows := w.rows
+	lnA, lnB := math.Log(a), 0.0
 	lgR, lgAB, lgB := lgamma(r), lgamma(a+b), lgamma(b)
 	psiR, psiAB, psiB := digamma(r), digamma(a+b), digamma(b)
 	lnAlpha := math.Log(alpha)
@@ -85,29 +110,32 @@ func bgnbdLL(p [4]float64, rows []row, grad *[4]float64) float64 {
 		if rw.x != lastX {
 			lastX = rw.x
 			cx = lgamma(r+x) - lgR + lgAB + lgamma(b+x) - lgB - lgamma(a+b+x)
+			if rw.x > 0 {
+				lnB = math.Log(b + x - 1)
+			}
 			if grad != nil {
 				dR = digamma(r+x) - psiR
 				dAB = psiAB - digamma(a+b+x)
 				dB = digamma(b+x) - psiB
 			}
 		}
-		lnAT := math.Log(alpha + rw.T)
+		lnAT := w.lnT[rw.iT]
 		li := cx + r*lnAlpha - (r+x)*lnAT
-		var w, lnATx float64
+		var sh, lnATx float64 // sh: the share of the "dropped out at t_x" term
 		if rw.x > 0 {
-			lnATx = math.Log(alpha + rw.tx)
-			lnD := math.Log(a) - math.Log(b+x-1) + (r+x)*(lnAT-lnATx)
+			lnATx = w.lnX[rw.itx]
+			lnD := lnA - lnB + (r+x)*(lnAT-lnATx)
 			li += log1pExp(lnD)
-			w = 1 / (1 + math.Exp(-lnD))
+			sh = 1 / (1 + math.Exp(-lnD))
 		}
 		ll += rw.weight * li
 		if grad != nil {
 			wt := rw.weight
-			g[0] += wt * (dR + lnAlpha - lnAT + w*(lnAT-lnATx))
-			g[1] += wt * (r/alpha - (r+x)/(alpha+rw.T) + w*(r+x)*(1/(alpha+rw.T)-1/(alpha+rw.tx)))
-			g[2] += wt * (dAB + w/a)
+			g[0] += wt * (dR + lnAlpha - lnAT + sh*(lnAT-lnATx))
+			g[1] += wt * (r/alpha - (r+x)*w.invT[rw.iT] + sh*(r+x)*(w.invT[rw.iT]-w.invX[rw.itx]))
+			g[2] += wt * (dAB + sh/a)
 			if rw.x > 0 {
-				g[3] += wt * (dAB + dB - w/(b+x-1))
+				g[3] += wt * (dAB + dB - sh/(b+x-1))
 			}
 		}
 	}

@@ -12,6 +12,37 @@ type row struct {
 	x      int
 	tx, T  float64
 	weight float64
+	// iT and itx index the distinct T and t_x values of the grouped set
+	// (see times), so that per-evaluation logs are computed once per value.
+	iT, itx int
+}
+
+// times lists the distinct T and t_x values of grouped rows.
+type times struct {
+	T, tx []float64
+}
+
+// indexTimes fills the rows' iT and itx and returns the distinct values.
+func indexTimes(rows []row) times {
+	var ts times
+	iT, itx := map[float64]int{}, map[float64]int{}
+	for i := range rows {
+		r := &rows[i]
+		j, ok := iT[r.T]
+		if !ok {
+			j = len(ts.T)
+			iT[r.T] = j
+			ts.T = append(ts.T, r.T)
+		}
+		r.iT = j
+		if j, ok = itx[r.tx]; !ok {
+			j = len(ts.tx)
+			itx[r.tx] = j
+			ts.tx = append(ts.tx, r.tx)
+		}
+		r.itx = j
+	}
+	return ts
 }
 
 // groupCounts groups summaries by (Frequency, Recency, T), sorted by x.

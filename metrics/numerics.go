@@ -39,18 +39,22 @@ func hyp2f1(a, b, c, z float64) float64 {
 
 const maxHypTerms = 3000
 
-// hyp2f1Grad is [hyp2f1] with the partial derivatives of ₂F₁(a, b; c; z)
-// in a, b, c and z, summed term by term alongside the series: the n-th
-// term t_n changes by t_n·Σ_{k<n} 1/(a+k) in a, t_n·Σ 1/(b+k) in b,
-// −t_n·Σ 1/(c+k) in c and t_n·n/z in z.
-func hyp2f1Grad(a, b, c, z float64) (f, da, db, dc, dz float64) {
+// hyp2f1Grad is ₂F₁(a, b; a+1; z) — the form the Pareto/NBD likelihood
+// needs, with c = a + 1 — and its partial derivatives in a, b, c and z,
+// summed term by term alongside the series: the n-th term t_n changes by
+// t_n·Σ_{k<n} 1/(a+k) in a, t_n·Σ 1/(b+k) in b, −t_n·Σ 1/(c+k) in c and
+// t_n·n/z in z. With c = a + 1, 1/(c+k) is the next 1/(a+k).
+func hyp2f1Grad(a, b, z float64) (f, da, db, dc, dz float64) {
 	f, term := 1.0, 1.0
 	var ha, hb, hc float64
+	invA := 1 / a
 	for n := 0.0; n < maxHypTerms; n++ {
-		ha += 1 / (a + n)
+		invNext := 1 / (a + n + 1) // = 1/(c+n)
+		ha += invA
 		hb += 1 / (b + n)
-		hc += 1 / (c + n)
-		term *= (a + n) * (b + n) / ((c + n) * (n + 1)) * z
+		hc += invNext
+		term *= (a + n) * (b + n) * invNext / (n + 1) * z
+		invA = invNext
 		f += term
 		da += term * ha
 		db += term * hb

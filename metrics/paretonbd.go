@@ -64,12 +64,13 @@ func pnbdLLGrad(p [4]float64, rows []row, grad *[4]float64) float64 {
 	var g [4]float64
 	lastX := -1
 	var lgRX, psiRX float64
+	var memo hypMemo // rows are sorted by (x, t_x): the t_x term repeats
 	for _, rw := range rows {
 		x := float64(rw.x)
 		if rw.x != lastX {
 			lastX, lgRX, psiRX = rw.x, lgamma(r+x), digamma(r+x)
 		}
-		lb, d := pnbdBracketGrad(r, alpha, s, beta, x, rw.tx, rw.T)
+		lb, d := pnbdBracketGrad(r, alpha, s, beta, x, rw.tx, rw.T, &memo)
 		ll += rw.weight * (lgRX - lgR + r*lnA + s*lnB + lb)
 		g[0] += rw.weight * (psiRX - psiR + lnA + d[0])
 		g[1] += rw.weight * (r/alpha + d[1])
@@ -80,8 +81,22 @@ func pnbdLLGrad(p [4]float64, rows []row, grad *[4]float64) float64 {
 	return ll
 }
 
-// pnbdBracketGrad is [pnbdLogBracket] and its gradient in (r, α, s, β).
-func pnbdBracketGrad(r, alpha, s, beta, x, tx, T float64) (float64, [4]float64) {
+// hypMemo remembers the last lnG(t_x) computed, for the next row with the
+// same x and t_x.
+type hypMemo struct {
+	ok    bool
+	x, tx float64
+	l     float64
+	d     [4]float64
+}
+
+// pnbdBracketGrad is ln{ 1/((α+T)^(r+x) (β+T)^s) + s/(r+s+x) · A₀ } of
+// the Pareto/NBD likelihood and its gradient in (r, α, s, β). A₀ is a
+// difference of two hypergeometric terms, lnG(t_x) and lnG(T); the series
+// argument stays in [0, 1) by expanding around the larger of α and β.
+// memo, if not nil, caches the t_x term between calls with the same
+// parameters.
+func pnbdBracketGrad(r, alpha, s, beta, x, tx, T float64, memo *hypMemo) (float64, [4]float64) {
 	rsx := r + s + x
 	t1 := -(r+x)*math.Log(alpha+T) - s*math.Log(beta+T)
 	dt1 := [4]float64{-math.Log(alpha + T), -(r + x) / (alpha + T), -math.Log(beta + T), -s / (beta + T)}
@@ -93,7 +108,7 @@ func pnbdBracketGrad(r, alpha, s, beta, x, tx, T float64) (float64, [4]float64) 
 		var d [4]float64
 		if alpha >= beta {
 			z := (alpha - beta) / (alpha + t)
-			f, fa, fb, fc, fz := hyp2f1Grad(rsx, s+1, rsx+1, z)
+			f, fa, fb, fc, fz := hyp2f1Grad(rsx, s+1, z)
 			l := math.Log(alpha + t)
 			d[0] = (fa+fc)/f - l
 			d[2] = (fa+fb+fc)/f - l
@@ -102,7 +117,7 @@ func pnbdBracketGrad(r, alpha, s, beta, x, tx, T float64) (float64, [4]float64) 
 			return math.Log(f) - rsx*l, d
 		}
 		z := (beta - alpha) / (beta + t)
-		f, fa, fb, fc, fz := hyp2f1Grad(rsx, r+x, rsx+1, z)
+		f, fa, fb, fc, fz := hyp2f1Grad(rsx, r+x, z)
 		l := math.Log(beta + t)
 		d[0] = (fa+fb+fc)/f - l
 		d[2] = (fa+fc)/f - l
@@ -110,7 +125,16 @@ func pnbdBracketGrad(r, alpha, s, beta, x, tx, T float64) (float64, [4]float64) 
 		d[1] = -fz / (beta + t) / f
 		return math.Log(f) - rsx*l, d
 	}
-	l1, d1 := lnG(tx)
+	var l1 float64
+	var d1 [4]float64
+	if memo != nil && memo.ok && memo.x == x && memo.tx == tx {
+		l1, d1 = memo.l, memo.d
+	} else {
+		l1, d1 = lnG(tx)
+		if memo != nil {
+			*memo = hypMemo{ok: true, x: x, tx: tx, l: l1, d: d1}
+		}
+	}
 	l2, d2 := lnG(T)
 	if !(l2 < l1) {
 		return t1, dt1
@@ -139,27 +163,6 @@ func pnbdLL(p [4]float64, rows []row) float64 {
 	return pnbdLLGrad(p, rows, &g)
 }
 
-// pnbdLogBracket is ln{ 1/((α+T)^(r+x) (β+T)^s) + s/(r+s+x) · A₀ }.
-func pnbdLogBracket(r, alpha, s, beta, x, tx, T float64) float64 {
-	rsx := r + s + x
-	t1 := -(r+x)*math.Log(alpha+T) - s*math.Log(beta+T)
-	// A₀ is a difference of two hypergeometric terms; the series argument
-	// is kept in [0, 1) by expanding around the larger of α and β.
-	var l1, l2 float64
-	if alpha >= beta {
-		l1 = math.Log(hyp2f1(rsx, s+1, rsx+1, (alpha-beta)/(alpha+tx))) - rsx*math.Log(alpha+tx)
-		l2 = math.Log(hyp2f1(rsx, s+1, rsx+1, (alpha-beta)/(alpha+T))) - rsx*math.Log(alpha+T)
-	} else {
-		l1 = math.Log(hyp2f1(rsx, r+x, rsx+1, (beta-alpha)/(beta+tx))) - rsx*math.Log(beta+tx)
-		l2 = math.Log(hyp2f1(rsx, r+x, rsx+1, (beta-alpha)/(beta+T))) - rsx*math.Log(beta+T)
-	}
-	if l2 >= l1 { // t_x = T: A₀ = 0
-		return t1
-	}
-	t2 := math.Log(s/rsx) + l1 + math.Log1p(-math.Exp(l2-l1))
-	return logAddExp(t1, t2)
-}
-
 func logAddExp(a, b float64) float64 {
 	if a < b {
 		a, b = b, a
@@ -171,7 +174,7 @@ func logAddExp(a, b float64) float64 {
 // alive at T.
 func (m ParetoNBD) PAlive(frequency int, recency, T float64) float64 {
 	x := float64(frequency)
-	lb := pnbdLogBracket(m.R, m.Alpha, m.S, m.Beta, x, recency, T)
+	lb, _ := pnbdBracketGrad(m.R, m.Alpha, m.S, m.Beta, x, recency, T, nil)
 	lAlive := -(m.R+x)*math.Log(m.Alpha+T) - m.S*math.Log(m.Beta+T)
 	return math.Exp(lAlive - lb)
 }

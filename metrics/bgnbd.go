@@ -170,6 +170,9 @@ func (m BGNBD) ExpectedPurchases(t float64) float64 {
 	if t <= 0 {
 		return 0
 	}
+	if lo, hi, ok := m.aroundOne(); ok {
+		return (lo.ExpectedPurchases(t) + hi.ExpectedPurchases(t)) / 2
+	}
 	z := t / (m.Alpha + t)
 	return (m.A + m.B - 1) / (m.A - 1) * (1 - math.Pow(m.Alpha/(m.Alpha+t), m.R)*hyp2f1(m.R, m.B, m.A+m.B-1, z))
 }
@@ -180,9 +183,25 @@ func (m BGNBD) ConditionalExpectedPurchases(t float64, frequency int, recency, T
 	if t <= 0 {
 		return 0
 	}
+	if lo, hi, ok := m.aroundOne(); ok {
+		return (lo.ConditionalExpectedPurchases(t, frequency, recency, T) + hi.ConditionalExpectedPurchases(t, frequency, recency, T)) / 2
+	}
 	x := float64(frequency)
 	z := t / (m.Alpha + T + t)
 	head := (m.A + m.B + x - 1) / (m.A - 1)
 	tail := 1 - math.Pow((m.Alpha+T)/(m.Alpha+T+t), m.R+x)*hyp2f1(m.R+x, m.B+x, m.A+m.B+x-1, z)
 	return head * tail * m.PAlive(frequency, recency, T)
+}
+
+// aroundOne handles a = 1, where the expectations' factor 1/(a−1) meets
+// a bracket that is 0 too (a removable singularity): they are evaluated
+// at a = 1 ± 2e-5 and averaged, which is exact to about 1e-9.
+func (m BGNBD) aroundOne() (lo, hi BGNBD, ok bool) {
+	const eps = 1e-5
+	if math.Abs(m.A-1) >= eps {
+		return m, m, false
+	}
+	lo, hi = m, m
+	lo.A, hi.A = 1-2*eps, 1+2*eps
+	return lo, hi, true
 }

@@ -21,13 +21,39 @@ func lgamma(x float64) float64 {
 }
 
 // hyp2f1 is the Gauss hypergeometric function ₂F₁(a, b; c; z) for
-// 0 ≤ z < 1 by its power series, which converges there; it stops when a
-// term no longer changes the sum. Close to z = 1 the series needs very many
-// terms: after maxHypTerms it gives up and returns NaN, which the fits
-// treat as "not here" (the models' estimates lie where z is small).
+// 0 ≤ z < 1. Up to z = 0.75 it sums the power series; above, where the
+// series converges slowly, it uses the connection formula in 1 − z (DLMF
+// 15.8.4), whose two series converge fast there; when c − a − b is
+// (nearly) an integer, where that formula's terms have poles that cancel,
+// it averages c ± 2e-7 (exact to about 1e-8). NaN if a series does not
+// converge.
 func hyp2f1(a, b, c, z float64) float64 {
+	if z <= 0.75 {
+		return hyp2f1Series(a, b, c, z, 100000)
+	}
+	d := c - a - b
+	if math.Abs(d-math.Round(d)) < 1e-7 {
+		const eps = 2e-7
+		return (hyp2f1(a, b, c-eps, z) + hyp2f1(a, b, c+eps, z)) / 2
+	}
+	w := 1 - z
+	lgA, sA := lgammaSign(c)
+	lgD, sD := lgammaSign(d)
+	lgCA, sCA := lgammaSign(c - a)
+	lgCB, sCB := lgammaSign(c - b)
+	lgND, sND := lgammaSign(-d)
+	lgAa, sAa := lgammaSign(a)
+	lgBb, sBb := lgammaSign(b)
+	t1 := float64(sA*sD*sCA*sCB) * math.Exp(lgA+lgD-lgCA-lgCB) * hyp2f1Series(a, b, 1-d, w, 100000)
+	t2 := float64(sA*sND*sAa*sBb) * math.Exp(lgA+lgND-lgAa-lgBb+d*math.Log(w)) * hyp2f1Series(c-a, c-b, d+1, w, 100000)
+	return t1 + t2
+}
+
+// hyp2f1Series sums the power series of ₂F₁ until a term no longer
+// changes the sum, or returns NaN after maxTerms terms.
+func hyp2f1Series(a, b, c, z float64, maxTerms int) float64 {
 	sum, term := 1.0, 1.0
-	for n := 0.0; n < maxHypTerms; n++ {
+	for n := 0.0; n < float64(maxTerms); n++ {
 		term *= (a + n) * (b + n) / ((c + n) * (n + 1)) * z
 		sum += term
 		if math.Abs(term) <= 1e-16*math.Abs(sum) {
@@ -37,6 +63,15 @@ func hyp2f1(a, b, c, z float64) float64 {
 	return math.NaN()
 }
 
+// lgammaSign is ln|Γ(x)| and the sign of Γ(x).
+func lgammaSign(x float64) (float64, int) {
+	return math.Lgamma(x)
+}
+
+// maxHypTerms bounds the series inside the Pareto/NBD fit: close to z = 1
+// the series needs very many terms; after maxHypTerms it gives up with
+// NaN, which the fit treats as "not here" (its estimates lie where z is
+// small).
 const maxHypTerms = 3000
 
 // hyp2f1Grad is ₂F₁(a, b; a+1; z) — the form the Pareto/NBD likelihood

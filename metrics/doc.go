@@ -1,0 +1,53 @@
+// Package metrics is loyalkit's retention math: the formulas the source
+// articles measure loyalty with, summaries of a purchase log, and the
+// probabilistic models behind forecasts and customer lifetime value.
+//
+// Money is decimal.Decimal where it is accounting (revenue, average order
+// value, the simple CLTV formulas); statistical estimates (rates, model
+// parameters, forecasts) are float64 and documented as estimates. Every
+// function that takes a time span takes its unit too.
+//
+// # Formulas
+//
+//   - [CRR]: (E − N) / S, the customer retention rate.
+//   - [ChurnRate], and [CompoundChurn]: 1 − (1 − rate)^n across periods.
+//   - [RepeatPurchaseRate], [PurchaseFrequency], [AverageOrderValue].
+//   - [NPS] and [NPSFromCounts]: %promoters (9–10) − %detractors (0–6).
+//   - [CSAT] on a [Scale] (top-2 box of 1–5 by default).
+//   - [SimpleCLTV]: AOV × frequency × lifespan (× margin).
+//   - [RetentionCLTV]: m·r / (1 + d − r) (Gupta & Lehmann).
+//   - [LTVToCAC].
+//
+// Impossible input (no customers at the start, a score of 11, a rate of
+// 80 meant as 80 %) is an [*InputError] naming the function and field.
+//
+// # Purchase logs
+//
+// A log is an iter.Seq of [Purchase] (customer, time, amount), read once.
+//
+//   - [Summarizer] builds the per-customer [CustomerSummary] the models
+//     need (frequency = repeat purchase days, recency, age T, mean repeat
+//     spend; lifetimes' conventions) with a calibration/holdout split, in
+//     an explicit [Unit]. It reproduces the published CDNOW summary.
+//   - [Activity] counts which [Period] each customer bought in: the
+//     [Cohort] table (unobservable cells left out, not 0), period-to-period
+//     [PeriodRetention], and [Activity.NewVersusReturning].
+//
+// Both keep memory per customer, not per purchase, and merge: summarise
+// shards separately, then Merge.
+//
+// # Models
+//
+//   - [FitBGNBD]: BG/NBD (Fader, Hardie & Lee 2005, Marketing Science
+//     24(2)); [FitParetoNBD]: Pareto/NBD (Schmittlein, Morrison &
+//     Colombo 1987); [FitGammaGamma]: spend (Fader & Hardie 2013).
+//   - Fits are maximum likelihood with BFGS and analytic gradients on the
+//     summaries grouped by identical values, so a million customers fit in
+//     milliseconds. On CDNOW they print the published estimates; see
+//     `go run ./examples/cdnow`.
+//   - [BGNBD] and [ParetoNBD] are [PurchaseModel]s: P(alive), expected
+//     purchases (unconditional and for a given history).
+//   - [CLV] over a [Horizon] with a discount rate and margin;
+//     [ForecastBase] for the purchases and revenue of the existing base in
+//     the next period.
+package metrics

@@ -1,0 +1,45 @@
+package metrics_test
+
+import (
+	"fmt"
+
+	"github.com/loyalkit/loyalkit/metrics"
+	"github.com/shopspring/decimal"
+)
+
+func ExampleCRR() {
+	// 200 customers at the start, 220 at the end, 40 of them new.
+	crr, err := metrics.CRR(200, 220, 40)
+	fmt.Printf("CRR %.0f%% %v\n", 100*crr, err)
+	// An impossible bookkeeping is an error, not a clamped number.
+	_, err = metrics.CRR(0, 10, 2)
+	fmt.Println(err)
+	// Output:
+	// CRR 90% <nil>
+	// metrics: CRR: start is 0: retention needs customers at the start
+}
+
+func ExampleNPS() {
+	r, err := metrics.NPS([]int{10, 9, 9, 8, 7, 6, 3, 10, 9, 2})
+	fmt.Printf("%+.0f (promoters %d, passives %d, detractors %d) %v\n", r.Score, r.Promoters, r.Passives, r.Detractors, err)
+	_, err = metrics.NPS([]int{9, 11})
+	fmt.Println(err)
+	// Output:
+	// +20 (promoters 5, passives 2, detractors 3) <nil>
+	// metrics: NPS: scores [1] = 11 is outside 0..10
+}
+
+func ExampleSimpleCLTV() {
+	// The articles' example: 3 000 a purchase, 15 purchases a year, 5 years.
+	v, _ := metrics.SimpleCLTV(decimal.NewFromInt(3000), decimal.NewFromInt(15), decimal.NewFromInt(5), decimal.Zero)
+	fmt.Println(v)
+	// Output: 225000
+}
+
+func ExampleBGNBD_PAlive() {
+	// The CDNOW estimates (Fader, Hardie & Lee 2005), in weeks.
+	m := metrics.BGNBD{R: 0.243, Alpha: 4.414, A: 0.793, B: 2.426, Unit: metrics.Weeks}
+	fmt.Printf("P(alive) %.3f, next 39 weeks %.3f purchases\n",
+		m.PAlive(2, 30.43, 38.86), m.ConditionalExpectedPurchases(39, 2, 30.43, 38.86))
+	// Output: P(alive) 0.727, next 39 weeks 1.226 purchases
+}

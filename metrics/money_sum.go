@@ -52,6 +52,9 @@ func (s moneySum) plus(o moneySum) moneySum {
 // value is the exact sum.
 func (s moneySum) value() decimal.Decimal {
 	if s.big == nil {
+		if s.small == 0 {
+			return decimal.Zero
+		}
 		return decimal.New(s.small, -sumPlaces)
 	}
 	return decimal.New(s.small, -sumPlaces).Add(*s.big)

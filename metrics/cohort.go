@@ -219,6 +219,13 @@ func (p PeriodRetention) CRR() (float64, bool) {
 	return float64(p.Retained) / float64(p.Previous), true
 }
 
+// Churn is 1 − CRR: the share of the previous period's customers who did
+// not buy in this one. False when Previous is 0.
+func (p PeriodRetention) Churn() (float64, bool) {
+	crr, ok := p.CRR()
+	return 1 - crr, ok
+}
+
 // Retention lists period-to-period retention for every period that has
 // ended by asOf, from the second period with activity on.
 func (a *Activity) Retention(asOf time.Time) []PeriodRetention {

@@ -45,6 +45,12 @@ func TestCohortsAndRetention(t *testing.T) {
 	if diff := cmp.Diff(wantRet, a.Retention(asOf)); diff != "" {
 		t.Errorf("Retention mismatch (-want +got):\n%s", diff)
 	}
+	if crr, ok := wantRet[0].CRR(); !ok || crr != 0.5 {
+		t.Errorf("CRR = %v, %v; want 0.5", crr, ok)
+	}
+	if churn, ok := wantRet[0].Churn(); !ok || churn != 0.5 {
+		t.Errorf("Churn = %v, %v; want 0.5", churn, ok)
+	}
 	nw, ret, err := a.NewVersusReturning(time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC))
 	if err != nil {
 		t.Fatal(err)

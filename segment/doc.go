@@ -1,7 +1,30 @@
-// Package segment will hold RFM scoring, the VIP / current / difficult
-// segments written as rules, boundary customers and transitions. It builds
-// on packages rules and metrics.
+// Package segment splits a customer base into segments: RFM scores and
+// the named RFM segments, the source articles' VIP / difficult / current /
+// lapsed segmentation, any segmentation written as rule conditions,
+// customers on the boundary of the next segment up, and transitions
+// between two snapshots.
 //
-// Status: not implemented yet (issue "The segment package"); this file only
-// reserves the package in the module layout.
+//   - [ProfileBuilder] reads a purchase log (metrics.Purchase) once into
+//     [Profile]s as of a date: lifetime and recent-period orders and spend,
+//     days since the last purchase; the host adds returns, complaints and
+//     other counters.
+//   - [ScoreRFM] scores R, F, M from 1 to 5 by quintiles, ties kept
+//     together; [Profile.NamedSegment] maps (R, F) to an [RFMSegment]:
+//
+//     F=1             F=2             F=3             F=4        F=5
+//     R=5  new customers   potential       potential       champions  champions
+//     R=4  promising       potential       potential       loyal      loyal
+//     R=3  about to sleep  about to sleep  need attention  loyal      loyal
+//     R=2  hibernating     hibernating     at risk         at risk    can't lose
+//     R=1  lost            hibernating     at risk         at risk    can't lose
+//
+//   - [Compile] turns an ordered list of [Definition]s (name + condition,
+//     compiled by package rules) into a [Segmentation]: first match wins,
+//     else the default. [SeedSegments] is the articles' segmentation.
+//   - [Segmentation.Distance] and [Segmentation.Boundaries]: for conditions
+//     made of thresholds on profile numbers (`SpendInPeriod >= 50000 ||
+//     OrdersInPeriod >= 12`), how far a customer is from the segment above
+//     and what is missing ("2 more OrdersInPeriod").
+//   - [Segmentation.Transition]: the matrix of moves between two
+//     snapshots, and who moved up or down.
 package segment

@@ -9,15 +9,8 @@
 //     days since the last purchase; the host adds returns, complaints and
 //     other counters.
 //   - [ScoreRFM] scores R, F, M from 1 to 5 by quintiles, ties kept
-//     together; [Profile.NamedSegment] maps (R, F) to an [RFMSegment]:
-//
-//     F=1             F=2             F=3             F=4        F=5
-//     R=5  new customers   potential       potential       champions  champions
-//     R=4  promising       potential       potential       loyal      loyal
-//     R=3  about to sleep  about to sleep  need attention  loyal      loyal
-//     R=2  hibernating     hibernating     at risk         at risk    can't lose
-//     R=1  lost            hibernating     at risk         at risk    can't lose
-//
+//     together; [Profile.NamedSegment] maps (R, F) to an [RFMSegment] by
+//     the table below.
 //   - [Compile] turns an ordered list of [Definition]s (name + condition,
 //     compiled by package rules) into a [Segmentation]: first match wins,
 //     else the default. [SeedSegments] is the articles' segmentation.
@@ -27,4 +20,16 @@
 //     and what is missing ("2 more OrdersInPeriod").
 //   - [Segmentation.Transition]: the matrix of moves between two
 //     snapshots, and who moved up or down.
+//
+// # The RFM segment map
+//
+// The usual map (as in the popular pandas RFM recipe), with "lost" split
+// off "hibernating":
+//
+//	      F=1             F=2             F=3             F=4        F=5
+//	R=5   new customers   potential       potential       champions  champions
+//	R=4   promising       potential       potential       loyal      loyal
+//	R=3   about to sleep  about to sleep  need attention  loyal      loyal
+//	R=2   hibernating     hibernating     at risk         at risk    can't lose
+//	R=1   lost            hibernating     at risk         at risk    can't lose
 package segment

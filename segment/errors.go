@@ -13,7 +13,9 @@ type InputError struct {
 	Func, Field, Message string
 }
 
-func (e *InputError) Error() string { return fmt.Sprintf("segment: %s: %s %s", e.Func, e.Field, e.Message) }
+func (e *InputError) Error() string {
+	return fmt.Sprintf("segment: %s: %s %s", e.Func, e.Field, e.Message)
+}
 
 func (e *InputError) Unwrap() error { return ErrInput }
 

@@ -19,39 +19,82 @@ import (
 // Equal values always get the same score (ties never split across a
 // border), so the result does not depend on the order of the profiles;
 // with fewer than five distinct values some scores are simply unused.
-// It sorts copies of the values: O(n log n) time, O(n) extra memory.
+// It sorts an index by each value: O(n log n) time, O(n) extra memory.
 func ScoreRFM(ps []Profile) {
 	n := len(ps)
 	if n == 0 {
 		return
 	}
-	score := func(below int) int { return 1 + 5*below/n }
-	ints := make([]int, n)
+	keys := make([]int64, n)
+	order := make([]int32, n)
+	// score sorts the profiles by key (ascending) and gives each the score
+	// of the number of keys strictly below its own; better=lower reverses.
+	score := func(set func(p *Profile, s int), lowerIsBetter bool) {
+		for i := range order {
+			order[i] = int32(i)
+		}
+		slices.SortFunc(order, func(a, b int32) int { return cmp.Compare(keys[a], keys[b]) })
+		for start := 0; start < n; {
+			end := start + 1 // the run of equal keys is order[start:end]
+			for end < n && keys[order[end]] == keys[order[start]] {
+				end++
+			}
+			s := start // keys strictly below
+			if lowerIsBetter {
+				s = n - end // keys strictly above
+			}
+			for _, i := range order[start:end] {
+				set(&ps[i], 1+5*s/n)
+			}
+			start = end
+		}
+	}
 	for i, p := range ps {
-		ints[i] = p.Orders
+		keys[i] = int64(p.Orders)
 	}
-	slices.Sort(ints)
+	score(func(p *Profile, s int) { p.F = s }, false)
+	for i, p := range ps {
+		keys[i] = int64(p.DaysSinceLast)
+	}
+	score(func(p *Profile, s int) { p.R = s }, true)
+	if spendKeys(ps, keys) {
+		score(func(p *Profile, s int) { p.M = s }, false)
+		return
+	}
+	// Spends that do not fit an int64 at a common scale: compare decimals.
+	dec := make([]decimal.Decimal, n)
+	for i, p := range ps {
+		dec[i] = p.Spend
+	}
+	slices.SortFunc(dec, func(a, b decimal.Decimal) int { return a.Cmp(b) })
 	for i := range ps {
-		below, _ := slices.BinarySearch(ints, ps[i].Orders) // first index of the value = count strictly smaller
-		ps[i].F = score(below)
+		below, _ := slices.BinarySearchFunc(dec, ps[i].Spend, func(a, b decimal.Decimal) int { return a.Cmp(b) })
+		ps[i].M = 1 + 5*below/n
+	}
+}
+
+// spendKeys writes every Spend as an int64 at the finest scale among them
+// (exact, so equal spends get equal keys); false if one does not fit.
+func spendKeys(ps []Profile, keys []int64) bool {
+	scale := int32(0)
+	for _, p := range ps {
+		scale = max(scale, -p.Spend.Exponent())
+	}
+	if scale > 18 {
+		return false
 	}
 	for i, p := range ps {
-		ints[i] = p.DaysSinceLast
+		shift := scale + p.Spend.Exponent()
+		if p.Spend.NumDigits()+int(shift) > 18 {
+			return false
+		}
+		k := p.Spend.CoefficientInt64()
+		for range shift {
+			k *= 10
+		}
+		keys[i] = k
 	}
-	slices.Sort(ints)
-	for i := range ps {
-		after, _ := slices.BinarySearch(ints, ps[i].DaysSinceLast+1) // count ≤ value
-		ps[i].R = score(n - after)                                    // count strictly larger
-	}
-	decs := make([]decimal.Decimal, n)
-	for i, p := range ps {
-		decs[i] = p.Spend
-	}
-	slices.SortFunc(decs, func(a, b decimal.Decimal) int { return a.Cmp(b) })
-	for i := range ps {
-		below, _ := slices.BinarySearchFunc(decs, ps[i].Spend, func(a, b decimal.Decimal) int { return cmp.Compare(a.Cmp(b), 0) })
-		ps[i].M = score(below)
-	}
+	return true
 }
 
 // RFMSegment is one of the widely used named RFM segments.
@@ -83,15 +126,8 @@ func (s RFMSegment) String() string {
 	return fmt.Sprintf("RFMSegment(%d)", uint8(s))
 }
 
-// rfmMap is the segment of each (R, F) pair, the usual map (as in the
-// popular pandas RFM recipe) with "lost" split off hibernating:
-//
-//	      F=1           F=2           F=3             F=4        F=5
-//	R=5   new           potential     potential       champions  champions
-//	R=4   promising     potential     potential       loyal      loyal
-//	R=3   about to sleep about to sleep need attention loyal     loyal
-//	R=2   hibernating   hibernating   at risk         at risk    can't lose
-//	R=1   lost          hibernating   at risk         at risk    can't lose
+// rfmMap is the segment of each (R, F) pair: the table in the package
+// documentation.
 var rfmMap = [6][6]RFMSegment{
 	1: {1: Lost, 2: Hibernating, 3: AtRisk, 4: AtRisk, 5: CantLose},
 	2: {1: Hibernating, 2: Hibernating, 3: AtRisk, 4: AtRisk, 5: CantLose},

@@ -1,0 +1,41 @@
+package loyalty
+
+import "time"
+
+// addMonths adds n calendar months to t in loc, keeping the wall-clock
+// time, and clamps the day to the end of the target month: Jan 31 + 1
+// month = Feb 28 (29 in leap years), not Mar 3 as time.AddDate gives.
+func addMonths(t time.Time, n int, loc *time.Location) time.Time {
+	t = t.In(loc)
+	y, m, d := t.Date()
+	first := time.Date(y, m+time.Month(n), 1, 0, 0, 0, 0, loc)
+	last := daysIn(first.Year(), first.Month())
+	if d > last {
+		d = last
+	}
+	return time.Date(first.Year(), first.Month(), d, t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), loc)
+}
+
+func daysIn(y int, m time.Month) int {
+	return time.Date(y, m+1, 0, 0, 0, 0, 0, time.UTC).Day()
+}
+
+// endOfMonth is the first instant after the calendar month of t in loc:
+// points "expiring at the end of the month" expire at that instant.
+func endOfMonth(t time.Time, loc *time.Location) time.Time {
+	t = t.In(loc)
+	return time.Date(t.Year(), t.Month()+1, 1, 0, 0, 0, 0, loc)
+}
+
+// endOfYear is the first instant of the next calendar year in loc.
+func endOfYear(t time.Time, loc *time.Location) time.Time {
+	t = t.In(loc)
+	return time.Date(t.Year()+1, 1, 1, 0, 0, 0, 0, loc)
+}
+
+// addDays adds n calendar days in loc, keeping the wall-clock time
+// across DST changes (a "day" is a date, not 24 hours).
+func addDays(t time.Time, n int, loc *time.Location) time.Time {
+	t = t.In(loc)
+	return time.Date(t.Year(), t.Month(), t.Day()+n, t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), loc)
+}

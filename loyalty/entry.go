@@ -1,0 +1,93 @@
+package loyalty
+
+import (
+	"time"
+
+	"github.com/shopspring/decimal"
+)
+
+// Entry is one line of the append-only points ledger. Operations return
+// entries for the host to persist; the account is the fold of its entries
+// ([Program.Replay]). IDs are deterministic: the operation id and the
+// entry's position in it, so a retried operation yields the same ids.
+type Entry struct {
+	ID string `json:"id"`
+	// Op is the operation that wrote the entry: "order:<id>",
+	// "refund:<id>", "redeem:<id>", "event:<id>", "expire:<time>",
+	// "review:<time>".
+	Op     string    `json:"op"`
+	OpKind OpKind    `json:"op_kind"`
+	Kind   EntryKind `json:"kind"`
+	// Points is the change to the customer's points, signed: positive for
+	// earnings, negative for redemptions, expiry, reversals and debt; 0 for
+	// records and tier changes.
+	Points decimal.Decimal `json:"points"`
+	// Lot is the earning (its entry id) the points come from or go to.
+	Lot    string    `json:"lot,omitempty"`
+	RuleID string    `json:"rule_id,omitempty"`
+	At     time.Time `json:"at"`
+	// AvailableAt and ExpiresAt are set on earnings.
+	AvailableAt time.Time `json:"available_at,omitzero"`
+	ExpiresAt   time.Time `json:"expires_at,omitzero"`
+	// Order is the order a purchase, refund or earning concerns.
+	Order string `json:"order,omitempty"`
+	// Money is the order total (purchase record) or refunded amount
+	// (refund record).
+	Money decimal.Decimal `json:"money,omitzero"`
+	// Discount and Gifts are what a purchase's rules granted (on its
+	// record), so a retry can return them.
+	Discount decimal.Decimal `json:"discount,omitzero"`
+	Gifts    []string        `json:"gifts,omitempty"`
+	// Tier is the new tier (tier entries).
+	Tier string `json:"tier,omitempty"`
+	// Fingerprint identifies the operation's payload (on its record), so
+	// that reusing an id with another payload is caught.
+	Fingerprint string `json:"fingerprint,omitempty"`
+}
+
+// EntryKind is the closed set of ledger entry kinds.
+type EntryKind uint8
+
+// The entry kinds. The zero value is unset.
+const (
+	EntryUnset    EntryKind = iota
+	Record                  // the operation itself: its id, payload fingerprint, order money
+	Earn                    // points earned into a new lot
+	Repay                   // earned points that pay off a debt
+	Redeem                  // points spent
+	Expire                  // the unspent remainder of a lot expired
+	Reverse                 // points clawed back by a refund
+	Debt                    // a refund's shortfall recorded as debt (negative balance)
+	WriteOffEntry           // a refund's shortfall written off (the customer keeps it)
+	TierChange              // the customer's tier changed
+)
+
+var entryNames = [...]string{"unset", "record", "earn", "repay", "redeem", "expire", "reverse", "debt", "write_off", "tier"}
+
+func (k EntryKind) String() string               { return enumString(k, entryNames[:]) }
+func (k EntryKind) MarshalText() ([]byte, error) { return enumMarshal(k, entryNames[:]) }
+func (k *EntryKind) UnmarshalText(b []byte) error {
+	return enumUnmarshal(k, "entry kind", b, entryNames[:])
+}
+
+// OpKind is the closed set of operations.
+type OpKind uint8
+
+// The operations.
+const (
+	OpUnset OpKind = iota
+	OpPurchase
+	OpRefund
+	OpRedeem
+	OpExpire
+	OpEvent
+	OpReview
+)
+
+var opNames = [...]string{"unset", "purchase", "refund", "redeem", "expire", "event", "review"}
+
+func (k OpKind) String() string               { return enumString(k, opNames[:]) }
+func (k OpKind) MarshalText() ([]byte, error) { return enumMarshal(k, opNames[:]) }
+func (k *OpKind) UnmarshalText(b []byte) error {
+	return enumUnmarshal(k, "operation kind", b, opNames[:])
+}

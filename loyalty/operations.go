@@ -1,0 +1,571 @@
+package loyalty
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/loyalkit/loyalkit/rules"
+	"github.com/shopspring/decimal"
+)
+
+// Customer is the host's profile of a customer, passed with each
+// operation: what rules may look at beyond the ledger.
+type Customer struct {
+	ID         string            `json:"id"`
+	Birthday   time.Time         `json:"birthday,omitzero"`
+	Registered time.Time         `json:"registered,omitzero"`
+	Attributes map[string]string `json:"attributes,omitempty"`
+}
+
+// Order is a purchase. Total is what the customer pays in money (after any
+// points redeemed on it) and is the accrual base.
+type Order struct {
+	ID      string          `json:"id"`
+	Total   decimal.Decimal `json:"total"`
+	Lines   []Line          `json:"lines,omitempty"`
+	Channel string          `json:"channel,omitempty"`
+	Coupon  string          `json:"coupon,omitempty"`
+}
+
+// Refund returns part or all of an order's money.
+type Refund struct {
+	ID     string          `json:"id"`
+	Order  string          `json:"order"`
+	Amount decimal.Decimal `json:"amount"`
+}
+
+// Redemption spends points. OrderTotal, when set, is the order they pay
+// for, so the programme's maximum share applies.
+type Redemption struct {
+	ID         string          `json:"id"`
+	Points     decimal.Decimal `json:"points"`
+	OrderTotal decimal.Decimal `json:"order_total,omitzero"`
+}
+
+// Event is something other than a purchase that rules may reward:
+// "registration", "birthday", "review", "survey", "referral_purchase"
+// (the referrer's reward when a referred customer first buys)…
+type Event struct {
+	ID         string            `json:"id"`
+	Kind       string            `json:"kind"`
+	Attributes map[string]string `json:"attributes,omitempty"`
+}
+
+// Result is what an operation did.
+type Result struct {
+	Op      string
+	Entries []Entry
+	// Points is the points earned (purchase, event), spent (redemption),
+	// taken back (refund: reversed + debt + written off) or expired.
+	Points decimal.Decimal
+	// Discount is the money off: the rules' discount on a purchase, or the
+	// money a redemption pays.
+	Discount decimal.Decimal
+	Gifts    []string
+	// Tier is the tier after the operation; TierChanged says it moved.
+	Tier        string
+	TierChanged bool
+	// Trace explains every rule (purchases and events; nil on a retry).
+	Trace []rules.Step
+	// FirstPurchase is set on a customer's first purchase (to reward a
+	// referrer with an Event on their account).
+	FirstPurchase bool
+	// Duplicate is set when the operation had already been applied: the
+	// result is the original's and nothing was added.
+	Duplicate bool
+}
+
+func fingerprint(v any) string {
+	b, _ := json.Marshal(v)
+	h := sha256.Sum256(b)
+	return hex.EncodeToString(h[:12])
+}
+
+// txn is an operation under way: entries are applied to a copy of the
+// account as they are made, so later steps see earlier ones; on error the
+// caller's account is untouched.
+type txn struct {
+	p    *Program
+	acc  Account
+	op   string
+	kind OpKind
+	at   time.Time
+	n    int
+}
+
+func (t *txn) add(e Entry) error {
+	e.ID = fmt.Sprintf("%s/%d", t.op, t.n)
+	e.Op, e.OpKind, e.At = t.op, t.kind, t.at
+	t.n++
+	return t.p.apply(&t.acc, e)
+}
+
+func (t *txn) entries() []Entry { return t.acc.ops[t.op].entries }
+
+// begin checks the operation id: a retry with the same payload returns
+// the original result; another payload is a conflict.
+func (p *Program) begin(a Account, op string, kind OpKind, fp string, now time.Time) (*txn, *Result, error) {
+	if now.IsZero() {
+		return nil, nil, opErr(op, ErrInvalidInput, "now is zero")
+	}
+	if rec, ok := a.ops[op]; ok {
+		if rec.fingerprint != fp {
+			return nil, nil, opErr(op, ErrConflict, "already applied with a different payload")
+		}
+		r := summarize(op, slices.Clone(rec.entries), a.tier)
+		r.Duplicate = true
+		return nil, &r, nil
+	}
+	return &txn{p: p, acc: a.clone(), op: op, kind: kind, at: now}, nil, nil
+}
+
+// summarize rebuilds a result from an operation's entries.
+func summarize(op string, es []Entry, tier string) Result {
+	r := Result{Op: op, Entries: es, Points: decimal.Zero, Discount: decimal.Zero, Tier: tier}
+	for _, e := range es {
+		switch e.Kind {
+		case Record:
+			r.Discount, r.Gifts = e.Discount, e.Gifts
+		case Earn:
+			r.Points = r.Points.Add(e.Points)
+		case Redeem, Reverse, Debt, Expire:
+			r.Points = r.Points.Sub(e.Points)
+		case WriteOffEntry:
+			r.Points = r.Points.Add(e.Money)
+		case TierChange:
+			r.TierChanged = true
+		}
+	}
+	if r.Discount.IsZero() {
+		r.Discount = decimal.Zero
+	}
+	return r
+}
+
+func (t *txn) result() Result {
+	r := summarize(t.op, slices.Clone(t.entries()), t.acc.tier)
+	return r
+}
+
+// facts builds what rules see from the account under way.
+func (p *Program) facts(a *Account, c Customer, now time.Time) Facts {
+	b := a.Balance(now)
+	spend, n := p.window(a, now)
+	return Facts{
+		Customer: CustomerFacts{ID: c.ID, Tier: a.tier, Available: b.Available, Pending: b.Pending,
+			LifetimeSpend: a.spend, LifetimeOrders: a.orderN, WindowSpend: spend, WindowOrders: n,
+			FirstPurchase: a.first, LastPurchase: a.last, Birthday: c.Birthday, Registered: c.Registered,
+			Attributes: c.Attributes},
+		Now: now,
+	}
+}
+
+// Purchase applies an order: it records it, evaluates the rules once (the
+// customer's facts include this order), and returns the points earned, the
+// discount, the gifts and any tier promotion. Accrual rules see the order
+// total; the points they award are then scaled by the share of the total
+// the customer pays after the rules' discount, rounded by the programme,
+// and split over one lot per rule without losing a unit. Earned points pay
+// off any debt first.
+func (p *Program) Purchase(a Account, c Customer, o Order, now time.Time) (Account, Result, error) {
+	op := "order:" + o.ID
+	if err := checkOrder(o); err != nil {
+		return a, Result{}, opErr(op, ErrInvalidInput, "%v", err)
+	}
+	t, dup, err := p.begin(a, op, OpPurchase, fingerprint(o), now)
+	if err != nil || dup != nil {
+		return a, deref(dup), err
+	}
+	first := t.acc.orderN == 0
+	if err := t.add(Entry{Kind: Record, Order: o.ID, Money: o.Total, Fingerprint: fingerprint(o)}); err != nil {
+		return a, Result{}, err
+	}
+	f := p.facts(&t.acc, c, now)
+	f.Order = OrderFacts{ID: o.ID, Total: o.Total, Channel: o.Channel, Coupon: o.Coupon, Lines: make([]*Line, len(o.Lines))}
+	for i := range o.Lines {
+		f.Order.Lines[i] = &o.Lines[i]
+	}
+	out, err := p.rules.Eval(f)
+	if err != nil {
+		return a, Result{}, opErr(op, ErrInvalidInput, "%v", err)
+	}
+	rec := &t.acc.ops[op].entries[0]
+	rec.Discount, rec.Gifts = out.Discount, out.Gifts
+	share := decimal.NewFromInt(1)
+	if o.Total.IsPositive() {
+		share = o.Total.Sub(out.Discount).DivRound(o.Total, 16)
+	}
+	if err := p.earn(t, out, share, o.ID); err != nil {
+		return a, Result{}, err
+	}
+	if err := p.promote(t, out, o.ID, now); err != nil {
+		return a, Result{}, err
+	}
+	r := t.result()
+	r.Trace, r.FirstPurchase = out.Trace, first
+	return t.acc, r, nil
+}
+
+func deref(r *Result) Result {
+	if r == nil {
+		return Result{}
+	}
+	return *r
+}
+
+func checkOrder(o Order) error {
+	switch {
+	case o.ID == "":
+		return fmt.Errorf("order id is empty")
+	case o.Total.IsNegative():
+		return fmt.Errorf("order %s total %s is negative", o.ID, o.Total)
+	}
+	for i, l := range o.Lines {
+		if l.Qty <= 0 || l.Price.IsNegative() {
+			return fmt.Errorf("order %s line %d: quantity %d and price %s must be positive", o.ID, i, l.Qty, l.Price)
+		}
+	}
+	return nil
+}
+
+// earn turns the rules' points into lots: the total, scaled and rounded
+// once, is split over the applied accrual rules by largest remainder.
+func (p *Program) earn(t *txn, out rules.Outcome, share decimal.Decimal, orderID string) error {
+	total := p.roundPoints(out.Points.Mul(share))
+	if !total.IsPositive() {
+		return nil
+	}
+	var ids []string
+	var weights []decimal.Decimal
+	for _, st := range out.Trace {
+		if st.Kind == rules.Accrual && st.Value.IsPositive() {
+			ids = append(ids, st.RuleID)
+			weights = append(weights, st.Value)
+		}
+	}
+	parts := allocate(total, weights, p.cfg.PointsPlaces)
+	avail, exp := p.availableAt(t.at), p.expiresAt(t.at)
+	for i, part := range parts {
+		if !part.IsPositive() {
+			continue
+		}
+		lotID := fmt.Sprintf("%s/%d", t.op, t.n)
+		if err := t.add(Entry{Kind: Earn, Points: part, RuleID: ids[i], Order: orderID, AvailableAt: avail, ExpiresAt: exp}); err != nil {
+			return err
+		}
+		if repay := decimal.Min(t.acc.debt, part); repay.IsPositive() {
+			if err := t.add(Entry{Kind: Repay, Points: repay.Neg(), Lot: lotID, Order: orderID}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// allocate splits total over weights in proportion, in units of
+// 10^-places, so that the parts add up to total exactly: each part is
+// rounded down and the units left over go to the largest remainders
+// (ties: the earlier weight).
+func allocate(total decimal.Decimal, weights []decimal.Decimal, places int32) []decimal.Decimal {
+	sum := decimal.Zero
+	for _, w := range weights {
+		sum = sum.Add(w)
+	}
+	parts := make([]decimal.Decimal, len(weights))
+	if !sum.IsPositive() {
+		return parts
+	}
+	unit := decimal.New(1, -places)
+	given := decimal.Zero
+	rems := make([]decimal.Decimal, len(weights))
+	for i, w := range weights {
+		exact := total.Mul(w).DivRound(sum, 30)
+		parts[i] = exact.RoundDown(places)
+		rems[i] = exact.Sub(parts[i])
+		given = given.Add(parts[i])
+	}
+	order := make([]int, len(weights))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return rems[b].Cmp(rems[a]) })
+	for k := 0; given.LessThan(total); k++ {
+		i := order[k%len(order)]
+		parts[i] = parts[i].Add(unit)
+		given = given.Add(unit)
+	}
+	return parts
+}
+
+// promote raises the tier to the highest of the qualifying tier and the
+// tier rules ask for, if that is above the current one.
+func (p *Program) promote(t *txn, out rules.Outcome, orderID string, now time.Time) error {
+	if len(p.cfg.Tiers) == 0 {
+		return nil
+	}
+	target := p.qualifying(&t.acc, now)
+	if out.Tier != "" {
+		if p.tierRank(out.Tier) < 0 {
+			return opErr(t.op, ErrUnknownTier, "a tier rule asks for %q, which the programme does not have", out.Tier)
+		}
+		if p.tierRank(out.Tier) > p.tierRank(target) {
+			target = out.Tier
+		}
+	}
+	if p.tierRank(target) > p.tierRank(t.acc.tier) {
+		return t.add(Entry{Kind: TierChange, Tier: target, Order: orderID})
+	}
+	return nil
+}
+
+// Refund takes back the points earned on the refunded share of an order.
+// The clawback is computed on the cumulative refunded share (so partial
+// refunds never drift, and refunding the whole order takes back exactly
+// what was earned), from that order's lots first, then from other lots;
+// what the customer has already spent becomes debt or is written off, by
+// the programme's policy. A promotion the order caused is undone when the
+// customer no longer qualifies without it.
+func (p *Program) Refund(a Account, c Customer, r Refund, now time.Time) (Account, Result, error) {
+	op := "refund:" + r.ID
+	switch {
+	case r.ID == "" || r.Order == "":
+		return a, Result{}, opErr(op, ErrInvalidInput, "refund id and order are required")
+	case !r.Amount.IsPositive():
+		return a, Result{}, opErr(op, ErrInvalidInput, "amount %s must be positive", r.Amount)
+	}
+	t, dup, err := p.begin(a, op, OpRefund, fingerprint(r), now)
+	if err != nil || dup != nil {
+		return a, deref(dup), err
+	}
+	o := a.order(r.Order)
+	if o == nil {
+		return a, Result{}, opErr(op, ErrUnknownOrder, "order %q was never purchased on this account", r.Order)
+	}
+	if left := o.total.Sub(o.refunded); r.Amount.GreaterThan(left) {
+		return a, Result{}, opErr(op, ErrRefundTooLarge, "%s asked, %s of order %s left to refund", r.Amount, left, r.Order)
+	}
+	refunded := o.refunded.Add(r.Amount)
+	target := o.earned
+	if refunded.LessThan(o.total) {
+		target = o.earned.Mul(refunded).DivRound(o.total, 30).RoundDown(p.cfg.PointsPlaces)
+	}
+	claw := target.Sub(o.reversed)
+	promotedTo, tierBefore := o.promotedTo, o.tierBefore
+	if err := t.add(Entry{Kind: Record, Order: r.Order, Money: r.Amount, Fingerprint: fingerprint(r)}); err != nil {
+		return a, Result{}, err
+	}
+	if claw.IsPositive() {
+		if err := p.claw(t, claw, r.Order); err != nil {
+			return a, Result{}, err
+		}
+	}
+	if promotedTo != "" && promotedTo == t.acc.tier {
+		q := p.qualifying(&t.acc, now)
+		if p.tierRank(q) < p.tierRank(t.acc.tier) {
+			down := q
+			if p.tierRank(tierBefore) > p.tierRank(q) {
+				down = tierBefore
+			}
+			if down != "" {
+				if err := t.add(Entry{Kind: TierChange, Tier: down, Order: r.Order}); err != nil {
+					return a, Result{}, err
+				}
+			}
+		}
+	}
+	return t.acc, t.result(), nil
+}
+
+// claw takes amount points back for an order: its own lots, then others
+// (soonest to expire first), then debt or a write-off.
+func (p *Program) claw(t *txn, amount decimal.Decimal, orderID string) error {
+	lots := make([]*Lot, 0, len(t.acc.lots))
+	for i := range t.acc.lots {
+		if t.acc.lots[i].Remaining.IsPositive() {
+			lots = append(lots, &t.acc.lots[i])
+		}
+	}
+	slices.SortStableFunc(lots, func(a, b *Lot) int {
+		if (a.Order == orderID) != (b.Order == orderID) {
+			if a.Order == orderID {
+				return -1
+			}
+			return 1
+		}
+		return redeemOrder(a, b)
+	})
+	ids := make([]string, len(lots))
+	take := make([]decimal.Decimal, len(lots))
+	left := amount
+	for i, l := range lots {
+		ids[i] = l.ID
+		take[i] = decimal.Min(left, l.Remaining)
+		left = left.Sub(take[i])
+	}
+	for i := range ids {
+		if take[i].IsPositive() {
+			if err := t.add(Entry{Kind: Reverse, Points: take[i].Neg(), Lot: ids[i], Order: orderID}); err != nil {
+				return err
+			}
+		}
+	}
+	if !left.IsPositive() {
+		return nil
+	}
+	if p.cfg.RefundOfSpent == WriteOff {
+		return t.add(Entry{Kind: WriteOffEntry, Money: left, Order: orderID})
+	}
+	return t.add(Entry{Kind: Debt, Points: left.Neg(), Order: orderID})
+}
+
+// Redeem spends available points (never pending ones, nor ones past their
+// expiry), soonest to expire first.
+func (p *Program) Redeem(a Account, c Customer, r Redemption, now time.Time) (Account, Result, error) {
+	op := "redeem:" + r.ID
+	pol := p.cfg.Redemption
+	switch {
+	case r.ID == "":
+		return a, Result{}, opErr(op, ErrInvalidInput, "redemption id is required")
+	case !r.Points.IsPositive():
+		return a, Result{}, opErr(op, ErrInvalidInput, "points %s must be positive", r.Points)
+	case !r.Points.Equal(r.Points.RoundDown(p.cfg.PointsPlaces)):
+		return a, Result{}, opErr(op, ErrInvalidInput, "points %s have more than %d decimal places", r.Points, p.cfg.PointsPlaces)
+	case r.OrderTotal.IsNegative():
+		return a, Result{}, opErr(op, ErrInvalidInput, "order total %s is negative", r.OrderTotal)
+	}
+	t, dup, err := p.begin(a, op, OpRedeem, fingerprint(r), now)
+	if err != nil || dup != nil {
+		return a, deref(dup), err
+	}
+	b := a.Balance(now)
+	net := b.Available.Sub(b.Debt)
+	money := r.Points.Mul(pol.PointValue)
+	switch {
+	case !pol.PointValue.IsPositive():
+		return a, Result{}, opErr(op, ErrPolicy, "the programme has no point value: redemption is off")
+	case net.LessThan(pol.MinBalance):
+		return a, Result{}, opErr(op, ErrPolicy, "available balance %s is below the minimum %s", net, pol.MinBalance)
+	case r.Points.GreaterThan(net):
+		return a, Result{}, opErr(op, ErrInsufficientPoints, "%s asked, %s available (%s pending)", r.Points, net, b.Pending)
+	case r.OrderTotal.IsPositive() && pol.MaxShare.IsPositive() && money.GreaterThan(r.OrderTotal.Mul(pol.MaxShare)):
+		return a, Result{}, opErr(op, ErrPolicy, "%s of money is more than %s of the order %s", money, pol.MaxShare, r.OrderTotal)
+	}
+	if err := t.add(Entry{Kind: Record, Money: money, Fingerprint: fingerprint(r)}); err != nil {
+		return a, Result{}, err
+	}
+	var lots []*Lot
+	for i := range t.acc.lots {
+		l := &t.acc.lots[i]
+		if l.Remaining.IsPositive() && !now.Before(l.AvailableAt) && (l.ExpiresAt.IsZero() || now.Before(l.ExpiresAt)) {
+			lots = append(lots, l)
+		}
+	}
+	slices.SortStableFunc(lots, redeemOrder)
+	ids := make([]string, len(lots))
+	take := make([]decimal.Decimal, len(lots))
+	left := r.Points
+	for i, l := range lots {
+		ids[i], take[i] = l.ID, decimal.Min(left, l.Remaining)
+		left = left.Sub(take[i])
+	}
+	for i := range ids {
+		if take[i].IsPositive() {
+			if err := t.add(Entry{Kind: Redeem, Points: take[i].Neg(), Lot: ids[i]}); err != nil {
+				return a, Result{}, err
+			}
+		}
+	}
+	res := t.result()
+	res.Discount = money
+	return t.acc, res, nil
+}
+
+// Expire expires the unspent remainder of every lot whose expiry is at or
+// before now. Running it again for the same now adds nothing.
+func (p *Program) Expire(a Account, now time.Time) (Account, Result, error) {
+	op := "expire:" + now.UTC().Format(time.RFC3339Nano)
+	t, dup, err := p.begin(a, op, OpExpire, "", now)
+	if err != nil || dup != nil {
+		return a, deref(dup), err
+	}
+	var due []Lot
+	for _, l := range t.acc.lots {
+		if l.Remaining.IsPositive() && !l.ExpiresAt.IsZero() && !now.Before(l.ExpiresAt) {
+			due = append(due, l)
+		}
+	}
+	if len(due) == 0 {
+		return a, Result{Op: op, Points: decimal.Zero, Discount: decimal.Zero, Tier: a.tier}, nil
+	}
+	if err := t.add(Entry{Kind: Record}); err != nil {
+		return a, Result{}, err
+	}
+	for _, l := range due {
+		if err := t.add(Entry{Kind: Expire, Points: l.Remaining.Neg(), Lot: l.ID, Order: l.Order}); err != nil {
+			return a, Result{}, err
+		}
+	}
+	return t.acc, t.result(), nil
+}
+
+// Event evaluates the rules on a non-purchase event (registration,
+// birthday, review, survey answered, a referred customer's first
+// purchase…) and awards what they give. The event id makes it once-only:
+// use "birthday-2026" to reward a birthday once a year.
+func (p *Program) Event(a Account, c Customer, ev Event, now time.Time) (Account, Result, error) {
+	op := "event:" + ev.ID
+	if ev.ID == "" || ev.Kind == "" {
+		return a, Result{}, opErr(op, ErrInvalidInput, "event id and kind are required")
+	}
+	t, dup, err := p.begin(a, op, OpEvent, fingerprint(ev), now)
+	if err != nil || dup != nil {
+		return a, deref(dup), err
+	}
+	if err := t.add(Entry{Kind: Record, Fingerprint: fingerprint(ev)}); err != nil {
+		return a, Result{}, err
+	}
+	f := p.facts(&t.acc, c, now)
+	f.Event = EventFacts{Kind: ev.Kind, Attributes: ev.Attributes}
+	out, err := p.rules.Eval(f)
+	if err != nil {
+		return a, Result{}, opErr(op, ErrInvalidInput, "%v", err)
+	}
+	t.acc.ops[op].entries[0].Gifts = out.Gifts
+	if err := p.earn(t, out, decimal.NewFromInt(1), ""); err != nil {
+		return a, Result{}, err
+	}
+	if err := p.promote(t, out, "", now); err != nil {
+		return a, Result{}, err
+	}
+	r := t.result()
+	r.Trace = out.Trace
+	return t.acc, r, nil
+}
+
+// ReviewTier demotes a customer who no longer qualifies for their tier
+// once TierGraceDays have passed since they last qualified for it (their
+// promotion, or a purchase with which they still qualified). Run it at
+// period ends; running it again for the same now adds nothing.
+func (p *Program) ReviewTier(a Account, now time.Time) (Account, Result, error) {
+	op := "review:" + now.UTC().Format(time.RFC3339Nano)
+	t, dup, err := p.begin(a, op, OpReview, "", now)
+	if err != nil || dup != nil {
+		return a, deref(dup), err
+	}
+	q := p.qualifying(&t.acc, now)
+	unchanged := Result{Op: op, Points: decimal.Zero, Discount: decimal.Zero, Tier: a.tier}
+	if a.tier == "" || p.tierRank(q) >= p.tierRank(a.tier) || now.Before(addDays(a.tierSince, p.cfg.TierGraceDays, p.loc)) {
+		return a, unchanged, nil
+	}
+	if err := t.add(Entry{Kind: Record}); err != nil {
+		return a, Result{}, err
+	}
+	if err := t.add(Entry{Kind: TierChange, Tier: q}); err != nil {
+		return a, Result{}, err
+	}
+	return t.acc, t.result(), nil
+}

@@ -1,0 +1,260 @@
+package loyalty
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/loyalkit/loyalkit/rules"
+	"github.com/shopspring/decimal"
+)
+
+// Config is a loyalty programme as the shop defines it, in Go or JSON.
+// [Compile] checks it and turns it into an immutable [Program].
+type Config struct {
+	Name     string `json:"name"`
+	Currency string `json:"currency"`
+	// TimeZone is the IANA zone dates are read in (expiry at the end of a
+	// month, birthdays, tier windows). Required.
+	TimeZone string `json:"time_zone"`
+	// PointsPlaces is how many decimal places points keep (0: whole
+	// points); Rounding how earned points are rounded to them.
+	PointsPlaces int32    `json:"points_places"`
+	Rounding     Rounding `json:"rounding,omitempty"`
+	// Rules are the programme's rules, evaluated on [Facts].
+	Rules []rules.Rule `json:"rules"`
+	// Tiers, lowest first. The first is the tier everyone starts in.
+	Tiers []Tier `json:"tiers,omitempty"`
+	// TierWindowMonths is the rolling window tiers qualify over (e.g. 12).
+	TierWindowMonths int `json:"tier_window_months,omitempty"`
+	// TierGraceDays is how long a customer keeps a tier after they stop
+	// qualifying for it, before a tier review demotes them.
+	TierGraceDays int    `json:"tier_grace_days,omitempty"`
+	Expiry        Expiry `json:"expiry"`
+	// PendingDays: earned points become available this many days after
+	// the purchase, so returns inside the window cancel them cleanly.
+	PendingDays int              `json:"pending_days,omitempty"`
+	Redemption  RedemptionPolicy `json:"redemption"`
+	// RefundOfSpent says what happens when a refund claws back points the
+	// customer has already spent.
+	RefundOfSpent RefundPolicy `json:"refund_of_spent,omitempty"`
+}
+
+// Tier is a level of the programme. A customer qualifies for it with at
+// least MinSpend spent or MinOrders orders in the tier window (a zero
+// threshold is not a criterion; a tier with neither is the base tier).
+type Tier struct {
+	Name      string          `json:"name"`
+	MinSpend  decimal.Decimal `json:"min_spend,omitzero"`
+	MinOrders int             `json:"min_orders,omitempty"`
+}
+
+// Expiry is when earned points expire.
+type Expiry struct {
+	Kind   ExpiryKind `json:"kind,omitempty"`
+	Months int        `json:"months,omitempty"` // for AfterMonths
+}
+
+// ExpiryKind is the closed set of expiry policies.
+type ExpiryKind uint8
+
+// The expiry policies. The zero value is [Never].
+const (
+	Never       ExpiryKind = iota // points never expire
+	AfterMonths                   // N calendar months after earning (day clamped to the month's end)
+	EndOfMonth                    // at the end of the month of earning
+	EndOfYear                     // at the end of the year of earning
+)
+
+var expiryNames = [...]string{"never", "after_months", "end_of_month", "end_of_year"}
+
+func (k ExpiryKind) String() string               { return enumString(k, expiryNames[:]) }
+func (k ExpiryKind) MarshalText() ([]byte, error) { return enumMarshal(k, expiryNames[:]) }
+func (k *ExpiryKind) UnmarshalText(b []byte) error {
+	return enumUnmarshal(k, "expiry kind", b, expiryNames[:])
+}
+
+// RedemptionPolicy is how points pay for orders.
+type RedemptionPolicy struct {
+	// PointValue is the money one point pays for. Required to redeem.
+	PointValue decimal.Decimal `json:"point_value"`
+	// MaxShare is the largest share of an order payable with points (0.5:
+	// half); zero means the whole order.
+	MaxShare decimal.Decimal `json:"max_share,omitzero"`
+	// MinBalance is the available balance a customer needs before they can
+	// redeem at all.
+	MinBalance decimal.Decimal `json:"min_balance,omitzero"`
+}
+
+// RefundPolicy is what a refund does with points already spent.
+type RefundPolicy uint8
+
+// The refund policies. The zero value is [RecordDebt].
+const (
+	RecordDebt RefundPolicy = iota // a debt (negative balance) that later earnings pay off
+	WriteOff                       // clamp at zero and record the shortfall as written off
+)
+
+var refundNames = [...]string{"record_debt", "write_off"}
+
+func (p RefundPolicy) String() string               { return enumString(p, refundNames[:]) }
+func (p RefundPolicy) MarshalText() ([]byte, error) { return enumMarshal(p, refundNames[:]) }
+func (p *RefundPolicy) UnmarshalText(b []byte) error {
+	return enumUnmarshal(p, "refund policy", b, refundNames[:])
+}
+
+// Rounding is how earned points are rounded to the programme's places.
+type Rounding uint8
+
+// The rounding modes. The zero value is [Down].
+const (
+	Down   Rounding = iota // toward zero: never award a fraction that was not earned
+	HalfUp                 // half away from zero
+)
+
+var roundingNames = [...]string{"down", "half_up"}
+
+func (r Rounding) String() string               { return enumString(r, roundingNames[:]) }
+func (r Rounding) MarshalText() ([]byte, error) { return enumMarshal(r, roundingNames[:]) }
+func (r *Rounding) UnmarshalText(b []byte) error {
+	return enumUnmarshal(r, "rounding", b, roundingNames[:])
+}
+
+func enumString[E ~uint8](e E, names []string) string {
+	if int(e) < len(names) {
+		return names[e]
+	}
+	return fmt.Sprintf("%d", uint8(e))
+}
+
+func enumMarshal[E ~uint8](e E, names []string) ([]byte, error) {
+	if int(e) >= len(names) {
+		return nil, fmt.Errorf("loyalty: cannot marshal value %d", uint8(e))
+	}
+	return []byte(names[e]), nil
+}
+
+func enumUnmarshal[E ~uint8](e *E, what string, b []byte, names []string) error {
+	for i, n := range names {
+		if n == string(b) || (string(b) == "" && i == 0) {
+			*e = E(i)
+			return nil
+		}
+	}
+	return fmt.Errorf("loyalty: unknown %s %q", what, b)
+}
+
+// Program is a compiled, immutable programme, safe for concurrent use.
+type Program struct {
+	cfg   Config
+	loc   *time.Location
+	rules *rules.Set[Facts]
+}
+
+// Validate checks the configuration without compiling the rules.
+func (c Config) Validate() error {
+	var errs []error
+	bad := func(field, format string, args ...any) {
+		errs = append(errs, &FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
+	}
+	if c.Name == "" {
+		bad("name", "is empty")
+	}
+	if c.Currency == "" {
+		bad("currency", "is empty")
+	}
+	if c.TimeZone == "" {
+		bad("time_zone", "is required (an IANA name such as Europe/Berlin)")
+	} else if _, err := time.LoadLocation(c.TimeZone); err != nil {
+		bad("time_zone", "%q is not a known zone", c.TimeZone)
+	}
+	if c.PointsPlaces < 0 || c.PointsPlaces > 8 {
+		bad("points_places", "%d is outside 0..8", c.PointsPlaces)
+	}
+	if c.Rounding > HalfUp {
+		bad("rounding", "unknown value %d", c.Rounding)
+	}
+	seen := map[string]bool{}
+	for i, t := range c.Tiers {
+		switch {
+		case t.Name == "":
+			bad("tiers", "[%d] has no name", i)
+		case seen[t.Name]:
+			bad("tiers", "[%d] %q is a duplicate", i, t.Name)
+		case t.MinSpend.IsNegative() || t.MinOrders < 0:
+			bad("tiers", "[%d] %q has a negative threshold", i, t.Name)
+		case i > 0 && t.MinSpend.IsZero() && t.MinOrders == 0:
+			bad("tiers", "[%d] %q has no threshold; only the first tier may", i, t.Name)
+		}
+		seen[t.Name] = true
+	}
+	if len(c.Tiers) > 1 && c.TierWindowMonths <= 0 {
+		bad("tier_window_months", "must be positive when there are tiers")
+	}
+	if c.TierGraceDays < 0 || c.PendingDays < 0 {
+		bad("tier_grace_days/pending_days", "must not be negative")
+	}
+	switch {
+	case c.Expiry.Kind > EndOfYear:
+		bad("expiry.kind", "unknown value %d", c.Expiry.Kind)
+	case c.Expiry.Kind == AfterMonths && c.Expiry.Months <= 0:
+		bad("expiry.months", "must be positive for after_months")
+	}
+	r := c.Redemption
+	if r.PointValue.IsNegative() || r.MaxShare.IsNegative() || r.MaxShare.GreaterThan(decimal.NewFromInt(1)) || r.MinBalance.IsNegative() {
+		bad("redemption", "point_value and min_balance must not be negative, max_share must be in [0, 1]")
+	}
+	if c.RefundOfSpent > WriteOff {
+		bad("refund_of_spent", "unknown value %d", c.RefundOfSpent)
+	}
+	return errors.Join(errs...)
+}
+
+// Compile validates the configuration and compiles its rules against
+// [Facts]. Every problem is reported at once.
+func Compile(c Config, opts ...rules.Option) (*Program, error) {
+	err := c.Validate()
+	set, rerr := rules.Compile[Facts](c.Rules, opts...)
+	if err != nil || rerr != nil {
+		return nil, errors.Join(err, rerr)
+	}
+	loc, _ := time.LoadLocation(c.TimeZone)
+	c.Rules = append([]rules.Rule(nil), c.Rules...)
+	c.Tiers = append([]Tier(nil), c.Tiers...)
+	return &Program{cfg: c, loc: loc, rules: set}, nil
+}
+
+// Config returns the programme's configuration.
+func (p *Program) Config() Config { return p.cfg }
+
+// Location is the programme's time zone.
+func (p *Program) Location() *time.Location { return p.loc }
+
+// roundPoints applies the programme's points precision and rounding.
+func (p *Program) roundPoints(d decimal.Decimal) decimal.Decimal {
+	if p.cfg.Rounding == HalfUp {
+		return d.Round(p.cfg.PointsPlaces)
+	}
+	return d.RoundDown(p.cfg.PointsPlaces)
+}
+
+// expiresAt is when points earned at t expire (zero: never).
+func (p *Program) expiresAt(t time.Time) time.Time {
+	switch p.cfg.Expiry.Kind {
+	case AfterMonths:
+		return addMonths(t, p.cfg.Expiry.Months, p.loc)
+	case EndOfMonth:
+		return endOfMonth(t, p.loc)
+	case EndOfYear:
+		return endOfYear(t, p.loc)
+	}
+	return time.Time{}
+}
+
+// availableAt is when points earned at t stop being pending.
+func (p *Program) availableAt(t time.Time) time.Time {
+	if p.cfg.PendingDays == 0 {
+		return t
+	}
+	return addDays(t, p.cfg.PendingDays, p.loc)
+}

@@ -230,7 +230,6 @@ func (p *Program) apply(a *Account, e Entry) error {
 		l.Remaining = l.Remaining.Add(e.Points)
 		switch e.Kind {
 		case Repay:
-			a.debt = a.debt.Sub(neg)
 			a.totals.Repaid = a.totals.Repaid.Add(neg)
 		case Redeem:
 			a.totals.Redeemed = a.totals.Redeemed.Add(neg)
@@ -242,6 +241,11 @@ func (p *Program) apply(a *Account, e Entry) error {
 				o.reversed = o.reversed.Add(neg)
 			}
 		}
+	case Settle:
+		if e.Points.GreaterThan(a.debt) {
+			return fmt.Errorf("settles %s of a %s debt", e.Points, a.debt)
+		}
+		a.debt = a.debt.Sub(e.Points)
 	case Debt:
 		a.debt = a.debt.Add(neg)
 		a.totals.Debt = a.totals.Debt.Add(neg)
@@ -321,4 +325,23 @@ func redeemOrder(a, b *Lot) int {
 		return -1
 	}
 	return cmp.Or(ea.Compare(eb), a.EarnedAt.Compare(b.EarnedAt), cmp.Compare(a.ID, b.ID))
+}
+
+// OrderSummary is what the ledger knows of one order.
+type OrderSummary struct {
+	ID              string
+	At              time.Time
+	Total, Refunded decimal.Decimal
+	// Earned is the points earned on it; Reversed the points taken back
+	// for its refunds (reversed, debt and written off).
+	Earned, Reversed decimal.Decimal
+}
+
+// Orders lists the account's orders, oldest first.
+func (a Account) Orders() []OrderSummary {
+	out := make([]OrderSummary, len(a.orders))
+	for i, o := range a.orders {
+		out[i] = OrderSummary{ID: o.id, At: o.at, Total: o.total, Refunded: o.refunded, Earned: o.earned, Reversed: o.reversed}
+	}
+	return out
 }

@@ -53,7 +53,8 @@ const (
 	EntryUnset    EntryKind = iota
 	Record                  // the operation itself: its id, payload fingerprint, order money
 	Earn                    // points earned into a new lot
-	Repay                   // earned points that pay off a debt
+	Repay                   // earned points taken off their lot to pay a debt (with Settle)
+	Settle                  // the debt paid by a Repay: +points, so the two legs net to zero
 	Redeem                  // points spent
 	Expire                  // the unspent remainder of a lot expired
 	Reverse                 // points clawed back by a refund
@@ -62,7 +63,7 @@ const (
 	TierChange              // the customer's tier changed
 )
 
-var entryNames = [...]string{"unset", "record", "earn", "repay", "redeem", "expire", "reverse", "debt", "write_off", "tier"}
+var entryNames = [...]string{"unset", "record", "earn", "repay", "settle", "redeem", "expire", "reverse", "debt", "write_off", "tier"}
 
 func (k EntryKind) String() string               { return enumString(k, entryNames[:]) }
 func (k EntryKind) MarshalText() ([]byte, error) { return enumMarshal(k, entryNames[:]) }

@@ -261,6 +261,9 @@ func (p *Program) earn(t *txn, out rules.Outcome, share decimal.Decimal, orderID
 			if err := t.add(Entry{Kind: Repay, Points: repay.Neg(), Lot: lotID, Order: orderID}); err != nil {
 				return err
 			}
+			if err := t.add(Entry{Kind: Settle, Points: repay, Order: orderID}); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
@@ -447,10 +450,10 @@ func (p *Program) Redeem(a Account, c Customer, r Redemption, now time.Time) (Ac
 	switch {
 	case !pol.PointValue.IsPositive():
 		return a, Result{}, opErr(op, ErrPolicy, "the programme has no point value: redemption is off")
-	case net.LessThan(pol.MinBalance):
-		return a, Result{}, opErr(op, ErrPolicy, "available balance %s is below the minimum %s", net, pol.MinBalance)
 	case r.Points.GreaterThan(net):
 		return a, Result{}, opErr(op, ErrInsufficientPoints, "%s asked, %s available (%s pending)", r.Points, net, b.Pending)
+	case net.LessThan(pol.MinBalance):
+		return a, Result{}, opErr(op, ErrPolicy, "available balance %s is below the minimum %s", net, pol.MinBalance)
 	case r.OrderTotal.IsPositive() && pol.MaxShare.IsPositive() && money.GreaterThan(r.OrderTotal.Mul(pol.MaxShare)):
 		return a, Result{}, opErr(op, ErrPolicy, "%s of money is more than %s of the order %s", money, pol.MaxShare, r.OrderTotal)
 	}

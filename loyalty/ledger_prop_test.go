@@ -1,0 +1,248 @@
+package loyalty_test
+
+import (
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/loyalkit/loyalkit/loyalty"
+	"github.com/shopspring/decimal"
+	"pgregory.net/rapid"
+)
+
+// ledgerMachine runs random operations on one account and checks, after
+// every step, the ledger's invariants against what the entries say.
+type ledgerMachine struct {
+	p       *loyalty.Program
+	c       loyalty.Customer
+	acc     loyalty.Account
+	log     []loyalty.Entry
+	now     time.Time
+	n       int
+	last    func(loyalty.Account) (loyalty.Account, loyalty.Result, error) // the last operation, to retry
+	orders  []string
+	promoBy map[string]string // order → tier before it, for orders that promoted
+}
+
+func (m *ledgerMachine) run(t *rapid.T, name string, op func(loyalty.Account) (loyalty.Account, loyalty.Result, error)) (loyalty.Result, error) {
+	before := m.acc.String()
+	acc, r, err := op(m.acc)
+	if m.acc.String() != before {
+		t.Fatalf("%s changed the account it was given", name)
+	}
+	if err != nil {
+		if acc.String() != before {
+			t.Fatalf("%s failed (%v) but returned a changed account", name, err)
+		}
+		return r, err
+	}
+	for _, e := range r.Entries {
+		if e.Kind == loyalty.Expire && e.At.Before(lotExpiry(m.acc, e.Lot)) {
+			t.Fatalf("expired lot %s before its expiry", e.Lot)
+		}
+	}
+	m.acc = acc
+	if !r.Duplicate { // a host persists an operation's entries once
+		m.log = append(m.log, r.Entries...)
+	}
+	m.last = op
+	return r, nil
+}
+
+func lotExpiry(a loyalty.Account, id string) time.Time {
+	for _, l := range a.Lots() {
+		if l.ID == id {
+			return l.ExpiresAt
+		}
+	}
+	return time.Time{}
+}
+
+func (m *ledgerMachine) Purchase(t *rapid.T) {
+	m.n++
+	id := fmt.Sprint("o", m.n)
+	o := loyalty.Order{ID: id, Total: decimal.New(rapid.Int64Range(0, 2_000_000).Draw(t, "cents"), -2)}
+	if rapid.Bool().Draw(t, "beans") {
+		o.Lines = []loyalty.Line{{SKU: "b", Category: "beans", Qty: rapid.IntRange(1, 3).Draw(t, "qty"), Price: decimal.NewFromInt(rapid.Int64Range(1, 5000).Draw(t, "price"))}}
+	}
+	tier := m.acc.Tier()
+	now := m.now
+	r, err := m.run(t, "Purchase", func(a loyalty.Account) (loyalty.Account, loyalty.Result, error) { return m.p.Purchase(a, m.c, o, now) })
+	if err != nil {
+		t.Fatalf("Purchase: %v", err)
+	}
+	m.orders = append(m.orders, id)
+	if rank(m.acc.Tier()) < rank(tier) {
+		t.Fatalf("a purchase lowered the tier from %s to %s", tier, m.acc.Tier())
+	}
+	if r.TierChanged {
+		m.promoBy[id] = tier
+	}
+}
+
+func rank(tier string) int { return map[string]int{"": -1, "silver": 0, "gold": 1, "vip": 2}[tier] }
+
+func (m *ledgerMachine) Refund(t *rapid.T) {
+	if len(m.orders) == 0 {
+		t.Skip("no orders")
+	}
+	id := rapid.SampledFrom(m.orders).Draw(t, "order")
+	var left decimal.Decimal
+	for _, o := range m.acc.Orders() {
+		if o.ID == id {
+			left = o.Total.Sub(o.Refunded)
+		}
+	}
+	amount := left
+	if rapid.Bool().Draw(t, "partial") {
+		amount = decimal.New(rapid.Int64Range(1, 3_000_000).Draw(t, "cents"), -2)
+	}
+	m.n++
+	rf := loyalty.Refund{ID: fmt.Sprint("r", m.n), Order: id, Amount: amount}
+	tierBefore, promoted := m.promoBy[id]
+	now := m.now
+	_, err := m.run(t, "Refund", func(a loyalty.Account) (loyalty.Account, loyalty.Result, error) { return m.p.Refund(a, m.c, rf, now) })
+	switch {
+	case !amount.IsPositive() || amount.GreaterThan(left):
+		if err == nil {
+			t.Fatalf("refund of %s with %s left succeeded", amount, left)
+		}
+		return
+	case err != nil:
+		t.Fatalf("Refund: %v", err)
+	}
+	for _, o := range m.acc.Orders() {
+		if o.ID != id {
+			continue
+		}
+		if o.Reversed.GreaterThan(o.Earned) {
+			t.Fatalf("order %s: %s taken back, %s earned", id, o.Reversed, o.Earned)
+		}
+		if o.Refunded.Equal(o.Total) && !o.Reversed.Equal(o.Earned) {
+			t.Fatalf("order %s fully refunded: %s taken back, %s earned", id, o.Reversed, o.Earned)
+		}
+		// A full refund right after the purchase that promoted undoes it.
+		if promoted && o.Refunded.Equal(o.Total) && m.orders[len(m.orders)-1] == id && m.acc.Tier() != tierBefore && tierBefore != "" {
+			t.Fatalf("full refund of %s left tier %s, was %s before it", id, m.acc.Tier(), tierBefore)
+		}
+	}
+}
+
+func (m *ledgerMachine) Redeem(t *rapid.T) {
+	b := m.acc.Balance(m.now)
+	points := decimal.NewFromInt(rapid.Int64Range(1, 3000).Draw(t, "points"))
+	m.n++
+	rd := loyalty.Redemption{ID: fmt.Sprint("x", m.n), Points: points}
+	now := m.now
+	_, err := m.run(t, "Redeem", func(a loyalty.Account) (loyalty.Account, loyalty.Result, error) { return m.p.Redeem(a, m.c, rd, now) })
+	if points.GreaterThan(b.Available.Sub(b.Debt)) != errors.Is(err, loyalty.ErrInsufficientPoints) {
+		t.Fatalf("redeem %s with %+v: %v", points, b, err)
+	}
+}
+
+func (m *ledgerMachine) Expire(t *rapid.T) {
+	now := m.now
+	if _, err := m.run(t, "Expire", func(a loyalty.Account) (loyalty.Account, loyalty.Result, error) { return m.p.Expire(a, now) }); err != nil {
+		t.Fatal(err)
+	}
+	if b := m.acc.Balance(m.now); !b.Expiring.IsZero() {
+		t.Fatalf("after Expire, %s points are past expiry", b.Expiring)
+	}
+}
+
+func (m *ledgerMachine) Event(t *rapid.T) {
+	m.n++
+	ev := loyalty.Event{ID: fmt.Sprint("e", m.n), Kind: rapid.SampledFrom([]string{"birthday", "review"}).Draw(t, "kind")}
+	now := m.now
+	if _, err := m.run(t, "Event", func(a loyalty.Account) (loyalty.Account, loyalty.Result, error) { return m.p.Event(a, m.c, ev, now) }); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (m *ledgerMachine) Review(t *rapid.T) {
+	now := m.now
+	if _, err := m.run(t, "ReviewTier", func(a loyalty.Account) (loyalty.Account, loyalty.Result, error) { return m.p.ReviewTier(a, now) }); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (m *ledgerMachine) Advance(t *rapid.T) {
+	m.now = m.now.Add(time.Duration(rapid.IntRange(1, 90*24).Draw(t, "hours")) * time.Hour)
+}
+
+// Retry repeats the last operation: nothing changes.
+func (m *ledgerMachine) Retry(t *rapid.T) {
+	if m.last == nil {
+		t.Skip("nothing to retry")
+	}
+	acc, r, err := m.last(m.acc)
+	if err != nil || acc.String() != m.acc.String() || (len(r.Entries) > 0 && !r.Duplicate) {
+		t.Fatalf("retry: duplicate=%v err=%v changed=%v", r.Duplicate, err, acc.String() != m.acc.String())
+	}
+}
+
+func (m *ledgerMachine) Check(t *rapid.T) {
+	sum := decimal.Zero
+	for _, e := range m.log {
+		sum = sum.Add(e.Points)
+	}
+	remaining := decimal.Zero
+	for _, l := range m.acc.Lots() {
+		if l.Remaining.IsNegative() || l.Remaining.GreaterThan(l.Earned) {
+			t.Fatalf("lot %s remaining %s of %s", l.ID, l.Remaining, l.Earned)
+		}
+		remaining = remaining.Add(l.Remaining)
+	}
+	b := m.acc.Balance(m.now)
+	if !sum.Equal(remaining.Sub(b.Debt)) {
+		t.Fatalf("sum of entries %s != lots %s − debt %s", sum, remaining, b.Debt)
+	}
+	if !b.Available.Add(b.Pending).Add(b.Expiring).Equal(remaining) {
+		t.Fatalf("balance %+v does not add up to the lots %s", b, remaining)
+	}
+	tt := m.acc.Totals()
+	if !tt.Earned.Equal(remaining.Add(tt.Redeemed).Add(tt.Expired).Add(tt.Reversed).Add(tt.Repaid)) {
+		t.Fatalf("earned %s != remaining %s + redeemed %s + expired %s + reversed %s + repaid %s",
+			tt.Earned, remaining, tt.Redeemed, tt.Expired, tt.Reversed, tt.Repaid)
+	}
+	if b.Debt.IsNegative() || (b.Debt.IsPositive() && remaining.IsPositive()) {
+		t.Fatalf("debt %s with %s points in lots", b.Debt, remaining)
+	}
+	replayed, err := m.p.Replay(m.log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if replayed.String() != m.acc.String() {
+		t.Fatalf("replay differs:\n%s\nvs\n%s", replayed, m.acc)
+	}
+}
+
+func testLedger(t *rapid.T, cfg loyalty.Config) {
+	if rapid.Bool().Draw(t, "writeOff") {
+		cfg.RefundOfSpent = loyalty.WriteOff
+	}
+	cfg.PointsPlaces = int32(rapid.IntRange(0, 2).Draw(t, "places"))
+	cfg.Expiry = rapid.SampledFrom([]loyalty.Expiry{{}, {Kind: loyalty.AfterMonths, Months: 3}, {Kind: loyalty.EndOfMonth}, {Kind: loyalty.EndOfYear}}).Draw(t, "expiry")
+	prog, err := loyalty.Compile(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := &ledgerMachine{p: prog, c: loyalty.Customer{ID: "c"}, now: time.Date(2026, 1, 30, 23, 30, 0, 0, time.UTC), promoBy: map[string]string{}}
+	t.Repeat(rapid.StateMachineActions(m))
+}
+
+func TestLedgerStateMachine(t *testing.T) {
+	for _, zone := range []string{"UTC", "America/New_York"} {
+		t.Run("TZ="+zone, func(t *testing.T) {
+			loc, err := time.LoadLocation(zone)
+			if err != nil {
+				t.Skip(err)
+			}
+			old := time.Local
+			time.Local = loc // the library must not depend on it
+			defer func() { time.Local = old }()
+			rapid.Check(t, func(t *rapid.T) { testLedger(t, coffeeConfig()) })
+		})
+	}
+}

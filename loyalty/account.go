@@ -3,21 +3,34 @@ package loyalty
 import (
 	"cmp"
 	"fmt"
-	"maps"
-	"slices"
+	"sort"
 	"time"
 
+	"github.com/loyalkit/loyalkit/internal/persist"
 	"github.com/shopspring/decimal"
 )
 
 // Account is one customer's loyalty state: a plain value the host stores
 // and passes to each operation, which returns a new one (the one passed
 // in is never changed). It is the fold of the customer's ledger entries.
+// Its collections are persistent: an operation copies only the few blocks
+// it changes, so an account with a long history stays cheap to update.
 type Account struct {
-	lots     []Lot
-	orders   []order
-	orderIdx map[string]int
-	ops      map[string]opRecord
+	lots     persist.Vector[Lot]
+	lotIdx   persist.Map[int]
+	orders   persist.Vector[order]
+	orderIdx persist.Map[int]
+	ops      persist.Map[opRecord]
+	log      persist.Vector[Entry]
+	// refundedOrders are the indexes of orders with refunds (few), for
+	// the tier window.
+	refundedOrders persist.Vector[int]
+	// firstOpen: every lot before it is used up. The lots, in earning
+	// order, have non-decreasing AvailableAt and ExpiresAt unless
+	// lotsUnsorted, so Balance only looks at the lots at both ends.
+	firstOpen    int
+	lotsUnsorted bool
+	unsorted     bool // an order came with an earlier time than the one before
 	tier     string
 	// tierSince is the last time the customer qualified for their tier
 	// (a promotion, or a purchase with which they still qualified).
@@ -28,7 +41,6 @@ type Account struct {
 	first     time.Time
 	last      time.Time
 	totals    Totals
-	entries   int
 }
 
 // Lot is one earning: points from one rule on one operation, spent,
@@ -48,6 +60,7 @@ type order struct {
 	id         string
 	at         time.Time
 	total      decimal.Decimal
+	cum        decimal.Decimal // the totals of all orders up to this one
 	refunded   decimal.Decimal
 	earned     decimal.Decimal // points earned on it
 	reversed   decimal.Decimal // points taken back for it: reversed, debt and written off
@@ -57,7 +70,7 @@ type order struct {
 
 type opRecord struct {
 	fingerprint string
-	entries     []Entry
+	first, n    int // the operation's entries in the log
 }
 
 // Totals are the account's running sums, for reports and for checking
@@ -79,20 +92,48 @@ type Balance struct {
 
 // Balance returns the balance at now.
 func (a Account) Balance(now time.Time) Balance {
-	var b Balance
-	for _, l := range a.lots {
-		switch {
-		case !l.Remaining.IsPositive():
-		case !l.ExpiresAt.IsZero() && !now.Before(l.ExpiresAt):
-			b.Expiring = b.Expiring.Add(l.Remaining)
-		case now.Before(l.AvailableAt):
-			b.Pending = b.Pending.Add(l.Remaining)
-		default:
-			b.Available = b.Available.Add(l.Remaining)
+	b := Balance{Debt: a.debt, Pending: decimal.Zero, Expiring: decimal.Zero}
+	total := a.totals.Earned.Sub(a.totals.Redeemed).Sub(a.totals.Expired).Sub(a.totals.Reversed).Sub(a.totals.Repaid)
+	if a.lotsUnsorted {
+		for _, l := range a.lots.All {
+			a.classify(&b, &l, now)
+		}
+	} else {
+		// Expiring lots are the oldest open ones, pending lots the newest.
+		stop := a.lots.Len()
+		for i := a.firstOpen; i < a.lots.Len(); i++ {
+			l := a.lots.Ptr(i)
+			if l.ExpiresAt.IsZero() || now.Before(l.ExpiresAt) {
+				stop = i
+				break
+			}
+			if l.Remaining.IsPositive() {
+				b.Expiring = b.Expiring.Add(l.Remaining)
+			}
+		}
+		for i := a.lots.Len() - 1; i >= stop; i-- {
+			l := a.lots.Ptr(i)
+			if !now.Before(l.AvailableAt) {
+				break
+			}
+			if l.Remaining.IsPositive() {
+				b.Pending = b.Pending.Add(l.Remaining)
+			}
 		}
 	}
-	b.Debt = a.debt
+	b.Available = total.Sub(b.Pending).Sub(b.Expiring)
 	return b
+}
+
+// classify adds a lot to the expiring or pending part of b.
+func (a Account) classify(b *Balance, l *Lot, now time.Time) {
+	switch {
+	case !l.Remaining.IsPositive():
+	case !l.ExpiresAt.IsZero() && !now.Before(l.ExpiresAt):
+		b.Expiring = b.Expiring.Add(l.Remaining)
+	case now.Before(l.AvailableAt):
+		b.Pending = b.Pending.Add(l.Remaining)
+	}
 }
 
 // Tier is the customer's current tier ("" before any tier applies).
@@ -102,10 +143,25 @@ func (a Account) Tier() string { return a.tier }
 func (a Account) Totals() Totals { return a.totals }
 
 // Lots returns a copy of the account's lots, oldest first.
-func (a Account) Lots() []Lot { return slices.Clone(a.lots) }
+func (a Account) Lots() []Lot {
+	out := make([]Lot, 0, a.lots.Len())
+	for _, l := range a.lots.All {
+		out = append(out, l)
+	}
+	return out
+}
 
 // Entries is the number of ledger entries the account is the fold of.
-func (a Account) Entries() int { return a.entries }
+func (a Account) Entries() int { return a.log.Len() }
+
+// opEntries returns a copy of an operation's entries.
+func (a Account) opEntries(r opRecord) []Entry {
+	out := make([]Entry, r.n)
+	for i := range out {
+		out[i] = a.log.At(r.first + i)
+	}
+	return out
+}
 
 // Spend is the lifetime spend, net of refunds, and the number of orders.
 func (a Account) Spend() (decimal.Decimal, int) { return a.spend, a.orderN }
@@ -117,51 +173,41 @@ func (a Account) Equal(b Account) bool { return a.String() == b.String() }
 func (a Account) String() string {
 	s := fmt.Sprintf("tier=%q since=%s debt=%s spend=%s orders=%d first=%s last=%s entries=%d totals=%v\n",
 		a.tier, a.tierSince.UTC().Format(time.RFC3339Nano), a.debt, a.spend, a.orderN,
-		a.first.UTC().Format(time.RFC3339Nano), a.last.UTC().Format(time.RFC3339Nano), a.entries, a.totals)
-	for _, l := range a.lots {
+		a.first.UTC().Format(time.RFC3339Nano), a.last.UTC().Format(time.RFC3339Nano), a.log.Len(), a.totals)
+	for _, l := range a.lots.All {
 		s += fmt.Sprintf("lot %s order=%s rule=%s earned=%s remaining=%s at=%s avail=%s exp=%s\n", l.ID, l.Order, l.RuleID,
 			l.Earned, l.Remaining, l.EarnedAt.UTC().Format(time.RFC3339Nano), l.AvailableAt.UTC().Format(time.RFC3339Nano),
 			l.ExpiresAt.UTC().Format(time.RFC3339Nano))
 	}
-	for _, o := range a.orders {
+	for _, o := range a.orders.All {
 		s += fmt.Sprintf("order %s at=%s total=%s refunded=%s earned=%s reversed=%s tier %q→%q\n", o.id,
 			o.at.UTC().Format(time.RFC3339Nano), o.total, o.refunded, o.earned, o.reversed, o.tierBefore, o.promotedTo)
 	}
-	for _, id := range slices.Sorted(maps.Keys(a.ops)) {
-		s += fmt.Sprintf("op %s %s %d\n", id, a.ops[id].fingerprint, len(a.ops[id].entries))
+	for i, e := range a.log.All {
+		if r, ok := a.ops.Get(e.Op); ok && r.first == i {
+			s += fmt.Sprintf("op %s %s %d..%d\n", e.Op, r.fingerprint, r.first, r.first+r.n)
+		}
 	}
 	return s
 }
 
-// clone copies the account so that applying entries to the copy leaves
-// the original as it was.
-func (a Account) clone() Account {
-	c := a
-	c.lots = slices.Clone(a.lots)
-	c.orders = slices.Clone(a.orders)
-	c.orderIdx = maps.Clone(a.orderIdx)
-	c.ops = maps.Clone(a.ops)
-	if c.orderIdx == nil {
-		c.orderIdx = map[string]int{}
-	}
-	if c.ops == nil {
-		c.ops = map[string]opRecord{}
-	}
-	return c
-}
-
-func (a *Account) lot(id string) *Lot {
-	for i := len(a.lots) - 1; i >= 0; i-- {
-		if a.lots[i].ID == id {
-			return &a.lots[i]
-		}
+func (a *Account) lot(id string, o *persist.Owner) *Lot {
+	if i, ok := a.lotIdx.Get(id); ok {
+		return a.lots.Mut(i, o)
 	}
 	return nil
 }
 
-func (a *Account) order(id string) *order {
-	if i, ok := a.orderIdx[id]; ok {
-		return &a.orders[i]
+func (a *Account) order(id string) (order, bool) {
+	if i, ok := a.orderIdx.Get(id); ok {
+		return a.orders.At(i), true
+	}
+	return order{}, false
+}
+
+func (a *Account) mutOrder(id string, o *persist.Owner) *order {
+	if i, ok := a.orderIdx.Get(id); ok {
+		return a.orders.Mut(i, o)
 	}
 	return nil
 }
@@ -171,9 +217,10 @@ func (a *Account) order(id string) *order {
 // that does not exist), which means the log was not written by these
 // operations or is out of order.
 func (p *Program) Replay(entries []Entry) (Account, error) {
-	a := Account{}.clone()
+	var a Account
+	o := new(persist.Owner)
 	for i, e := range entries {
-		if err := p.apply(&a, e); err != nil {
+		if err := p.apply(&a, e, o); err != nil {
 			return Account{}, fmt.Errorf("loyalty: replay entry %d (%s): %w", i, e.ID, err)
 		}
 	}
@@ -183,51 +230,85 @@ func (p *Program) Replay(entries []Entry) (Account, error) {
 // apply folds one entry into the account. Operations and Replay both go
 // through it, so an account and the replay of its entries agree by
 // construction.
-func (p *Program) apply(a *Account, e Entry) error {
-	a.entries++
-	rec := a.ops[e.Op]
-	rec.entries = append(slices.Clip(rec.entries), e)
+//
+// The entries of one operation must be consecutive; o owns the blocks the
+// batch may change in place.
+func (p *Program) apply(a *Account, e Entry, o *persist.Owner) error {
+	rec, ok := a.ops.Get(e.Op)
+	if !ok {
+		rec.first = a.log.Len()
+	} else if rec.first+rec.n != a.log.Len() {
+		return fmt.Errorf("entries of operation %s are not consecutive", e.Op)
+	}
+	rec.n++
 	if e.Kind == Record {
 		rec.fingerprint = e.Fingerprint
 	}
-	a.ops[e.Op] = rec
+	a.ops.Set(e.Op, rec, o)
+	a.log.Push(e, o)
 	neg := e.Points.Neg()
 	switch e.Kind {
 	case Record:
 		switch e.OpKind {
 		case OpPurchase:
-			a.orderIdx[e.Order] = len(a.orders)
-			a.orders = append(a.orders, order{id: e.Order, at: e.At, total: e.Money, tierBefore: a.tier})
+			if _, dup := a.orderIdx.Get(e.Order); dup {
+				return fmt.Errorf("order %q recorded twice", e.Order)
+			}
+			if !a.last.IsZero() && e.At.Before(a.last) {
+				a.unsorted = true
+			}
+			cum := e.Money
+			if n := a.orders.Len(); n > 0 {
+				cum = cum.Add(a.orders.Ptr(n - 1).cum)
+			}
+			a.orderIdx.Set(e.Order, a.orders.Len(), o)
+			a.orders.Push(order{id: e.Order, at: e.At, total: e.Money, cum: cum, tierBefore: a.tier}, o)
 			a.spend = a.spend.Add(e.Money)
 			a.orderN++
 			if a.first.IsZero() {
 				a.first = e.At
 			}
-			a.last = e.At
+			if e.At.After(a.last) {
+				a.last = e.At
+			}
 			if q := p.qualifying(a, e.At); a.tier != "" && p.tierRank(q) >= p.tierRank(a.tier) {
 				a.tierSince = e.At
 			}
 		case OpRefund:
-			o := a.order(e.Order)
-			if o == nil {
+			od := a.mutOrder(e.Order, o)
+			if od == nil {
 				return fmt.Errorf("%w %q", ErrUnknownOrder, e.Order)
 			}
-			o.refunded = o.refunded.Add(e.Money)
+			if od.refunded.IsZero() {
+				i, _ := a.orderIdx.Get(e.Order)
+				a.refundedOrders.Push(i, o)
+			}
+			od.refunded = od.refunded.Add(e.Money)
 			a.spend = a.spend.Sub(e.Money)
 		}
 	case Earn:
-		a.lots = append(a.lots, Lot{ID: e.ID, Order: e.Order, RuleID: e.RuleID, Earned: e.Points, Remaining: e.Points,
-			EarnedAt: e.At, AvailableAt: e.AvailableAt, ExpiresAt: e.ExpiresAt})
+		if n := a.lots.Len(); n > 0 {
+			prev := a.lots.Ptr(n - 1)
+			if e.AvailableAt.Before(prev.AvailableAt) || e.ExpiresAt.IsZero() != prev.ExpiresAt.IsZero() || e.ExpiresAt.Before(prev.ExpiresAt) {
+				a.lotsUnsorted = true
+			}
+		}
+		a.lotIdx.Set(e.ID, a.lots.Len(), o)
+		a.lots.Push(Lot{ID: e.ID, Order: e.Order, RuleID: e.RuleID, Earned: e.Points, Remaining: e.Points,
+			EarnedAt: e.At, AvailableAt: e.AvailableAt, ExpiresAt: e.ExpiresAt}, o)
 		a.totals.Earned = a.totals.Earned.Add(e.Points)
-		if o := a.order(e.Order); o != nil {
-			o.earned = o.earned.Add(e.Points)
+		if od := a.mutOrder(e.Order, o); od != nil {
+			od.earned = od.earned.Add(e.Points)
 		}
 	case Repay, Redeem, Expire, Reverse:
-		l := a.lot(e.Lot)
+		l := a.lot(e.Lot, o)
 		if l == nil {
 			return fmt.Errorf("no lot %q", e.Lot)
 		}
 		l.Remaining = l.Remaining.Add(e.Points)
+		for a.firstOpen < a.lots.Len() && !a.lots.Ptr(a.firstOpen).Remaining.IsPositive() {
+			a.firstOpen++
+		}
 		switch e.Kind {
 		case Repay:
 			a.totals.Repaid = a.totals.Repaid.Add(neg)
@@ -237,8 +318,8 @@ func (p *Program) apply(a *Account, e Entry) error {
 			a.totals.Expired = a.totals.Expired.Add(neg)
 		case Reverse:
 			a.totals.Reversed = a.totals.Reversed.Add(neg)
-			if o := a.order(e.Order); o != nil {
-				o.reversed = o.reversed.Add(neg)
+			if od := a.mutOrder(e.Order, o); od != nil {
+				od.reversed = od.reversed.Add(neg)
 			}
 		}
 	case Settle:
@@ -249,20 +330,20 @@ func (p *Program) apply(a *Account, e Entry) error {
 	case Debt:
 		a.debt = a.debt.Add(neg)
 		a.totals.Debt = a.totals.Debt.Add(neg)
-		if o := a.order(e.Order); o != nil {
-			o.reversed = o.reversed.Add(neg)
+		if od := a.mutOrder(e.Order, o); od != nil {
+			od.reversed = od.reversed.Add(neg)
 		}
 	case WriteOffEntry:
 		a.totals.WrittenOff = a.totals.WrittenOff.Add(e.Money)
-		if o := a.order(e.Order); o != nil {
-			o.reversed = o.reversed.Add(e.Money)
+		if od := a.mutOrder(e.Order, o); od != nil {
+			od.reversed = od.reversed.Add(e.Money)
 		}
 	case TierChange:
 		if p.tierRank(e.Tier) < 0 {
 			return fmt.Errorf("%w %q", ErrUnknownTier, e.Tier)
 		}
-		if o := a.order(e.Order); o != nil && p.tierRank(e.Tier) > p.tierRank(a.tier) {
-			o.promotedTo = e.Tier
+		if od := a.mutOrder(e.Order, o); od != nil && p.tierRank(e.Tier) > p.tierRank(a.tier) {
+			od.promotedTo = e.Tier
 		}
 		a.tier, a.tierSince = e.Tier, e.At
 	default:
@@ -283,19 +364,45 @@ func (p *Program) tierRank(name string) int {
 }
 
 // window is what the customer spent and ordered in the tier window
-// ending at now, net of refunds.
+// ending at now, net of refunds: prefix sums of the order totals between
+// the window's ends (found by binary search while orders are in time
+// order), less the refunds of the orders in it.
 func (p *Program) window(a *Account, now time.Time) (decimal.Decimal, int) {
 	from := addMonths(now, -p.cfg.TierWindowMonths, p.loc)
-	spend, n := decimal.Zero, 0
-	for _, o := range a.orders {
-		if o.at.After(from) && !o.at.After(now) {
-			spend = spend.Add(o.total.Sub(o.refunded))
-			if o.refunded.LessThan(o.total) {
-				n++
+	in := func(i int) bool { at := a.orders.Ptr(i).at; return at.After(from) && !at.After(now) }
+	n := a.orders.Len()
+	if a.unsorted {
+		spend, count := decimal.Zero, 0
+		for i := range n {
+			if o := a.orders.Ptr(i); in(i) {
+				spend = spend.Add(o.total.Sub(o.refunded))
+				if o.refunded.LessThan(o.total) {
+					count++
+				}
+			}
+		}
+		return spend, count
+	}
+	lo := sort.Search(n, func(i int) bool { return a.orders.Ptr(i).at.After(from) })
+	hi := sort.Search(n, func(i int) bool { return a.orders.Ptr(i).at.After(now) })
+	if lo >= hi {
+		return decimal.Zero, 0
+	}
+	spend := a.orders.Ptr(hi - 1).cum
+	if lo > 0 {
+		spend = spend.Sub(a.orders.Ptr(lo - 1).cum)
+	}
+	count := hi - lo
+	for _, i := range a.refundedOrders.All {
+		if i >= lo && i < hi {
+			o := a.orders.Ptr(i)
+			spend = spend.Sub(o.refunded)
+			if !o.refunded.LessThan(o.total) {
+				count--
 			}
 		}
 	}
-	return spend, n
+	return spend, count
 }
 
 // qualifying is the highest tier the window qualifies for ("" without tiers).
@@ -339,8 +446,8 @@ type OrderSummary struct {
 
 // Orders lists the account's orders, oldest first.
 func (a Account) Orders() []OrderSummary {
-	out := make([]OrderSummary, len(a.orders))
-	for i, o := range a.orders {
+	out := make([]OrderSummary, a.orders.Len())
+	for i, o := range a.orders.All {
 		out[i] = OrderSummary{ID: o.id, At: o.at, Total: o.total, Refunded: o.refunded, Earned: o.earned, Reversed: o.reversed}
 	}
 	return out

@@ -39,3 +39,16 @@ func addDays(t time.Time, n int, loc *time.Location) time.Time {
 	t = t.In(loc)
 	return time.Date(t.Year(), t.Month(), t.Day()+n, t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), loc)
 }
+
+// monthsAfter is when points earned at t expire under "N months after
+// earning": the same wall-clock time N months later; when that day does
+// not exist (Jan 31 + 1 month), at the end of the target month (the first
+// instant of the month after). Unlike clamping to the month's last day at
+// the same time of day, this keeps expiry in earning order.
+func monthsAfter(t time.Time, n int, loc *time.Location) time.Time {
+	t = t.In(loc)
+	if t.Day() > daysIn(t.Year(), t.Month()+time.Month(n)) {
+		return time.Date(t.Year(), t.Month()+time.Month(n)+1, 1, 0, 0, 0, 0, loc)
+	}
+	return addMonths(t, n, loc)
+}

@@ -30,6 +30,34 @@ func TestAddMonths(t *testing.T) {
 	}
 }
 
+func TestMonthsAfter(t *testing.T) {
+	utc := time.UTC
+	tests := []struct {
+		from time.Time
+		n    int
+		want time.Time
+	}{
+		{time.Date(2025, 1, 31, 10, 0, 0, 0, utc), 1, time.Date(2025, 3, 1, 0, 0, 0, 0, utc)},
+		{time.Date(2025, 1, 28, 10, 0, 0, 0, utc), 1, time.Date(2025, 2, 28, 10, 0, 0, 0, utc)},
+		{time.Date(2024, 2, 29, 3, 0, 0, 0, utc), 24, time.Date(2026, 3, 1, 0, 0, 0, 0, utc)},
+		{time.Date(2024, 2, 29, 3, 0, 0, 0, utc), 48, time.Date(2028, 2, 29, 3, 0, 0, 0, utc)},
+	}
+	for _, tc := range tests {
+		if got := monthsAfter(tc.from, tc.n, utc); !got.Equal(tc.want) {
+			t.Errorf("monthsAfter(%v, %d) = %v, want %v", tc.from, tc.n, got, tc.want)
+		}
+	}
+	// In earning order for every hour of two years.
+	prev := time.Time{}
+	for at := time.Date(2024, 1, 1, 0, 0, 0, 0, utc); at.Year() < 2026; at = at.Add(time.Hour) {
+		got := monthsAfter(at, 1, utc)
+		if got.Before(prev) {
+			t.Fatalf("monthsAfter(%v) = %v, before the previous hour's %v", at, got, prev)
+		}
+		prev = got
+	}
+}
+
 // TestCalendarInZone: month and year ends and day arithmetic are in the
 // programme's zone, including across DST changes.
 func TestCalendarInZone(t *testing.T) {

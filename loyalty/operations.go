@@ -8,6 +8,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/loyalkit/loyalkit/internal/persist"
 	"github.com/loyalkit/loyalkit/rules"
 	"github.com/shopspring/decimal"
 )
@@ -89,22 +90,32 @@ func fingerprint(v any) string {
 // account as they are made, so later steps see earlier ones; on error the
 // caller's account is untouched.
 type txn struct {
-	p    *Program
-	acc  Account
-	op   string
-	kind OpKind
-	at   time.Time
-	n    int
+	p     *Program
+	acc   Account
+	owner *persist.Owner
+	op    string
+	kind  OpKind
+	at    time.Time
+	n     int
 }
 
 func (t *txn) add(e Entry) error {
 	e.ID = fmt.Sprintf("%s/%d", t.op, t.n)
 	e.Op, e.OpKind, e.At = t.op, t.kind, t.at
 	t.n++
-	return t.p.apply(&t.acc, e)
+	return t.p.apply(&t.acc, e, t.owner)
 }
 
-func (t *txn) entries() []Entry { return t.acc.ops[t.op].entries }
+func (t *txn) entries() []Entry {
+	r, _ := t.acc.ops.Get(t.op)
+	return t.acc.opEntries(r)
+}
+
+// record returns the operation's record entry, writable.
+func (t *txn) record() *Entry {
+	r, _ := t.acc.ops.Get(t.op)
+	return t.acc.log.Mut(r.first, t.owner)
+}
 
 // begin checks the operation id: a retry with the same payload returns
 // the original result; another payload is a conflict.
@@ -112,15 +123,15 @@ func (p *Program) begin(a Account, op string, kind OpKind, fp string, now time.T
 	if now.IsZero() {
 		return nil, nil, opErr(op, ErrInvalidInput, "now is zero")
 	}
-	if rec, ok := a.ops[op]; ok {
+	if rec, ok := a.ops.Get(op); ok {
 		if rec.fingerprint != fp {
 			return nil, nil, opErr(op, ErrConflict, "already applied with a different payload")
 		}
-		r := summarize(op, slices.Clone(rec.entries), a.tier)
+		r := summarize(op, a.opEntries(rec), a.tier)
 		r.Duplicate = true
 		return nil, &r, nil
 	}
-	return &txn{p: p, acc: a.clone(), op: op, kind: kind, at: now}, nil, nil
+	return &txn{p: p, acc: a, owner: new(persist.Owner), op: op, kind: kind, at: now}, nil, nil
 }
 
 // summarize rebuilds a result from an operation's entries.
@@ -147,8 +158,7 @@ func summarize(op string, es []Entry, tier string) Result {
 }
 
 func (t *txn) result() Result {
-	r := summarize(t.op, slices.Clone(t.entries()), t.acc.tier)
-	return r
+	return summarize(t.op, t.entries(), t.acc.tier)
 }
 
 // facts builds what rules see from the account under way.
@@ -193,7 +203,7 @@ func (p *Program) Purchase(a Account, c Customer, o Order, now time.Time) (Accou
 	if err != nil {
 		return a, Result{}, opErr(op, ErrInvalidInput, "%v", err)
 	}
-	rec := &t.acc.ops[op].entries[0]
+	rec := t.record()
 	rec.Discount, rec.Gifts = out.Discount, out.Gifts
 	share := decimal.NewFromInt(1)
 	if o.Total.IsPositive() {
@@ -344,8 +354,8 @@ func (p *Program) Refund(a Account, c Customer, r Refund, now time.Time) (Accoun
 	if err != nil || dup != nil {
 		return a, deref(dup), err
 	}
-	o := a.order(r.Order)
-	if o == nil {
+	o, ok := a.order(r.Order)
+	if !ok {
 		return a, Result{}, opErr(op, ErrUnknownOrder, "order %q was never purchased on this account", r.Order)
 	}
 	if left := o.total.Sub(o.refunded); r.Amount.GreaterThan(left) {
@@ -386,10 +396,10 @@ func (p *Program) Refund(a Account, c Customer, r Refund, now time.Time) (Accoun
 // claw takes amount points back for an order: its own lots, then others
 // (soonest to expire first), then debt or a write-off.
 func (p *Program) claw(t *txn, amount decimal.Decimal, orderID string) error {
-	lots := make([]*Lot, 0, len(t.acc.lots))
-	for i := range t.acc.lots {
-		if t.acc.lots[i].Remaining.IsPositive() {
-			lots = append(lots, &t.acc.lots[i])
+	var lots []*Lot
+	for i := range t.acc.lots.Len() {
+		if l := t.acc.lots.Ptr(i); l.Remaining.IsPositive() {
+			lots = append(lots, l)
 		}
 	}
 	slices.SortStableFunc(lots, func(a, b *Lot) int {
@@ -461,8 +471,8 @@ func (p *Program) Redeem(a Account, c Customer, r Redemption, now time.Time) (Ac
 		return a, Result{}, err
 	}
 	var lots []*Lot
-	for i := range t.acc.lots {
-		l := &t.acc.lots[i]
+	for i := range t.acc.lots.Len() {
+		l := t.acc.lots.Ptr(i)
 		if l.Remaining.IsPositive() && !now.Before(l.AvailableAt) && (l.ExpiresAt.IsZero() || now.Before(l.ExpiresAt)) {
 			lots = append(lots, l)
 		}
@@ -496,7 +506,7 @@ func (p *Program) Expire(a Account, now time.Time) (Account, Result, error) {
 		return a, deref(dup), err
 	}
 	var due []Lot
-	for _, l := range t.acc.lots {
+	for _, l := range t.acc.lots.All {
 		if l.Remaining.IsPositive() && !l.ExpiresAt.IsZero() && !now.Before(l.ExpiresAt) {
 			due = append(due, l)
 		}
@@ -537,7 +547,7 @@ func (p *Program) Event(a Account, c Customer, ev Event, now time.Time) (Account
 	if err != nil {
 		return a, Result{}, opErr(op, ErrInvalidInput, "%v", err)
 	}
-	t.acc.ops[op].entries[0].Gifts = out.Gifts
+	t.record().Gifts = out.Gifts
 	if err := p.earn(t, out, decimal.NewFromInt(1), ""); err != nil {
 		return a, Result{}, err
 	}

@@ -61,7 +61,7 @@ type ExpiryKind uint8
 // The expiry policies. The zero value is [Never].
 const (
 	Never       ExpiryKind = iota // points never expire
-	AfterMonths                   // N calendar months after earning (day clamped to the month's end)
+	AfterMonths                   // N calendar months after earning; a day the target month lacks expires at its end
 	EndOfMonth                    // at the end of the month of earning
 	EndOfYear                     // at the end of the year of earning
 )
@@ -242,7 +242,7 @@ func (p *Program) roundPoints(d decimal.Decimal) decimal.Decimal {
 func (p *Program) expiresAt(t time.Time) time.Time {
 	switch p.cfg.Expiry.Kind {
 	case AfterMonths:
-		return addMonths(t, p.cfg.Expiry.Months, p.loc)
+		return monthsAfter(t, p.cfg.Expiry.Months, p.loc)
 	case EndOfMonth:
 		return endOfMonth(t, p.loc)
 	case EndOfYear:

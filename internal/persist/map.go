@@ -1,0 +1,95 @@
+package persist
+
+import "hash/maphash"
+
+const (
+	fanBits = 6
+	fan     = 1 << fanBits
+)
+
+// Map is a persistent map from string keys: a two-level trie of 64×64
+// buckets chosen by the key's hash. The zero value is empty. Like Vector,
+// it is a value: changing a copy leaves the original unchanged.
+type Map[V any] struct {
+	root *mapNode[V]
+	n    int
+}
+
+type mapNode[V any] struct {
+	owner    *Owner
+	children [fan]*mapLeaf[V]
+}
+
+type mapLeaf[V any] struct {
+	owner   *Owner
+	buckets [fan][]mapItem[V]
+}
+
+type mapItem[V any] struct {
+	key string
+	val V
+}
+
+// seedFixed is the hash seed every Map uses (maps from one process can
+// then share nodes); it is set once, at package initialisation, and never
+// changes. Maps have no iteration, so nothing depends on its value.
+var seedFixed = maphash.MakeSeed()
+
+func (m Map[V]) slot(key string) (int, int) {
+	h := maphash.String(seedFixed, key)
+	return int(h & (fan - 1)), int((h >> fanBits) & (fan - 1))
+}
+
+// Len is the number of keys.
+func (m Map[V]) Len() int { return m.n }
+
+// Get returns the value for key.
+func (m Map[V]) Get(key string) (V, bool) {
+	var zero V
+	if m.root == nil {
+		return zero, false
+	}
+	i, j := m.slot(key)
+	leaf := m.root.children[i]
+	if leaf == nil {
+		return zero, false
+	}
+	for _, it := range leaf.buckets[j] {
+		if it.key == key {
+			return it.val, true
+		}
+	}
+	return zero, false
+}
+
+// Set sets key to v under o.
+func (m *Map[V]) Set(key string, v V, o *Owner) {
+	if m.root == nil || m.root.owner != o {
+		n := &mapNode[V]{owner: o}
+		if m.root != nil {
+			n.children = m.root.children
+		}
+		m.root = n
+	}
+	i, j := m.slot(key)
+	leaf := m.root.children[i]
+	if leaf == nil || leaf.owner != o {
+		l := &mapLeaf[V]{owner: o}
+		if leaf != nil {
+			l.buckets = leaf.buckets
+		}
+		leaf = l
+		m.root.children[i] = l
+	}
+	b := leaf.buckets[j]
+	for k := range b {
+		if b[k].key == key {
+			nb := append([]mapItem[V](nil), b...)
+			nb[k].val = v
+			leaf.buckets[j] = nb
+			return
+		}
+	}
+	leaf.buckets[j] = append(b[:len(b):len(b)], mapItem[V]{key, v})
+	m.n++
+}

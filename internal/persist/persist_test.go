@@ -1,0 +1,61 @@
+package persist
+
+import (
+	"fmt"
+	"testing"
+
+	"pgregory.net/rapid"
+)
+
+// Changing a copy never changes the original, and both read back what a
+// plain slice and map would hold.
+func TestPersistence(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		type version struct {
+			v     Vector[int]
+			m     Map[int]
+			slice []int
+			plain map[string]int
+		}
+		versions := []version{{plain: map[string]int{}}}
+		for range rapid.IntRange(1, 60).Draw(t, "steps") {
+			base := versions[rapid.IntRange(0, len(versions)-1).Draw(t, "base")]
+			nv := version{v: base.v, m: base.m, slice: append([]int(nil), base.slice...), plain: map[string]int{}}
+			for k, x := range base.plain {
+				nv.plain[k] = x
+			}
+			o := new(Owner)
+			for range rapid.IntRange(1, 40).Draw(t, "changes") {
+				x := rapid.Int().Draw(t, "x")
+				switch {
+				case len(nv.slice) > 0 && rapid.Bool().Draw(t, "set"):
+					i := rapid.IntRange(0, len(nv.slice)-1).Draw(t, "i")
+					*nv.v.Mut(i, o) = x
+					nv.slice[i] = x
+				default:
+					nv.v.Push(x, o)
+					nv.slice = append(nv.slice, x)
+				}
+				k := fmt.Sprint(rapid.IntRange(0, 300).Draw(t, "key"))
+				nv.m.Set(k, x, o)
+				nv.plain[k] = x
+			}
+			versions = append(versions, nv)
+			for vi, ver := range versions {
+				if ver.v.Len() != len(ver.slice) || ver.m.Len() != len(ver.plain) {
+					t.Fatalf("version %d: lengths %d/%d, %d/%d", vi, ver.v.Len(), len(ver.slice), ver.m.Len(), len(ver.plain))
+				}
+				for i, x := range ver.slice {
+					if ver.v.At(i) != x {
+						t.Fatalf("version %d: [%d] = %d, want %d", vi, i, ver.v.At(i), x)
+					}
+				}
+				for k, x := range ver.plain {
+					if got, ok := ver.m.Get(k); !ok || got != x {
+						t.Fatalf("version %d: %q = %d, %v; want %d", vi, k, got, ok, x)
+					}
+				}
+			}
+		}
+	})
+}

@@ -1,0 +1,121 @@
+package loyalty_test
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/loyalkit/loyalkit/loyalty"
+	"github.com/loyalkit/loyalkit/rules"
+	"github.com/shopspring/decimal"
+)
+
+// benchConfig is a 20-rule programme in the shape of rules' benchmark set.
+func benchConfig() loyalty.Config {
+	c := coffeeConfig()
+	c.Expiry = loyalty.Expiry{Kind: loyalty.AfterMonths, Months: 24}
+	c.Rules = []rules.Rule{
+		{ID: "base", Kind: rules.Accrual, Value: "floor(order.Total / 100) * 5"},
+		{ID: "beans-x2", Kind: rules.Accrual, When: `any(order.Lines, .Category == "beans")`,
+			Value: `floor(sum(filter(order.Lines, .Category == "beans"), .Price * .Qty) / 100) * 5`},
+		{ID: "cakes-x2", Kind: rules.Accrual, When: `any(order.Lines, .Category == "cakes")`,
+			Value: `floor(sum(filter(order.Lines, .Category == "cakes"), .Price * .Qty) / 100) * 5`},
+		{ID: "gold-bonus", Kind: rules.Accrual, When: `customer.Tier == "gold"`, Value: "order.Total * 0.02"},
+		{ID: "app", Kind: rules.Accrual, When: `order.Channel == "app"`, Value: "20"},
+		{ID: "big", Kind: rules.Accrual, Stacking: rules.BestOf, When: "order.Total >= 5000", Value: "50"},
+		{ID: "promo", Kind: rules.Accrual, Stacking: rules.BestOf, When: "order.Total >= 1000", Value: "order.Total * 0.01"},
+		{ID: "tenth", Kind: rules.Accrual, When: "customer.LifetimeOrders == 10", Value: "100"},
+		{ID: "window-regular", Kind: rules.Accrual, When: "customer.WindowOrders >= 20", Value: "10"},
+		{ID: "birthday-week", Kind: rules.Accrual, When: "isBirthday(customer.Birthday, now, 7)", Value: "200"},
+		{ID: "ladder-4", Kind: rules.Discount, Unit: rules.Percent, Priority: 4, Stacking: rules.Exclusive, When: "customer.LifetimeSpend >= 200000", Value: "15"},
+		{ID: "ladder-3", Kind: rules.Discount, Unit: rules.Percent, Priority: 3, Stacking: rules.Exclusive, When: "customer.LifetimeSpend >= 100000", Value: "10"},
+		{ID: "ladder-2", Kind: rules.Discount, Unit: rules.Percent, Priority: 2, Stacking: rules.Exclusive, When: "customer.LifetimeSpend >= 50000", Value: "5"},
+		{ID: "ladder-1", Kind: rules.Discount, Unit: rules.Percent, Priority: 1, Stacking: rules.Exclusive, When: "customer.LifetimeSpend >= 10000", Value: "3"},
+		{ID: "coupon", Kind: rules.Discount, Unit: rules.Amount, Priority: 5, When: `order.Coupon == "WELCOME"`, Value: "100"},
+		{ID: "mug", Kind: rules.Gift, When: `any(order.Lines, .Category == "beans") && order.Total >= 10000`, Value: `"mug"`},
+		{ID: "cake", Kind: rules.Gift, When: `isBirthday(customer.Birthday, now, 0)`, Value: `"cake"`},
+		{ID: "tier-gold", Kind: rules.Tier, When: "customer.WindowSpend >= 20000", Value: `"gold"`},
+		{ID: "expecting", Kind: rules.Gift, When: `customer.Attributes["expecting"] == "yes"`, Value: `"baby-kit"`},
+		{ID: "review", Kind: rules.Accrual, When: `event.Kind == "review"`, Value: "30"},
+	}
+	return c
+}
+
+// openAccount builds, through the public API, an account with n open
+// lots: n purchases a day apart.
+func openAccount(tb testing.TB, p *loyalty.Program, n int) (loyalty.Account, []loyalty.Entry, time.Time) {
+	var a loyalty.Account
+	var log []loyalty.Entry
+	now := time.Date(2024, 1, 1, 10, 0, 0, 0, time.UTC)
+	c := loyalty.Customer{ID: "c"}
+	for i := range n {
+		acc, r, err := p.Purchase(a, c, loyalty.Order{ID: fmt.Sprint("seed-", i), Total: decimal.NewFromInt(1000)}, now)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		a, log = acc, append(log, r.Entries...)
+		now = now.Add(12 * time.Hour)
+	}
+	return a, log, now
+}
+
+func benchOrder(i int) loyalty.Order {
+	return loyalty.Order{ID: fmt.Sprint("b-", i), Total: decimal.RequireFromString("12400"), Channel: "app", Lines: []loyalty.Line{
+		{SKU: "latte", Category: "drinks", Qty: 2, Price: decimal.NewFromInt(1200)},
+		{SKU: "beans", Category: "beans", Qty: 1, Price: decimal.NewFromInt(10000)}}}
+}
+
+func BenchmarkPurchase(b *testing.B) {
+	p := mustProgram(b, benchConfig())
+	a, _, now := openAccount(b, p, 1000)
+	if n := len(a.Lots()); n < 1000 {
+		b.Fatalf("%d lots", n)
+	}
+	c := loyalty.Customer{ID: "c"}
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		i++
+		if _, _, err := p.Purchase(a, c, benchOrder(i), now); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkPurchaseRulesOnly is the rule evaluation a purchase does, on
+// the same facts: Purchase's own cost is the difference.
+func BenchmarkPurchaseRulesOnly(b *testing.B) {
+	cfg := benchConfig()
+	set, err := rules.Compile[loyalty.Facts](cfg.Rules)
+	if err != nil {
+		b.Fatal(err)
+	}
+	p := mustProgram(b, cfg)
+	a, _, now := openAccount(b, p, 1000)
+	o := benchOrder(0)
+	spend, n := a.Spend()
+	f := loyalty.Facts{Customer: loyalty.CustomerFacts{ID: "c", Tier: a.Tier(), LifetimeSpend: spend, LifetimeOrders: n,
+		WindowSpend: spend, WindowOrders: n}, Order: loyalty.OrderFacts{ID: o.ID, Total: o.Total, Channel: o.Channel}, Now: now}
+	for i := range o.Lines {
+		f.Order.Lines = append(f.Order.Lines, &o.Lines[i])
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := set.Eval(f); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkReplay(b *testing.B) {
+	p := mustProgram(b, benchConfig())
+	_, log, _ := openAccount(b, p, 25_000) // 4 entries a purchase
+	log = log[:100_000]
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := p.Replay(log); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(len(log))*float64(b.N)/b.Elapsed().Seconds(), "entries/s")
+}

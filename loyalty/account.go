@@ -31,7 +31,7 @@ type Account struct {
 	firstOpen    int
 	lotsUnsorted bool
 	unsorted     bool // an order came with an earlier time than the one before
-	tier     string
+	tier         string
 	// tierSince is the last time the customer qualified for their tier
 	// (a promotion, or a purchase with which they still qualified).
 	tierSince time.Time

@@ -1,0 +1,53 @@
+// Package loyalty runs a loyalty programme: a [Program] compiled from a
+// [Config] (rules, tiers, expiry, redemption, pending and refund
+// policies) and an exact, idempotent points ledger.
+//
+// # Operations
+//
+// Every operation is a pure function of (programme, account, input, now)
+// that returns a new [Account], a [Result] with the [Entry] values to
+// persist, or an error — and never changes the account passed in:
+//
+//   - [Program.Purchase]: evaluates the rules once on [Facts]; points,
+//     discount, gifts, tier promotion.
+//   - [Program.Refund]: takes back points on the cumulative refunded share
+//     of an order; points already spent become debt or are written off.
+//   - [Program.Redeem]: spends available points, soonest to expire first.
+//   - [Program.Expire]: expires the unspent remainder of due lots.
+//   - [Program.Event]: registration, birthday, review, survey, referral…
+//   - [Program.ReviewTier]: demotion after the grace period.
+//
+// # The ledger
+//
+//  1. Entries are append-only. Each has a deterministic ID: the operation
+//     id (order, refund, redemption, event id; expiry and review time) and
+//     its position, so a retried operation writes the same ids.
+//  2. The account is the fold of its entries: [Program.Replay] rebuilds
+//     exactly the account the operations returned (both go through one
+//     function that applies an entry).
+//  3. The sum of the entries' Points is the points in lots minus the debt;
+//     earned = available + pending + expiring + redeemed + expired +
+//     reversed + repaid.
+//  4. Retrying an operation with the same id and payload returns the
+//     original result (Result.Duplicate) and adds nothing; the same id with
+//     another payload is [ErrConflict].
+//  5. Refusals unwrap to a sentinel ([ErrInsufficientPoints], [ErrPolicy],
+//     [ErrUnknownOrder], [ErrRefundTooLarge], [ErrInvalidInput],
+//     [ErrUnknownTier]) and leave the account as it was.
+//
+// # Policies and calendar
+//
+// Points keep Config.PointsPlaces decimals, rounded down (or half up).
+// Earned points are split over one lot per accrual rule without losing a
+// unit (largest remainder). A purchase's points are scaled by the share of
+// the order paid after the rules' discount. Pending points become available
+// PendingDays calendar days after the purchase. Expiry is in the
+// programme's zone: AfterMonths keeps the time of day, and a day the target
+// month lacks (Jan 31 + 1 month) expires at the end of that month;
+// EndOfMonth and EndOfYear expire at the first instant of the next month or
+// year. Tiers qualify on the net spend or orders of the last
+// TierWindowMonths months; a promotion is immediate; a full refund undoes a
+// promotion its order caused; [Program.ReviewTier] demotes TierGraceDays
+// after the customer last qualified. Redemptions and refunds use lots
+// soonest to expire first, then oldest.
+package loyalty

@@ -40,8 +40,8 @@
 // Points keep Config.PointsPlaces decimals, rounded down (or half up).
 // Earned points are split over one lot per accrual rule without losing a
 // unit (largest remainder). A purchase's points are scaled by the share of
-// the order paid after the rules' discount. Pending points become available
-// PendingDays calendar days after the purchase. Expiry is in the
+// the order paid after the rules' discount. A purchase's points become
+// available PendingDays calendar days after it (events' points at once). Expiry is in the
 // programme's zone: AfterMonths keeps the time of day, and a day the target
 // month lacks (Jan 31 + 1 month) expires at the end of that month;
 // EndOfMonth and EndOfYear expire at the first instant of the next month or

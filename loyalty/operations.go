@@ -258,7 +258,10 @@ func (p *Program) earn(t *txn, out rules.Outcome, share decimal.Decimal, orderID
 		}
 	}
 	parts := allocate(total, weights, p.cfg.PointsPlaces)
-	avail, exp := p.availableAt(t.at), p.expiresAt(t.at)
+	avail, exp := t.at, p.expiresAt(t.at)
+	if orderID != "" { // purchase points wait out the return window; event points do not
+		avail = p.availableAt(t.at)
+	}
 	for i, part := range parts {
 		if !part.IsPositive() {
 			continue
@@ -465,7 +468,7 @@ func (p *Program) Redeem(a Account, c Customer, r Redemption, now time.Time) (Ac
 	case net.LessThan(pol.MinBalance):
 		return a, Result{}, opErr(op, ErrPolicy, "available balance %s is below the minimum %s", net, pol.MinBalance)
 	case r.OrderTotal.IsPositive() && pol.MaxShare.IsPositive() && money.GreaterThan(r.OrderTotal.Mul(pol.MaxShare)):
-		return a, Result{}, opErr(op, ErrPolicy, "%s of money is more than %s of the order %s", money, pol.MaxShare, r.OrderTotal)
+		return a, Result{}, opErr(op, ErrPolicy, "paying %s with points is more than the maximum share %s of the order %s", money, pol.MaxShare, r.OrderTotal)
 	}
 	if err := t.add(Entry{Kind: Record, Money: money, Fingerprint: fingerprint(r)}); err != nil {
 		return a, Result{}, err

@@ -1,5 +1,8 @@
-// Quickstart: a small coffee shop's loyalty rules, compiled once and
-// evaluated on one order, with the trace that explains every decision.
+// Quickstart: a small coffee shop's loyalty programme, end to end. Points
+// for purchases (double on beans), two tiers, a birthday gift; a few
+// purchases, a partial refund, a redemption and an expiry run, printing
+// the ledger entries and the balance after each step, and the trace that
+// explains one order's outcome.
 //
 //	go run ./examples/quickstart
 package main
@@ -7,98 +10,162 @@ package main
 import (
 	"fmt"
 	"os"
+	"strings"
 	"time"
 	_ "time/tzdata" // the programme's zone works on machines without a zone database
 
+	"github.com/loyalkit/loyalkit/loyalty"
 	"github.com/loyalkit/loyalkit/rules"
 	"github.com/shopspring/decimal"
 )
 
-// Facts is what the shop knows when an order comes in. Field names (or
-// their expr tags) are the names rules use.
-type Facts struct {
-	Customer Customer  `expr:"customer"`
-	Order    Order     `expr:"order"`
-	Now      time.Time `expr:"now"`
-}
+var d = decimal.RequireFromString
 
-type Customer struct {
-	Tier          string
-	Orders        int
-	LifetimeSpend decimal.Decimal
-	Birthday      time.Time
-}
-
-type Order struct {
-	Total   decimal.Decimal
-	Channel string
-	Lines   []*Line
-}
-
-type Line struct {
-	SKU      string
-	Category string
-	Qty      int
-	Price    decimal.Decimal
-}
-
-func (f Facts) EvalTime() time.Time           { return f.Now }
-func (f Facts) DiscountBase() decimal.Decimal { return f.Order.Total }
-
-// programme is the coffee shop's rule list, as it could come from JSON.
-var programme = []rules.Rule{
-	{ID: "base", Kind: rules.Accrual, Value: "floor(order.Total / 100) * 5",
-		Description: "5 points per 100 spent"},
-	{ID: "beans-x2", Kind: rules.Accrual, When: `any(order.Lines, .Category == "beans")`,
-		Value:       `floor(sum(filter(order.Lines, .Category == "beans"), .Price * .Qty) / 100) * 5`,
-		Description: "double points on coffee beans"},
-	{ID: "gold-bonus", Kind: rules.Accrual, When: `customer.Tier == "gold"`, Value: "order.Total * 0.02", Cap: decimal.NewFromInt(50)},
-	{ID: "tenth-visit", Kind: rules.Accrual, When: "customer.Orders == 9", Value: "100",
-		Description: "thank you for the 10th visit"},
-	{ID: "regular-5", Kind: rules.Discount, Unit: rules.Percent, Priority: 2, Stacking: rules.Exclusive,
-		When: "customer.LifetimeSpend >= 20000", Value: "5", Description: "cumulative discount, step 2"},
-	{ID: "regular-3", Kind: rules.Discount, Unit: rules.Percent, Priority: 1, Stacking: rules.Exclusive,
-		When: "customer.LifetimeSpend >= 5000", Value: "3", Description: "cumulative discount, step 1"},
-	{ID: "birthday-cake", Kind: rules.Gift, When: "isBirthday(customer.Birthday, now, 3)", Value: `"cake-slice"`},
-	{ID: "gold", Kind: rules.Tier, When: "customer.LifetimeSpend >= 10000 || customer.Orders >= 20", Value: `"gold"`},
+// programme is what the shop configures once (it could be JSON).
+var programme = loyalty.Config{
+	Name: "Kofe Almaty", Currency: "KZT", TimeZone: "Asia/Almaty",
+	Rules: []rules.Rule{
+		{ID: "base", Kind: rules.Accrual, Value: "floor(order.Total / 100) * 5", Description: "5 points per 100 tenge"},
+		{ID: "beans-x2", Kind: rules.Accrual, When: `any(order.Lines, .Category == "beans")`,
+			Value: `floor(sum(filter(order.Lines, .Category == "beans"), .Price * .Qty) / 100) * 5`, Description: "double on beans"},
+		{ID: "gold-5", Kind: rules.Discount, Unit: rules.Percent, When: `customer.Tier == "gold"`, Value: "5"},
+		{ID: "tenth-visit", Kind: rules.Accrual, When: "customer.LifetimeOrders == 10", Value: "100"},
+		{ID: "birthday", Kind: rules.Accrual, When: `event.Kind == "birthday"`, Value: "300"},
+		{ID: "birthday-cake", Kind: rules.Gift, When: `event.Kind == "birthday"`, Value: `"cake-slice"`},
+	},
+	Tiers:            []loyalty.Tier{{Name: "silver"}, {Name: "gold", MinSpend: d("20000")}},
+	TierWindowMonths: 12, TierGraceDays: 30,
+	Expiry:           loyalty.Expiry{Kind: loyalty.AfterMonths, Months: 6},
+	PendingDays:      14,
+	Redemption:       loyalty.RedemptionPolicy{PointValue: d("1"), MaxShare: d("0.5")},
 }
 
 func main() {
-	set, err := rules.Compile[Facts](programme)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "quickstart:", err)
 		os.Exit(1)
 	}
-	almaty, err := time.LoadLocation("Asia/Almaty")
+}
+
+func run() error {
+	p, err := loyalty.Compile(programme)
 	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
+		return err
 	}
-	d := decimal.RequireFromString
-	facts := Facts{
-		Customer: Customer{Tier: "gold", Orders: 9, LifetimeSpend: d("12400"),
-			Birthday: time.Date(1992, 11, 26, 0, 0, 0, 0, time.UTC)},
-		Order: Order{Total: d("1840.00"), Channel: "counter", Lines: []*Line{
-			{SKU: "flat-white", Category: "drinks", Qty: 2, Price: d("420.00")},
-			{SKU: "ethiopia-250g", Category: "beans", Qty: 1, Price: d("1000.00")},
-		}},
-		Now: time.Date(2026, 11, 24, 9, 30, 0, 0, almaty),
+	loc := p.Location()
+	day := func(m time.Month, d, h int) time.Time { return time.Date(2026, m, d, h, 0, 0, 0, loc) }
+	customer := loyalty.Customer{ID: "aigerim", Birthday: time.Date(1994, 5, 12, 0, 0, 0, 0, time.UTC)}
+	var account loyalty.Account
+	var ledger []loyalty.Entry // what the shop's database would hold
+
+	step := func(title string, now time.Time, op func(loyalty.Account) (loyalty.Account, loyalty.Result, error)) (loyalty.Result, error) {
+		next, r, err := op(account)
+		if err != nil {
+			fmt.Printf("\n%s — %s\n  refused: %v\n", now.Format("Jan 02 15:04"), title, err)
+			return r, nil
+		}
+		fmt.Printf("\n%s — %s\n", now.Format("Jan 02 15:04"), title)
+		if r.Duplicate {
+			fmt.Printf("  duplicate of %s: the original result, no new entries (points %s)\n", r.Op, r.Points)
+			return r, nil
+		}
+		account, ledger = next, append(ledger, r.Entries...)
+		for _, e := range r.Entries {
+			switch e.Kind {
+			case loyalty.Record:
+			case loyalty.TierChange:
+				fmt.Printf("  %-10s → %s\n", e.Kind, e.Tier)
+			default:
+				fmt.Println(strings.TrimRight(fmt.Sprintf("  %-10s %8s  %s", e.Kind, signed(e.Points), e.RuleID), " "))
+			}
+		}
+		if r.Discount.IsPositive() {
+			fmt.Printf("  discount %s\n", r.Discount.StringFixed(2))
+		}
+		if len(r.Gifts) > 0 {
+			fmt.Printf("  gifts %v\n", r.Gifts)
+		}
+		b := account.Balance(now)
+		fmt.Printf("  balance: %s available, %s pending; tier %s\n", b.Available, b.Pending, account.Tier())
+		return r, nil
 	}
-	out, err := set.Eval(facts)
+	order := func(id, total string, lines ...loyalty.Line) loyalty.Order {
+		return loyalty.Order{ID: id, Total: d(total), Lines: lines}
+	}
+	latte := loyalty.Line{SKU: "latte", Category: "drinks", Qty: 2, Price: d("1200")}
+	beans := loyalty.Line{SKU: "ethiopia-250g", Category: "beans", Qty: 1, Price: d("9600")}
+
+	if _, err := step("order o1: 2 lattes and a bag of beans (12 000)", day(3, 2, 9), func(a loyalty.Account) (loyalty.Account, loyalty.Result, error) {
+		return p.Purchase(a, customer, order("o1", "12000", latte, beans), day(3, 2, 9))
+	}); err != nil {
+		return err
+	}
+	r, err := step("order o2: beans for the office (9 600) — reaches gold", day(3, 20, 17), func(a loyalty.Account) (loyalty.Account, loyalty.Result, error) {
+		return p.Purchase(a, customer, order("o2", "9600", beans), day(3, 20, 17))
+	})
 	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
+		return err
 	}
-	fmt.Printf("order total %s on %s\n\n", facts.Order.Total.StringFixed(2), facts.Now.Format("2006-01-02 15:04 MST"))
-	fmt.Println("trace (evaluation order):")
-	for _, st := range out.Trace {
-		fmt.Println("  " + st.String())
+	r, err = step("order o3 as gold: 2 lattes (2 400)", day(4, 1, 8), func(a loyalty.Account) (loyalty.Account, loyalty.Result, error) {
+		return p.Purchase(a, customer, order("o3", "2400", latte), day(4, 1, 8))
+	})
+	if err != nil {
+		return err
 	}
-	fmt.Printf("\npoints earned: %s\ndiscount:      %s\npay:           %s\ngifts:         %v\ntier:          %s\n",
-		out.Points, out.Discount.StringFixed(2), facts.Order.Total.Sub(out.Discount).StringFixed(2), out.Gifts, out.Tier)
+	fmt.Println("  why (trace of o3):")
+	for _, st := range r.Trace {
+		fmt.Println("    " + st.String())
+	}
+	if _, err := step("refund r1: half of o1 returned (6 000)", day(4, 3, 12), func(a loyalty.Account) (loyalty.Account, loyalty.Result, error) {
+		return p.Refund(a, customer, loyalty.Refund{ID: "r1", Order: "o1", Amount: d("6000")}, day(4, 3, 12))
+	}); err != nil {
+		return err
+	}
+	if _, err := step("redeem x1: 500 points off an order of 1 200", day(4, 10, 9), func(a loyalty.Account) (loyalty.Account, loyalty.Result, error) {
+		return p.Redeem(a, customer, loyalty.Redemption{ID: "x1", Points: d("500"), OrderTotal: d("1200")}, day(4, 10, 9))
+	}); err != nil {
+		return err
+	}
+	if _, err := step("redeem x2: 600 points on a 1 000 order (over the 50 % limit)", day(4, 11, 9), func(a loyalty.Account) (loyalty.Account, loyalty.Result, error) {
+		return p.Redeem(a, customer, loyalty.Redemption{ID: "x2", Points: d("600"), OrderTotal: d("1000")}, day(4, 11, 9))
+	}); err != nil {
+		return err
+	}
+	if _, err := step("birthday", day(5, 12, 10), func(a loyalty.Account) (loyalty.Account, loyalty.Result, error) {
+		return p.Event(a, customer, loyalty.Event{ID: "birthday-2026", Kind: "birthday"}, day(5, 12, 10))
+	}); err != nil {
+		return err
+	}
+	if _, err := step("order o2 again (a retried webhook): nothing changes", day(5, 13, 10), func(a loyalty.Account) (loyalty.Account, loyalty.Result, error) {
+		return p.Purchase(a, customer, order("o2", "9600", beans), day(5, 13, 10))
+	}); err != nil {
+		return err
+	}
+	if _, err := step("expiry run: March's points are 6 months old", day(10, 1, 0), func(a loyalty.Account) (loyalty.Account, loyalty.Result, error) {
+		return p.Expire(a, day(10, 1, 0))
+	}); err != nil {
+		return err
+	}
+	replayed, err := p.Replay(ledger)
+	if err != nil {
+		return err
+	}
+	t := account.Totals()
+	fmt.Printf("\n%d ledger entries; replayed account equal: %v\n", len(ledger), replayed.Equal(account))
+	fmt.Printf("earned %s = redeemed %s + expired %s + reversed %s + balance %s\n",
+		t.Earned, t.Redeemed, t.Expired, t.Reversed, account.Balance(day(10, 1, 0)).Available)
 
 	// A typo in a rule is caught when the programme is saved, not at the till.
-	_, err = rules.Compile[Facts]([]rules.Rule{{ID: "promo", Kind: rules.Accrual,
-		When: `order.Chanel == "app"`, Value: "order.Total * 0.1"}})
+	bad := programme
+	bad.Rules = []rules.Rule{{ID: "promo", Kind: rules.Accrual, When: `order.Chanel == "app"`, Value: "order.Total * 0.1"}}
+	_, err = loyalty.Compile(bad)
 	fmt.Printf("\na rule with a typo is refused:\n%v\n", err)
+	return nil
+}
+
+func signed(x decimal.Decimal) string {
+	if x.IsPositive() {
+		return "+" + x.String()
+	}
+	return x.String()
 }

@@ -36,8 +36,8 @@ var store = loyalty.Config{
 	},
 	Tiers:            []loyalty.Tier{{Name: "member"}, {Name: "vip", MinSpend: d("150000")}},
 	TierWindowMonths: 12, TierGraceDays: 60,
-	Redemption:       loyalty.RedemptionPolicy{PointValue: d("1")},
-	RefundOfSpent:    loyalty.RecordDebt,
+	Redemption:    loyalty.RedemptionPolicy{PointValue: d("1")},
+	RefundOfSpent: loyalty.RecordDebt,
 }
 
 func main() {

@@ -35,9 +35,9 @@ var programme = loyalty.Config{
 	},
 	Tiers:            []loyalty.Tier{{Name: "silver"}, {Name: "gold", MinSpend: d("20000")}},
 	TierWindowMonths: 12, TierGraceDays: 30,
-	Expiry:           loyalty.Expiry{Kind: loyalty.AfterMonths, Months: 6},
-	PendingDays:      14,
-	Redemption:       loyalty.RedemptionPolicy{PointValue: d("1"), MaxShare: d("0.5")},
+	Expiry:      loyalty.Expiry{Kind: loyalty.AfterMonths, Months: 6},
+	PendingDays: 14,
+	Redemption:  loyalty.RedemptionPolicy{PointValue: d("1"), MaxShare: d("0.5")},
 }
 
 func main() {

@@ -173,6 +173,14 @@ func (m BGNBD) ExpectedPurchases(t float64) float64 {
 	if lo, hi, ok := m.aroundOne(); ok {
 		return (lo.ExpectedPurchases(t) + hi.ExpectedPurchases(t)) / 2
 	}
+	if math.Abs(m.A+m.B-1) < 1e-5 { // ₂F₁(…; a+b−1; …) has a pole the factor a+b−1 cancels
+		lo, hi := m, m
+		lo.B, hi.B = 1-m.A-2e-5, 1-m.A+2e-5
+		if lo.B > 0 {
+			return (lo.ExpectedPurchases(t) + hi.ExpectedPurchases(t)) / 2
+		}
+		return hi.ExpectedPurchases(t)
+	}
 	z := t / (m.Alpha + t)
 	return (m.A + m.B - 1) / (m.A - 1) * (1 - math.Pow(m.Alpha/(m.Alpha+t), m.R)*hyp2f1(m.R, m.B, m.A+m.B-1, z))
 }

@@ -41,8 +41,9 @@ func benchConfig() loyalty.Config {
 	return c
 }
 
-// openAccount builds, through the public API, an account with n open
-// lots: n purchases a day apart.
+// openAccount builds, through the public API, an account from n
+// purchases twelve hours apart, with a monthly expiry run as a host would
+// schedule it.
 func openAccount(tb testing.TB, p *loyalty.Program, n int) (loyalty.Account, []loyalty.Entry, time.Time) {
 	var a loyalty.Account
 	var log []loyalty.Entry
@@ -55,6 +56,12 @@ func openAccount(tb testing.TB, p *loyalty.Program, n int) (loyalty.Account, []l
 		}
 		a, log = acc, append(log, r.Entries...)
 		now = now.Add(12 * time.Hour)
+		if i%60 == 59 {
+			if a, r, err = p.Expire(a, now); err != nil {
+				tb.Fatal(err)
+			}
+			log = append(log, r.Entries...)
+		}
 	}
 	return a, log, now
 }

@@ -3,6 +3,7 @@ package loyalty
 import (
 	"time"
 
+	"github.com/loyalkit/loyalkit/internal/enum"
 	"github.com/shopspring/decimal"
 )
 
@@ -65,10 +66,11 @@ const (
 
 var entryNames = [...]string{"unset", "record", "earn", "repay", "settle", "redeem", "expire", "reverse", "debt", "write_off", "tier"}
 
-func (k EntryKind) String() string               { return enumString(k, entryNames[:]) }
-func (k EntryKind) MarshalText() ([]byte, error) { return enumMarshal(k, entryNames[:]) }
-func (k *EntryKind) UnmarshalText(b []byte) error {
-	return enumUnmarshal(k, "entry kind", b, entryNames[:])
+func (k EntryKind) String() string               { return enum.String(k, entryNames[:]) }
+func (k EntryKind) MarshalText() ([]byte, error) { return enum.Marshal("loyalty", k, entryNames[:]) }
+func (k *EntryKind) UnmarshalText(b []byte) (err error) {
+	*k, err = enum.Parse[EntryKind]("loyalty", "entry kind", string(b), entryNames[:], false)
+	return err
 }
 
 // OpKind is the closed set of operations.
@@ -87,8 +89,9 @@ const (
 
 var opNames = [...]string{"unset", "purchase", "refund", "redeem", "expire", "event", "review"}
 
-func (k OpKind) String() string               { return enumString(k, opNames[:]) }
-func (k OpKind) MarshalText() ([]byte, error) { return enumMarshal(k, opNames[:]) }
-func (k *OpKind) UnmarshalText(b []byte) error {
-	return enumUnmarshal(k, "operation kind", b, opNames[:])
+func (k OpKind) String() string               { return enum.String(k, opNames[:]) }
+func (k OpKind) MarshalText() ([]byte, error) { return enum.Marshal("loyalty", k, opNames[:]) }
+func (k *OpKind) UnmarshalText(b []byte) (err error) {
+	*k, err = enum.Parse[OpKind]("loyalty", "operation kind", string(b), opNames[:], false)
+	return err
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/loyalkit/loyalkit/internal/enum"
 	"github.com/loyalkit/loyalkit/rules"
 	"github.com/shopspring/decimal"
 )
@@ -68,10 +69,11 @@ const (
 
 var expiryNames = [...]string{"never", "after_months", "end_of_month", "end_of_year"}
 
-func (k ExpiryKind) String() string               { return enumString(k, expiryNames[:]) }
-func (k ExpiryKind) MarshalText() ([]byte, error) { return enumMarshal(k, expiryNames[:]) }
-func (k *ExpiryKind) UnmarshalText(b []byte) error {
-	return enumUnmarshal(k, "expiry kind", b, expiryNames[:])
+func (k ExpiryKind) String() string               { return enum.String(k, expiryNames[:]) }
+func (k ExpiryKind) MarshalText() ([]byte, error) { return enum.Marshal("loyalty", k, expiryNames[:]) }
+func (k *ExpiryKind) UnmarshalText(b []byte) (err error) {
+	*k, err = enum.Parse[ExpiryKind]("loyalty", "expiry kind", string(b), expiryNames[:], true)
+	return err
 }
 
 // RedemptionPolicy is how points pay for orders.
@@ -97,10 +99,13 @@ const (
 
 var refundNames = [...]string{"record_debt", "write_off"}
 
-func (p RefundPolicy) String() string               { return enumString(p, refundNames[:]) }
-func (p RefundPolicy) MarshalText() ([]byte, error) { return enumMarshal(p, refundNames[:]) }
-func (p *RefundPolicy) UnmarshalText(b []byte) error {
-	return enumUnmarshal(p, "refund policy", b, refundNames[:])
+func (p RefundPolicy) String() string { return enum.String(p, refundNames[:]) }
+func (p RefundPolicy) MarshalText() ([]byte, error) {
+	return enum.Marshal("loyalty", p, refundNames[:])
+}
+func (p *RefundPolicy) UnmarshalText(b []byte) (err error) {
+	*p, err = enum.Parse[RefundPolicy]("loyalty", "refund policy", string(b), refundNames[:], true)
+	return err
 }
 
 // Rounding is how earned points are rounded to the programme's places.
@@ -114,34 +119,11 @@ const (
 
 var roundingNames = [...]string{"down", "half_up"}
 
-func (r Rounding) String() string               { return enumString(r, roundingNames[:]) }
-func (r Rounding) MarshalText() ([]byte, error) { return enumMarshal(r, roundingNames[:]) }
-func (r *Rounding) UnmarshalText(b []byte) error {
-	return enumUnmarshal(r, "rounding", b, roundingNames[:])
-}
-
-func enumString[E ~uint8](e E, names []string) string {
-	if int(e) < len(names) {
-		return names[e]
-	}
-	return fmt.Sprintf("%d", uint8(e))
-}
-
-func enumMarshal[E ~uint8](e E, names []string) ([]byte, error) {
-	if int(e) >= len(names) {
-		return nil, fmt.Errorf("loyalty: cannot marshal value %d", uint8(e))
-	}
-	return []byte(names[e]), nil
-}
-
-func enumUnmarshal[E ~uint8](e *E, what string, b []byte, names []string) error {
-	for i, n := range names {
-		if n == string(b) || (string(b) == "" && i == 0) {
-			*e = E(i)
-			return nil
-		}
-	}
-	return fmt.Errorf("loyalty: unknown %s %q", what, b)
+func (r Rounding) String() string               { return enum.String(r, roundingNames[:]) }
+func (r Rounding) MarshalText() ([]byte, error) { return enum.Marshal("loyalty", r, roundingNames[:]) }
+func (r *Rounding) UnmarshalText(b []byte) (err error) {
+	*r, err = enum.Parse[Rounding]("loyalty", "rounding", string(b), roundingNames[:], true)
+	return err
 }
 
 // Program is a compiled, immutable programme, safe for concurrent use.

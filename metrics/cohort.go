@@ -2,6 +2,8 @@ package metrics
 
 import (
 	"iter"
+
+	"github.com/loyalkit/loyalkit/internal/calendar"
 	"slices"
 	"time"
 
@@ -58,7 +60,7 @@ func (a *Activity) index(t time.Time) int {
 	if a.period == Month {
 		return (t.Year()-1970)*12 + int(t.Month()) - 1
 	}
-	day := dayIndex(t, a.loc) + 3 // 1970-01-01 was a Thursday: day 3 of its ISO week
+	day := calendar.DayIndex(t, a.loc) + 3 // 1970-01-01 was a Thursday: day 3 of its ISO week
 	if day < 0 {
 		return (day - 6) / 7
 	}

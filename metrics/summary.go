@@ -2,6 +2,8 @@ package metrics
 
 import (
 	"iter"
+
+	"github.com/loyalkit/loyalkit/internal/calendar"
 	"strconv"
 	"time"
 
@@ -134,30 +136,15 @@ func NewSummarizer(cfg SummaryConfig) (*Summarizer, error) {
 		cfg.Location = time.UTC
 	}
 	s := &Summarizer{cfg: cfg, index: map[string]int{}}
-	s.calEnd = dayIndex(cfg.CalibrationEnd, cfg.Location)
+	s.calEnd = calendar.DayIndex(cfg.CalibrationEnd, cfg.Location)
 	s.obsEnd = s.calEnd
 	if !cfg.ObservationEnd.IsZero() {
-		s.obsEnd = dayIndex(cfg.ObservationEnd, cfg.Location)
+		s.obsEnd = calendar.DayIndex(cfg.ObservationEnd, cfg.Location)
 		if s.obsEnd < s.calEnd {
 			return nil, inputErr(fn, "ObservationEnd", "%s is before CalibrationEnd %s", cfg.ObservationEnd, cfg.CalibrationEnd)
 		}
 	}
 	return s, nil
-}
-
-// dayIndex is the number of the calendar day of t in loc, counted from
-// 1970-01-01.
-func dayIndex(t time.Time, loc *time.Location) int {
-	sec := t.Unix()
-	if loc != time.UTC {
-		_, off := t.In(loc).Zone()
-		sec += int64(off)
-	}
-	day := sec / 86400
-	if sec < 0 && sec%86400 != 0 {
-		day--
-	}
-	return int(day)
 }
 
 // Add reads one purchase. A purchase after ObservationEnd is skipped and
@@ -174,7 +161,7 @@ func (s *Summarizer) Add(p Purchase) error {
 	case p.At.IsZero():
 		return inputErr(fn, "At", "is zero for customer %q", p.Customer)
 	}
-	day := dayIndex(p.At, s.cfg.Location)
+	day := calendar.DayIndex(p.At, s.cfg.Location)
 	if day > s.obsEnd {
 		s.skipped++
 		return nil

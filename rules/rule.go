@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/loyalkit/loyalkit/internal/enum"
 	"github.com/shopspring/decimal"
 )
 
@@ -60,31 +61,27 @@ const (
 var kindNames = [...]string{"", "accrual", "discount", "gift", "tier"}
 
 func (k Kind) String() string {
-	if int(k) < len(kindNames) && k != KindUnset {
-		return kindNames[k]
-	}
-	if k == KindUnset {
+	switch {
+	case k == KindUnset:
 		return "unset"
+	case int(k) < len(kindNames):
+		return kindNames[k]
 	}
 	return fmt.Sprintf("Kind(%d)", uint8(k))
 }
 
-// MarshalText writes the kind's name; an unknown kind is an error.
+// MarshalText writes the kind's name; an unset or unknown kind is an error.
 func (k Kind) MarshalText() ([]byte, error) {
-	if k == KindUnset || int(k) >= len(kindNames) {
-		return nil, fmt.Errorf("rules: cannot marshal %v", k)
+	if k == KindUnset {
+		return nil, fmt.Errorf("rules: cannot marshal an unset kind")
 	}
-	return []byte(kindNames[k]), nil
+	return enum.Marshal("rules", k, kindNames[:])
 }
 
 // UnmarshalText reads a kind's name; an unknown name is an error.
-func (k *Kind) UnmarshalText(b []byte) error {
-	v, err := parseEnum[Kind]("kind", string(b), kindNames[:], false)
-	if err != nil {
-		return err
-	}
-	*k = v
-	return nil
+func (k *Kind) UnmarshalText(b []byte) (err error) {
+	*k, err = enum.Parse[Kind]("rules", "kind", string(b), kindNames[:], false)
+	return err
 }
 
 // Stacking is how a rule combines with the other rules of its kind.
@@ -108,21 +105,12 @@ func (s Stacking) String() string {
 }
 
 // MarshalText writes the stacking's name; an unknown value is an error.
-func (s Stacking) MarshalText() ([]byte, error) {
-	if int(s) >= len(stackingNames) {
-		return nil, fmt.Errorf("rules: cannot marshal %v", s)
-	}
-	return []byte(stackingNames[s]), nil
-}
+func (s Stacking) MarshalText() ([]byte, error) { return enum.Marshal("rules", s, stackingNames[:]) }
 
 // UnmarshalText reads a stacking name; "" is [Stack]; unknown is an error.
-func (s *Stacking) UnmarshalText(b []byte) error {
-	v, err := parseEnum[Stacking]("stacking", string(b), stackingNames[:], true)
-	if err != nil {
-		return err
-	}
-	*s = v
-	return nil
+func (s *Stacking) UnmarshalText(b []byte) (err error) {
+	*s, err = enum.Parse[Stacking]("rules", "stacking", string(b), stackingNames[:], true)
+	return err
 }
 
 // Unit says how a discount rule's value is read.
@@ -148,30 +136,10 @@ func (u Unit) String() string {
 }
 
 // MarshalText writes the unit's name ("" for unset).
-func (u Unit) MarshalText() ([]byte, error) {
-	if int(u) >= len(unitNames) {
-		return nil, fmt.Errorf("rules: cannot marshal %v", u)
-	}
-	return []byte(unitNames[u]), nil
-}
+func (u Unit) MarshalText() ([]byte, error) { return enum.Marshal("rules", u, unitNames[:]) }
 
 // UnmarshalText reads a unit name; unknown is an error.
-func (u *Unit) UnmarshalText(b []byte) error {
-	v, err := parseEnum[Unit]("unit", string(b), unitNames[:], true)
-	if err != nil {
-		return err
-	}
-	*u = v
-	return nil
-}
-
-// parseEnum finds s among names; the empty name is accepted only when
-// allowEmpty is set (it maps to index 0).
-func parseEnum[E ~uint8](what, s string, names []string, allowEmpty bool) (E, error) {
-	for i, n := range names {
-		if n == s && (n != "" || allowEmpty) {
-			return E(i), nil
-		}
-	}
-	return 0, fmt.Errorf("rules: unknown %s %q", what, s)
+func (u *Unit) UnmarshalText(b []byte) (err error) {
+	*u, err = enum.Parse[Unit]("rules", "unit", string(b), unitNames[:], true)
+	return err
 }

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/loyalkit/loyalkit/internal/calendar"
 	"github.com/loyalkit/loyalkit/metrics"
 	"github.com/shopspring/decimal"
 )
@@ -58,13 +59,8 @@ func NewProfileBuilder(asOf time.Time, periodDays int, loc *time.Location) (*Pro
 	if loc == nil {
 		loc = time.UTC
 	}
-	day := dayIndex(asOf, loc)
+	day := calendar.DayIndex(asOf, loc)
 	return &ProfileBuilder{asOf: day, from: day - periodDays + 1, loc: loc, byID: map[string]*profileAcc{}}, nil
-}
-
-func dayIndex(t time.Time, loc *time.Location) int {
-	t = t.In(loc)
-	return int(time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC).Unix() / 86400)
 }
 
 // Add reads one purchase.
@@ -75,7 +71,7 @@ func (b *ProfileBuilder) Add(p metrics.Purchase) error {
 	case p.Amount.IsNegative():
 		return inputErr("ProfileBuilder.Add", "Amount", "is negative (%s) for customer %q", p.Amount, p.Customer)
 	}
-	day := dayIndex(p.At, b.loc)
+	day := calendar.DayIndex(p.At, b.loc)
 	if day > b.asOf {
 		return nil
 	}

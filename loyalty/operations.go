@@ -414,20 +414,9 @@ func (p *Program) claw(t *txn, amount decimal.Decimal, orderID string) error {
 		}
 		return redeemOrder(a, b)
 	})
-	ids := make([]string, len(lots))
-	take := make([]decimal.Decimal, len(lots))
-	left := amount
-	for i, l := range lots {
-		ids[i] = l.ID
-		take[i] = decimal.Min(left, l.Remaining)
-		left = left.Sub(take[i])
-	}
-	for i := range ids {
-		if take[i].IsPositive() {
-			if err := t.add(Entry{Kind: Reverse, Points: take[i].Neg(), Lot: ids[i], Order: orderID}); err != nil {
-				return err
-			}
-		}
+	left, err := t.take(lots, amount, Reverse, orderID)
+	if err != nil {
+		return err
 	}
 	if !left.IsPositive() {
 		return nil
@@ -436,6 +425,32 @@ func (p *Program) claw(t *txn, amount decimal.Decimal, orderID string) error {
 		return t.add(Entry{Kind: WriteOffEntry, Money: left, Order: orderID})
 	}
 	return t.add(Entry{Kind: Debt, Points: left.Neg(), Order: orderID})
+}
+
+// take debits amount from lots, in the order given, as entries of kind
+// k, and returns what the lots could not cover. The lots are read before
+// any entry is applied (applying may copy the blocks they live in).
+func (t *txn) take(lots []*Lot, amount decimal.Decimal, k EntryKind, orderID string) (decimal.Decimal, error) {
+	type debit struct {
+		lot    string
+		points decimal.Decimal
+	}
+	var debits []debit
+	left := amount
+	for _, l := range lots {
+		if !left.IsPositive() {
+			break
+		}
+		x := decimal.Min(left, l.Remaining)
+		debits = append(debits, debit{l.ID, x})
+		left = left.Sub(x)
+	}
+	for _, d := range debits {
+		if err := t.add(Entry{Kind: k, Points: d.points.Neg(), Lot: d.lot, Order: orderID}); err != nil {
+			return left, err
+		}
+	}
+	return left, nil
 }
 
 // Redeem spends available points (never pending ones, nor ones past their
@@ -481,19 +496,8 @@ func (p *Program) Redeem(a Account, c Customer, r Redemption, now time.Time) (Ac
 		}
 	}
 	slices.SortStableFunc(lots, redeemOrder)
-	ids := make([]string, len(lots))
-	take := make([]decimal.Decimal, len(lots))
-	left := r.Points
-	for i, l := range lots {
-		ids[i], take[i] = l.ID, decimal.Min(left, l.Remaining)
-		left = left.Sub(take[i])
-	}
-	for i := range ids {
-		if take[i].IsPositive() {
-			if err := t.add(Entry{Kind: Redeem, Points: take[i].Neg(), Lot: ids[i]}); err != nil {
-				return a, Result{}, err
-			}
-		}
+	if _, err := t.take(lots, r.Points, Redeem, ""); err != nil {
+		return a, Result{}, err
 	}
 	res := t.result()
 	res.Discount = money

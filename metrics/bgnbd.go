@@ -42,23 +42,13 @@ func FitBGNBD(cs []CustomerSummary, unit Unit) (BGNBD, FitReport, error) {
 	}
 	rows := groupCounts(cs)
 	ws := newBGNBDWork(rows)
-	n := float64(len(cs))
-	f := func(theta, grad []float64) float64 {
-		p := [4]float64{math.Exp(theta[0]), math.Exp(theta[1]), math.Exp(theta[2]), math.Exp(theta[3])}
-		var g [4]float64
-		ll := ws.logLik(p, &g)
-		for i := range grad {
-			grad[i] = -g[i] * p[i] / n // d(−mean LL)/d ln p
-		}
-		return -ll / n
-	}
-	res := bfgs(f, []float64{0, 0, 0, 0}, meanGradTol, 500)
-	m := BGNBD{R: math.Exp(res.x[0]), Alpha: math.Exp(res.x[1]), A: math.Exp(res.x[2]), B: math.Exp(res.x[3]), Unit: unit}
-	rep := FitReport{LogLikelihood: -res.f * n, Iterations: res.iterations, Evaluations: res.evaluations, Groups: len(rows)}
-	if !res.converged || math.IsNaN(res.f) {
-		return m, rep, fmt.Errorf("%w: BG/NBD did not converge after %d iterations (log-likelihood %v)", ErrFit, res.iterations, -res.f)
-	}
-	return m, rep, nil
+	est, rep, err := fitLogParams("BG/NBD", 4, float64(len(cs)), len(rows), func(p, g []float64) float64 {
+		var grad [4]float64
+		v := ws.logLik([4]float64(p), &grad)
+		copy(g, grad[:])
+		return v
+	})
+	return BGNBD{R: est[0], Alpha: est[1], A: est[2], B: est[3], Unit: unit}, rep, err
 }
 
 // LogLikelihood is the model's log-likelihood of the summaries.

@@ -60,22 +60,13 @@ func FitGammaGamma(cs []CustomerSummary) (GammaGamma, FitReport, error) {
 	for _, r := range rows {
 		n += r.weight
 	}
-	f := func(theta, grad []float64) float64 {
-		p := [3]float64{math.Exp(theta[0]), math.Exp(theta[1]), math.Exp(theta[2])}
-		var g [3]float64
-		ll := gammaGammaLL(p, rows, &g)
-		for i := range grad {
-			grad[i] = -g[i] * p[i] / n
-		}
-		return -ll / n
-	}
-	res := bfgs(f, []float64{0, 0, 0}, meanGradTol, 500)
-	m := GammaGamma{P: math.Exp(res.x[0]), Q: math.Exp(res.x[1]), Gamma: math.Exp(res.x[2])}
-	rep := FitReport{LogLikelihood: -res.f * n, Iterations: res.iterations, Evaluations: res.evaluations, Groups: len(rows)}
-	if !res.converged || math.IsNaN(res.f) {
-		return m, rep, fmt.Errorf("%w: Gamma-Gamma did not converge after %d iterations", ErrFit, res.iterations)
-	}
-	return m, rep, nil
+	est, rep, err := fitLogParams("Gamma-Gamma", 3, n, len(rows), func(p, g []float64) float64 {
+		var grad [3]float64
+		v := gammaGammaLL([3]float64(p), rows, &grad)
+		copy(g, grad[:])
+		return v
+	})
+	return GammaGamma{P: est[0], Q: est[1], Gamma: est[2]}, rep, err
 }
 
 // gammaGammaLL is the weighted log-likelihood of mean repeat spends and

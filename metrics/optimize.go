@@ -1,6 +1,9 @@
 package metrics
 
-import "math"
+import (
+	"fmt"
+	"math"
+)
 
 // meanGradTol is the fits' convergence test: the largest component of the
 // gradient of the mean log-likelihood (per customer) with respect to the
@@ -144,4 +147,32 @@ func maxAbs(v []float64) float64 {
 		m = math.Max(m, math.Abs(x))
 	}
 	return m
+}
+
+// fitLogParams estimates k positive parameters by maximum likelihood:
+// BFGS on their logarithms, from all ones, on the mean log-likelihood per
+// customer (n customers, in groups distinct summaries). ll returns the
+// log-likelihood at p and writes its gradient in p to g.
+func fitLogParams(model string, k int, n float64, groups int, ll func(p, g []float64) float64) ([]float64, FitReport, error) {
+	p, g := make([]float64, k), make([]float64, k)
+	f := func(theta, grad []float64) float64 {
+		for i := range p {
+			p[i] = math.Exp(theta[i])
+		}
+		v := ll(p, g)
+		for i := range grad {
+			grad[i] = -g[i] * p[i] / n // d(−mean LL)/d ln p
+		}
+		return -v / n
+	}
+	res := bfgs(f, make([]float64, k), meanGradTol, 500)
+	est := make([]float64, k)
+	for i, x := range res.x {
+		est[i] = math.Exp(x)
+	}
+	rep := FitReport{LogLikelihood: -res.f * n, Iterations: res.iterations, Evaluations: res.evaluations, Groups: groups}
+	if !res.converged || math.IsNaN(res.f) {
+		return est, rep, fmt.Errorf("%w: %s did not converge after %d iterations (log-likelihood %v)", ErrFit, model, res.iterations, rep.LogLikelihood)
+	}
+	return est, rep, nil
 }

@@ -32,23 +32,13 @@ func FitParetoNBD(cs []CustomerSummary, unit Unit) (ParetoNBD, FitReport, error)
 		return ParetoNBD{}, FitReport{}, inputErr(fn, "unit", "is required")
 	}
 	rows := groupCounts(cs)
-	n := float64(len(cs))
-	f := func(theta, grad []float64) float64 {
-		p := [4]float64{math.Exp(theta[0]), math.Exp(theta[1]), math.Exp(theta[2]), math.Exp(theta[3])}
-		var g [4]float64
-		ll := pnbdLLGrad(p, rows, &g)
-		for i := range grad {
-			grad[i] = -g[i] * p[i] / n
-		}
-		return -ll / n
-	}
-	res := bfgs(f, []float64{0, 0, 0, 0}, meanGradTol, 500)
-	m := ParetoNBD{R: math.Exp(res.x[0]), Alpha: math.Exp(res.x[1]), S: math.Exp(res.x[2]), Beta: math.Exp(res.x[3]), Unit: unit}
-	rep := FitReport{LogLikelihood: -res.f * n, Iterations: res.iterations, Evaluations: res.evaluations, Groups: len(rows)}
-	if !res.converged || math.IsNaN(res.f) {
-		return m, rep, fmt.Errorf("%w: Pareto/NBD did not converge after %d iterations", ErrFit, res.iterations)
-	}
-	return m, rep, nil
+	est, rep, err := fitLogParams("Pareto/NBD", 4, float64(len(cs)), len(rows), func(p, g []float64) float64 {
+		var grad [4]float64
+		v := pnbdLLGrad([4]float64(p), rows, &grad)
+		copy(g, grad[:])
+		return v
+	})
+	return ParetoNBD{R: est[0], Alpha: est[1], S: est[2], Beta: est[3], Unit: unit}, rep, err
 }
 
 // pnbdLLGrad is the weighted log-likelihood and its gradient with respect

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/loyalkit/loyalkit/internal/decsum"
 	"github.com/loyalkit/loyalkit/internal/persist"
 	"github.com/shopspring/decimal"
 )
@@ -92,11 +93,18 @@ type Balance struct {
 
 // Balance returns the balance at now.
 func (a Account) Balance(now time.Time) Balance {
-	b := Balance{Debt: a.debt, Pending: decimal.Zero, Expiring: decimal.Zero}
+	b := Balance{Debt: a.debt}
 	total := a.totals.Earned.Sub(a.totals.Redeemed).Sub(a.totals.Expired).Sub(a.totals.Reversed).Sub(a.totals.Repaid)
+	var pending, expiring decsum.Sum
 	if a.lotsUnsorted {
 		for _, l := range a.lots.All {
-			a.classify(&b, &l, now)
+			switch {
+			case !l.Remaining.IsPositive():
+			case !l.ExpiresAt.IsZero() && !now.Before(l.ExpiresAt):
+				expiring.Add(l.Remaining)
+			case now.Before(l.AvailableAt):
+				pending.Add(l.Remaining)
+			}
 		}
 	} else {
 		// Expiring lots are the oldest open ones, pending lots the newest.
@@ -108,7 +116,7 @@ func (a Account) Balance(now time.Time) Balance {
 				break
 			}
 			if l.Remaining.IsPositive() {
-				b.Expiring = b.Expiring.Add(l.Remaining)
+				expiring.Add(l.Remaining)
 			}
 		}
 		for i := a.lots.Len() - 1; i >= stop; i-- {
@@ -117,23 +125,13 @@ func (a Account) Balance(now time.Time) Balance {
 				break
 			}
 			if l.Remaining.IsPositive() {
-				b.Pending = b.Pending.Add(l.Remaining)
+				pending.Add(l.Remaining)
 			}
 		}
 	}
+	b.Pending, b.Expiring = pending.Value(), expiring.Value()
 	b.Available = total.Sub(b.Pending).Sub(b.Expiring)
 	return b
-}
-
-// classify adds a lot to the expiring or pending part of b.
-func (a Account) classify(b *Balance, l *Lot, now time.Time) {
-	switch {
-	case !l.Remaining.IsPositive():
-	case !l.ExpiresAt.IsZero() && !now.Before(l.ExpiresAt):
-		b.Expiring = b.Expiring.Add(l.Remaining)
-	case now.Before(l.AvailableAt):
-		b.Pending = b.Pending.Add(l.Remaining)
-	}
 }
 
 // Tier is the customer's current tier ("" before any tier applies).

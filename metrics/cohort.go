@@ -4,6 +4,7 @@ import (
 	"iter"
 
 	"github.com/loyalkit/loyalkit/internal/calendar"
+	"github.com/loyalkit/loyalkit/internal/decsum"
 	"slices"
 	"time"
 
@@ -38,7 +39,7 @@ type activeCustomer struct {
 
 type periodSpend struct {
 	orders  int
-	revenue moneySum
+	revenue decsum.Sum
 }
 
 // NewActivity counts activity in the given period, reading dates in loc
@@ -98,7 +99,7 @@ func (a *Activity) Add(p Purchase) error {
 		c.periods[i] = ps
 	}
 	ps.orders++
-	ps.revenue.add(p.Amount)
+	ps.revenue.Add(p.Amount)
 	return nil
 }
 
@@ -130,7 +131,7 @@ func (a *Activity) Merge(o *Activity) error {
 				c.periods[i] = ps
 			}
 			ps.orders += ops.orders
-			ps.revenue = ps.revenue.plus(ops.revenue)
+			ps.revenue = ps.revenue.Plus(ops.revenue)
 		}
 	}
 	return nil
@@ -307,7 +308,7 @@ func (a *Activity) NewVersusReturning(from, to time.Time) (newGroup, returning G
 	if hi <= lo {
 		return Group{}, Group{}, inputErr("NewVersusReturning", "to", "%s is not a period after from %s", to, from)
 	}
-	var nRev, rRev moneySum
+	var nRev, rRev decsum.Sum
 	for _, c := range a.byID {
 		f := c.first()
 		if f >= hi {
@@ -322,7 +323,7 @@ func (a *Activity) NewVersusReturning(from, to time.Time) (newGroup, returning G
 			if p >= lo && p < hi {
 				periods++
 				g.Orders += ps.orders
-				*rev = rev.plus(ps.revenue)
+				*rev = rev.Plus(ps.revenue)
 			}
 		}
 		if periods == 0 {
@@ -333,6 +334,6 @@ func (a *Activity) NewVersusReturning(from, to time.Time) (newGroup, returning G
 			g.Repeaters++
 		}
 	}
-	newGroup.Revenue, returning.Revenue = nRev.value(), rRev.value()
+	newGroup.Revenue, returning.Revenue = nRev.Value(), rRev.Value()
 	return newGroup, returning, nil
 }

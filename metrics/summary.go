@@ -4,6 +4,7 @@ import (
 	"iter"
 
 	"github.com/loyalkit/loyalkit/internal/calendar"
+	"github.com/loyalkit/loyalkit/internal/decsum"
 	"strconv"
 	"time"
 
@@ -114,13 +115,13 @@ func (c *chunks) push(h history) int {
 // history is what a customer's purchases add up to.
 type history struct {
 	id          string
-	first, last int      // day indexes of the first and the latest purchase
-	lastCal     int      // day index of the latest calibration purchase
-	firstAmount moneySum // spend on the first day
+	first, last int        // day indexes of the first and the latest purchase
+	lastCal     int        // day index of the latest calibration purchase
+	firstAmount decsum.Sum // spend on the first day
 	calDays     int
-	calRevenue  moneySum
+	calRevenue  decsum.Sum
 	holdDays    int
-	holdRevenue moneySum
+	holdRevenue decsum.Sum
 }
 
 // NewSummarizer checks cfg and returns an empty summarizer.
@@ -190,13 +191,13 @@ func (h *history) addDay(day int, amount decimal.Decimal, calEnd int, newDay boo
 		}
 	}
 	if day == h.first {
-		h.firstAmount.add(amount)
+		h.firstAmount.Add(amount)
 	}
 	if day <= calEnd {
-		h.calRevenue.add(amount)
+		h.calRevenue.Add(amount)
 		h.lastCal = day
 	} else {
-		h.holdRevenue.add(amount)
+		h.holdRevenue.Add(amount)
 	}
 	h.last = day
 }
@@ -258,8 +259,8 @@ func joinHistories(a, b history, calEnd int) (history, bool) {
 	m := a
 	m.calDays += b.calDays
 	m.holdDays += b.holdDays
-	m.calRevenue = m.calRevenue.plus(b.calRevenue)
-	m.holdRevenue = m.holdRevenue.plus(b.holdRevenue)
+	m.calRevenue = m.calRevenue.Plus(b.calRevenue)
+	m.holdRevenue = m.holdRevenue.Plus(b.holdRevenue)
 	m.last = b.last
 	if b.calDays > 0 {
 		m.lastCal = b.lastCal
@@ -271,7 +272,7 @@ func joinHistories(a, b history, calEnd int) (history, bool) {
 			m.holdDays--
 		}
 		if a.first == a.last {
-			m.firstAmount = a.firstAmount.plus(b.firstAmount)
+			m.firstAmount = a.firstAmount.Plus(b.firstAmount)
 		}
 	}
 	return m, true
@@ -294,13 +295,13 @@ func (s *Summarizer) Customers() []CustomerSummary {
 			ID:               h.id,
 			Frequency:        h.calDays - 1,
 			T:                float64(s.calEnd-h.first) / unit,
-			Revenue:          h.calRevenue.value(),
+			Revenue:          h.calRevenue.Value(),
 			HoldoutFrequency: h.holdDays,
-			HoldoutRevenue:   h.holdRevenue.value(),
+			HoldoutRevenue:   h.holdRevenue.Value(),
 		}
 		if c.Frequency > 0 {
 			c.Recency = float64(h.lastCal-h.first) / unit
-			c.Monetary = h.calRevenue.minusFloat(h.firstAmount) / float64(c.Frequency)
+			c.Monetary = h.calRevenue.MinusFloat(h.firstAmount) / float64(c.Frequency)
 		}
 		out = append(out, c)
 	}

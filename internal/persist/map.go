@@ -3,12 +3,13 @@ package persist
 import "hash/maphash"
 
 const (
-	fanBits = 6
+	fanBits = 4
 	fan     = 1 << fanBits
 )
 
-// Map is a persistent map from string keys: a two-level trie of 64×64
-// buckets chosen by the key's hash. The zero value is empty. Like Vector,
+// Map is a persistent map from string keys: a three-level trie of
+// 16×16×16 buckets chosen by the key's hash, so that a change copies three
+// small nodes. The zero value is empty. Like Vector,
 // it is a value: changing a copy leaves the original unchanged.
 type Map[V any] struct {
 	root *mapNode[V]
@@ -16,6 +17,11 @@ type Map[V any] struct {
 }
 
 type mapNode[V any] struct {
+	owner    *Owner
+	children [fan]*midNode[V]
+}
+
+type midNode[V any] struct {
 	owner    *Owner
 	children [fan]*mapLeaf[V]
 }
@@ -35,9 +41,9 @@ type mapItem[V any] struct {
 // changes. Maps have no iteration, so nothing depends on its value.
 var seedFixed = maphash.MakeSeed()
 
-func (m Map[V]) slot(key string) (int, int) {
+func (m Map[V]) slot(key string) (int, int, int) {
 	h := maphash.String(seedFixed, key)
-	return int(h & (fan - 1)), int((h >> fanBits) & (fan - 1))
+	return int(h & (fan - 1)), int((h >> fanBits) & (fan - 1)), int((h >> (2 * fanBits)) & (fan - 1))
 }
 
 // Len is the number of keys.
@@ -49,12 +55,12 @@ func (m Map[V]) Get(key string) (V, bool) {
 	if m.root == nil {
 		return zero, false
 	}
-	i, j := m.slot(key)
-	leaf := m.root.children[i]
-	if leaf == nil {
+	i, j, k := m.slot(key)
+	mid := m.root.children[i]
+	if mid == nil || mid.children[j] == nil {
 		return zero, false
 	}
-	for _, it := range leaf.buckets[j] {
+	for _, it := range mid.children[j].buckets[k] {
 		if it.key == key {
 			return it.val, true
 		}
@@ -71,25 +77,34 @@ func (m *Map[V]) Set(key string, v V, o *Owner) {
 		}
 		m.root = n
 	}
-	i, j := m.slot(key)
-	leaf := m.root.children[i]
+	i, j, k := m.slot(key)
+	mid := m.root.children[i]
+	if mid == nil || mid.owner != o {
+		n := &midNode[V]{owner: o}
+		if mid != nil {
+			n.children = mid.children
+		}
+		mid = n
+		m.root.children[i] = n
+	}
+	leaf := mid.children[j]
 	if leaf == nil || leaf.owner != o {
 		l := &mapLeaf[V]{owner: o}
 		if leaf != nil {
 			l.buckets = leaf.buckets
 		}
 		leaf = l
-		m.root.children[i] = l
+		mid.children[j] = l
 	}
-	b := leaf.buckets[j]
-	for k := range b {
-		if b[k].key == key {
+	b := leaf.buckets[k]
+	for x := range b {
+		if b[x].key == key {
 			nb := append([]mapItem[V](nil), b...)
-			nb[k].val = v
-			leaf.buckets[j] = nb
+			nb[x].val = v
+			leaf.buckets[k] = nb
 			return
 		}
 	}
-	leaf.buckets[j] = append(b[:len(b):len(b)], mapItem[V]{key, v})
+	leaf.buckets[k] = append(b[:len(b):len(b)], mapItem[V]{key, v})
 	m.n++
 }

@@ -12,7 +12,7 @@ package persist
 // new one (new(Owner)) for each batch; never share it between goroutines.
 type Owner struct{ _ byte }
 
-const blockBits = 5
+const blockBits = 4
 const blockSize = 1 << blockBits
 
 type block[T any] struct {

@@ -1,22 +1,24 @@
-package metrics
+// Package decsum adds decimals exactly without allocating for the usual
+// money and points amounts.
+package decsum
 
 import "github.com/shopspring/decimal"
 
-// sumPlaces is the scale of moneySum's fast path: units of 10⁻⁴.
+// sumPlaces is the scale of Sum's fast path: units of 10⁻⁴.
 const sumPlaces = 4
 
-// moneySum adds decimals exactly without allocating for the usual money
+// Sum adds decimals exactly without allocating for the usual money
 // amounts: those with at most 14 digits and at most 4 decimal places are
 // kept as an int64 count of 10⁻⁴ units; anything else (and any overflow)
 // goes to a decimal.Decimal. The zero value is 0.
-type moneySum struct {
+type Sum struct {
 	small int64
 	big   *decimal.Decimal // nil until an amount misses the fast path
 }
 
 var pow10 = [...]int64{1, 10, 100, 1000, 10000}
 
-func (s *moneySum) add(d decimal.Decimal) {
+func (s *Sum) Add(d decimal.Decimal) {
 	if exp := d.Exponent(); exp >= -sumPlaces && exp <= 0 && d.NumDigits() <= 14 {
 		v := d.CoefficientInt64() * pow10[exp+sumPlaces]
 		if sum := s.small + v; (v >= 0) == (sum >= s.small) { // no overflow
@@ -29,14 +31,14 @@ func (s *moneySum) add(d decimal.Decimal) {
 
 func ptr(d decimal.Decimal) *decimal.Decimal { return &d }
 
-func (s moneySum) bigValue() decimal.Decimal {
+func (s Sum) bigValue() decimal.Decimal {
 	if s.big == nil {
 		return decimal.Zero
 	}
 	return *s.big
 }
 
-func (s moneySum) plus(o moneySum) moneySum {
+func (s Sum) Plus(o Sum) Sum {
 	r := s
 	if sum := s.small + o.small; (o.small >= 0) == (sum >= s.small) {
 		r.small = sum
@@ -49,8 +51,8 @@ func (s moneySum) plus(o moneySum) moneySum {
 	return r
 }
 
-// value is the exact sum.
-func (s moneySum) value() decimal.Decimal {
+// Value is the exact sum.
+func (s Sum) Value() decimal.Decimal {
 	if s.big == nil {
 		if s.small == 0 {
 			return decimal.Zero
@@ -60,10 +62,10 @@ func (s moneySum) value() decimal.Decimal {
 	return decimal.New(s.small, -sumPlaces).Add(*s.big)
 }
 
-// minusFloat is s − o as a float64 estimate.
-func (s moneySum) minusFloat(o moneySum) float64 {
+// MinusFloat is s − o as a float64 estimate.
+func (s Sum) MinusFloat(o Sum) float64 {
 	if s.big == nil && o.big == nil {
 		return float64(s.small-o.small) / 1e4
 	}
-	return s.value().Sub(o.value()).InexactFloat64()
+	return s.Value().Sub(o.Value()).InexactFloat64()
 }

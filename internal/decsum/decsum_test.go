@@ -1,0 +1,29 @@
+package decsum
+
+import (
+	"testing"
+
+	"github.com/shopspring/decimal"
+	"pgregory.net/rapid"
+)
+
+// A Sum equals the plain decimal sum, for amounts on and off the fast
+// path and across int64 overflow, and Plus merges two sums exactly.
+func TestSumIsExact(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		var a, b Sum
+		want := decimal.Zero
+		for i := range rapid.IntRange(0, 50).Draw(t, "n") {
+			d := decimal.New(rapid.Int64().Draw(t, "coef"), int32(rapid.IntRange(-8, 3).Draw(t, "exp")))
+			want = want.Add(d)
+			if i%2 == 0 {
+				a.Add(d)
+			} else {
+				b.Add(d)
+			}
+		}
+		if got := a.Plus(b).Value(); !got.Equal(want) {
+			t.Fatalf("sum %s, want %s", got, want)
+		}
+	})
+}

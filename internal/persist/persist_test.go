@@ -59,3 +59,32 @@ func TestPersistence(t *testing.T) {
 		}
 	})
 }
+
+// TestVectorAcrossNodes grows a vector past several 1,024-element nodes,
+// branches it, and changes both branches: each keeps its own values.
+func TestVectorAcrossNodes(t *testing.T) {
+	var base Vector[int]
+	o := new(Owner)
+	for i := range 5000 {
+		base.Push(i, o)
+	}
+	a, b := base, base
+	oa, ob := new(Owner), new(Owner)
+	for i := 0; i < 5000; i += 97 {
+		*a.Mut(i, oa) = -i
+		*b.Mut(i, ob) = i * 2
+	}
+	a.Push(-1, oa)
+	for i := range 5000 {
+		wantA, wantB := i, i
+		if i%97 == 0 {
+			wantA, wantB = -i, i*2
+		}
+		if base.At(i) != i || a.At(i) != wantA || b.At(i) != wantB {
+			t.Fatalf("[%d]: base %d a %d b %d", i, base.At(i), a.At(i), b.At(i))
+		}
+	}
+	if a.Len() != 5001 || b.Len() != 5000 || base.Len() != 5000 {
+		t.Fatalf("lengths %d %d %d", a.Len(), b.Len(), base.Len())
+	}
+}

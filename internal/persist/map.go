@@ -29,6 +29,7 @@ type midNode[V any] struct {
 type mapLeaf[V any] struct {
 	owner   *Owner
 	buckets [fan][]mapItem[V]
+	fresh   uint16 // bucket k's slice was allocated under owner: writable in place
 }
 
 type mapItem[V any] struct {
@@ -89,7 +90,7 @@ func (m *Map[V]) Set(key string, v V, o *Owner) {
 	}
 	leaf := mid.children[j]
 	if leaf == nil || leaf.owner != o {
-		l := &mapLeaf[V]{owner: o}
+		l := &mapLeaf[V]{owner: o} // fresh is 0: the buckets are still shared
 		if leaf != nil {
 			l.buckets = leaf.buckets
 		}
@@ -99,12 +100,20 @@ func (m *Map[V]) Set(key string, v V, o *Owner) {
 	b := leaf.buckets[k]
 	for x := range b {
 		if b[x].key == key {
-			nb := append([]mapItem[V](nil), b...)
-			nb[x].val = v
-			leaf.buckets[k] = nb
+			if leaf.fresh&(1<<k) == 0 {
+				b = append([]mapItem[V](nil), b...)
+				leaf.buckets[k] = b
+				leaf.fresh |= 1 << k
+			}
+			b[x].val = v
 			return
 		}
 	}
-	leaf.buckets[k] = append(b[:len(b):len(b)], mapItem[V]{key, v})
+	if leaf.fresh&(1<<k) != 0 {
+		leaf.buckets[k] = append(b, mapItem[V]{key, v})
+	} else {
+		leaf.buckets[k] = append(b[:len(b):len(b)], mapItem[V]{key, v})
+		leaf.fresh |= 1 << k
+	}
 	m.n++
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/loyalkit/loyalkit/internal/persist"
@@ -100,11 +101,14 @@ type txn struct {
 }
 
 func (t *txn) add(e Entry) error {
-	e.ID = fmt.Sprintf("%s/%d", t.op, t.n)
+	e.ID = t.nextID()
 	e.Op, e.OpKind, e.At = t.op, t.kind, t.at
 	t.n++
 	return t.p.apply(&t.acc, e, t.owner)
 }
+
+// nextID is the id the next entry gets: the operation and its position.
+func (t *txn) nextID() string { return t.op + "/" + strconv.Itoa(t.n) }
 
 func (t *txn) entries() []Entry {
 	r, _ := t.acc.ops.Get(t.op)
@@ -186,12 +190,13 @@ func (p *Program) Purchase(a Account, c Customer, o Order, now time.Time) (Accou
 	if err := checkOrder(o); err != nil {
 		return a, Result{}, opErr(op, ErrInvalidInput, "%v", err)
 	}
-	t, dup, err := p.begin(a, op, OpPurchase, fingerprint(o), now)
+	fp := fingerprint(o)
+	t, dup, err := p.begin(a, op, OpPurchase, fp, now)
 	if err != nil || dup != nil {
 		return a, deref(dup), err
 	}
 	first := t.acc.orderN == 0
-	if err := t.add(Entry{Kind: Record, Order: o.ID, Money: o.Total, Fingerprint: fingerprint(o)}); err != nil {
+	if err := t.add(Entry{Kind: Record, Order: o.ID, Money: o.Total, Fingerprint: fp}); err != nil {
 		return a, Result{}, err
 	}
 	f := p.facts(&t.acc, c, now)
@@ -266,7 +271,7 @@ func (p *Program) earn(t *txn, out rules.Outcome, share decimal.Decimal, orderID
 		if !part.IsPositive() {
 			continue
 		}
-		lotID := fmt.Sprintf("%s/%d", t.op, t.n)
+		lotID := t.nextID()
 		if err := t.add(Entry{Kind: Earn, Points: part, RuleID: ids[i], Order: orderID, AvailableAt: avail, ExpiresAt: exp}); err != nil {
 			return err
 		}
@@ -287,11 +292,15 @@ func (p *Program) earn(t *txn, out rules.Outcome, share decimal.Decimal, orderID
 // rounded down and the units left over go to the largest remainders
 // (ties: the earlier weight).
 func allocate(total decimal.Decimal, weights []decimal.Decimal, places int32) []decimal.Decimal {
+	parts := make([]decimal.Decimal, len(weights))
+	if len(weights) == 1 {
+		parts[0] = total
+		return parts
+	}
 	sum := decimal.Zero
 	for _, w := range weights {
 		sum = sum.Add(w)
 	}
-	parts := make([]decimal.Decimal, len(weights))
 	if !sum.IsPositive() {
 		return parts
 	}
@@ -299,9 +308,9 @@ func allocate(total decimal.Decimal, weights []decimal.Decimal, places int32) []
 	given := decimal.Zero
 	rems := make([]decimal.Decimal, len(weights))
 	for i, w := range weights {
-		exact := total.Mul(w).DivRound(sum, 30)
-		parts[i] = exact.RoundDown(places)
-		rems[i] = exact.Sub(parts[i])
+		// total·w = q·sum + r exactly, q truncated to places: the remainders
+		// share the denominator sum, so they compare directly.
+		parts[i], rems[i] = total.Mul(w).QuoRem(sum, places)
 		given = given.Add(parts[i])
 	}
 	order := make([]int, len(weights))
@@ -353,7 +362,8 @@ func (p *Program) Refund(a Account, c Customer, r Refund, now time.Time) (Accoun
 	case !r.Amount.IsPositive():
 		return a, Result{}, opErr(op, ErrInvalidInput, "amount %s must be positive", r.Amount)
 	}
-	t, dup, err := p.begin(a, op, OpRefund, fingerprint(r), now)
+	fp := fingerprint(r)
+	t, dup, err := p.begin(a, op, OpRefund, fp, now)
 	if err != nil || dup != nil {
 		return a, deref(dup), err
 	}
@@ -371,7 +381,7 @@ func (p *Program) Refund(a Account, c Customer, r Refund, now time.Time) (Accoun
 	}
 	claw := target.Sub(o.reversed)
 	promotedTo, tierBefore := o.promotedTo, o.tierBefore
-	if err := t.add(Entry{Kind: Record, Order: r.Order, Money: r.Amount, Fingerprint: fingerprint(r)}); err != nil {
+	if err := t.add(Entry{Kind: Record, Order: r.Order, Money: r.Amount, Fingerprint: fp}); err != nil {
 		return a, Result{}, err
 	}
 	if claw.IsPositive() {
@@ -468,7 +478,8 @@ func (p *Program) Redeem(a Account, c Customer, r Redemption, now time.Time) (Ac
 	case r.OrderTotal.IsNegative():
 		return a, Result{}, opErr(op, ErrInvalidInput, "order total %s is negative", r.OrderTotal)
 	}
-	t, dup, err := p.begin(a, op, OpRedeem, fingerprint(r), now)
+	fp := fingerprint(r)
+	t, dup, err := p.begin(a, op, OpRedeem, fp, now)
 	if err != nil || dup != nil {
 		return a, deref(dup), err
 	}
@@ -485,7 +496,7 @@ func (p *Program) Redeem(a Account, c Customer, r Redemption, now time.Time) (Ac
 	case r.OrderTotal.IsPositive() && pol.MaxShare.IsPositive() && money.GreaterThan(r.OrderTotal.Mul(pol.MaxShare)):
 		return a, Result{}, opErr(op, ErrPolicy, "paying %s with points is more than the maximum share %s of the order %s", money, pol.MaxShare, r.OrderTotal)
 	}
-	if err := t.add(Entry{Kind: Record, Money: money, Fingerprint: fingerprint(r)}); err != nil {
+	if err := t.add(Entry{Kind: Record, Money: money, Fingerprint: fp}); err != nil {
 		return a, Result{}, err
 	}
 	var lots []*Lot
@@ -541,11 +552,12 @@ func (p *Program) Event(a Account, c Customer, ev Event, now time.Time) (Account
 	if ev.ID == "" || ev.Kind == "" {
 		return a, Result{}, opErr(op, ErrInvalidInput, "event id and kind are required")
 	}
-	t, dup, err := p.begin(a, op, OpEvent, fingerprint(ev), now)
+	fp := fingerprint(ev)
+	t, dup, err := p.begin(a, op, OpEvent, fp, now)
 	if err != nil || dup != nil {
 		return a, deref(dup), err
 	}
-	if err := t.add(Entry{Kind: Record, Fingerprint: fingerprint(ev)}); err != nil {
+	if err := t.add(Entry{Kind: Record, Fingerprint: fp}); err != nil {
 		return a, Result{}, err
 	}
 	f := p.facts(&t.acc, c, now)

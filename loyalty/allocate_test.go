@@ -1,0 +1,36 @@
+package loyalty
+
+import (
+	"testing"
+
+	"github.com/shopspring/decimal"
+	"pgregory.net/rapid"
+)
+
+// Splitting points over lots loses nothing: the parts add up to the total
+// exactly, and each is within one unit of its exact share.
+func TestAllocate(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		places := int32(rapid.IntRange(0, 3).Draw(t, "places"))
+		total := decimal.New(rapid.Int64Range(0, 1_000_000).Draw(t, "total"), -places)
+		weights := make([]decimal.Decimal, rapid.IntRange(1, 6).Draw(t, "n"))
+		sum := decimal.Zero
+		for i := range weights {
+			weights[i] = decimal.New(rapid.Int64Range(1, 100_000).Draw(t, "w"), -2)
+			sum = sum.Add(weights[i])
+		}
+		parts := allocate(total, weights, places)
+		got := decimal.Zero
+		unit := decimal.New(1, -places)
+		for i, p := range parts {
+			got = got.Add(p)
+			exact := total.Mul(weights[i]).DivRound(sum, 20)
+			if p.Sub(exact).Abs().GreaterThanOrEqual(unit) || !p.Equal(p.RoundDown(places)) {
+				t.Fatalf("part %d = %s, exact share %s (unit %s)", i, p, exact, unit)
+			}
+		}
+		if !got.Equal(total) {
+			t.Fatalf("parts add up to %s, total %s", got, total)
+		}
+	})
+}

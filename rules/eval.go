@@ -113,7 +113,7 @@ func (s *Set[F]) decide(m *vm.VM, r *compiled, env any) (any, error) {
 // amount validates a numeric rule result and returns it as points or
 // discount money.
 func (s *Set[F]) amount(r *compiled, v any, base decimal.Decimal) (decimal.Decimal, error) {
-	d, err := resultDec(v)
+	d, err := toDec(v)
 	switch {
 	case err != nil:
 		return d, resultError(r, "%v", err)

@@ -204,8 +204,3 @@ func evalError(ruleID string, part Part, src string, err error) *RuleError {
 	}
 	return re
 }
-
-// resultDec reads a numeric program result as a decimal.
-func resultDec(v any) (decimal.Decimal, error) {
-	return toDec(v)
-}

@@ -2,6 +2,8 @@ package rules
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/expr-lang/expr/ast"
@@ -120,8 +122,11 @@ type visitFunc func(*ast.Node)
 
 func (f visitFunc) Visit(n *ast.Node) { f(n) }
 
+// allowedList names every callable, from the two allowlists themselves.
 func allowedList() string {
-	return "floor, ceil, round, min, max, dec, date, daysSince, daysUntil, yearsSince, weekday, month, day, year, hour, isBirthday, len, any, all, none, one, count, sum, filter"
+	names := slices.Sorted(maps.Keys(helperNames))
+	names = append(names, slices.Sorted(maps.Keys(allowedBuiltins))...)
+	return strings.Join(names, ", ")
 }
 
 // floatArithmetic finds arithmetic left in float64 after the money

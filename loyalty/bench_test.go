@@ -72,12 +72,40 @@ func benchOrder(i int) loyalty.Order {
 		{SKU: "beans", Category: "beans", Qty: 1, Price: decimal.NewFromInt(10000)}}}
 }
 
+// BenchmarkPurchase is a purchase as a host makes them: each on the
+// account the previous one returned. The account starts with 1,000 open
+// lots and goes back to that start every 1,000 purchases, so it stays
+// near that size however long the benchmark runs; purchases are twelve
+// hours apart, like the ones that built it.
 func BenchmarkPurchase(b *testing.B) {
 	p := mustProgram(b, benchConfig())
-	a, _, now := openAccount(b, p, 1000)
-	if n := len(a.Lots()); n < 1000 {
+	start, _, now := openAccount(b, p, 1000)
+	if n := len(start.Lots()); n < 1000 {
 		b.Fatalf("%d lots", n)
 	}
+	c := loyalty.Customer{ID: "c"}
+	b.ReportAllocs()
+	a, i, at := start, 0, now
+	for b.Loop() {
+		i++
+		if i%1000 == 0 {
+			a, at = start, now
+		}
+		at = at.Add(12 * time.Hour)
+		next, _, err := p.Purchase(a, c, benchOrder(i), at)
+		if err != nil {
+			b.Fatal(err)
+		}
+		a = next
+	}
+}
+
+// BenchmarkPurchaseSameAccount makes every purchase on the same account
+// value (quotes, or a host that never keeps the returned account): each
+// copies the blocks it appends to, which the first one claimed.
+func BenchmarkPurchaseSameAccount(b *testing.B) {
+	p := mustProgram(b, benchConfig())
+	a, _, now := openAccount(b, p, 1000)
 	c := loyalty.Customer{ID: "c"}
 	b.ReportAllocs()
 	i := 0

@@ -88,3 +88,44 @@ func TestVectorAcrossNodes(t *testing.T) {
 		t.Fatalf("lengths %d %d %d", a.Len(), b.Len(), base.Len())
 	}
 }
+
+// TestConcurrentAppend appends to one shared version from several
+// goroutines at once (run it with -race): one of them may append in place,
+// the others copy, and every version reads back its own elements.
+func TestConcurrentAppend(t *testing.T) {
+	var base Vector[int]
+	o := new(Owner)
+	for i := range 1030 { // a partly filled block in a second node
+		base.Push(i, o)
+	}
+	const workers = 8
+	out := make([]Vector[int], workers)
+	done := make(chan struct{})
+	for w := range workers {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			v, ow := base, new(Owner)
+			for k := range 40 {
+				v.Push(w*1000+k, ow)
+			}
+			out[w] = v
+		}()
+	}
+	for range workers {
+		<-done
+	}
+	for w, v := range out {
+		for i := range v.Len() {
+			want := i
+			if i >= 1030 {
+				want = w*1000 + i - 1030
+			}
+			if v.At(i) != want {
+				t.Fatalf("worker %d: [%d] = %d, want %d", w, i, v.At(i), want)
+			}
+		}
+	}
+	if base.Len() != 1030 || base.At(1029) != 1029 {
+		t.Fatalf("base changed: len %d", base.Len())
+	}
+}

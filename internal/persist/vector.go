@@ -6,7 +6,16 @@
 // A batch of changes (one operation, or a whole replay) runs under an
 // Owner: blocks created under the owner are changed in place for the rest
 // of the batch, so that n changes cost n small writes, not n copies.
+//
+// Appending is cheaper still: every block and node counts the slots any
+// version has filled, and a version whose length is that count claims the
+// next slot with an atomic compare-and-swap and writes it in place. No
+// other version can see that slot (they are all shorter), so the first
+// version to append to a shared tail pays nothing and the others copy, as
+// before. Versions may be appended to from several goroutines at once.
 package persist
+
+import "sync/atomic"
 
 // Owner marks the blocks one batch of changes may change in place. Make a
 // new one (new(Owner)) for each batch; never share it between goroutines.
@@ -21,11 +30,18 @@ const (
 
 type block[T any] struct {
 	owner *Owner
-	items [blockSize]T
+	used  atomic.Int32 // slots filled by some version; only ever grows
+	// claimer is the owner that appended the last slots in place, from
+	// slot claimFrom: only its versions can see them, so it may change
+	// them in place too. Both are written only by the claimer.
+	claimer   atomic.Pointer[Owner]
+	claimFrom int32
+	items     [blockSize]T
 }
 
 type node[T any] struct {
 	owner  *Owner
+	used   atomic.Int32 // blocks filled by some version; only ever grows
 	blocks [nodeSize]*block[T]
 }
 
@@ -59,30 +75,47 @@ func (v Vector[T]) All(yield func(int, T) bool) {
 	}
 }
 
-// Mut returns a pointer to element i that may be written under o: the
-// table, the node and the block are copied unless o already owns them.
-func (v *Vector[T]) Mut(i int, o *Owner) *T {
+// visible is how many of the slots of size starting at element start
+// this version holds: a copy reads only those (the others may be being
+// written by a version that claimed them).
+func (v Vector[T]) visible(start, size int) int { return min(max(v.n-start, 0), size) }
+
+// ownTable makes the nodes table writable under o.
+func (v *Vector[T]) ownTable(o *Owner) {
 	if v.owner != o {
 		v.nodes = append(make([]*node[T], 0, len(v.nodes)+1), v.nodes...)
 		v.owner = o
 	}
-	ni := i >> (blockBits + nodeBits)
+}
+
+// ownNode makes node ni writable under o.
+func (v *Vector[T]) ownNode(ni int, o *Owner) *node[T] {
 	nd := v.nodes[ni]
 	if nd.owner != o {
-		c := *nd
-		c.owner = o
-		nd = &c
+		v.ownTable(o)
+		k := v.visible(ni<<(blockBits+nodeBits), nodeSize<<blockBits)
+		c := &node[T]{owner: o}
+		nb := (k + blockSize - 1) >> blockBits
+		copy(c.blocks[:nb], nd.blocks[:nb])
+		c.used.Store(int32(nb))
+		nd = c
 		v.nodes[ni] = nd
 	}
-	bi := (i >> blockBits) & (nodeSize - 1)
-	b := nd.blocks[bi]
-	if b == nil {
-		b = &block[T]{owner: o}
-		nd.blocks[bi] = b
-	} else if b.owner != o {
-		c := *b
-		c.owner = o
-		b = &c
+	return nd
+}
+
+// Mut returns a pointer to element i (i < Len) that may be written under
+// o: the table, the node and the block are copied unless o owns them.
+func (v *Vector[T]) Mut(i int, o *Owner) *T {
+	ni, bi := i>>(blockBits+nodeBits), (i>>blockBits)&(nodeSize-1)
+	b := v.nodes[ni].blocks[bi]
+	if b.owner != o && (b.claimer.Load() != o || int32(i&(blockSize-1)) < b.claimFrom) {
+		nd := v.ownNode(ni, o)
+		k := v.visible(i&^(blockSize-1), blockSize)
+		c := &block[T]{owner: o}
+		copy(c.items[:k], b.items[:k])
+		c.used.Store(int32(k))
+		b = c
 		nd.blocks[bi] = b
 	}
 	return &b.items[i&(blockSize-1)]
@@ -90,13 +123,34 @@ func (v *Vector[T]) Mut(i int, o *Owner) *T {
 
 // Push appends x under o.
 func (v *Vector[T]) Push(x T, o *Owner) {
-	if v.n&(blockSize*nodeSize-1) == 0 {
-		if v.owner != o {
-			v.nodes = append(make([]*node[T], 0, len(v.nodes)+1), v.nodes...)
-			v.owner = o
-		}
+	i := v.n
+	ni, bi, slot := i>>(blockBits+nodeBits), (i>>blockBits)&(nodeSize-1), i&(blockSize-1)
+	if bi == 0 && slot == 0 { // a new node
+		v.ownTable(o)
 		v.nodes = append(v.nodes, &node[T]{owner: o})
 	}
+	nd := v.nodes[ni]
+	if slot == 0 { // a new block: claim its place in the node, or own the node
+		b := &block[T]{owner: o}
+		if nd.owner != o && !nd.used.CompareAndSwap(int32(bi), int32(bi+1)) {
+			nd = v.ownNode(ni, o)
+		}
+		nd.used.Store(int32(bi + 1))
+		nd.blocks[bi] = b
+	}
+	b := nd.blocks[bi]
+	switch {
+	case b.owner == o:
+		b.used.Store(int32(slot + 1))
+		b.items[slot] = x
+	case b.used.CompareAndSwap(int32(slot), int32(slot+1)):
+		if b.claimer.Load() != o {
+			b.claimFrom = int32(slot)
+			b.claimer.Store(o)
+		}
+		b.items[slot] = x
+	default:
+		*v.Mut(i, o) = x // while v.n is i, Mut copies only the slots before i
+	}
 	v.n++
-	*v.Mut(v.n-1, o) = x
 }

@@ -17,7 +17,7 @@ import (
 // Its collections are persistent: an operation copies only the few blocks
 // it changes, so an account with a long history stays cheap to update.
 type Account struct {
-	lots     persist.Vector[Lot]
+	lots     persist.Vector[lot]
 	lotIdx   persist.Map[int]
 	orders   persist.Vector[order]
 	orderIdx persist.Map[int]
@@ -36,12 +36,13 @@ type Account struct {
 	// tierSince is the last time the customer qualified for their tier
 	// (a promotion, or a purchase with which they still qualified).
 	tierSince time.Time
-	debt      decimal.Decimal
-	spend     decimal.Decimal // lifetime, net of refunds
+	debt      units
+	spend     decsum.Sum // lifetime, net of refunds
 	orderN    int
 	first     time.Time
 	last      time.Time
-	totals    Totals
+	totals    totals
+	places    int32 // the programme's points places, to report units as decimals
 }
 
 // Lot is one earning: points from one rule on one operation, spent,
@@ -57,14 +58,21 @@ type Lot struct {
 	ExpiresAt   time.Time // zero: never
 }
 
+// lot is a Lot as the account keeps it, points in units.
+type lot struct {
+	id, order, rule                  string
+	earned, remaining                units
+	earnedAt, availableAt, expiresAt time.Time
+}
+
 type order struct {
 	id         string
 	at         time.Time
 	total      decimal.Decimal
-	cum        decimal.Decimal // the totals of all orders up to this one
+	cum        decsum.Sum // the totals of all orders up to this one
 	refunded   decimal.Decimal
-	earned     decimal.Decimal // points earned on it
-	reversed   decimal.Decimal // points taken back for it: reversed, debt and written off
+	earned     units // points earned on it
+	reversed   units // points taken back for it: reversed, debt and written off
 	tierBefore string
 	promotedTo string
 }
@@ -82,6 +90,11 @@ type Totals struct {
 	Earned, Redeemed, Expired, Reversed, Repaid, Debt, WrittenOff decimal.Decimal
 }
 
+// totals are Totals in units.
+type totals struct {
+	earned, redeemed, expired, reversed, repaid, debt, writtenOff units
+}
+
 // Balance is what a customer has at an instant.
 type Balance struct {
 	// Available can be redeemed now; Pending becomes available later;
@@ -93,17 +106,26 @@ type Balance struct {
 
 // Balance returns the balance at now.
 func (a Account) Balance(now time.Time) Balance {
-	b := Balance{Debt: a.debt}
-	total := a.totals.Earned.Sub(a.totals.Redeemed).Sub(a.totals.Expired).Sub(a.totals.Reversed).Sub(a.totals.Repaid)
-	var pending, expiring decsum.Sum
+	b := a.balance(now)
+	return Balance{Available: toDecimal(b.available, a.places), Pending: toDecimal(b.pending, a.places),
+		Expiring: toDecimal(b.expiring, a.places), Debt: toDecimal(a.debt, a.places)}
+}
+
+// unitBalance is a Balance in units.
+type unitBalance struct{ available, pending, expiring units }
+
+func (a *Account) balance(now time.Time) unitBalance {
+	t := a.totals
+	total := t.earned - t.redeemed - t.expired - t.reversed - t.repaid
+	var b unitBalance
 	if a.lotsUnsorted {
 		for _, l := range a.lots.All {
 			switch {
-			case !l.Remaining.IsPositive():
-			case !l.ExpiresAt.IsZero() && !now.Before(l.ExpiresAt):
-				expiring.Add(l.Remaining)
-			case now.Before(l.AvailableAt):
-				pending.Add(l.Remaining)
+			case l.remaining <= 0:
+			case !l.expiresAt.IsZero() && !now.Before(l.expiresAt):
+				b.expiring += l.remaining
+			case now.Before(l.availableAt):
+				b.pending += l.remaining
 			}
 		}
 	} else {
@@ -111,26 +133,21 @@ func (a Account) Balance(now time.Time) Balance {
 		stop := a.lots.Len()
 		for i := a.firstOpen; i < a.lots.Len(); i++ {
 			l := a.lots.Ptr(i)
-			if l.ExpiresAt.IsZero() || now.Before(l.ExpiresAt) {
+			if l.expiresAt.IsZero() || now.Before(l.expiresAt) {
 				stop = i
 				break
 			}
-			if l.Remaining.IsPositive() {
-				expiring.Add(l.Remaining)
-			}
+			b.expiring += max(l.remaining, 0)
 		}
 		for i := a.lots.Len() - 1; i >= stop; i-- {
 			l := a.lots.Ptr(i)
-			if !now.Before(l.AvailableAt) {
+			if !now.Before(l.availableAt) {
 				break
 			}
-			if l.Remaining.IsPositive() {
-				pending.Add(l.Remaining)
-			}
+			b.pending += max(l.remaining, 0)
 		}
 	}
-	b.Pending, b.Expiring = pending.Value(), expiring.Value()
-	b.Available = total.Sub(b.Pending).Sub(b.Expiring)
+	b.available = total - b.pending - b.expiring
 	return b
 }
 
@@ -138,13 +155,18 @@ func (a Account) Balance(now time.Time) Balance {
 func (a Account) Tier() string { return a.tier }
 
 // Totals returns the running sums.
-func (a Account) Totals() Totals { return a.totals }
+func (a Account) Totals() Totals {
+	t, d := a.totals, func(u units) decimal.Decimal { return toDecimal(u, a.places) }
+	return Totals{Earned: d(t.earned), Redeemed: d(t.redeemed), Expired: d(t.expired), Reversed: d(t.reversed),
+		Repaid: d(t.repaid), Debt: d(t.debt), WrittenOff: d(t.writtenOff)}
+}
 
 // Lots returns a copy of the account's lots, oldest first.
 func (a Account) Lots() []Lot {
 	out := make([]Lot, 0, a.lots.Len())
 	for _, l := range a.lots.All {
-		out = append(out, l)
+		out = append(out, Lot{ID: l.id, Order: l.order, RuleID: l.rule, Earned: toDecimal(l.earned, a.places),
+			Remaining: toDecimal(l.remaining, a.places), EarnedAt: l.earnedAt, AvailableAt: l.availableAt, ExpiresAt: l.expiresAt})
 	}
 	return out
 }
@@ -162,23 +184,23 @@ func (a Account) opEntries(r opRecord) []Entry {
 }
 
 // Spend is the lifetime spend, net of refunds, and the number of orders.
-func (a Account) Spend() (decimal.Decimal, int) { return a.spend, a.orderN }
+func (a Account) Spend() (decimal.Decimal, int) { return a.spend.Value(), a.orderN }
 
 // Equal reports whether two accounts hold the same state (go-cmp uses it).
 func (a Account) Equal(b Account) bool { return a.String() == b.String() }
 
 // String is a canonical dump of the state, stable for equal accounts.
 func (a Account) String() string {
-	s := fmt.Sprintf("tier=%q since=%s debt=%s spend=%s orders=%d first=%s last=%s entries=%d totals=%v\n",
-		a.tier, a.tierSince.UTC().Format(time.RFC3339Nano), a.debt, a.spend, a.orderN,
-		a.first.UTC().Format(time.RFC3339Nano), a.last.UTC().Format(time.RFC3339Nano), a.log.Len(), a.totals)
+	s := fmt.Sprintf("tier=%q since=%s debt=%d spend=%s orders=%d first=%s last=%s entries=%d totals=%v places=%d\n",
+		a.tier, a.tierSince.UTC().Format(time.RFC3339Nano), a.debt, a.spend.Value(), a.orderN,
+		a.first.UTC().Format(time.RFC3339Nano), a.last.UTC().Format(time.RFC3339Nano), a.log.Len(), a.totals, a.places)
 	for _, l := range a.lots.All {
-		s += fmt.Sprintf("lot %s order=%s rule=%s earned=%s remaining=%s at=%s avail=%s exp=%s\n", l.ID, l.Order, l.RuleID,
-			l.Earned, l.Remaining, l.EarnedAt.UTC().Format(time.RFC3339Nano), l.AvailableAt.UTC().Format(time.RFC3339Nano),
-			l.ExpiresAt.UTC().Format(time.RFC3339Nano))
+		s += fmt.Sprintf("lot %s order=%s rule=%s earned=%d remaining=%d at=%s avail=%s exp=%s\n", l.id, l.order, l.rule,
+			l.earned, l.remaining, l.earnedAt.UTC().Format(time.RFC3339Nano), l.availableAt.UTC().Format(time.RFC3339Nano),
+			l.expiresAt.UTC().Format(time.RFC3339Nano))
 	}
 	for _, o := range a.orders.All {
-		s += fmt.Sprintf("order %s at=%s total=%s refunded=%s earned=%s reversed=%s tier %q→%q\n", o.id,
+		s += fmt.Sprintf("order %s at=%s total=%s refunded=%s earned=%d reversed=%d tier %q→%q\n", o.id,
 			o.at.UTC().Format(time.RFC3339Nano), o.total, o.refunded, o.earned, o.reversed, o.tierBefore, o.promotedTo)
 	}
 	for i, e := range a.log.All {
@@ -189,7 +211,7 @@ func (a Account) String() string {
 	return s
 }
 
-func (a *Account) lot(id string, o *persist.Owner) *Lot {
+func (a *Account) lot(id string, o *persist.Owner) *lot {
 	if i, ok := a.lotIdx.Get(id); ok {
 		return a.lots.Mut(i, o)
 	}
@@ -232,6 +254,10 @@ func (p *Program) Replay(entries []Entry) (Account, error) {
 // The entries of one operation must be consecutive; o owns the blocks the
 // batch may change in place.
 func (p *Program) apply(a *Account, e Entry, o *persist.Owner) error {
+	pts, err := p.units(e.Points)
+	if err != nil {
+		return err
+	}
 	rec, ok := a.ops.Get(e.Op)
 	if !ok {
 		rec.first = a.log.Len()
@@ -244,7 +270,7 @@ func (p *Program) apply(a *Account, e Entry, o *persist.Owner) error {
 	}
 	a.ops.Set(e.Op, rec, o)
 	a.log.Push(e, o)
-	neg := e.Points.Neg()
+	a.places = p.cfg.PointsPlaces
 	switch e.Kind {
 	case Record:
 		switch e.OpKind {
@@ -255,13 +281,14 @@ func (p *Program) apply(a *Account, e Entry, o *persist.Owner) error {
 			if !a.last.IsZero() && e.At.Before(a.last) {
 				a.unsorted = true
 			}
-			cum := e.Money
+			var cum decsum.Sum
 			if n := a.orders.Len(); n > 0 {
-				cum = cum.Add(a.orders.Ptr(n - 1).cum)
+				cum = a.orders.Ptr(n - 1).cum
 			}
+			cum.Add(e.Money)
 			a.orderIdx.Set(e.Order, a.orders.Len(), o)
 			a.orders.Push(order{id: e.Order, at: e.At, total: e.Money, cum: cum, tierBefore: a.tier}, o)
-			a.spend = a.spend.Add(e.Money)
+			a.spend.Add(e.Money)
 			a.orderN++
 			if a.first.IsZero() {
 				a.first = e.At
@@ -282,59 +309,76 @@ func (p *Program) apply(a *Account, e Entry, o *persist.Owner) error {
 				a.refundedOrders.Push(i, o)
 			}
 			od.refunded = od.refunded.Add(e.Money)
-			a.spend = a.spend.Sub(e.Money)
+			a.spend.Sub(e.Money)
 		}
 	case Earn:
+		if pts <= 0 {
+			return fmt.Errorf("earns %s points", e.Points)
+		}
+		earned, ok := addUnits(a.totals.earned, pts)
+		if !ok {
+			return fmt.Errorf("earning %s points overflows the account's total", e.Points)
+		}
 		if n := a.lots.Len(); n > 0 {
 			prev := a.lots.Ptr(n - 1)
-			if e.AvailableAt.Before(prev.AvailableAt) || e.ExpiresAt.IsZero() != prev.ExpiresAt.IsZero() || e.ExpiresAt.Before(prev.ExpiresAt) {
+			if e.AvailableAt.Before(prev.availableAt) || e.ExpiresAt.IsZero() != prev.expiresAt.IsZero() || e.ExpiresAt.Before(prev.expiresAt) {
 				a.lotsUnsorted = true
 			}
 		}
 		a.lotIdx.Set(e.ID, a.lots.Len(), o)
-		a.lots.Push(Lot{ID: e.ID, Order: e.Order, RuleID: e.RuleID, Earned: e.Points, Remaining: e.Points,
-			EarnedAt: e.At, AvailableAt: e.AvailableAt, ExpiresAt: e.ExpiresAt}, o)
-		a.totals.Earned = a.totals.Earned.Add(e.Points)
+		a.lots.Push(lot{id: e.ID, order: e.Order, rule: e.RuleID, earned: pts, remaining: pts,
+			earnedAt: e.At, availableAt: e.AvailableAt, expiresAt: e.ExpiresAt}, o)
+		a.totals.earned = earned
 		if od := a.mutOrder(e.Order, o); od != nil {
-			od.earned = od.earned.Add(e.Points)
+			od.earned += pts
 		}
 	case Repay, Redeem, Expire, Reverse:
 		l := a.lot(e.Lot, o)
-		if l == nil {
+		switch {
+		case l == nil:
 			return fmt.Errorf("no lot %q", e.Lot)
+		case pts >= 0 || -pts > l.remaining:
+			return fmt.Errorf("takes %s points from lot %q, which has %s", e.Points, e.Lot, toDecimal(l.remaining, a.places))
 		}
-		l.Remaining = l.Remaining.Add(e.Points)
-		for a.firstOpen < a.lots.Len() && !a.lots.Ptr(a.firstOpen).Remaining.IsPositive() {
+		l.remaining += pts
+		for a.firstOpen < a.lots.Len() && a.lots.Ptr(a.firstOpen).remaining <= 0 {
 			a.firstOpen++
 		}
 		switch e.Kind {
 		case Repay:
-			a.totals.Repaid = a.totals.Repaid.Add(neg)
+			a.totals.repaid -= pts
 		case Redeem:
-			a.totals.Redeemed = a.totals.Redeemed.Add(neg)
+			a.totals.redeemed -= pts
 		case Expire:
-			a.totals.Expired = a.totals.Expired.Add(neg)
+			a.totals.expired -= pts
 		case Reverse:
-			a.totals.Reversed = a.totals.Reversed.Add(neg)
+			a.totals.reversed -= pts
 			if od := a.mutOrder(e.Order, o); od != nil {
-				od.reversed = od.reversed.Add(neg)
+				od.reversed -= pts
 			}
 		}
 	case Settle:
-		if e.Points.GreaterThan(a.debt) {
-			return fmt.Errorf("settles %s of a %s debt", e.Points, a.debt)
+		if pts <= 0 || pts > a.debt {
+			return fmt.Errorf("settles %s of a %s debt", e.Points, toDecimal(a.debt, a.places))
 		}
-		a.debt = a.debt.Sub(e.Points)
+		a.debt -= pts
 	case Debt:
-		a.debt = a.debt.Add(neg)
-		a.totals.Debt = a.totals.Debt.Add(neg)
+		if pts >= 0 {
+			return fmt.Errorf("debt of %s points", e.Points)
+		}
+		a.debt -= pts
+		a.totals.debt -= pts
 		if od := a.mutOrder(e.Order, o); od != nil {
-			od.reversed = od.reversed.Add(neg)
+			od.reversed -= pts
 		}
 	case WriteOffEntry:
-		a.totals.WrittenOff = a.totals.WrittenOff.Add(e.Money)
+		off, err := p.units(e.Money)
+		if err != nil || off <= 0 {
+			return fmt.Errorf("writes off %s points", e.Money)
+		}
+		a.totals.writtenOff += off
 		if od := a.mutOrder(e.Order, o); od != nil {
-			od.reversed = od.reversed.Add(e.Money)
+			od.reversed += off
 		}
 	case TierChange:
 		if p.tierRank(e.Tier) < 0 {
@@ -370,16 +414,18 @@ func (p *Program) window(a *Account, now time.Time) (decimal.Decimal, int) {
 	in := func(i int) bool { at := a.orders.Ptr(i).at; return at.After(from) && !at.After(now) }
 	n := a.orders.Len()
 	if a.unsorted {
-		spend, count := decimal.Zero, 0
+		var spend decsum.Sum
+		count := 0
 		for i := range n {
 			if o := a.orders.Ptr(i); in(i) {
-				spend = spend.Add(o.total.Sub(o.refunded))
+				spend.Add(o.total)
+				spend.Sub(o.refunded)
 				if o.refunded.LessThan(o.total) {
 					count++
 				}
 			}
 		}
-		return spend, count
+		return spend.Value(), count
 	}
 	lo := sort.Search(n, func(i int) bool { return a.orders.Ptr(i).at.After(from) })
 	hi := sort.Search(n, func(i int) bool { return a.orders.Ptr(i).at.After(now) })
@@ -388,19 +434,19 @@ func (p *Program) window(a *Account, now time.Time) (decimal.Decimal, int) {
 	}
 	spend := a.orders.Ptr(hi - 1).cum
 	if lo > 0 {
-		spend = spend.Sub(a.orders.Ptr(lo - 1).cum)
+		spend = spend.Minus(a.orders.Ptr(lo - 1).cum)
 	}
 	count := hi - lo
 	for _, i := range a.refundedOrders.All {
 		if i >= lo && i < hi {
 			o := a.orders.Ptr(i)
-			spend = spend.Sub(o.refunded)
+			spend.Sub(o.refunded)
 			if !o.refunded.LessThan(o.total) {
 				count--
 			}
 		}
 	}
-	return spend, count
+	return spend.Value(), count
 }
 
 // qualifying is the highest tier the window qualifies for ("" without tiers).
@@ -421,15 +467,15 @@ func (p *Program) qualifying(a *Account, now time.Time) string {
 // redeemOrder is the order lots are consumed in by redemptions and
 // refunds: soonest to expire first (never-expiring last), then oldest,
 // then by id — the same on every replay.
-func redeemOrder(a, b *Lot) int {
-	ea, eb := a.ExpiresAt, b.ExpiresAt
+func redeemOrder(a, b *lot) int {
+	ea, eb := a.expiresAt, b.expiresAt
 	switch {
 	case ea.IsZero() && !eb.IsZero():
 		return 1
 	case !ea.IsZero() && eb.IsZero():
 		return -1
 	}
-	return cmp.Or(ea.Compare(eb), a.EarnedAt.Compare(b.EarnedAt), cmp.Compare(a.ID, b.ID))
+	return cmp.Or(ea.Compare(eb), a.earnedAt.Compare(b.earnedAt), cmp.Compare(a.id, b.id))
 }
 
 // OrderSummary is what the ledger knows of one order.
@@ -446,7 +492,8 @@ type OrderSummary struct {
 func (a Account) Orders() []OrderSummary {
 	out := make([]OrderSummary, a.orders.Len())
 	for i, o := range a.orders.All {
-		out[i] = OrderSummary{ID: o.id, At: o.at, Total: o.total, Refunded: o.refunded, Earned: o.earned, Reversed: o.reversed}
+		out[i] = OrderSummary{ID: o.id, At: o.at, Total: o.total, Refunded: o.refunded,
+			Earned: toDecimal(o.earned, a.places), Reversed: toDecimal(o.reversed, a.places)}
 	}
 	return out
 }

@@ -167,11 +167,11 @@ func (t *txn) result() Result {
 
 // facts builds what rules see from the account under way.
 func (p *Program) facts(a *Account, c Customer, now time.Time) Facts {
-	b := a.Balance(now)
+	b := a.balance(now)
 	spend, n := p.window(a, now)
 	return Facts{
-		Customer: CustomerFacts{ID: c.ID, Tier: a.tier, Available: b.Available, Pending: b.Pending,
-			LifetimeSpend: a.spend, LifetimeOrders: a.orderN, WindowSpend: spend, WindowOrders: n,
+		Customer: CustomerFacts{ID: c.ID, Tier: a.tier, Available: toDecimal(b.available, a.places),
+			Pending: toDecimal(b.pending, a.places), LifetimeSpend: a.spend.Value(), LifetimeOrders: a.orderN, WindowSpend: spend, WindowOrders: n,
 			FirstPurchase: a.first, LastPurchase: a.last, Birthday: c.Birthday, Registered: c.Registered,
 			Attributes: c.Attributes},
 		Now: now,
@@ -262,6 +262,9 @@ func (p *Program) earn(t *txn, out rules.Outcome, share decimal.Decimal, orderID
 			weights = append(weights, st.Value)
 		}
 	}
+	if _, err := p.units(total); err != nil {
+		return opErr(t.op, ErrInvalidInput, "the rules award %s points, more than the ledger holds in one earning", total)
+	}
 	parts := allocate(total, weights, p.cfg.PointsPlaces)
 	avail, exp := t.at, p.expiresAt(t.at)
 	if orderID != "" { // purchase points wait out the return window; event points do not
@@ -273,13 +276,14 @@ func (p *Program) earn(t *txn, out rules.Outcome, share decimal.Decimal, orderID
 		}
 		lotID := t.nextID()
 		if err := t.add(Entry{Kind: Earn, Points: part, RuleID: ids[i], Order: orderID, AvailableAt: avail, ExpiresAt: exp}); err != nil {
-			return err
+			return opErr(t.op, ErrInvalidInput, "%v", err)
 		}
-		if repay := decimal.Min(t.acc.debt, part); repay.IsPositive() {
-			if err := t.add(Entry{Kind: Repay, Points: repay.Neg(), Lot: lotID, Order: orderID}); err != nil {
+		pts, _ := p.units(part)
+		if repay := min(t.acc.debt, pts); repay > 0 {
+			if err := t.add(Entry{Kind: Repay, Points: toDecimal(-repay, p.cfg.PointsPlaces), Lot: lotID, Order: orderID}); err != nil {
 				return err
 			}
-			if err := t.add(Entry{Kind: Settle, Points: repay, Order: orderID}); err != nil {
+			if err := t.add(Entry{Kind: Settle, Points: toDecimal(repay, p.cfg.PointsPlaces), Order: orderID}); err != nil {
 				return err
 			}
 		}
@@ -377,14 +381,15 @@ func (p *Program) Refund(a Account, c Customer, r Refund, now time.Time) (Accoun
 	refunded := o.refunded.Add(r.Amount)
 	target := o.earned
 	if refunded.LessThan(o.total) {
-		target = o.earned.Mul(refunded).DivRound(o.total, 30).RoundDown(p.cfg.PointsPlaces)
+		share := toDecimal(o.earned, p.cfg.PointsPlaces).Mul(refunded).DivRound(o.total, 30).RoundDown(p.cfg.PointsPlaces)
+		target, _ = p.units(share) // at most o.earned
 	}
-	claw := target.Sub(o.reversed)
+	claw := target - o.reversed
 	promotedTo, tierBefore := o.promotedTo, o.tierBefore
 	if err := t.add(Entry{Kind: Record, Order: r.Order, Money: r.Amount, Fingerprint: fp}); err != nil {
 		return a, Result{}, err
 	}
-	if claw.IsPositive() {
+	if claw > 0 {
 		if err := p.claw(t, claw, r.Order); err != nil {
 			return a, Result{}, err
 		}
@@ -408,16 +413,16 @@ func (p *Program) Refund(a Account, c Customer, r Refund, now time.Time) (Accoun
 
 // claw takes amount points back for an order: its own lots, then others
 // (soonest to expire first), then debt or a write-off.
-func (p *Program) claw(t *txn, amount decimal.Decimal, orderID string) error {
-	var lots []*Lot
+func (p *Program) claw(t *txn, amount units, orderID string) error {
+	var lots []*lot
 	for i := range t.acc.lots.Len() {
-		if l := t.acc.lots.Ptr(i); l.Remaining.IsPositive() {
+		if l := t.acc.lots.Ptr(i); l.remaining > 0 {
 			lots = append(lots, l)
 		}
 	}
-	slices.SortStableFunc(lots, func(a, b *Lot) int {
-		if (a.Order == orderID) != (b.Order == orderID) {
-			if a.Order == orderID {
+	slices.SortStableFunc(lots, func(a, b *lot) int {
+		if (a.order == orderID) != (b.order == orderID) {
+			if a.order == orderID {
 				return -1
 			}
 			return 1
@@ -428,35 +433,35 @@ func (p *Program) claw(t *txn, amount decimal.Decimal, orderID string) error {
 	if err != nil {
 		return err
 	}
-	if !left.IsPositive() {
+	if left <= 0 {
 		return nil
 	}
 	if p.cfg.RefundOfSpent == WriteOff {
-		return t.add(Entry{Kind: WriteOffEntry, Money: left, Order: orderID})
+		return t.add(Entry{Kind: WriteOffEntry, Money: toDecimal(left, p.cfg.PointsPlaces), Order: orderID})
 	}
-	return t.add(Entry{Kind: Debt, Points: left.Neg(), Order: orderID})
+	return t.add(Entry{Kind: Debt, Points: toDecimal(-left, p.cfg.PointsPlaces), Order: orderID})
 }
 
 // take debits amount from lots, in the order given, as entries of kind
 // k, and returns what the lots could not cover. The lots are read before
 // any entry is applied (applying may copy the blocks they live in).
-func (t *txn) take(lots []*Lot, amount decimal.Decimal, k EntryKind, orderID string) (decimal.Decimal, error) {
+func (t *txn) take(lots []*lot, amount units, k EntryKind, orderID string) (units, error) {
 	type debit struct {
 		lot    string
-		points decimal.Decimal
+		points units
 	}
 	var debits []debit
 	left := amount
 	for _, l := range lots {
-		if !left.IsPositive() {
+		if left <= 0 {
 			break
 		}
-		x := decimal.Min(left, l.Remaining)
-		debits = append(debits, debit{l.ID, x})
-		left = left.Sub(x)
+		x := min(left, l.remaining)
+		debits = append(debits, debit{l.id, x})
+		left -= x
 	}
 	for _, d := range debits {
-		if err := t.add(Entry{Kind: k, Points: d.points.Neg(), Lot: d.lot, Order: orderID}); err != nil {
+		if err := t.add(Entry{Kind: k, Points: toDecimal(-d.points, t.p.cfg.PointsPlaces), Lot: d.lot, Order: orderID}); err != nil {
 			return left, err
 		}
 	}
@@ -475,6 +480,8 @@ func (p *Program) Redeem(a Account, c Customer, r Redemption, now time.Time) (Ac
 		return a, Result{}, opErr(op, ErrInvalidInput, "points %s must be positive", r.Points)
 	case !r.Points.Equal(r.Points.RoundDown(p.cfg.PointsPlaces)):
 		return a, Result{}, opErr(op, ErrInvalidInput, "points %s have more than %d decimal places", r.Points, p.cfg.PointsPlaces)
+	case r.Points.GreaterThan(toDecimal(maxUnits, p.cfg.PointsPlaces)):
+		return a, Result{}, opErr(op, ErrInvalidInput, "points %s are more than the ledger holds", r.Points)
 	case r.OrderTotal.IsNegative():
 		return a, Result{}, opErr(op, ErrInvalidInput, "order total %s is negative", r.OrderTotal)
 	}
@@ -483,31 +490,34 @@ func (p *Program) Redeem(a Account, c Customer, r Redemption, now time.Time) (Ac
 	if err != nil || dup != nil {
 		return a, deref(dup), err
 	}
-	b := a.Balance(now)
-	net := b.Available.Sub(b.Debt)
+	want, _ := p.units(r.Points) // checked above
+	b := a.balance(now)
+	net := b.available - a.debt
+	netPoints := toDecimal(net, p.cfg.PointsPlaces)
 	money := r.Points.Mul(pol.PointValue)
 	switch {
 	case !pol.PointValue.IsPositive():
 		return a, Result{}, opErr(op, ErrPolicy, "the programme has no point value: redemption is off")
-	case r.Points.GreaterThan(net):
-		return a, Result{}, opErr(op, ErrInsufficientPoints, "%s asked, %s available (%s pending)", r.Points, net, b.Pending)
-	case net.LessThan(pol.MinBalance):
-		return a, Result{}, opErr(op, ErrPolicy, "available balance %s is below the minimum %s", net, pol.MinBalance)
+	case want > net:
+		return a, Result{}, opErr(op, ErrInsufficientPoints, "%s asked, %s available (%s pending)", r.Points, netPoints,
+			toDecimal(b.pending, p.cfg.PointsPlaces))
+	case netPoints.LessThan(pol.MinBalance):
+		return a, Result{}, opErr(op, ErrPolicy, "available balance %s is below the minimum %s", netPoints, pol.MinBalance)
 	case r.OrderTotal.IsPositive() && pol.MaxShare.IsPositive() && money.GreaterThan(r.OrderTotal.Mul(pol.MaxShare)):
 		return a, Result{}, opErr(op, ErrPolicy, "paying %s with points is more than the maximum share %s of the order %s", money, pol.MaxShare, r.OrderTotal)
 	}
 	if err := t.add(Entry{Kind: Record, Money: money, Fingerprint: fp}); err != nil {
 		return a, Result{}, err
 	}
-	var lots []*Lot
+	var lots []*lot
 	for i := range t.acc.lots.Len() {
 		l := t.acc.lots.Ptr(i)
-		if l.Remaining.IsPositive() && !now.Before(l.AvailableAt) && (l.ExpiresAt.IsZero() || now.Before(l.ExpiresAt)) {
+		if l.remaining > 0 && !now.Before(l.availableAt) && (l.expiresAt.IsZero() || now.Before(l.expiresAt)) {
 			lots = append(lots, l)
 		}
 	}
 	slices.SortStableFunc(lots, redeemOrder)
-	if _, err := t.take(lots, r.Points, Redeem, ""); err != nil {
+	if _, err := t.take(lots, want, Redeem, ""); err != nil {
 		return a, Result{}, err
 	}
 	res := t.result()
@@ -523,9 +533,9 @@ func (p *Program) Expire(a Account, now time.Time) (Account, Result, error) {
 	if err != nil || dup != nil {
 		return a, deref(dup), err
 	}
-	var due []Lot
+	var due []lot
 	for _, l := range t.acc.lots.All {
-		if l.Remaining.IsPositive() && !l.ExpiresAt.IsZero() && !now.Before(l.ExpiresAt) {
+		if l.remaining > 0 && !l.expiresAt.IsZero() && !now.Before(l.expiresAt) {
 			due = append(due, l)
 		}
 	}
@@ -536,7 +546,7 @@ func (p *Program) Expire(a Account, now time.Time) (Account, Result, error) {
 		return a, Result{}, err
 	}
 	for _, l := range due {
-		if err := t.add(Entry{Kind: Expire, Points: l.Remaining.Neg(), Lot: l.ID, Order: l.Order}); err != nil {
+		if err := t.add(Entry{Kind: Expire, Points: toDecimal(-l.remaining, p.cfg.PointsPlaces), Lot: l.id, Order: l.order}); err != nil {
 			return a, Result{}, err
 		}
 	}

@@ -18,13 +18,25 @@ type Sum struct {
 
 var pow10 = [...]int64{1, 10, 100, 1000, 10000}
 
-func (s *Sum) Add(d decimal.Decimal) {
+// Add adds d.
+func (s *Sum) Add(d decimal.Decimal) { s.add(d, false) }
+
+// Sub subtracts d.
+func (s *Sum) Sub(d decimal.Decimal) { s.add(d, true) }
+
+func (s *Sum) add(d decimal.Decimal, neg bool) {
 	if exp := d.Exponent(); exp >= -sumPlaces && exp <= 0 && d.NumDigits() <= 14 {
 		v := d.CoefficientInt64() * pow10[exp+sumPlaces]
+		if neg {
+			v = -v
+		}
 		if sum := s.small + v; (v >= 0) == (sum >= s.small) { // no overflow
 			s.small = sum
 			return
 		}
+	}
+	if neg {
+		d = d.Neg()
 	}
 	s.big = ptr(s.bigValue().Add(d))
 }
@@ -47,6 +59,20 @@ func (s Sum) Plus(o Sum) Sum {
 	}
 	if o.big != nil {
 		r.big = ptr(r.bigValue().Add(*o.big))
+	}
+	return r
+}
+
+// Minus is s − o.
+func (s Sum) Minus(o Sum) Sum {
+	r := s
+	if diff := s.small - o.small; (o.small >= 0) == (diff <= s.small) {
+		r.small = diff
+	} else {
+		r.big = ptr(r.bigValue().Sub(decimal.New(o.small, -sumPlaces)))
+	}
+	if o.big != nil {
+		r.big = ptr(r.bigValue().Sub(*o.big))
 	}
 	return r
 }

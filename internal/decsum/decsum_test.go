@@ -27,3 +27,29 @@ func TestSumIsExact(t *testing.T) {
 		}
 	})
 }
+
+// Sub and Minus are exact too: a running sum with subtractions, less a
+// second sum, equals the plain decimal arithmetic.
+func TestSubAndMinusAreExact(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		var a, b Sum
+		wantA, wantB := decimal.Zero, decimal.Zero
+		for range rapid.IntRange(0, 50).Draw(t, "n") {
+			d := decimal.New(rapid.Int64().Draw(t, "coef"), int32(rapid.IntRange(-8, 3).Draw(t, "exp")))
+			switch rapid.IntRange(0, 2).Draw(t, "op") {
+			case 0:
+				a.Add(d)
+				wantA = wantA.Add(d)
+			case 1:
+				a.Sub(d)
+				wantA = wantA.Sub(d)
+			default:
+				b.Sub(d)
+				wantB = wantB.Sub(d)
+			}
+		}
+		if got, want := a.Minus(b).Value(), wantA.Sub(wantB); !got.Equal(want) {
+			t.Fatalf("difference %s, want %s", got, want)
+		}
+	})
+}

@@ -1,0 +1,69 @@
+package loyalty
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/shopspring/decimal"
+)
+
+// units are points counted in the programme's smallest unit,
+// 10^-PointsPlaces: the account adds them as int64, exactly and without
+// allocating, and converts to decimal.Decimal only at its edges (entries,
+// balances, lots, totals).
+type units = int64
+
+// maxUnits bounds one amount of points (2^53 units: 9·10^15 whole points
+// with 0 places, 90 million with 8), so that sums of many stay far from
+// int64 overflow; the account's earned total is checked as well.
+const maxUnits = 1 << 53
+
+var pow10 = func() (p [19]int64) {
+	p[0] = 1
+	for i := 1; i < len(p); i++ {
+		p[i] = p[i-1] * 10
+	}
+	return p
+}()
+
+// units converts points to units: an error if they have more places than
+// the programme keeps or exceed maxUnits.
+func (p *Program) units(d decimal.Decimal) (units, error) {
+	places := p.cfg.PointsPlaces
+	if d.NumDigits() <= 18 { // the coefficient fits an int64
+		c, shift := d.CoefficientInt64(), int(d.Exponent())+int(places)
+		switch {
+		case shift >= 0 && shift < len(pow10) && c <= math.MaxInt64/pow10[shift] && c >= -math.MaxInt64/pow10[shift]:
+			c *= pow10[shift]
+		case shift < 0 && -shift < len(pow10) && c%pow10[-shift] == 0:
+			c /= pow10[-shift]
+		case c == 0:
+		default:
+			return 0, p.unitsError(d)
+		}
+		if c > maxUnits || c < -maxUnits {
+			return 0, p.unitsError(d)
+		}
+		return c, nil
+	}
+	return 0, p.unitsError(d)
+}
+
+func (p *Program) unitsError(d decimal.Decimal) error {
+	return fmt.Errorf("%w: %s points are not a whole number of %d-place units of at most %d", ErrInvalidInput, d,
+		p.cfg.PointsPlaces, maxUnits)
+}
+
+// toDecimal is u units as points.
+func toDecimal(u units, places int32) decimal.Decimal {
+	if u == 0 {
+		return decimal.Zero
+	}
+	return decimal.New(u, -places)
+}
+
+// addUnits is a + b, and false on overflow.
+func addUnits(a, b units) (units, bool) {
+	s := a + b
+	return s, (b >= 0) == (s >= a)
+}

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/loyalkit/loyalkit/internal/decsum"
@@ -18,11 +19,14 @@ import (
 // it changes, so an account with a long history stays cheap to update.
 type Account struct {
 	lots     persist.Vector[lot]
-	lotIdx   persist.Map[int]
 	orders   persist.Vector[order]
 	orderIdx persist.Map[int]
-	ops      persist.Map[opRecord]
-	log      persist.Vector[Entry]
+	// ops indexes opList by operation id; lastOp is the operation of the
+	// last entry (an operation's entries are consecutive).
+	ops    persist.Map[int]
+	opList persist.Vector[opRecord]
+	lastOp string
+	log    persist.Vector[Entry]
 	// refundedOrders are the indexes of orders with refunds (few), for
 	// the tier window.
 	refundedOrders persist.Vector[int]
@@ -80,6 +84,8 @@ type order struct {
 type opRecord struct {
 	fingerprint string
 	first, n    int // the operation's entries in the log
+	lot0, lots  int // the lots it earned
+	order       int // 1 + the index of the order it recorded; 0: none
 }
 
 // Totals are the account's running sums, for reports and for checking
@@ -204,16 +210,37 @@ func (a Account) String() string {
 			o.at.UTC().Format(time.RFC3339Nano), o.total, o.refunded, o.earned, o.reversed, o.tierBefore, o.promotedTo)
 	}
 	for i, e := range a.log.All {
-		if r, ok := a.ops.Get(e.Op); ok && r.first == i {
-			s += fmt.Sprintf("op %s %s %d..%d\n", e.Op, r.fingerprint, r.first, r.first+r.n)
+		if r, ok := a.op(e.Op); ok && r.first == i {
+			s += fmt.Sprintf("op %s %s %d..%d lots %d+%d order %d\n", e.Op, r.fingerprint, r.first, r.first+r.n, r.lot0, r.lots, r.order)
 		}
 	}
 	return s
 }
 
+// op returns an operation's record.
+func (a *Account) op(id string) (opRecord, bool) {
+	if i, ok := a.ops.Get(id); ok {
+		return a.opList.At(i), true
+	}
+	return opRecord{}, false
+}
+
+// lot returns a lot, writable under o: its id is the id of the entry that
+// earned it, "<operation>/<n>", and the operation's record says where its
+// lots are.
 func (a *Account) lot(id string, o *persist.Owner) *lot {
-	if i, ok := a.lotIdx.Get(id); ok {
-		return a.lots.Mut(i, o)
+	k := strings.LastIndexByte(id, '/')
+	if k < 0 {
+		return nil
+	}
+	r, ok := a.op(id[:k])
+	if !ok {
+		return nil
+	}
+	for i := r.lot0; i < r.lot0+r.lots; i++ {
+		if a.lots.Ptr(i).id == id {
+			return a.lots.Mut(i, o)
+		}
 	}
 	return nil
 }
@@ -223,6 +250,14 @@ func (a *Account) order(id string) (order, bool) {
 		return a.orders.At(i), true
 	}
 	return order{}, false
+}
+
+// opOrder is mutOrder, looking first at the order the operation recorded.
+func (a *Account) opOrder(r *opRecord, id string, o *persist.Owner) *order {
+	if r.order > 0 && a.orders.Ptr(r.order-1).id == id {
+		return a.orders.Mut(r.order-1, o)
+	}
+	return a.mutOrder(id, o)
 }
 
 func (a *Account) mutOrder(id string, o *persist.Owner) *order {
@@ -258,17 +293,19 @@ func (p *Program) apply(a *Account, e Entry, o *persist.Owner) error {
 	if err != nil {
 		return err
 	}
-	rec, ok := a.ops.Get(e.Op)
-	if !ok {
-		rec.first = a.log.Len()
-	} else if rec.first+rec.n != a.log.Len() {
-		return fmt.Errorf("entries of operation %s are not consecutive", e.Op)
+	if a.opList.Len() == 0 || e.Op != a.lastOp {
+		if _, seen := a.ops.Get(e.Op); seen {
+			return fmt.Errorf("entries of operation %s are not consecutive", e.Op)
+		}
+		a.ops.Set(e.Op, a.opList.Len(), o)
+		a.opList.Push(opRecord{first: a.log.Len()}, o)
+		a.lastOp = e.Op
 	}
+	rec := a.opList.Mut(a.opList.Len()-1, o)
 	rec.n++
 	if e.Kind == Record {
 		rec.fingerprint = e.Fingerprint
 	}
-	a.ops.Set(e.Op, rec, o)
 	a.log.Push(e, o)
 	a.places = p.cfg.PointsPlaces
 	switch e.Kind {
@@ -287,6 +324,7 @@ func (p *Program) apply(a *Account, e Entry, o *persist.Owner) error {
 			}
 			cum.Add(e.Money)
 			a.orderIdx.Set(e.Order, a.orders.Len(), o)
+			rec.order = a.orders.Len() + 1
 			a.orders.Push(order{id: e.Order, at: e.At, total: e.Money, cum: cum, tierBefore: a.tier}, o)
 			a.spend.Add(e.Money)
 			a.orderN++
@@ -300,7 +338,7 @@ func (p *Program) apply(a *Account, e Entry, o *persist.Owner) error {
 				a.tierSince = e.At
 			}
 		case OpRefund:
-			od := a.mutOrder(e.Order, o)
+			od := a.opOrder(rec, e.Order, o)
 			if od == nil {
 				return fmt.Errorf("%w %q", ErrUnknownOrder, e.Order)
 			}
@@ -325,11 +363,17 @@ func (p *Program) apply(a *Account, e Entry, o *persist.Owner) error {
 				a.lotsUnsorted = true
 			}
 		}
-		a.lotIdx.Set(e.ID, a.lots.Len(), o)
+		if len(e.ID) <= len(e.Op) || e.ID[:len(e.Op)] != e.Op || e.ID[len(e.Op)] != '/' {
+			return fmt.Errorf("earning %q is not named after its operation %q", e.ID, e.Op)
+		}
+		if rec.lots == 0 {
+			rec.lot0 = a.lots.Len()
+		}
+		rec.lots++
 		a.lots.Push(lot{id: e.ID, order: e.Order, rule: e.RuleID, earned: pts, remaining: pts,
 			earnedAt: e.At, availableAt: e.AvailableAt, expiresAt: e.ExpiresAt}, o)
 		a.totals.earned = earned
-		if od := a.mutOrder(e.Order, o); od != nil {
+		if od := a.opOrder(rec, e.Order, o); od != nil {
 			od.earned += pts
 		}
 	case Repay, Redeem, Expire, Reverse:
@@ -353,7 +397,7 @@ func (p *Program) apply(a *Account, e Entry, o *persist.Owner) error {
 			a.totals.expired -= pts
 		case Reverse:
 			a.totals.reversed -= pts
-			if od := a.mutOrder(e.Order, o); od != nil {
+			if od := a.opOrder(rec, e.Order, o); od != nil {
 				od.reversed -= pts
 			}
 		}
@@ -368,7 +412,7 @@ func (p *Program) apply(a *Account, e Entry, o *persist.Owner) error {
 		}
 		a.debt -= pts
 		a.totals.debt -= pts
-		if od := a.mutOrder(e.Order, o); od != nil {
+		if od := a.opOrder(rec, e.Order, o); od != nil {
 			od.reversed -= pts
 		}
 	case WriteOffEntry:
@@ -377,14 +421,14 @@ func (p *Program) apply(a *Account, e Entry, o *persist.Owner) error {
 			return fmt.Errorf("writes off %s points", e.Money)
 		}
 		a.totals.writtenOff += off
-		if od := a.mutOrder(e.Order, o); od != nil {
+		if od := a.opOrder(rec, e.Order, o); od != nil {
 			od.reversed += off
 		}
 	case TierChange:
 		if p.tierRank(e.Tier) < 0 {
 			return fmt.Errorf("%w %q", ErrUnknownTier, e.Tier)
 		}
-		if od := a.mutOrder(e.Order, o); od != nil && p.tierRank(e.Tier) > p.tierRank(a.tier) {
+		if od := a.opOrder(rec, e.Order, o); od != nil && p.tierRank(e.Tier) > p.tierRank(a.tier) {
 			od.promotedTo = e.Tier
 		}
 		a.tier, a.tierSince = e.Tier, e.At

@@ -111,13 +111,13 @@ func (t *txn) add(e Entry) error {
 func (t *txn) nextID() string { return t.op + "/" + strconv.Itoa(t.n) }
 
 func (t *txn) entries() []Entry {
-	r, _ := t.acc.ops.Get(t.op)
+	r, _ := t.acc.op(t.op)
 	return t.acc.opEntries(r)
 }
 
 // record returns the operation's record entry, writable.
 func (t *txn) record() *Entry {
-	r, _ := t.acc.ops.Get(t.op)
+	r, _ := t.acc.op(t.op)
 	return t.acc.log.Mut(r.first, t.owner)
 }
 
@@ -127,7 +127,7 @@ func (p *Program) begin(a Account, op string, kind OpKind, fp string, now time.T
 	if now.IsZero() {
 		return nil, nil, opErr(op, ErrInvalidInput, "now is zero")
 	}
-	if rec, ok := a.ops.Get(op); ok {
+	if rec, ok := a.op(op); ok {
 		if rec.fingerprint != fp {
 			return nil, nil, opErr(op, ErrConflict, "already applied with a different payload")
 		}

@@ -34,3 +34,24 @@ func TestAllocate(t *testing.T) {
 		}
 	})
 }
+
+// allocateUnits splits exactly as allocate, on its integer path (weights
+// of mixed scales) and on its fallback (weights too wide for an int64).
+func TestAllocateUnitsAgrees(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		places := int32(rapid.IntRange(0, 4).Draw(t, "places"))
+		total := rapid.Int64Range(0, 1<<53).Draw(t, "total")
+		weights := make([]decimal.Decimal, rapid.IntRange(1, 7).Draw(t, "n"))
+		for i := range weights {
+			digits := rapid.IntRange(0, 18).Draw(t, "digits") // small and wide weights
+			weights[i] = decimal.New(rapid.Int64Range(0, pow10[digits]).Draw(t, "w"), int32(rapid.IntRange(-12, 6).Draw(t, "exp")))
+		}
+		want := allocate(toDecimal(total, places), weights, places)
+		got := allocateUnits(total, weights, places)
+		for i := range want {
+			if !toDecimal(got[i], places).Equal(want[i]) {
+				t.Fatalf("part %d: %d units, allocate gives %s", i, got[i], want[i])
+			}
+		}
+	})
+}

@@ -1,9 +1,6 @@
 package loyalty
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strconv"
@@ -79,12 +76,6 @@ type Result struct {
 	// Duplicate is set when the operation had already been applied: the
 	// result is the original's and nothing was added.
 	Duplicate bool
-}
-
-func fingerprint(v any) string {
-	b, _ := json.Marshal(v)
-	h := sha256.Sum256(b)
-	return hex.EncodeToString(h[:12])
 }
 
 // txn is an operation under way: entries are applied to a copy of the
@@ -190,7 +181,7 @@ func (p *Program) Purchase(a Account, c Customer, o Order, now time.Time) (Accou
 	if err := checkOrder(o); err != nil {
 		return a, Result{}, opErr(op, ErrInvalidInput, "%v", err)
 	}
-	fp := fingerprint(o)
+	fp := o.fingerprint()
 	t, dup, err := p.begin(a, op, OpPurchase, fp, now)
 	if err != nil || dup != nil {
 		return a, deref(dup), err
@@ -262,23 +253,24 @@ func (p *Program) earn(t *txn, out rules.Outcome, share decimal.Decimal, orderID
 			weights = append(weights, st.Value)
 		}
 	}
-	if _, err := p.units(total); err != nil {
+	units, err := p.units(total)
+	if err != nil {
 		return opErr(t.op, ErrInvalidInput, "the rules award %s points, more than the ledger holds in one earning", total)
 	}
-	parts := allocate(total, weights, p.cfg.PointsPlaces)
+	parts := allocateUnits(units, weights, p.cfg.PointsPlaces)
 	avail, exp := t.at, p.expiresAt(t.at)
 	if orderID != "" { // purchase points wait out the return window; event points do not
 		avail = p.availableAt(t.at)
 	}
-	for i, part := range parts {
-		if !part.IsPositive() {
+	for i, pts := range parts {
+		if pts <= 0 {
 			continue
 		}
 		lotID := t.nextID()
-		if err := t.add(Entry{Kind: Earn, Points: part, RuleID: ids[i], Order: orderID, AvailableAt: avail, ExpiresAt: exp}); err != nil {
+		e := Entry{Kind: Earn, Points: toDecimal(pts, p.cfg.PointsPlaces), RuleID: ids[i], Order: orderID, AvailableAt: avail, ExpiresAt: exp}
+		if err := t.add(e); err != nil {
 			return opErr(t.op, ErrInvalidInput, "%v", err)
 		}
-		pts, _ := p.units(part)
 		if repay := min(t.acc.debt, pts); repay > 0 {
 			if err := t.add(Entry{Kind: Repay, Points: toDecimal(-repay, p.cfg.PointsPlaces), Lot: lotID, Order: orderID}); err != nil {
 				return err
@@ -289,45 +281,6 @@ func (p *Program) earn(t *txn, out rules.Outcome, share decimal.Decimal, orderID
 		}
 	}
 	return nil
-}
-
-// allocate splits total over weights in proportion, in units of
-// 10^-places, so that the parts add up to total exactly: each part is
-// rounded down and the units left over go to the largest remainders
-// (ties: the earlier weight).
-func allocate(total decimal.Decimal, weights []decimal.Decimal, places int32) []decimal.Decimal {
-	parts := make([]decimal.Decimal, len(weights))
-	if len(weights) == 1 {
-		parts[0] = total
-		return parts
-	}
-	sum := decimal.Zero
-	for _, w := range weights {
-		sum = sum.Add(w)
-	}
-	if !sum.IsPositive() {
-		return parts
-	}
-	unit := decimal.New(1, -places)
-	given := decimal.Zero
-	rems := make([]decimal.Decimal, len(weights))
-	for i, w := range weights {
-		// total·w = q·sum + r exactly, q truncated to places: the remainders
-		// share the denominator sum, so they compare directly.
-		parts[i], rems[i] = total.Mul(w).QuoRem(sum, places)
-		given = given.Add(parts[i])
-	}
-	order := make([]int, len(weights))
-	for i := range order {
-		order[i] = i
-	}
-	slices.SortStableFunc(order, func(a, b int) int { return rems[b].Cmp(rems[a]) })
-	for k := 0; given.LessThan(total); k++ {
-		i := order[k%len(order)]
-		parts[i] = parts[i].Add(unit)
-		given = given.Add(unit)
-	}
-	return parts
 }
 
 // promote raises the tier to the highest of the qualifying tier and the
@@ -366,7 +319,7 @@ func (p *Program) Refund(a Account, c Customer, r Refund, now time.Time) (Accoun
 	case !r.Amount.IsPositive():
 		return a, Result{}, opErr(op, ErrInvalidInput, "amount %s must be positive", r.Amount)
 	}
-	fp := fingerprint(r)
+	fp := r.fingerprint()
 	t, dup, err := p.begin(a, op, OpRefund, fp, now)
 	if err != nil || dup != nil {
 		return a, deref(dup), err
@@ -485,7 +438,7 @@ func (p *Program) Redeem(a Account, c Customer, r Redemption, now time.Time) (Ac
 	case r.OrderTotal.IsNegative():
 		return a, Result{}, opErr(op, ErrInvalidInput, "order total %s is negative", r.OrderTotal)
 	}
-	fp := fingerprint(r)
+	fp := r.fingerprint()
 	t, dup, err := p.begin(a, op, OpRedeem, fp, now)
 	if err != nil || dup != nil {
 		return a, deref(dup), err
@@ -562,7 +515,7 @@ func (p *Program) Event(a Account, c Customer, ev Event, now time.Time) (Account
 	if ev.ID == "" || ev.Kind == "" {
 		return a, Result{}, opErr(op, ErrInvalidInput, "event id and kind are required")
 	}
-	fp := fingerprint(ev)
+	fp := ev.fingerprint()
 	t, dup, err := p.begin(a, op, OpEvent, fp, now)
 	if err != nil || dup != nil {
 		return a, deref(dup), err

@@ -1,0 +1,128 @@
+package loyalty
+
+import (
+	"math/bits"
+	"slices"
+
+	"github.com/shopspring/decimal"
+)
+
+// allocateUnits is allocate on units: the same split, in exact integer
+// arithmetic (128-bit products) when the weights fit an int64 at a common
+// scale, else by allocate itself.
+func allocateUnits(total units, weights []decimal.Decimal, places int32) []units {
+	parts := make([]units, len(weights))
+	if len(weights) == 1 {
+		parts[0] = total
+		return parts
+	}
+	w, ok := scaleWeights(weights)
+	if !ok || total < 0 {
+		for i, d := range allocate(toDecimal(total, places), weights, places) {
+			parts[i] = d.Shift(places).IntPart() // exact: parts have places decimals
+		}
+		return parts
+	}
+	var sum uint64
+	for _, x := range w {
+		sum += x // scaleWeights checked that this does not overflow
+	}
+	if sum == 0 {
+		return parts
+	}
+	rems := make([]uint64, len(w))
+	given := units(0)
+	for i, x := range w {
+		hi, lo := bits.Mul64(uint64(total), x)
+		q, r := bits.Div64(hi, lo, sum) // hi < sum: x ≤ sum, so the quotient ≤ total
+		parts[i], rems[i] = units(q), r
+		given += units(q)
+	}
+	order := make([]int, len(w))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int {
+		switch {
+		case rems[a] > rems[b]:
+			return -1
+		case rems[a] < rems[b]:
+			return 1
+		}
+		return 0
+	})
+	for k := 0; given < total; k++ {
+		parts[order[k%len(order)]]++
+		given++
+	}
+	return parts
+}
+
+// scaleWeights writes non-negative weights as integers at their common
+// (smallest) exponent, if they and their sum fit a uint64.
+func scaleWeights(weights []decimal.Decimal) ([]uint64, bool) {
+	minExp := int32(0)
+	for i, d := range weights {
+		if d.IsNegative() || d.NumDigits() > 18 {
+			return nil, false
+		}
+		if e := d.Exponent(); i == 0 || e < minExp {
+			minExp = e
+		}
+	}
+	out := make([]uint64, len(weights))
+	var sum uint64
+	for i, d := range weights {
+		shift := d.Exponent() - minExp
+		if shift >= int32(len(pow10)) {
+			return nil, false
+		}
+		hi, x := bits.Mul64(uint64(d.CoefficientInt64()), uint64(pow10[shift]))
+		var carry uint64
+		if sum, carry = bits.Add64(sum, x, 0); hi != 0 || carry != 0 {
+			return nil, false
+		}
+		out[i] = x
+	}
+	return out, true
+}
+
+// allocate splits total over weights in proportion, in units of
+// 10^-places, so that the parts add up to total exactly: each part is
+// rounded down and the units left over go to the largest remainders
+// (ties: the earlier weight).
+func allocate(total decimal.Decimal, weights []decimal.Decimal, places int32) []decimal.Decimal {
+	parts := make([]decimal.Decimal, len(weights))
+	if len(weights) == 1 {
+		parts[0] = total
+		return parts
+	}
+	sum := decimal.Zero
+	for _, w := range weights {
+		sum = sum.Add(w)
+	}
+	if !sum.IsPositive() {
+		return parts
+	}
+	unit := decimal.New(1, -places)
+	given := decimal.Zero
+	rems := make([]decimal.Decimal, len(weights))
+	for i, w := range weights {
+		// total·w = q·sum + r exactly, q truncated to places: the remainders
+		// share the denominator sum, so they compare directly.
+		parts[i], rems[i] = total.Mul(w).QuoRem(sum, places)
+		given = given.Add(parts[i])
+	}
+	order := make([]int, len(weights))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return rems[b].Cmp(rems[a]) })
+	for k := 0; given.LessThan(total); k++ {
+		i := order[k%len(order)]
+		parts[i] = parts[i].Add(unit)
+		given = given.Add(unit)
+	}
+	return parts
+}
+

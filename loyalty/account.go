@@ -20,7 +20,6 @@ import (
 type Account struct {
 	lots     persist.Vector[lot]
 	orders   persist.Vector[order]
-	orderIdx persist.Map[int]
 	// ops indexes opList by operation id; lastOp is the operation of the
 	// last entry (an operation's entries are consecutive).
 	ops    persist.Map[int]
@@ -245,8 +244,24 @@ func (a *Account) lot(id string, o *persist.Owner) *lot {
 	return nil
 }
 
+// purchaseOp is the operation id of the purchase of order id.
+func purchaseOp(id string) string { return "order:" + id }
+
+// isPurchaseOp reports whether op is purchaseOp(id), without building it.
+func isPurchaseOp(op, id string) bool {
+	return len(op) == len("order:")+len(id) && op[:len("order:")] == "order:" && op[len("order:"):] == id
+}
+
+// orderIndex finds an order through the record of its purchase.
+func (a *Account) orderIndex(id string) (int, bool) {
+	if r, ok := a.op(purchaseOp(id)); ok && r.order > 0 {
+		return r.order - 1, true
+	}
+	return 0, false
+}
+
 func (a *Account) order(id string) (order, bool) {
-	if i, ok := a.orderIdx.Get(id); ok {
+	if i, ok := a.orderIndex(id); ok {
 		return a.orders.At(i), true
 	}
 	return order{}, false
@@ -261,7 +276,7 @@ func (a *Account) opOrder(r *opRecord, id string, o *persist.Owner) *order {
 }
 
 func (a *Account) mutOrder(id string, o *persist.Owner) *order {
-	if i, ok := a.orderIdx.Get(id); ok {
+	if i, ok := a.orderIndex(id); ok {
 		return a.orders.Mut(i, o)
 	}
 	return nil
@@ -312,8 +327,8 @@ func (p *Program) apply(a *Account, e Entry, o *persist.Owner) error {
 	case Record:
 		switch e.OpKind {
 		case OpPurchase:
-			if _, dup := a.orderIdx.Get(e.Order); dup {
-				return fmt.Errorf("order %q recorded twice", e.Order)
+			if !isPurchaseOp(e.Op, e.Order) || rec.order != 0 {
+				return fmt.Errorf("the purchase of order %q is recorded as operation %q", e.Order, e.Op)
 			}
 			if !a.last.IsZero() && e.At.Before(a.last) {
 				a.unsorted = true
@@ -323,7 +338,6 @@ func (p *Program) apply(a *Account, e Entry, o *persist.Owner) error {
 				cum = a.orders.Ptr(n - 1).cum
 			}
 			cum.Add(e.Money)
-			a.orderIdx.Set(e.Order, a.orders.Len(), o)
 			rec.order = a.orders.Len() + 1
 			a.orders.Push(order{id: e.Order, at: e.At, total: e.Money, cum: cum, tierBefore: a.tier}, o)
 			a.spend.Add(e.Money)
@@ -343,7 +357,7 @@ func (p *Program) apply(a *Account, e Entry, o *persist.Owner) error {
 				return fmt.Errorf("%w %q", ErrUnknownOrder, e.Order)
 			}
 			if od.refunded.IsZero() {
-				i, _ := a.orderIdx.Get(e.Order)
+				i, _ := a.orderIndex(e.Order)
 				a.refundedOrders.Push(i, o)
 			}
 			od.refunded = od.refunded.Add(e.Money)

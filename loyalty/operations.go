@@ -89,27 +89,30 @@ type txn struct {
 	kind  OpKind
 	at    time.Time
 	n     int
+	es    []Entry // the entries made so far, for the result
 }
 
 func (t *txn) add(e Entry) error {
 	e.ID = t.nextID()
 	e.Op, e.OpKind, e.At = t.op, t.kind, t.at
 	t.n++
-	return t.p.apply(&t.acc, e, t.owner)
+	if err := t.p.apply(&t.acc, e, t.owner); err != nil {
+		return err
+	}
+	t.es = append(t.es, e)
+	return nil
 }
 
 // nextID is the id the next entry gets: the operation and its position.
 func (t *txn) nextID() string { return t.op + "/" + strconv.Itoa(t.n) }
 
-func (t *txn) entries() []Entry {
+// annotate writes what the rules granted on the operation's record (its
+// first entry), so that a retry returns it.
+func (t *txn) annotate(discount decimal.Decimal, gifts []string) {
 	r, _ := t.acc.op(t.op)
-	return t.acc.opEntries(r)
-}
-
-// record returns the operation's record entry, writable.
-func (t *txn) record() *Entry {
-	r, _ := t.acc.op(t.op)
-	return t.acc.log.Mut(r.first, t.owner)
+	rec := t.acc.log.Mut(r.first, t.owner)
+	rec.Discount, rec.Gifts = discount, gifts
+	t.es[0].Discount, t.es[0].Gifts = discount, gifts
 }
 
 // begin checks the operation id: a retry with the same payload returns
@@ -122,30 +125,35 @@ func (p *Program) begin(a Account, op string, kind OpKind, fp string, now time.T
 		if rec.fingerprint != fp {
 			return nil, nil, opErr(op, ErrConflict, "already applied with a different payload")
 		}
-		r := summarize(op, a.opEntries(rec), a.tier)
+		r := p.summarize(op, a.opEntries(rec), a.tier)
 		r.Duplicate = true
 		return nil, &r, nil
 	}
-	return &txn{p: p, acc: a, owner: new(persist.Owner), op: op, kind: kind, at: now}, nil, nil
+	return &txn{p: p, acc: a, owner: new(persist.Owner), op: op, kind: kind, at: now, es: make([]Entry, 0, 8)}, nil, nil
 }
 
 // summarize rebuilds a result from an operation's entries.
-func summarize(op string, es []Entry, tier string) Result {
-	r := Result{Op: op, Entries: es, Points: decimal.Zero, Discount: decimal.Zero, Tier: tier}
+// (The entries were applied, so their amounts convert to units.)
+func (p *Program) summarize(op string, es []Entry, tier string) Result {
+	r := Result{Op: op, Entries: es, Discount: decimal.Zero, Tier: tier}
+	var pts units
 	for _, e := range es {
+		u, _ := p.units(e.Points)
 		switch e.Kind {
 		case Record:
 			r.Discount, r.Gifts = e.Discount, e.Gifts
 		case Earn:
-			r.Points = r.Points.Add(e.Points)
+			pts += u
 		case Redeem, Reverse, Debt, Expire:
-			r.Points = r.Points.Sub(e.Points)
+			pts -= u
 		case WriteOffEntry:
-			r.Points = r.Points.Add(e.Money)
+			off, _ := p.units(e.Money)
+			pts += off
 		case TierChange:
 			r.TierChanged = true
 		}
 	}
+	r.Points = toDecimal(pts, p.cfg.PointsPlaces)
 	if r.Discount.IsZero() {
 		r.Discount = decimal.Zero
 	}
@@ -153,7 +161,7 @@ func summarize(op string, es []Entry, tier string) Result {
 }
 
 func (t *txn) result() Result {
-	return summarize(t.op, t.entries(), t.acc.tier)
+	return t.p.summarize(t.op, t.es, t.acc.tier)
 }
 
 // facts builds what rules see from the account under way.
@@ -177,7 +185,7 @@ func (p *Program) facts(a *Account, c Customer, now time.Time) Facts {
 // and split over one lot per rule without losing a unit. Earned points pay
 // off any debt first.
 func (p *Program) Purchase(a Account, c Customer, o Order, now time.Time) (Account, Result, error) {
-	op := "order:" + o.ID
+	op := purchaseOp(o.ID)
 	if err := checkOrder(o); err != nil {
 		return a, Result{}, opErr(op, ErrInvalidInput, "%v", err)
 	}
@@ -199,8 +207,7 @@ func (p *Program) Purchase(a Account, c Customer, o Order, now time.Time) (Accou
 	if err != nil {
 		return a, Result{}, opErr(op, ErrInvalidInput, "%v", err)
 	}
-	rec := t.record()
-	rec.Discount, rec.Gifts = out.Discount, out.Gifts
+	t.annotate(out.Discount, out.Gifts)
 	share := decimal.NewFromInt(1)
 	if o.Total.IsPositive() {
 		share = o.Total.Sub(out.Discount).DivRound(o.Total, 16)
@@ -529,7 +536,7 @@ func (p *Program) Event(a Account, c Customer, ev Event, now time.Time) (Account
 	if err != nil {
 		return a, Result{}, opErr(op, ErrInvalidInput, "%v", err)
 	}
-	t.record().Gifts = out.Gifts
+	t.annotate(decimal.Decimal{}, out.Gifts)
 	if err := p.earn(t, out, decimal.NewFromInt(1), ""); err != nil {
 		return a, Result{}, err
 	}

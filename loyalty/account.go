@@ -18,8 +18,8 @@ import (
 // Its collections are persistent: an operation copies only the few blocks
 // it changes, so an account with a long history stays cheap to update.
 type Account struct {
-	lots     persist.Vector[lot]
-	orders   persist.Vector[order]
+	lots   persist.Vector[lot]
+	orders persist.Vector[order]
 	// ops indexes opList by operation id; lastOp is the operation of the
 	// last entry (an operation's entries are consecutive).
 	ops    persist.Map[int]
@@ -46,6 +46,8 @@ type Account struct {
 	last      time.Time
 	totals    totals
 	places    int32 // the programme's points places, to report units as decimals
+	refundN   int   // refund records, for the window memo
+	win       windowMemo
 }
 
 // Lot is one earning: points from one rule on one operation, spent,
@@ -289,9 +291,9 @@ func (a *Account) mutOrder(id string, o *persist.Owner) *order {
 func (p *Program) Replay(entries []Entry) (Account, error) {
 	var a Account
 	o := new(persist.Owner)
-	for i, e := range entries {
-		if err := p.apply(&a, e, o); err != nil {
-			return Account{}, fmt.Errorf("loyalty: replay entry %d (%s): %w", i, e.ID, err)
+	for i := range entries {
+		if err := p.apply(&a, &entries[i], o); err != nil {
+			return Account{}, fmt.Errorf("loyalty: replay entry %d (%s): %w", i, entries[i].ID, err)
 		}
 	}
 	return a, nil
@@ -303,7 +305,7 @@ func (p *Program) Replay(entries []Entry) (Account, error) {
 //
 // The entries of one operation must be consecutive; o owns the blocks the
 // batch may change in place.
-func (p *Program) apply(a *Account, e Entry, o *persist.Owner) error {
+func (p *Program) apply(a *Account, e *Entry, o *persist.Owner) error {
 	pts, err := p.units(e.Points)
 	if err != nil {
 		return err
@@ -321,7 +323,7 @@ func (p *Program) apply(a *Account, e Entry, o *persist.Owner) error {
 	if e.Kind == Record {
 		rec.fingerprint = e.Fingerprint
 	}
-	a.log.Push(e, o)
+	a.log.Push(*e, o)
 	a.places = p.cfg.PointsPlaces
 	switch e.Kind {
 	case Record:
@@ -361,6 +363,7 @@ func (p *Program) apply(a *Account, e Entry, o *persist.Owner) error {
 				a.refundedOrders.Push(i, o)
 			}
 			od.refunded = od.refunded.Add(e.Money)
+			a.refundN++
 			a.spend.Sub(e.Money)
 		}
 	case Earn:
@@ -468,6 +471,28 @@ func (p *Program) tierRank(name string) int {
 // the window's ends (found by binary search while orders are in time
 // order), less the refunds of the orders in it.
 func (p *Program) window(a *Account, now time.Time) (decimal.Decimal, int) {
+	m := &a.win
+	if m.valid && m.at.Equal(now) && m.orders == a.orders.Len() && m.refunds == a.refundN {
+		return m.spend, m.count
+	}
+	spend, count := p.computeWindow(a, now)
+	*m = windowMemo{valid: true, at: now, orders: a.orders.Len(), refunds: a.refundN, spend: spend, count: count}
+	return spend, count
+}
+
+// windowMemo keeps the last window: an operation asks for it at one
+// instant several times (the purchase's record, the rules' facts, the tier
+// promotion). Orders are only appended and refunds counted, so the key
+// says whether anything it sums has changed.
+type windowMemo struct {
+	valid           bool
+	at              time.Time
+	orders, refunds int
+	spend           decimal.Decimal
+	count           int
+}
+
+func (p *Program) computeWindow(a *Account, now time.Time) (decimal.Decimal, int) {
 	from := addMonths(now, -p.cfg.TierWindowMonths, p.loc)
 	in := func(i int) bool { at := a.orders.Ptr(i).at; return at.After(from) && !at.After(now) }
 	n := a.orders.Len()

@@ -125,4 +125,3 @@ func allocate(total decimal.Decimal, weights []decimal.Decimal, places int32) []
 	}
 	return parts
 }
-

@@ -96,7 +96,7 @@ func (t *txn) add(e Entry) error {
 	e.ID = t.nextID()
 	e.Op, e.OpKind, e.At = t.op, t.kind, t.at
 	t.n++
-	if err := t.p.apply(&t.acc, e, t.owner); err != nil {
+	if err := t.p.apply(&t.acc, &e, t.owner); err != nil {
 		return err
 	}
 	t.es = append(t.es, e)

@@ -470,7 +470,7 @@ func (p *Program) tierRank(name string) int {
 // ending at now, net of refunds: prefix sums of the order totals between
 // the window's ends (found by binary search while orders are in time
 // order), less the refunds of the orders in it.
-func (p *Program) window(a *Account, now time.Time) (decimal.Decimal, int) {
+func (p *Program) window(a *Account, now time.Time) (decsum.Sum, int) {
 	m := &a.win
 	if m.valid && m.at.Equal(now) && m.orders == a.orders.Len() && m.refunds == a.refundN {
 		return m.spend, m.count
@@ -488,11 +488,11 @@ type windowMemo struct {
 	valid           bool
 	at              time.Time
 	orders, refunds int
-	spend           decimal.Decimal
+	spend           decsum.Sum
 	count           int
 }
 
-func (p *Program) computeWindow(a *Account, now time.Time) (decimal.Decimal, int) {
+func (p *Program) computeWindow(a *Account, now time.Time) (decsum.Sum, int) {
 	from := addMonths(now, -p.cfg.TierWindowMonths, p.loc)
 	in := func(i int) bool { at := a.orders.Ptr(i).at; return at.After(from) && !at.After(now) }
 	n := a.orders.Len()
@@ -508,12 +508,12 @@ func (p *Program) computeWindow(a *Account, now time.Time) (decimal.Decimal, int
 				}
 			}
 		}
-		return spend.Value(), count
+		return spend, count
 	}
 	lo := sort.Search(n, func(i int) bool { return a.orders.Ptr(i).at.After(from) })
 	hi := sort.Search(n, func(i int) bool { return a.orders.Ptr(i).at.After(now) })
 	if lo >= hi {
-		return decimal.Zero, 0
+		return decsum.Sum{}, 0
 	}
 	spend := a.orders.Ptr(hi - 1).cum
 	if lo > 0 {
@@ -529,7 +529,7 @@ func (p *Program) computeWindow(a *Account, now time.Time) (decimal.Decimal, int
 			}
 		}
 	}
-	return spend.Value(), count
+	return spend, count
 }
 
 // qualifying is the highest tier the window qualifies for ("" without tiers).
@@ -539,8 +539,8 @@ func (p *Program) qualifying(a *Account, now time.Time) string {
 	}
 	spend, n := p.window(a, now)
 	best := p.cfg.Tiers[0].Name
-	for _, t := range p.cfg.Tiers[1:] {
-		if (t.MinSpend.IsPositive() && !spend.LessThan(t.MinSpend)) || (t.MinOrders > 0 && n >= t.MinOrders) {
+	for i, t := range p.cfg.Tiers[1:] {
+		if (t.MinSpend.IsPositive() && spend.Cmp(p.tierMin[i+1]) >= 0) || (t.MinOrders > 0 && n >= t.MinOrders) {
 			best = t.Name
 		}
 	}

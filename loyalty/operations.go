@@ -170,7 +170,7 @@ func (p *Program) facts(a *Account, c Customer, now time.Time) Facts {
 	spend, n := p.window(a, now)
 	return Facts{
 		Customer: CustomerFacts{ID: c.ID, Tier: a.tier, Available: toDecimal(b.available, a.places),
-			Pending: toDecimal(b.pending, a.places), LifetimeSpend: a.spend.Value(), LifetimeOrders: a.orderN, WindowSpend: spend, WindowOrders: n,
+			Pending: toDecimal(b.pending, a.places), LifetimeSpend: a.spend.Value(), LifetimeOrders: a.orderN, WindowSpend: spend.Value(), WindowOrders: n,
 			FirstPurchase: a.first, LastPurchase: a.last, Birthday: c.Birthday, Registered: c.Registered,
 			Attributes: c.Attributes},
 		Now: now,

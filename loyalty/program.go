@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/loyalkit/loyalkit/internal/decsum"
 	"github.com/loyalkit/loyalkit/internal/enum"
 	"github.com/loyalkit/loyalkit/rules"
 	"github.com/shopspring/decimal"
@@ -128,9 +129,10 @@ func (r *Rounding) UnmarshalText(b []byte) (err error) {
 
 // Program is a compiled, immutable programme, safe for concurrent use.
 type Program struct {
-	cfg   Config
-	loc   *time.Location
-	rules *rules.Set[Facts]
+	cfg     Config
+	loc     *time.Location
+	rules   *rules.Set[Facts]
+	tierMin []decsum.Sum // the tiers' MinSpend, to compare with window sums
 }
 
 // Validate checks the configuration without compiling the rules.
@@ -203,7 +205,11 @@ func Compile(c Config, opts ...rules.Option) (*Program, error) {
 	loc, _ := time.LoadLocation(c.TimeZone)
 	c.Rules = append([]rules.Rule(nil), c.Rules...)
 	c.Tiers = append([]Tier(nil), c.Tiers...)
-	return &Program{cfg: c, loc: loc, rules: set}, nil
+	p := &Program{cfg: c, loc: loc, rules: set, tierMin: make([]decsum.Sum, len(c.Tiers))}
+	for i, t := range c.Tiers {
+		p.tierMin[i].Add(t.MinSpend)
+	}
+	return p, nil
 }
 
 // Config returns the programme's configuration.

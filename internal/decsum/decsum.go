@@ -77,6 +77,20 @@ func (s Sum) Minus(o Sum) Sum {
 	return r
 }
 
+// Cmp compares s and o: -1, 0 or +1.
+func (s Sum) Cmp(o Sum) int {
+	if s.big == nil && o.big == nil {
+		switch {
+		case s.small < o.small:
+			return -1
+		case s.small > o.small:
+			return 1
+		}
+		return 0
+	}
+	return s.Value().Cmp(o.Value())
+}
+
 // Value is the exact sum.
 func (s Sum) Value() decimal.Decimal {
 	if s.big == nil {

@@ -51,5 +51,8 @@ func TestSubAndMinusAreExact(t *testing.T) {
 		if got, want := a.Minus(b).Value(), wantA.Sub(wantB); !got.Equal(want) {
 			t.Fatalf("difference %s, want %s", got, want)
 		}
+		if got, want := a.Cmp(b), wantA.Cmp(wantB); got != want {
+			t.Fatalf("Cmp(%s, %s) = %d, want %d", wantA, wantB, got, want)
+		}
 	})
 }

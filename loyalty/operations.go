@@ -273,12 +273,12 @@ func (p *Program) earn(t *txn, out rules.Outcome, share decimal.Decimal, orderID
 		if pts <= 0 {
 			continue
 		}
-		lotID := t.nextID()
 		e := Entry{Kind: Earn, Points: toDecimal(pts, p.cfg.PointsPlaces), RuleID: ids[i], Order: orderID, AvailableAt: avail, ExpiresAt: exp}
 		if err := t.add(e); err != nil {
 			return opErr(t.op, ErrInvalidInput, "%v", err)
 		}
 		if repay := min(t.acc.debt, pts); repay > 0 {
+			lotID := t.es[len(t.es)-1].ID // the earning just made
 			if err := t.add(Entry{Kind: Repay, Points: toDecimal(-repay, p.cfg.PointsPlaces), Lot: lotID, Order: orderID}); err != nil {
 				return err
 			}

@@ -1,7 +1,6 @@
 package loyalty
 
 import (
-	"cmp"
 	"fmt"
 	"sort"
 	"strings"
@@ -29,9 +28,10 @@ type Account struct {
 	// refundedOrders are the indexes of orders with refunds (few), for
 	// the tier window.
 	refundedOrders persist.Vector[int]
-	// firstOpen: every lot before it is used up. The lots, in earning
-	// order, have non-decreasing AvailableAt and ExpiresAt unless
-	// lotsUnsorted, so Balance only looks at the lots at both ends.
+	// firstOpen: every lot before it is used up. Unless lotsUnsorted, the
+	// lots are in earning order with non-decreasing AvailableAt and in
+	// redemption order up to ties (inLotOrder), so Balance only looks at
+	// the lots at both ends and redemptions at the first few.
 	firstOpen    int
 	lotsUnsorted bool
 	unsorted     bool // an order came with an earlier time than the one before
@@ -376,7 +376,7 @@ func (p *Program) apply(a *Account, e *Entry, o *persist.Owner) error {
 		}
 		if n := a.lots.Len(); n > 0 {
 			prev := a.lots.Ptr(n - 1)
-			if e.AvailableAt.Before(prev.availableAt) || e.ExpiresAt.IsZero() != prev.expiresAt.IsZero() || e.ExpiresAt.Before(prev.expiresAt) {
+			if !inLotOrder(prev, &lot{availableAt: e.AvailableAt, expiresAt: e.ExpiresAt, earnedAt: e.At}) {
 				a.lotsUnsorted = true
 			}
 		}
@@ -545,20 +545,6 @@ func (p *Program) qualifying(a *Account, now time.Time) string {
 		}
 	}
 	return best
-}
-
-// redeemOrder is the order lots are consumed in by redemptions and
-// refunds: soonest to expire first (never-expiring last), then oldest,
-// then by id — the same on every replay.
-func redeemOrder(a, b *lot) int {
-	ea, eb := a.expiresAt, b.expiresAt
-	switch {
-	case ea.IsZero() && !eb.IsZero():
-		return 1
-	case !ea.IsZero() && eb.IsZero():
-		return -1
-	}
-	return cmp.Or(ea.Compare(eb), a.earnedAt.Compare(b.earnedAt), cmp.Compare(a.id, b.id))
 }
 
 // OrderSummary is what the ledger knows of one order.

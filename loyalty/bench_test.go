@@ -154,3 +154,67 @@ func BenchmarkReplay(b *testing.B) {
 	}
 	b.ReportMetric(float64(len(log))*float64(b.N)/b.Elapsed().Seconds(), "entries/s")
 }
+
+// BenchmarkRedeem spends 100 points at a time from the 1,000-lot account,
+// each redemption on the account the previous one returned (back to the
+// start every 100).
+func BenchmarkRedeem(b *testing.B) {
+	p := mustProgram(b, benchConfig())
+	start, _, now := openAccount(b, p, 1000)
+	c := loyalty.Customer{ID: "c"}
+	b.ReportAllocs()
+	a, i := start, 0
+	for b.Loop() {
+		i++
+		if i%100 == 0 {
+			a = start
+		}
+		next, _, err := p.Redeem(a, c, loyalty.Redemption{ID: fmt.Sprint("r-", i), Points: decimal.NewFromInt(100)}, now)
+		if err != nil {
+			b.Fatal(err)
+		}
+		a = next
+	}
+}
+
+// BenchmarkRefund refunds 100 (a tenth) of one of the 1,000 orders at a time,
+// chained like BenchmarkRedeem.
+func BenchmarkRefund(b *testing.B) {
+	p := mustProgram(b, benchConfig())
+	start, _, now := openAccount(b, p, 1000)
+	c := loyalty.Customer{ID: "c"}
+	b.ReportAllocs()
+	a, i := start, 0
+	for b.Loop() {
+		i++
+		if i%100 == 0 {
+			a = start
+		}
+		r := loyalty.Refund{ID: fmt.Sprint("f-", i), Order: fmt.Sprint("seed-", (i*7919)%1000), Amount: decimal.NewFromInt(100)}
+		next, _, err := p.Refund(a, c, r, now)
+		if err != nil {
+			b.Fatal(err)
+		}
+		a = next
+	}
+}
+
+// BenchmarkExpire expires the lots of the account's first six weeks, come
+// due nine months after its last purchase (the same account every time;
+// it reports how many entries a run writes).
+func BenchmarkExpire(b *testing.B) {
+	p := mustProgram(b, benchConfig())
+	a, _, now := openAccount(b, p, 1000)
+	at := now.AddDate(0, 9, 0)
+	_, r, err := p.Expire(a, at)
+	if err != nil || len(r.Entries) < 100 {
+		b.Fatalf("%d entries, %v", len(r.Entries), err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, _, err := p.Expire(a, at); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(len(r.Entries)), "entries/op")
+}

@@ -3,6 +3,7 @@ package loyalty_test
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -59,7 +60,15 @@ func lotExpiry(a loyalty.Account, id string) time.Time {
 	return time.Time{}
 }
 
-func (m *ledgerMachine) Purchase(t *rapid.T) {
+func (m *ledgerMachine) Purchase(t *rapid.T) { m.purchase(t, m.now) }
+
+// LatePurchase is a purchase dated before the last operations (a till
+// that was offline): the account's lots and orders leave time order.
+func (m *ledgerMachine) LatePurchase(t *rapid.T) {
+	m.purchase(t, m.now.Add(-time.Duration(rapid.IntRange(1, 60*24).Draw(t, "hours early"))*time.Hour))
+}
+
+func (m *ledgerMachine) purchase(t *rapid.T, now time.Time) {
 	m.n++
 	id := fmt.Sprint("o", m.n)
 	o := loyalty.Order{ID: id, Total: decimal.New(rapid.Int64Range(0, 2_000_000).Draw(t, "cents"), -2)}
@@ -67,7 +76,6 @@ func (m *ledgerMachine) Purchase(t *rapid.T) {
 		o.Lines = []loyalty.Line{{SKU: "b", Category: "beans", Qty: rapid.IntRange(1, 3).Draw(t, "qty"), Price: decimal.NewFromInt(rapid.Int64Range(1, 5000).Draw(t, "price"))}}
 	}
 	tier := m.acc.Tier()
-	now := m.now
 	r, err := m.run(t, "Purchase", func(a loyalty.Account) (loyalty.Account, loyalty.Result, error) { return m.p.Purchase(a, m.c, o, now) })
 	if err != nil {
 		t.Fatalf("Purchase: %v", err)
@@ -208,6 +216,9 @@ func (m *ledgerMachine) Check(t *rapid.T) {
 	}
 	if b.Debt.IsNegative() || (b.Debt.IsPositive() && remaining.IsPositive()) {
 		t.Fatalf("debt %s with %s points in lots", b.Debt, remaining)
+	}
+	if walked, sorted := loyalty.OpenLotOrder(m.acc); !slices.Equal(walked, sorted) {
+		t.Fatalf("lots in redemption order %v, want %v", walked, sorted)
 	}
 	replayed, err := m.p.Replay(m.log)
 	if err != nil {

@@ -2,7 +2,7 @@ package loyalty
 
 import (
 	"fmt"
-	"slices"
+	"iter"
 	"strconv"
 	"time"
 
@@ -374,21 +374,19 @@ func (p *Program) Refund(a Account, c Customer, r Refund, now time.Time) (Accoun
 // claw takes amount points back for an order: its own lots, then others
 // (soonest to expire first), then debt or a write-off.
 func (p *Program) claw(t *txn, amount units, orderID string) error {
-	var lots []*lot
-	for i := range t.acc.lots.Len() {
-		if l := t.acc.lots.Ptr(i); l.remaining > 0 {
-			lots = append(lots, l)
+	own := t.acc.orderLots(orderID)
+	lots := func(yield func(*lot) bool) {
+		for _, l := range own {
+			if !yield(l) {
+				return
+			}
+		}
+		for l := range t.acc.openLots() {
+			if l.order != orderID && !yield(l) {
+				return
+			}
 		}
 	}
-	slices.SortStableFunc(lots, func(a, b *lot) int {
-		if (a.order == orderID) != (b.order == orderID) {
-			if a.order == orderID {
-				return -1
-			}
-			return 1
-		}
-		return redeemOrder(a, b)
-	})
 	left, err := t.take(lots, amount, Reverse, orderID)
 	if err != nil {
 		return err
@@ -405,14 +403,14 @@ func (p *Program) claw(t *txn, amount units, orderID string) error {
 // take debits amount from lots, in the order given, as entries of kind
 // k, and returns what the lots could not cover. The lots are read before
 // any entry is applied (applying may copy the blocks they live in).
-func (t *txn) take(lots []*lot, amount units, k EntryKind, orderID string) (units, error) {
+func (t *txn) take(lots iter.Seq[*lot], amount units, k EntryKind, orderID string) (units, error) {
 	type debit struct {
 		lot    string
 		points units
 	}
 	var debits []debit
 	left := amount
-	for _, l := range lots {
+	for l := range lots {
 		if left <= 0 {
 			break
 		}
@@ -469,14 +467,13 @@ func (p *Program) Redeem(a Account, c Customer, r Redemption, now time.Time) (Ac
 	if err := t.add(Entry{Kind: Record, Money: money, Fingerprint: fp}); err != nil {
 		return a, Result{}, err
 	}
-	var lots []*lot
-	for i := range t.acc.lots.Len() {
-		l := t.acc.lots.Ptr(i)
-		if l.remaining > 0 && !now.Before(l.availableAt) && (l.expiresAt.IsZero() || now.Before(l.expiresAt)) {
-			lots = append(lots, l)
+	lots := func(yield func(*lot) bool) {
+		for l := range t.acc.openLots() {
+			if !now.Before(l.availableAt) && (l.expiresAt.IsZero() || now.Before(l.expiresAt)) && !yield(l) {
+				return
+			}
 		}
 	}
-	slices.SortStableFunc(lots, redeemOrder)
 	if _, err := t.take(lots, want, Redeem, ""); err != nil {
 		return a, Result{}, err
 	}
@@ -486,21 +483,15 @@ func (p *Program) Redeem(a Account, c Customer, r Redemption, now time.Time) (Ac
 }
 
 // Expire expires the unspent remainder of every lot whose expiry is at or
-// before now. Running it again for the same now adds nothing.
+// before now. Running it again for the same now adds nothing (it returns
+// the first run's result, marked Duplicate), unless operations dated
+// before now have made more lots due since: a further run, with id
+// "expire:<now>#2", expires those.
 func (p *Program) Expire(a Account, now time.Time) (Account, Result, error) {
-	op := "expire:" + now.UTC().Format(time.RFC3339Nano)
-	t, dup, err := p.begin(a, op, OpExpire, "", now)
-	if err != nil || dup != nil {
-		return a, deref(dup), err
-	}
-	var due []lot
-	for _, l := range t.acc.lots.All {
-		if l.remaining > 0 && !l.expiresAt.IsZero() && !now.Before(l.expiresAt) {
-			due = append(due, l)
-		}
-	}
-	if len(due) == 0 {
-		return a, Result{Op: op, Points: decimal.Zero, Discount: decimal.Zero, Tier: a.tier}, nil
+	due := a.dueLots(now)
+	t, done, err := p.scheduled(a, "expire:"+now.UTC().Format(time.RFC3339Nano), OpExpire, now, len(due) > 0)
+	if err != nil || done != nil {
+		return a, deref(done), err
 	}
 	if err := t.add(Entry{Kind: Record}); err != nil {
 		return a, Result{}, err
@@ -511,6 +502,53 @@ func (p *Program) Expire(a Account, now time.Time) (Account, Result, error) {
 		}
 	}
 	return t.acc, t.result(), nil
+}
+
+// dueLots are the lots with points left whose expiry is at or before now,
+// in earning order. In time order they are a prefix of the open lots.
+func (a *Account) dueLots(now time.Time) []lot {
+	var due []lot
+	for i := a.firstOpen; i < a.lots.Len(); i++ {
+		l := a.lots.Ptr(i)
+		if l.expiresAt.IsZero() || now.Before(l.expiresAt) {
+			if a.lotsUnsorted {
+				continue
+			}
+			break
+		}
+		if l.remaining > 0 {
+			due = append(due, *l)
+		}
+	}
+	return due
+}
+
+// scheduled begins a run of a scheduled operation (expiry, tier review)
+// at now, if todo says it has something to do. Its id is base, or base#2,
+// base#3… when runs at the same instant exist already (operations dated
+// before now can make more due after a run). With nothing to do it returns
+// the last run's result as a duplicate (a retry), or an empty result.
+func (p *Program) scheduled(a Account, base string, kind OpKind, now time.Time, todo bool) (*txn, *Result, error) {
+	if now.IsZero() {
+		return nil, nil, opErr(base, ErrInvalidInput, "now is zero")
+	}
+	op, last := base, ""
+	for k := 2; ; k++ {
+		if _, ok := a.op(op); !ok {
+			break
+		}
+		last, op = op, base+"#"+strconv.Itoa(k)
+	}
+	if !todo {
+		if last != "" {
+			rec, _ := a.op(last)
+			r := p.summarize(last, a.opEntries(rec), a.tier)
+			r.Duplicate = true
+			return nil, &r, nil
+		}
+		return nil, &Result{Op: base, Points: decimal.Zero, Discount: decimal.Zero, Tier: a.tier}, nil
+	}
+	return p.begin(a, op, kind, "", now)
 }
 
 // Event evaluates the rules on a non-purchase event (registration,
@@ -551,17 +589,15 @@ func (p *Program) Event(a Account, c Customer, ev Event, now time.Time) (Account
 // ReviewTier demotes a customer who no longer qualifies for their tier
 // once TierGraceDays have passed since they last qualified for it (their
 // promotion, or a purchase with which they still qualified). Run it at
-// period ends; running it again for the same now adds nothing.
+// period ends; running it again for the same now adds nothing (as with
+// Expire, a further run at the same instant gets the id "review:<now>#2").
 func (p *Program) ReviewTier(a Account, now time.Time) (Account, Result, error) {
-	op := "review:" + now.UTC().Format(time.RFC3339Nano)
-	t, dup, err := p.begin(a, op, OpReview, "", now)
-	if err != nil || dup != nil {
-		return a, deref(dup), err
-	}
-	q := p.qualifying(&t.acc, now)
-	unchanged := Result{Op: op, Points: decimal.Zero, Discount: decimal.Zero, Tier: a.tier}
-	if a.tier == "" || p.tierRank(q) >= p.tierRank(a.tier) || now.Before(addDays(a.tierSince, p.cfg.TierGraceDays, p.loc)) {
-		return a, unchanged, nil
+	scratch := a
+	q := p.qualifying(&scratch, now)
+	demote := a.tier != "" && p.tierRank(q) < p.tierRank(a.tier) && !now.Before(addDays(a.tierSince, p.cfg.TierGraceDays, p.loc))
+	t, done, err := p.scheduled(a, "review:"+now.UTC().Format(time.RFC3339Nano), OpReview, now, demote)
+	if err != nil || done != nil {
+		return a, deref(done), err
 	}
 	if err := t.add(Entry{Kind: Record}); err != nil {
 		return a, Result{}, err

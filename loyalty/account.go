@@ -2,6 +2,7 @@ package loyalty
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -80,6 +81,76 @@ type order struct {
 	reversed   units // points taken back for it: reversed, debt and written off
 	tierBefore string
 	promotedTo string
+	lines      []Line // as bought; shared between versions, never changed
+	returned   []int  // units of each line refunded (nil: none); copied to change
+}
+
+// refundLines prices a refund by lines: each asked unit is matched to the
+// first of the order's lines with that SKU and units left to refund, at
+// that line's price. It returns the priced lines and the units of each
+// line returned after the refund, or an error (wrapping ErrInvalidInput
+// or ErrRefundTooLarge) for a SKU the order lacks or more units than are
+// left.
+func (o *order) refundLines(ask []RefundLine) ([]Line, []int, error) {
+	returned := slices.Clone(o.returned)
+	if returned == nil {
+		returned = make([]int, len(o.lines))
+	}
+	var out []Line
+	for _, r := range ask {
+		want, found := r.Qty, false
+		for i, l := range o.lines {
+			if l.SKU != r.SKU {
+				continue
+			}
+			found = true
+			if n := min(want, l.Qty-returned[i]); n > 0 {
+				returned[i] += n
+				want -= n
+				out = append(out, Line{SKU: l.SKU, Category: l.Category, Qty: n, Price: l.Price})
+			}
+		}
+		switch {
+		case !found:
+			return nil, nil, fmt.Errorf("%w: order %s has no line %q", ErrInvalidInput, o.id, r.SKU)
+		case want > 0:
+			return nil, nil, fmt.Errorf("%w: %d of %q asked, %d left to refund on order %s", ErrRefundTooLarge, r.Qty, r.SKU, r.Qty-want, o.id)
+		}
+	}
+	return out, returned, nil
+}
+
+// linesValue is what lines cost: the sum of quantity × unit price.
+func linesValue(lines []Line) decimal.Decimal {
+	sum := decimal.Zero
+	for _, l := range lines {
+		sum = sum.Add(l.Price.Mul(decimal.NewFromInt(int64(l.Qty))))
+	}
+	return sum
+}
+
+// returnLines counts a refund record's lines as returned: they must be
+// what refundLines makes of them.
+func (o *order) returnLines(lines []Line, money decimal.Decimal) error {
+	if len(lines) == 0 {
+		return nil
+	}
+	ask := make([]RefundLine, len(lines))
+	for i, l := range lines {
+		ask[i] = RefundLine{SKU: l.SKU, Qty: l.Qty}
+	}
+	priced, returned, err := o.refundLines(ask)
+	if err != nil {
+		return err
+	}
+	if !slices.EqualFunc(priced, lines, func(a, b Line) bool { return a.SKU == b.SKU && a.Qty == b.Qty && a.Price.Equal(b.Price) }) {
+		return fmt.Errorf("refund lines %v do not match order %s", lines, o.id)
+	}
+	if sum := linesValue(lines); !sum.Equal(money) {
+		return fmt.Errorf("refund lines worth %s refund %s", sum, money)
+	}
+	o.returned = returned
+	return nil
 }
 
 type opRecord struct {
@@ -207,8 +278,8 @@ func (a Account) String() string {
 			l.expiresAt.UTC().Format(time.RFC3339Nano))
 	}
 	for _, o := range a.orders.All {
-		s += fmt.Sprintf("order %s at=%s total=%s refunded=%s earned=%d reversed=%d tier %q→%q\n", o.id,
-			o.at.UTC().Format(time.RFC3339Nano), o.total, o.refunded, o.earned, o.reversed, o.tierBefore, o.promotedTo)
+		s += fmt.Sprintf("order %s at=%s total=%s refunded=%s earned=%d reversed=%d tier %q→%q lines=%v returned=%v\n", o.id,
+			o.at.UTC().Format(time.RFC3339Nano), o.total, o.refunded, o.earned, o.reversed, o.tierBefore, o.promotedTo, o.lines, o.returned)
 	}
 	for i, e := range a.log.All {
 		if r, ok := a.op(e.Op); ok && r.first == i {
@@ -341,7 +412,7 @@ func (p *Program) apply(a *Account, e *Entry, o *persist.Owner) error {
 			}
 			cum.Add(e.Money)
 			rec.order = a.orders.Len() + 1
-			a.orders.Push(order{id: e.Order, at: e.At, total: e.Money, cum: cum, tierBefore: a.tier}, o)
+			a.orders.Push(order{id: e.Order, at: e.At, total: e.Money, cum: cum, tierBefore: a.tier, lines: slices.Clone(e.Lines)}, o)
 			a.spend.Add(e.Money)
 			a.orderN++
 			if a.first.IsZero() {
@@ -357,6 +428,9 @@ func (p *Program) apply(a *Account, e *Entry, o *persist.Owner) error {
 			od := a.opOrder(rec, e.Order, o)
 			if od == nil {
 				return fmt.Errorf("%w %q", ErrUnknownOrder, e.Order)
+			}
+			if err := od.returnLines(e.Lines, e.Money); err != nil {
+				return err
 			}
 			if od.refunded.IsZero() {
 				i, _ := a.orderIndex(e.Order)

@@ -33,7 +33,8 @@
 //     another payload is [ErrConflict].
 //  5. Refusals unwrap to a sentinel ([ErrInsufficientPoints], [ErrPolicy],
 //     [ErrUnknownOrder], [ErrRefundTooLarge], [ErrInvalidInput],
-//     [ErrUnknownTier]) and leave the account as it was.
+//     [ErrUnknownTier], [ErrCurrency], [ErrConflict]) and leave the
+//     account as it was.
 //
 // # Policies and calendar
 //

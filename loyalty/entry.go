@@ -35,6 +35,9 @@ type Entry struct {
 	// Money is the order total (purchase record) or refunded amount
 	// (refund record).
 	Money decimal.Decimal `json:"money,omitzero"`
+	// Lines are a purchase's lines (on its record), so that refunds can be
+	// made by line, or the lines a refund by line returned (on its record).
+	Lines []Line `json:"lines,omitempty"`
 	// Discount and Gifts are what a purchase's rules granted (on its
 	// record), so a retry can return them.
 	Discount decimal.Decimal `json:"discount,omitzero"`

@@ -15,6 +15,7 @@ var (
 	ErrInsufficientPoints = errors.New("loyalty: insufficient points")
 	ErrPolicy             = errors.New("loyalty: refused by the redemption policy")
 	ErrUnknownTier        = errors.New("loyalty: unknown tier")
+	ErrCurrency           = errors.New("loyalty: money in another currency than the programme's")
 )
 
 // FieldError is a configuration or input problem with one field.

@@ -50,12 +50,12 @@ type OrderFacts struct {
 	Coupon  string
 }
 
-// Line is one order line.
+// Line is one order line: Qty units of SKU at the unit Price paid.
 type Line struct {
-	SKU      string
-	Category string
-	Qty      int
-	Price    decimal.Decimal
+	SKU      string          `json:"sku"`
+	Category string          `json:"category,omitempty"`
+	Qty      int             `json:"qty"`
+	Price    decimal.Decimal `json:"price"`
 }
 
 // EventFacts is the non-purchase event being evaluated (empty for orders).

@@ -74,7 +74,7 @@ func newFingerprint(kind byte) *fingerprinter {
 }
 
 func (o Order) fingerprint() string {
-	f := newFingerprint('o').str(o.ID).dec(o.Total).str(o.Channel).str(o.Coupon).num(int64(len(o.Lines)))
+	f := newFingerprint('o').str(o.ID).str(o.Currency).dec(o.Total).str(o.Channel).str(o.Coupon).num(int64(len(o.Lines)))
 	for _, l := range o.Lines {
 		f.str(l.SKU).str(l.Category).num(int64(l.Qty)).dec(l.Price)
 	}
@@ -82,11 +82,15 @@ func (o Order) fingerprint() string {
 }
 
 func (r Refund) fingerprint() string {
-	return newFingerprint('r').str(r.ID).str(r.Order).dec(r.Amount).sum()
+	f := newFingerprint('r').str(r.ID).str(r.Order).dec(r.Amount).num(int64(len(r.Lines)))
+	for _, l := range r.Lines {
+		f.str(l.SKU).num(int64(l.Qty))
+	}
+	return f.sum()
 }
 
 func (r Redemption) fingerprint() string {
-	return newFingerprint('p').str(r.ID).dec(r.Points).dec(r.OrderTotal).sum()
+	return newFingerprint('p').str(r.ID).dec(r.Points).dec(r.OrderTotal).str(r.Currency).sum()
 }
 
 func (e Event) fingerprint() string {

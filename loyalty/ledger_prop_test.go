@@ -24,6 +24,12 @@ type ledgerMachine struct {
 	last    func(loyalty.Account) (loyalty.Account, loyalty.Result, error) // the last operation, to retry
 	orders  []string
 	promoBy map[string]string // order → tier before it, for orders that promoted
+	beans   map[string]beans  // order → its line of beans, for refunds by line
+}
+
+type beans struct {
+	qty, returned int
+	price         decimal.Decimal
 }
 
 func (m *ledgerMachine) run(t *rapid.T, name string, op func(loyalty.Account) (loyalty.Account, loyalty.Result, error)) (loyalty.Result, error) {
@@ -81,6 +87,9 @@ func (m *ledgerMachine) purchase(t *rapid.T, now time.Time) {
 		t.Fatalf("Purchase: %v", err)
 	}
 	m.orders = append(m.orders, id)
+	if len(o.Lines) > 0 {
+		m.beans[id] = beans{qty: o.Lines[0].Qty, price: o.Lines[0].Price}
+	}
 	if rank(m.acc.Tier()) < rank(tier) {
 		t.Fatalf("a purchase lowered the tier from %s to %s", tier, m.acc.Tier())
 	}
@@ -134,6 +143,40 @@ func (m *ledgerMachine) Refund(t *rapid.T) {
 		if promoted && o.Refunded.Equal(o.Total) && m.orders[len(m.orders)-1] == id && m.acc.Tier() != tierBefore && tierBefore != "" {
 			t.Fatalf("full refund of %s left tier %s, was %s before it", id, m.acc.Tier(), tierBefore)
 		}
+	}
+}
+
+// RefundLines returns units of an order's beans line: refused beyond the
+// units left or the money left; otherwise Check's invariants hold after it.
+func (m *ledgerMachine) RefundLines(t *rapid.T) {
+	var ids []string
+	for _, id := range m.orders {
+		if _, ok := m.beans[id]; ok {
+			ids = append(ids, id)
+		}
+	}
+	if len(ids) == 0 {
+		t.Skip("no orders with lines")
+	}
+	id := rapid.SampledFrom(ids).Draw(t, "order")
+	b, qty := m.beans[id], rapid.IntRange(1, 3).Draw(t, "units")
+	var left decimal.Decimal
+	for _, o := range m.acc.Orders() {
+		if o.ID == id {
+			left = o.Total.Sub(o.Refunded)
+		}
+	}
+	m.n++
+	rf := loyalty.Refund{ID: fmt.Sprint("r", m.n), Order: id, Lines: []loyalty.RefundLine{{SKU: "b", Qty: qty}}}
+	now := m.now
+	_, err := m.run(t, "Refund", func(a loyalty.Account) (loyalty.Account, loyalty.Result, error) { return m.p.Refund(a, m.c, rf, now) })
+	tooMuch := qty > b.qty-b.returned || b.price.Mul(decimal.NewFromInt(int64(qty))).GreaterThan(left)
+	if tooMuch != errors.Is(err, loyalty.ErrRefundTooLarge) || (!tooMuch && err != nil) {
+		t.Fatalf("refund of %d of %d−%d units at %s with %s left: %v", qty, b.qty, b.returned, b.price, left, err)
+	}
+	if err == nil {
+		b.returned += qty
+		m.beans[id] = b
 	}
 }
 
@@ -239,7 +282,7 @@ func testLedger(t *rapid.T, cfg loyalty.Config) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := &ledgerMachine{p: prog, c: loyalty.Customer{ID: "c"}, now: time.Date(2026, 1, 30, 23, 30, 0, 0, time.UTC), promoBy: map[string]string{}}
+	m := &ledgerMachine{p: prog, c: loyalty.Customer{ID: "c"}, now: time.Date(2026, 1, 30, 23, 30, 0, 0, time.UTC), promoBy: map[string]string{}, beans: map[string]beans{}}
 	t.Repeat(rapid.StateMachineActions(m))
 }
 

@@ -1,8 +1,10 @@
 package loyalty
 
 import (
+	"errors"
 	"fmt"
 	"iter"
+	"slices"
 	"strconv"
 	"time"
 
@@ -21,28 +23,42 @@ type Customer struct {
 }
 
 // Order is a purchase. Total is what the customer pays in money (after any
-// points redeemed on it) and is the accrual base.
+// points redeemed on it) and is the accrual base. Currency, when set, must
+// be the programme's.
 type Order struct {
-	ID      string          `json:"id"`
-	Total   decimal.Decimal `json:"total"`
-	Lines   []Line          `json:"lines,omitempty"`
-	Channel string          `json:"channel,omitempty"`
-	Coupon  string          `json:"coupon,omitempty"`
+	ID       string          `json:"id"`
+	Currency string          `json:"currency,omitempty"`
+	Total    decimal.Decimal `json:"total"`
+	Lines    []Line          `json:"lines,omitempty"`
+	Channel  string          `json:"channel,omitempty"`
+	Coupon   string          `json:"coupon,omitempty"`
 }
 
-// Refund returns part or all of an order's money.
+// Refund returns part or all of an order's money: an Amount, or Lines —
+// units of the order's lines, each refunded at the unit price recorded on
+// the order (when the order's Total is less than its lines, say after a
+// discount, refund by Amount or record the lines at the prices paid).
 type Refund struct {
 	ID     string          `json:"id"`
 	Order  string          `json:"order"`
-	Amount decimal.Decimal `json:"amount"`
+	Amount decimal.Decimal `json:"amount,omitzero"`
+	Lines  []RefundLine    `json:"lines,omitempty"`
+}
+
+// RefundLine returns Qty units of SKU.
+type RefundLine struct {
+	SKU string `json:"sku"`
+	Qty int    `json:"qty"`
 }
 
 // Redemption spends points. OrderTotal, when set, is the order they pay
-// for, so the programme's maximum share applies.
+// for, so the programme's maximum share applies; Currency, when set, must
+// be the programme's.
 type Redemption struct {
 	ID         string          `json:"id"`
 	Points     decimal.Decimal `json:"points"`
 	OrderTotal decimal.Decimal `json:"order_total,omitzero"`
+	Currency   string          `json:"currency,omitempty"`
 }
 
 // Event is something other than a purchase that rules may reward:
@@ -186,6 +202,9 @@ func (p *Program) facts(a *Account, c Customer, now time.Time) Facts {
 // off any debt first.
 func (p *Program) Purchase(a Account, c Customer, o Order, now time.Time) (Account, Result, error) {
 	op := purchaseOp(o.ID)
+	if err := p.checkCurrency(op, o.Currency); err != nil {
+		return a, Result{}, err
+	}
 	if err := checkOrder(o); err != nil {
 		return a, Result{}, opErr(op, ErrInvalidInput, "%v", err)
 	}
@@ -195,7 +214,11 @@ func (p *Program) Purchase(a Account, c Customer, o Order, now time.Time) (Accou
 		return a, deref(dup), err
 	}
 	first := t.acc.orderN == 0
-	if err := t.add(Entry{Kind: Record, Order: o.ID, Money: o.Total, Fingerprint: fp}); err != nil {
+	rec := Entry{Kind: Record, Order: o.ID, Money: o.Total, Fingerprint: fp}
+	if len(o.Lines) > 0 {
+		rec.Lines = slices.Clone(o.Lines)
+	}
+	if err := t.add(rec); err != nil {
 		return a, Result{}, err
 	}
 	f := p.facts(&t.acc, c, now)
@@ -221,6 +244,15 @@ func (p *Program) Purchase(a Account, c Customer, o Order, now time.Time) (Accou
 	r := t.result()
 	r.Trace, r.FirstPurchase = out.Trace, first
 	return t.acc, r, nil
+}
+
+// checkCurrency refuses money in another currency than the programme's
+// ("" is the programme's).
+func (p *Program) checkCurrency(op, currency string) error {
+	if currency != "" && currency != p.cfg.Currency {
+		return opErr(op, ErrCurrency, "%q, the programme counts in %q", currency, p.cfg.Currency)
+	}
+	return nil
 }
 
 func deref(r *Result) Result {
@@ -323,8 +355,15 @@ func (p *Program) Refund(a Account, c Customer, r Refund, now time.Time) (Accoun
 	switch {
 	case r.ID == "" || r.Order == "":
 		return a, Result{}, opErr(op, ErrInvalidInput, "refund id and order are required")
-	case !r.Amount.IsPositive():
+	case len(r.Lines) > 0 && !r.Amount.IsZero():
+		return a, Result{}, opErr(op, ErrInvalidInput, "give an amount or lines, not both")
+	case len(r.Lines) == 0 && !r.Amount.IsPositive():
 		return a, Result{}, opErr(op, ErrInvalidInput, "amount %s must be positive", r.Amount)
+	}
+	for i, l := range r.Lines {
+		if l.SKU == "" || l.Qty <= 0 {
+			return a, Result{}, opErr(op, ErrInvalidInput, "line %d: sku %q and quantity %d must be given and positive", i, l.SKU, l.Qty)
+		}
 	}
 	fp := r.fingerprint()
 	t, dup, err := p.begin(a, op, OpRefund, fp, now)
@@ -335,10 +374,17 @@ func (p *Program) Refund(a Account, c Customer, r Refund, now time.Time) (Accoun
 	if !ok {
 		return a, Result{}, opErr(op, ErrUnknownOrder, "order %q was never purchased on this account", r.Order)
 	}
-	if left := o.total.Sub(o.refunded); r.Amount.GreaterThan(left) {
-		return a, Result{}, opErr(op, ErrRefundTooLarge, "%s asked, %s of order %s left to refund", r.Amount, left, r.Order)
+	amount, lines := r.Amount, []Line(nil)
+	if len(r.Lines) > 0 {
+		if lines, _, err = o.refundLines(r.Lines); err != nil {
+			return a, Result{}, opErr(op, errors.Unwrap(err), "%v", err)
+		}
+		amount = linesValue(lines)
 	}
-	refunded := o.refunded.Add(r.Amount)
+	if left := o.total.Sub(o.refunded); amount.GreaterThan(left) {
+		return a, Result{}, opErr(op, ErrRefundTooLarge, "%s asked, %s of order %s left to refund", amount, left, r.Order)
+	}
+	refunded := o.refunded.Add(amount)
 	target := o.earned
 	if refunded.LessThan(o.total) {
 		share := toDecimal(o.earned, p.cfg.PointsPlaces).Mul(refunded).DivRound(o.total, 30).RoundDown(p.cfg.PointsPlaces)
@@ -346,7 +392,7 @@ func (p *Program) Refund(a Account, c Customer, r Refund, now time.Time) (Accoun
 	}
 	claw := target - o.reversed
 	promotedTo, tierBefore := o.promotedTo, o.tierBefore
-	if err := t.add(Entry{Kind: Record, Order: r.Order, Money: r.Amount, Fingerprint: fp}); err != nil {
+	if err := t.add(Entry{Kind: Record, Order: r.Order, Money: amount, Lines: lines, Fingerprint: fp}); err != nil {
 		return a, Result{}, err
 	}
 	if claw > 0 {
@@ -442,6 +488,9 @@ func (p *Program) Redeem(a Account, c Customer, r Redemption, now time.Time) (Ac
 		return a, Result{}, opErr(op, ErrInvalidInput, "points %s are more than the ledger holds", r.Points)
 	case r.OrderTotal.IsNegative():
 		return a, Result{}, opErr(op, ErrInvalidInput, "order total %s is negative", r.OrderTotal)
+	}
+	if err := p.checkCurrency(op, r.Currency); err != nil {
+		return a, Result{}, err
 	}
 	fp := r.fingerprint()
 	t, dup, err := p.begin(a, op, OpRedeem, fp, now)

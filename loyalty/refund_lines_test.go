@@ -1,0 +1,96 @@
+package loyalty_test
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/loyalkit/loyalkit/loyalty"
+)
+
+// Refunds by line price the units at the order's recorded prices, first
+// line first, refuse what the order does not hold, and a refund of every
+// line takes back exactly what was earned.
+func TestRefundByLines(t *testing.T) {
+	p := mustProgram(t, coffeeConfig())
+	c := loyalty.Customer{ID: "c"}
+	order := loyalty.Order{ID: "o1", Total: d("330"), Lines: []loyalty.Line{
+		{SKU: "a", Category: "cakes", Qty: 2, Price: d("100")},
+		{SKU: "b", Category: "beans", Qty: 1, Price: d("50")},
+		{SKU: "a", Category: "cakes", Qty: 1, Price: d("80")},
+	}}
+	a, bought, err := p.Purchase(loyalty.Account{}, c, order, at(3, 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	order.Lines[0].Qty = 99 // the caller's order is not the ledger's
+	refund := func(a loyalty.Account, id string, lines ...loyalty.RefundLine) (loyalty.Account, loyalty.Result, error) {
+		return p.Refund(a, c, loyalty.Refund{ID: id, Order: "o1", Lines: lines}, at(3, 2))
+	}
+	a, r, err := refund(a, "r1", loyalty.RefundLine{SKU: "a", Qty: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantLines := []loyalty.Line{{SKU: "a", Category: "cakes", Qty: 2, Price: d("100")}, {SKU: "a", Category: "cakes", Qty: 1, Price: d("80")}}
+	if diff := cmp.Diff(wantLines, r.Entries[0].Lines); diff != "" || !r.Entries[0].Money.Equal(d("280")) {
+		t.Fatalf("refund record money %s, lines (-want +got):\n%s", r.Entries[0].Money, diff)
+	}
+	for _, tc := range []struct {
+		name  string
+		lines []loyalty.RefundLine
+		want  error
+	}{
+		{"no units of a left", []loyalty.RefundLine{{SKU: "a", Qty: 1}}, loyalty.ErrRefundTooLarge},
+		{"two of b, one bought", []loyalty.RefundLine{{SKU: "b", Qty: 2}}, loyalty.ErrRefundTooLarge},
+		{"a sku the order lacks", []loyalty.RefundLine{{SKU: "z", Qty: 1}}, loyalty.ErrInvalidInput},
+		{"zero units", []loyalty.RefundLine{{SKU: "b", Qty: 0}}, loyalty.ErrInvalidInput},
+	} {
+		before := a.String()
+		if _, _, err := refund(a, "bad", tc.lines...); !errors.Is(err, tc.want) || a.String() != before {
+			t.Errorf("%s: %v, want %v", tc.name, err, tc.want)
+		}
+	}
+	if _, _, err := p.Refund(a, c, loyalty.Refund{ID: "both", Order: "o1", Amount: d("1"), Lines: []loyalty.RefundLine{{SKU: "b", Qty: 1}}}, at(3, 2)); !errors.Is(err, loyalty.ErrInvalidInput) {
+		t.Errorf("amount and lines: %v", err)
+	}
+	a, last, err := refund(a, "r2", loyalty.RefundLine{SKU: "b", Qty: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := a.Orders()[0]
+	if !o.Refunded.Equal(o.Total) || !o.Reversed.Equal(o.Earned) || !r.Points.Add(last.Points).Equal(bought.Points) {
+		t.Fatalf("after refunding every line: %+v; points back %s + %s, earned %s", o, r.Points, last.Points, bought.Points)
+	}
+	again, dup, err := refund(a, "r2", loyalty.RefundLine{SKU: "b", Qty: 1})
+	if err != nil || !dup.Duplicate || again.String() != a.String() {
+		t.Fatalf("retry: %v %+v", err, dup)
+	}
+	var log []loyalty.Entry
+	log = append(log, bought.Entries...)
+	log = append(log, r.Entries...)
+	log = append(log, last.Entries...)
+	replayed, err := p.Replay(log)
+	if err != nil || replayed.String() != a.String() {
+		t.Fatalf("replay: %v\n%s\nvs\n%s", err, replayed, a)
+	}
+	// A log whose refund lines do not match the order's is refused.
+	log[len(bought.Entries)].Lines = []loyalty.Line{{SKU: "a", Qty: 3, Price: d("100")}}
+	if _, err := p.Replay(log); err == nil {
+		t.Fatal("replay accepted refund lines the order does not price that way")
+	}
+}
+
+// Money in another currency than the programme's is refused.
+func TestCurrency(t *testing.T) {
+	p := mustProgram(t, coffeeConfig())
+	c := loyalty.Customer{ID: "c"}
+	if _, _, err := p.Purchase(loyalty.Account{}, c, loyalty.Order{ID: "o", Currency: "EUR", Total: d("10")}, at(3, 1)); !errors.Is(err, loyalty.ErrCurrency) {
+		t.Errorf("purchase in EUR: %v", err)
+	}
+	if _, _, err := p.Purchase(loyalty.Account{}, c, loyalty.Order{ID: "o", Currency: "KZT", Total: d("10")}, at(3, 1)); err != nil {
+		t.Errorf("purchase in KZT: %v", err)
+	}
+	if _, _, err := p.Redeem(loyalty.Account{}, c, loyalty.Redemption{ID: "x", Points: d("1"), Currency: "EUR"}, at(3, 1)); !errors.Is(err, loyalty.ErrCurrency) {
+		t.Errorf("redemption in EUR: %v", err)
+	}
+}

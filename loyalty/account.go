@@ -256,7 +256,7 @@ func (a Account) Entries() int { return a.log.Len() }
 func (a Account) opEntries(r opRecord) []Entry {
 	out := make([]Entry, r.n)
 	for i := range out {
-		out[i] = a.log.At(r.first + i)
+		out[i] = a.log.At(r.first + i).detached()
 	}
 	return out
 }
@@ -394,7 +394,8 @@ func (p *Program) apply(a *Account, e *Entry, o *persist.Owner) error {
 	if e.Kind == Record {
 		rec.fingerprint = e.Fingerprint
 	}
-	a.log.Push(*e, o)
+	stored := e.detached() // the account's own copy: the caller keeps e
+	a.log.Push(stored, o)
 	a.places = p.cfg.PointsPlaces
 	switch e.Kind {
 	case Record:
@@ -412,7 +413,7 @@ func (p *Program) apply(a *Account, e *Entry, o *persist.Owner) error {
 			}
 			cum.Add(e.Money)
 			rec.order = a.orders.Len() + 1
-			a.orders.Push(order{id: e.Order, at: e.At, total: e.Money, cum: cum, tierBefore: a.tier, lines: slices.Clone(e.Lines)}, o)
+			a.orders.Push(order{id: e.Order, at: e.At, total: e.Money, cum: cum, tierBefore: a.tier, lines: stored.Lines}, o)
 			a.spend.Add(e.Money)
 			a.orderN++
 			if a.first.IsZero() {

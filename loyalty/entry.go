@@ -1,6 +1,7 @@
 package loyalty
 
 import (
+	"slices"
 	"time"
 
 	"github.com/loyalkit/loyalkit/internal/enum"
@@ -47,6 +48,12 @@ type Entry struct {
 	// Fingerprint identifies the operation's payload (on its record), so
 	// that reusing an id with another payload is caught.
 	Fingerprint string `json:"fingerprint,omitempty"`
+}
+
+// detached is a copy of e that shares no slice with it.
+func (e Entry) detached() Entry {
+	e.Lines, e.Gifts = slices.Clone(e.Lines), slices.Clone(e.Gifts)
+	return e
 }
 
 // EntryKind is the closed set of ledger entry kinds.

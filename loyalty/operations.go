@@ -127,7 +127,7 @@ func (t *txn) nextID() string { return t.op + "/" + strconv.Itoa(t.n) }
 func (t *txn) annotate(discount decimal.Decimal, gifts []string) {
 	r, _ := t.acc.op(t.op)
 	rec := t.acc.log.Mut(r.first, t.owner)
-	rec.Discount, rec.Gifts = discount, gifts
+	rec.Discount, rec.Gifts = discount, slices.Clone(gifts)
 	t.es[0].Discount, t.es[0].Gifts = discount, gifts
 }
 

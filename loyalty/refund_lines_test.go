@@ -94,3 +94,33 @@ func TestCurrency(t *testing.T) {
 		t.Errorf("redemption in EUR: %v", err)
 	}
 }
+
+// What an operation returns is the caller's: changing its entries' lines
+// or gifts changes neither the account nor what a retry returns.
+func TestResultsAreCopies(t *testing.T) {
+	cfg := coffeeConfig()
+	p := mustProgram(t, cfg)
+	c := loyalty.Customer{ID: "c"}
+	o := loyalty.Order{ID: "o1", Total: d("100"), Lines: []loyalty.Line{{SKU: "b", Category: "beans", Qty: 1, Price: d("100")}}}
+	a, r, err := p.Purchase(loyalty.Account{}, c, o, at(3, 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev := loyalty.Event{ID: "bd", Kind: "birthday"}
+	a, re, err := p.Event(a, c, ev, at(3, 1))
+	if err != nil || len(re.Gifts) != 1 {
+		t.Fatalf("event: %v %v", re.Gifts, err)
+	}
+	before := a.String()
+	r.Entries[0].Lines[0].Qty = 99
+	re.Entries[0].Gifts[0] = "changed"
+	_, again, _ := p.Purchase(a, c, o, at(3, 1))
+	_, evAgain, _ := p.Event(a, c, ev, at(3, 1))
+	if a.String() != before || again.Entries[0].Lines[0].Qty != 1 || evAgain.Gifts[0] != "cake" {
+		t.Fatalf("a change to a result reached the account: qty %d, gift %q", again.Entries[0].Lines[0].Qty, evAgain.Gifts[0])
+	}
+	again.Entries[0].Lines[0].Qty = 7 // nor does changing a retry's result
+	if _, third, _ := p.Purchase(a, c, o, at(3, 1)); third.Entries[0].Lines[0].Qty != 1 {
+		t.Fatal("a change to a retry's result reached the account")
+	}
+}

@@ -16,7 +16,8 @@ func allocateUnits(total units, weights []decimal.Decimal, places int32) []units
 		parts[0] = total
 		return parts
 	}
-	w, ok := scaleWeights(weights)
+	var wBuf [16]uint64
+	w, ok := scaleWeights(weights, wBuf[:0])
 	if !ok || total < 0 {
 		for i, d := range allocate(toDecimal(total, places), weights, places) {
 			parts[i] = d.Shift(places).IntPart() // exact: parts have places decimals
@@ -30,17 +31,16 @@ func allocateUnits(total units, weights []decimal.Decimal, places int32) []units
 	if sum == 0 {
 		return parts
 	}
-	rems := make([]uint64, len(w))
+	var remBuf [16]uint64 // on the stack for the usual few rules
+	var orderBuf [16]int
+	rems, order := remBuf[:0], orderBuf[:0]
 	given := units(0)
 	for i, x := range w {
 		hi, lo := bits.Mul64(uint64(total), x)
 		q, r := bits.Div64(hi, lo, sum) // hi < sum: x ≤ sum, so the quotient ≤ total
-		parts[i], rems[i] = units(q), r
+		parts[i] = units(q)
+		rems, order = append(rems, r), append(order, i)
 		given += units(q)
-	}
-	order := make([]int, len(w))
-	for i := range order {
-		order[i] = i
 	}
 	slices.SortStableFunc(order, func(a, b int) int {
 		switch {
@@ -59,8 +59,8 @@ func allocateUnits(total units, weights []decimal.Decimal, places int32) []units
 }
 
 // scaleWeights writes non-negative weights as integers at their common
-// (smallest) exponent, if they and their sum fit a uint64.
-func scaleWeights(weights []decimal.Decimal) ([]uint64, bool) {
+// (smallest) exponent, appended to out, if they and their sum fit a uint64.
+func scaleWeights(weights []decimal.Decimal, out []uint64) ([]uint64, bool) {
 	minExp := int32(0)
 	for i, d := range weights {
 		if d.IsNegative() || d.NumDigits() > 18 {
@@ -70,9 +70,8 @@ func scaleWeights(weights []decimal.Decimal) ([]uint64, bool) {
 			minExp = e
 		}
 	}
-	out := make([]uint64, len(weights))
 	var sum uint64
-	for i, d := range weights {
+	for _, d := range weights {
 		shift := d.Exponent() - minExp
 		if shift >= int32(len(pow10)) {
 			return nil, false
@@ -82,7 +81,7 @@ func scaleWeights(weights []decimal.Decimal) ([]uint64, bool) {
 		if sum, carry = bits.Add64(sum, x, 0); hi != 0 || carry != 0 {
 			return nil, false
 		}
-		out[i] = x
+		out = append(out, x)
 	}
 	return out, true
 }

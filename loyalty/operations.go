@@ -106,6 +106,7 @@ type txn struct {
 	at    time.Time
 	n     int
 	es    []Entry // the entries made so far, for the result
+	ids   string  // the ids of the next entries, "<op>/<n>" each, end to end
 }
 
 func (t *txn) add(e Entry) error {
@@ -120,7 +121,24 @@ func (t *txn) add(e Entry) error {
 }
 
 // nextID is the id the next entry gets: the operation and its position.
-func (t *txn) nextID() string { return t.op + "/" + strconv.Itoa(t.n) }
+// The ids are made eight at a time in one string.
+func (t *txn) nextID() string {
+	if t.ids == "" {
+		b := make([]byte, 0, 8*(len(t.op)+3))
+		for k := t.n; k < t.n+8; k++ {
+			b = strconv.AppendInt(append(append(b, t.op...), '/'), int64(k), 10)
+		}
+		t.ids = string(b)
+	}
+	digits := 1
+	for k := t.n; k >= 10; k /= 10 {
+		digits++
+	}
+	next := len(t.op) + 1 + digits
+	id := t.ids[:next]
+	t.ids = t.ids[next:]
+	return id
+}
 
 // annotate writes what the rules granted on the operation's record (its
 // first entry), so that a retry returns it.
@@ -169,7 +187,7 @@ func (p *Program) summarize(op string, es []Entry, tier string) Result {
 			r.TierChanged = true
 		}
 	}
-	r.Points = toDecimal(pts, p.cfg.PointsPlaces)
+	r.Points = p.dec(pts)
 	if r.Discount.IsZero() {
 		r.Discount = decimal.Zero
 	}
@@ -185,8 +203,8 @@ func (p *Program) facts(a *Account, c Customer, now time.Time) Facts {
 	b := a.balance(now)
 	spend, n := p.window(a, now)
 	return Facts{
-		Customer: CustomerFacts{ID: c.ID, Tier: a.tier, Available: toDecimal(b.available, a.places),
-			Pending: toDecimal(b.pending, a.places), LifetimeSpend: a.spend.Value(), LifetimeOrders: a.orderN, WindowSpend: spend.Value(), WindowOrders: n,
+		Customer: CustomerFacts{ID: c.ID, Tier: a.tier, Available: p.dec(b.available),
+			Pending: p.dec(b.pending), LifetimeSpend: a.spend.Value(), LifetimeOrders: a.orderN, WindowSpend: spend.Value(), WindowOrders: n,
 			FirstPurchase: a.first, LastPurchase: a.last, Birthday: c.Birthday, Registered: c.Registered,
 			Attributes: c.Attributes},
 		Now: now,
@@ -284,8 +302,9 @@ func (p *Program) earn(t *txn, out rules.Outcome, share decimal.Decimal, orderID
 	if !total.IsPositive() {
 		return nil
 	}
-	var ids []string
-	var weights []decimal.Decimal
+	var idBuf [16]string
+	var weightBuf [16]decimal.Decimal
+	ids, weights := idBuf[:0], weightBuf[:0]
 	for _, st := range out.Trace {
 		if st.Kind == rules.Accrual && st.Value.IsPositive() {
 			ids = append(ids, st.RuleID)
@@ -305,16 +324,16 @@ func (p *Program) earn(t *txn, out rules.Outcome, share decimal.Decimal, orderID
 		if pts <= 0 {
 			continue
 		}
-		e := Entry{Kind: Earn, Points: toDecimal(pts, p.cfg.PointsPlaces), RuleID: ids[i], Order: orderID, AvailableAt: avail, ExpiresAt: exp}
+		e := Entry{Kind: Earn, Points: p.dec(pts), RuleID: ids[i], Order: orderID, AvailableAt: avail, ExpiresAt: exp}
 		if err := t.add(e); err != nil {
 			return opErr(t.op, ErrInvalidInput, "%v", err)
 		}
 		if repay := min(t.acc.debt, pts); repay > 0 {
 			lotID := t.es[len(t.es)-1].ID // the earning just made
-			if err := t.add(Entry{Kind: Repay, Points: toDecimal(-repay, p.cfg.PointsPlaces), Lot: lotID, Order: orderID}); err != nil {
+			if err := t.add(Entry{Kind: Repay, Points: p.dec(-repay), Lot: lotID, Order: orderID}); err != nil {
 				return err
 			}
-			if err := t.add(Entry{Kind: Settle, Points: toDecimal(repay, p.cfg.PointsPlaces), Order: orderID}); err != nil {
+			if err := t.add(Entry{Kind: Settle, Points: p.dec(repay), Order: orderID}); err != nil {
 				return err
 			}
 		}
@@ -387,7 +406,7 @@ func (p *Program) Refund(a Account, c Customer, r Refund, now time.Time) (Accoun
 	refunded := o.refunded.Add(amount)
 	target := o.earned
 	if refunded.LessThan(o.total) {
-		share := toDecimal(o.earned, p.cfg.PointsPlaces).Mul(refunded).DivRound(o.total, 30).RoundDown(p.cfg.PointsPlaces)
+		share := p.dec(o.earned).Mul(refunded).DivRound(o.total, 30).RoundDown(p.cfg.PointsPlaces)
 		target, _ = p.units(share) // at most o.earned
 	}
 	claw := target - o.reversed
@@ -441,9 +460,9 @@ func (p *Program) claw(t *txn, amount units, orderID string) error {
 		return nil
 	}
 	if p.cfg.RefundOfSpent == WriteOff {
-		return t.add(Entry{Kind: WriteOffEntry, Money: toDecimal(left, p.cfg.PointsPlaces), Order: orderID})
+		return t.add(Entry{Kind: WriteOffEntry, Money: p.dec(left), Order: orderID})
 	}
-	return t.add(Entry{Kind: Debt, Points: toDecimal(-left, p.cfg.PointsPlaces), Order: orderID})
+	return t.add(Entry{Kind: Debt, Points: p.dec(-left), Order: orderID})
 }
 
 // take debits amount from lots, in the order given, as entries of kind
@@ -465,7 +484,7 @@ func (t *txn) take(lots iter.Seq[*lot], amount units, k EntryKind, orderID strin
 		left -= x
 	}
 	for _, d := range debits {
-		if err := t.add(Entry{Kind: k, Points: toDecimal(-d.points, t.p.cfg.PointsPlaces), Lot: d.lot, Order: orderID}); err != nil {
+		if err := t.add(Entry{Kind: k, Points: t.p.dec(-d.points), Lot: d.lot, Order: orderID}); err != nil {
 			return left, err
 		}
 	}
@@ -484,7 +503,7 @@ func (p *Program) Redeem(a Account, c Customer, r Redemption, now time.Time) (Ac
 		return a, Result{}, opErr(op, ErrInvalidInput, "points %s must be positive", r.Points)
 	case !r.Points.Equal(r.Points.RoundDown(p.cfg.PointsPlaces)):
 		return a, Result{}, opErr(op, ErrInvalidInput, "points %s have more than %d decimal places", r.Points, p.cfg.PointsPlaces)
-	case r.Points.GreaterThan(toDecimal(maxUnits, p.cfg.PointsPlaces)):
+	case r.Points.GreaterThan(p.dec(maxUnits)):
 		return a, Result{}, opErr(op, ErrInvalidInput, "points %s are more than the ledger holds", r.Points)
 	case r.OrderTotal.IsNegative():
 		return a, Result{}, opErr(op, ErrInvalidInput, "order total %s is negative", r.OrderTotal)
@@ -500,14 +519,14 @@ func (p *Program) Redeem(a Account, c Customer, r Redemption, now time.Time) (Ac
 	want, _ := p.units(r.Points) // checked above
 	b := a.balance(now)
 	net := b.available - a.debt
-	netPoints := toDecimal(net, p.cfg.PointsPlaces)
+	netPoints := p.dec(net)
 	money := r.Points.Mul(pol.PointValue)
 	switch {
 	case !pol.PointValue.IsPositive():
 		return a, Result{}, opErr(op, ErrPolicy, "the programme has no point value: redemption is off")
 	case want > net:
 		return a, Result{}, opErr(op, ErrInsufficientPoints, "%s asked, %s available (%s pending)", r.Points, netPoints,
-			toDecimal(b.pending, p.cfg.PointsPlaces))
+			p.dec(b.pending))
 	case netPoints.LessThan(pol.MinBalance):
 		return a, Result{}, opErr(op, ErrPolicy, "available balance %s is below the minimum %s", netPoints, pol.MinBalance)
 	case r.OrderTotal.IsPositive() && pol.MaxShare.IsPositive() && money.GreaterThan(r.OrderTotal.Mul(pol.MaxShare)):
@@ -546,7 +565,7 @@ func (p *Program) Expire(a Account, now time.Time) (Account, Result, error) {
 		return a, Result{}, err
 	}
 	for _, l := range due {
-		if err := t.add(Entry{Kind: Expire, Points: toDecimal(-l.remaining, p.cfg.PointsPlaces), Lot: l.id, Order: l.order}); err != nil {
+		if err := t.add(Entry{Kind: Expire, Points: p.dec(-l.remaining), Lot: l.id, Order: l.order}); err != nil {
 			return a, Result{}, err
 		}
 	}

@@ -133,6 +133,7 @@ type Program struct {
 	loc     *time.Location
 	rules   *rules.Set[Facts]
 	tierMin []decsum.Sum // the tiers' MinSpend, to compare with window sums
+	small   []decimal.Decimal
 }
 
 // Validate checks the configuration without compiling the rules.
@@ -205,7 +206,7 @@ func Compile(c Config, opts ...rules.Option) (*Program, error) {
 	loc, _ := time.LoadLocation(c.TimeZone)
 	c.Rules = append([]rules.Rule(nil), c.Rules...)
 	c.Tiers = append([]Tier(nil), c.Tiers...)
-	p := &Program{cfg: c, loc: loc, rules: set, tierMin: make([]decsum.Sum, len(c.Tiers))}
+	p := &Program{cfg: c, loc: loc, rules: set, tierMin: make([]decsum.Sum, len(c.Tiers)), small: smallDecimals(c.PointsPlaces)}
 	for i, t := range c.Tiers {
 		p.tierMin[i].Add(t.MinSpend)
 	}

@@ -46,12 +46,39 @@ func (p *Program) units(d decimal.Decimal) (units, error) {
 		}
 		return c, nil
 	}
-	return 0, p.unitsError(d)
+	scaled := d.Shift(places) // a long coefficient: exact, and rare
+	if !scaled.IsInteger() || scaled.Abs().GreaterThan(decimal.NewFromInt(maxUnits)) {
+		return 0, p.unitsError(d)
+	}
+	return scaled.IntPart(), nil
 }
 
 func (p *Program) unitsError(d decimal.Decimal) error {
 	return fmt.Errorf("%w: %s points are not a whole number of %d-place units of at most %d", ErrInvalidInput, d,
 		p.cfg.PointsPlaces, maxUnits)
+}
+
+// smallUnits is how many amounts each side of zero Program.dec keeps
+// ready-made.
+const smallUnits = 1024
+
+// dec is u units as points. The amounts an operation usually writes are
+// ready-made (decimals are immutable values, so one can serve every
+// entry): converting them does not allocate.
+func (p *Program) dec(u units) decimal.Decimal {
+	if u > -smallUnits && u < smallUnits {
+		return p.small[u+smallUnits]
+	}
+	return toDecimal(u, p.cfg.PointsPlaces)
+}
+
+// smallDecimals are the ready-made amounts of dec.
+func smallDecimals(places int32) []decimal.Decimal {
+	out := make([]decimal.Decimal, 2*smallUnits)
+	for i := range out {
+		out[i] = toDecimal(units(i-smallUnits), places)
+	}
+	return out
 }
 
 // toDecimal is u units as points.

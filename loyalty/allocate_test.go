@@ -3,6 +3,7 @@ package loyalty
 import (
 	"testing"
 
+	"github.com/loyalkit/loyalkit/rules"
 	"github.com/shopspring/decimal"
 	"pgregory.net/rapid"
 )
@@ -54,4 +55,32 @@ func TestAllocateUnitsAgrees(t *testing.T) {
 			}
 		}
 	})
+}
+
+// A purchase's points are scaled by the share paid after the discount
+// exactly, and rounded once.
+func TestPaidPoints(t *testing.T) {
+	d := decimal.RequireFromString
+	for _, tc := range []struct {
+		points, total, discount string
+		places                  int32
+		rounding                Rounding
+		want                    string
+	}{
+		{"100", "3", "1", 0, Down, "66"},
+		{"100", "3", "1", 0, HalfUp, "67"},
+		{"100", "3", "1", 2, Down, "66.66"},
+		{"100", "3", "1", 2, HalfUp, "66.67"},
+		{"50", "100", "0", 0, Down, "50"},
+		{"50", "0", "10", 0, Down, "50"}, // a free order: nothing to scale by
+		// 3·10^17 × 2/3 is 2·10^17 exactly; a share rounded to 16 places
+		// first (0.6666666666666667) would give 200000000000000010.
+		{"300000000000000000", "3", "1", 0, Down, "200000000000000000"},
+	} {
+		p := &Program{cfg: Config{PointsPlaces: tc.places, Rounding: tc.rounding}}
+		out := rules.Outcome{Points: d(tc.points), Discount: d(tc.discount)}
+		if got := p.paidPoints(out, d(tc.total)); !got.Equal(d(tc.want)) {
+			t.Errorf("%s points, %s off %s, %d places %v: %s, want %s", tc.points, tc.discount, tc.total, tc.places, tc.rounding, got, tc.want)
+		}
+	}
 }

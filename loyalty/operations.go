@@ -249,11 +249,7 @@ func (p *Program) Purchase(a Account, c Customer, o Order, now time.Time) (Accou
 		return a, Result{}, opErr(op, ErrInvalidInput, "%v", err)
 	}
 	t.annotate(out.Discount, out.Gifts)
-	share := decimal.NewFromInt(1)
-	if o.Total.IsPositive() {
-		share = o.Total.Sub(out.Discount).DivRound(o.Total, 16)
-	}
-	if err := p.earn(t, out, share, o.ID); err != nil {
+	if err := p.earn(t, out, p.paidPoints(out, o.Total), o.ID); err != nil {
 		return a, Result{}, err
 	}
 	if err := p.promote(t, out, o.ID, now); err != nil {
@@ -295,10 +291,25 @@ func checkOrder(o Order) error {
 	return nil
 }
 
-// earn turns the rules' points into lots: the total, scaled and rounded
-// once, is split over the applied accrual rules by largest remainder.
-func (p *Program) earn(t *txn, out rules.Outcome, share decimal.Decimal, orderID string) error {
-	total := p.roundPoints(out.Points.Mul(share))
+// paidPoints is the rules' points scaled by the share of the order total
+// paid after their discount, rounded by the programme: exactly,
+// Points × (Total − Discount) / Total, rounded once.
+func (p *Program) paidPoints(out rules.Outcome, total decimal.Decimal) decimal.Decimal {
+	if out.Discount.IsZero() || !total.IsPositive() {
+		return p.roundPoints(out.Points)
+	}
+	scaled := out.Points.Mul(total.Sub(out.Discount))
+	if p.cfg.Rounding == HalfUp {
+		return scaled.DivRound(total, p.cfg.PointsPlaces)
+	}
+	q, _ := scaled.QuoRem(total, p.cfg.PointsPlaces) // truncated: rounded down, as points are never negative
+	return q
+}
+
+// earn turns total, the points to award (rounded), into lots: split over
+// the applied accrual rules in proportion to what each gave, by largest
+// remainder.
+func (p *Program) earn(t *txn, out rules.Outcome, total decimal.Decimal, orderID string) error {
 	if !total.IsPositive() {
 		return nil
 	}
@@ -643,7 +654,7 @@ func (p *Program) Event(a Account, c Customer, ev Event, now time.Time) (Account
 		return a, Result{}, opErr(op, ErrInvalidInput, "%v", err)
 	}
 	t.annotate(decimal.Decimal{}, out.Gifts)
-	if err := p.earn(t, out, decimal.NewFromInt(1), ""); err != nil {
+	if err := p.earn(t, out, p.roundPoints(out.Points), ""); err != nil {
 		return a, Result{}, err
 	}
 	if err := p.promote(t, out, "", now); err != nil {

@@ -10,10 +10,14 @@
 //
 //   - [Program.Purchase]: evaluates the rules once on [Facts]; points,
 //     discount, gifts, tier promotion.
-//   - [Program.Refund]: takes back points on the cumulative refunded share
-//     of an order; points already spent become debt or are written off.
+//   - [Program.Refund]: by amount, or by lines (units priced at the order's
+//     recorded line prices); takes back points on the cumulative refunded
+//     share of the order; points already spent become debt or are written
+//     off.
 //   - [Program.Redeem]: spends available points, soonest to expire first.
-//   - [Program.Expire]: expires the unspent remainder of due lots.
+//   - [Program.Expire]: expires the unspent remainder of due lots. A run
+//     at an instant already used adds nothing, unless operations dated
+//     before it made more lots due (they expire under "expire:<t>#2").
 //   - [Program.Event]: registration, birthday, review, survey, referral…
 //   - [Program.ReviewTier]: demotion after the grace period.
 //
@@ -21,7 +25,9 @@
 //
 //  1. Entries are append-only. Each has a deterministic ID: the operation
 //     id (order, refund, redemption, event id; expiry and review time) and
-//     its position, so a retried operation writes the same ids.
+//     its position, "order:o1/2", so a retried operation writes the same
+//     ids; earnings carry the rule that produced them (RuleID), and the
+//     entries that take points back name the earning (Lot) they come from.
 //  2. The account is the fold of its entries: [Program.Replay] rebuilds
 //     exactly the account the operations returned (both go through one
 //     function that applies an entry).
@@ -50,5 +56,17 @@
 // TierWindowMonths months; a promotion is immediate; a full refund undoes a
 // promotion its order caused; [Program.ReviewTier] demotes TierGraceDays
 // after the customer last qualified. Redemptions and refunds use lots
-// soonest to expire first, then oldest.
+// soonest to expire first, then oldest. Money in an order or redemption
+// must be in the programme's currency when it names one ([ErrCurrency]).
+//
+// # Cost
+//
+// An account is a persistent value: an operation copies only the few
+// blocks it changes, and appending to an account the previous operation
+// returned copies nothing. Points are counted in int64 units of
+// 10^-PointsPlaces inside the account (at most 2^53 units in one amount;
+// more is [ErrInvalidInput]) and are decimals at its edges. Balance,
+// redemption, refund and expiry look at the lots at the ends of the
+// account, not all of them, while operations come in time order (late-dated
+// ones are handled too, by scanning). See the package benchmarks.
 package loyalty

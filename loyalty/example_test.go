@@ -39,3 +39,28 @@ func Example() {
 	// refund:r1/0 record 0
 	// refund:r1/1 reverse -40
 }
+
+// Expiring tells a customer which points expire when.
+func ExampleAccount_Expiring() {
+	p, _ := loyalty.Compile(loyalty.Config{
+		Name: "shop", Currency: "EUR", TimeZone: "Europe/Berlin",
+		Rules:  []rules.Rule{{ID: "base", Kind: rules.Accrual, Value: "floor(order.Total)"}},
+		Expiry: loyalty.Expiry{Kind: loyalty.AfterMonths, Months: 3},
+	})
+	c := loyalty.Customer{ID: "c1"}
+	var a loyalty.Account
+	for i, day := range []time.Time{
+		time.Date(2026, 1, 3, 12, 0, 0, 0, time.UTC),
+		time.Date(2026, 1, 17, 12, 0, 0, 0, time.UTC),
+		time.Date(2026, 2, 14, 12, 0, 0, 0, time.UTC),
+	} {
+		a, _, _ = p.Purchase(a, c, loyalty.Order{ID: fmt.Sprint("o", i), Total: decimal.NewFromInt(int64(10 * (i + 1)))}, day)
+	}
+	now := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	for _, e := range a.Expiring(now, now.AddDate(0, 2, 0)) {
+		fmt.Println(e.Points, "points expire on", e.At.In(p.Location()).Format(time.DateOnly))
+	}
+	// Output:
+	// 10 points expire on 2026-04-03
+	// 20 points expire on 2026-04-17
+}

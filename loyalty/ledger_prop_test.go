@@ -260,6 +260,22 @@ func (m *ledgerMachine) Check(t *rapid.T) {
 	if b.Debt.IsNegative() || (b.Debt.IsPositive() && remaining.IsPositive()) {
 		t.Fatalf("debt %s with %s points in lots", b.Debt, remaining)
 	}
+	until := m.now.AddDate(1, 0, 0)
+	want := map[time.Time]decimal.Decimal{}
+	for _, l := range m.acc.Lots() {
+		if l.Remaining.IsPositive() && !l.ExpiresAt.IsZero() && l.ExpiresAt.After(m.now) && !l.ExpiresAt.After(until) {
+			want[l.ExpiresAt.UTC()] = want[l.ExpiresAt.UTC()].Add(l.Remaining)
+		}
+	}
+	got := m.acc.Expiring(m.now, until)
+	for i, e := range got {
+		if !e.Points.Equal(want[e.At.UTC()]) || (i > 0 && !got[i-1].At.Before(e.At)) {
+			t.Fatalf("Expiring: %v, want %v", got, want)
+		}
+	}
+	if len(got) != len(want) {
+		t.Fatalf("Expiring: %v, want %v", got, want)
+	}
 	if walked, sorted := loyalty.OpenLotOrder(m.acc); !slices.Equal(walked, sorted) {
 		t.Fatalf("lots in redemption order %v, want %v", walked, sorted)
 	}

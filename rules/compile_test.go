@@ -180,3 +180,11 @@ func TestFactsMustBeStruct(t *testing.T) {
 		t.Errorf("CompileCondition[int] error = %v, want ErrInvalidRule", err)
 	}
 }
+
+// A condition's errors call it a condition, with its id and position.
+func TestConditionErrorNamesTheCondition(t *testing.T) {
+	_, err := rules.CompileCondition[shopFacts]("web-regular", `customer.Orders >= 10 && order.Chanel == "web"`)
+	if err == nil || !strings.HasPrefix(err.Error(), `rules: condition "web-regular" when 1:`) {
+		t.Errorf("error = %v, want it to name condition \"web-regular\" and a position", err)
+	}
+}

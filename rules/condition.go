@@ -25,6 +25,7 @@ func CompileCondition[F any](id, src string, opts ...Option) (*Condition[F], err
 	}
 	p, _, re := e.compile(id, PartWhen, src, boolTypes, "a bool")
 	if re != nil {
+		re.Subject = "condition"
 		return nil, &CompileError{Errors: []*RuleError{re}}
 	}
 	return &Condition[F]{id: id, src: src, prog: p, run: newRunner(o.limits.MemoryBudget)}, nil

@@ -45,6 +45,9 @@ const (
 // where in it (1-based line and column, 0 when not about a position) and
 // what. It unwraps to one of the sentinel errors.
 type RuleError struct {
+	// Subject is what RuleID names ("rule" when empty; "condition" for
+	// CompileCondition, or what the caller calls its conditions).
+	Subject string
 	RuleID  string
 	Part    Part
 	Line    int
@@ -57,7 +60,11 @@ type RuleError struct {
 
 func (e *RuleError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "rules: rule %q %s", e.RuleID, e.Part)
+	subject := e.Subject
+	if subject == "" {
+		subject = "rule"
+	}
+	fmt.Fprintf(&b, "rules: %s %q %s", subject, e.RuleID, e.Part)
 	if e.Line > 0 {
 		fmt.Fprintf(&b, " %d:%d", e.Line, e.Column)
 	}

@@ -37,7 +37,7 @@ func ExampleCompile_error() {
 	_, err := segment.Compile([]segment.Definition{{Name: "vip", When: "SpendInPeriod >= 50000 || Oders >= 12"}}, "rest")
 	fmt.Println(err)
 	// Output:
-	// rules: rule "vip" when 1:27: unknown name Oders
+	// rules: segment "vip" when 1:27: unknown name Oders
 	//  | SpendInPeriod >= 50000 || Oders >= 12
 	//  | ..........................^
 }

@@ -53,6 +53,12 @@ func Compile(defs []Definition, defaultName string, opts ...rules.Option) (*Segm
 		seen[d.Name] = true
 		c, err := rules.CompileCondition[Profile](d.Name, d.When, opts...)
 		if err != nil {
+			var ce *rules.CompileError
+			if errors.As(err, &ce) {
+				for _, re := range ce.Errors {
+					re.Subject = "segment"
+				}
+			}
 			errs = append(errs, err)
 			continue
 		}

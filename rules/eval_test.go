@@ -69,6 +69,14 @@ func TestEval(t *testing.T) {
 			trace: []step{{"base", rules.StatusApplied, "61.728", ""}, {"suits-x2", rules.StatusApplied, "49.95", ""}},
 		},
 		{
+			name: "checked integer arithmetic", reason: "11 orders, 3 units: +, -, *, unary minus and sum stay exact",
+			rules: []rules.Rule{{ID: "ints", Kind: rules.Accrual,
+				When:  "customer.Orders * 2 == 22 && customer.Orders - 12 == -1 && -customer.Orders == -11 && sum(order.Lines, .Qty) == 3",
+				Value: "customer.Orders + sum(order.Lines, .Qty * 10)"}},
+			points: "41", discount: "0",
+			trace: []step{{"ints", rules.StatusApplied, "41", ""}},
+		},
+		{
 			name: "cap limits a rule", reason: "at most 50 points from the base rule",
 			rules:  []rules.Rule{{ID: "base", Kind: rules.Accrual, Value: "order.Total * 0.05", Cap: d("50")}},
 			points: "50", discount: "0",
@@ -204,6 +212,10 @@ func TestEvalErrors(t *testing.T) {
 		{"empty gift", rules.Rule{ID: "gift", Kind: rules.Gift, Value: "order.Coupon"}, f, rules.PartValue, rules.ErrResult, "gift is empty"},
 		{"memory budget", rules.Rule{ID: "mem", Kind: rules.Accrual, When: `count(filter(order.Lines, .Qty == 0), .Qty == 0) > 0`, Value: "1"}, many, rules.PartWhen, rules.ErrEval, "memory budget exceeded"},
 		{"round places", rules.Rule{ID: "rnd", Kind: rules.Accrual, Value: "round(order.Total, 40)"}, f, rules.PartValue, rules.ErrEval, "outside -18..18"},
+		{"int overflow in a condition", rules.Rule{ID: "ovf", Kind: rules.Accrual, When: "customer.Orders + 9223372036854775800 > 0", Value: "1"}, f, rules.PartWhen, rules.ErrEval, "integer overflow"},
+		{"int overflow by a product", rules.Rule{ID: "mul", Kind: rules.Accrual, When: "customer.Orders * 922337203685477581 != 0", Value: "1"}, f, rules.PartWhen, rules.ErrEval, "integer overflow"},
+		{"int overflow below", rules.Rule{ID: "sub", Kind: rules.Accrual, When: "-9223372036854775807 - customer.Orders < 0", Value: "1"}, f, rules.PartWhen, rules.ErrEval, "integer overflow"},
+		{"int overflow in a sum", rules.Rule{ID: "sum", Kind: rules.Accrual, When: "sum(order.Lines, .Qty * 4611686018427387904) > 0", Value: "1"}, f, rules.PartWhen, rules.ErrEval, "integer overflow"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -36,6 +36,7 @@ func newEnv[F any](l Limits) (*env, error) {
 	e := &env{cfg: conf.CreateNew(), lit: &exactLiterals{}, limits: l}
 	opts := []expr.Option{expr.Env(zero), expr.MaxNodes(uint(l.MaxNodes)), expr.Patch(e.lit)}
 	opts = append(opts, moneyOps()...)
+	opts = append(opts, intOps()...)
 	opts = append(opts, helpers()...)
 	for _, op := range opts {
 		op(e.cfg)

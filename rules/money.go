@@ -152,7 +152,9 @@ const negName = "_neg"
 //     float64): a literal side becomes a decimal, otherwise the left side is
 //     wrapped in dec();
 //  4. unary minus on a decimal becomes a call to a negation;
-//  5. sum(xs, body) whose body is a decimal is rewritten to a decimal fold.
+//  5. sum(xs, body) whose body is a decimal is rewritten to a decimal fold;
+//  6. integer +, -, * and unary minus, and sum over integers, become
+//     checked calls that fail on int64 overflow instead of wrapping.
 //
 // Whatever float64 arithmetic is left afterwards is reported by the guard.
 type exactLiterals struct {
@@ -199,6 +201,9 @@ func isNumber(n ast.Node) bool {
 }
 
 func (p *exactLiterals) Visit(node *ast.Node) {
+	if p.checkInts(node) {
+		return
+	}
 	switch n := (*node).(type) {
 	case *ast.FloatNode:
 		d, _ := p.literal(n)

@@ -31,8 +31,10 @@
 // as decimals (never through float64), an integer division such as
 // `customer.Orders / 4` is a decimal division, and unary minus works on
 // money. Division keeps 16 decimal places; dividing by zero is an
-// evaluation error. Arithmetic that would still be float64 (only possible
-// with float64 facts) is refused at compile time with [ErrInexact].
+// evaluation error, and so is integer arithmetic (+, -, *, unary minus,
+// sum) that overflows int64, where expr alone would wrap around. Arithmetic
+// that would still be float64 (only possible with float64 facts) is
+// refused at compile time with [ErrInexact].
 //
 // The functions rules may call:
 //

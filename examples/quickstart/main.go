@@ -141,6 +141,10 @@ func run() error {
 	}); err != nil {
 		return err
 	}
+	// The reminder the articles ask for: tell the customer before points expire.
+	for _, e := range account.Expiring(day(9, 1, 0), day(12, 31, 0)) {
+		fmt.Printf("reminder on 1 Sep: %s points expire on %s\n", e.Points, e.At.In(p.Location()).Format("2 Jan 2006 15:04"))
+	}
 	if _, err := step("expiry run: March's points are 6 months old", day(10, 1, 0), func(a loyalty.Account) (loyalty.Account, loyalty.Result, error) {
 		return p.Expire(a, day(10, 1, 0))
 	}); err != nil {

@@ -382,10 +382,9 @@ func (p *Program) apply(a *Account, e *Entry, o *persist.Owner) error {
 		return err
 	}
 	if a.opList.Len() == 0 || e.Op != a.lastOp {
-		if _, seen := a.ops.Get(e.Op); seen {
+		if !a.ops.Insert(e.Op, a.opList.Len(), o) {
 			return fmt.Errorf("entries of operation %s are not consecutive", e.Op)
 		}
-		a.ops.Set(e.Op, a.opList.Len(), o)
 		a.opList.Push(opRecord{first: a.log.Len()}, o)
 		a.lastOp = e.Op
 	}

@@ -70,7 +70,13 @@ func (m Map[V]) Get(key string) (V, bool) {
 }
 
 // Set sets key to v under o.
-func (m *Map[V]) Set(key string, v V, o *Owner) {
+func (m *Map[V]) Set(key string, v V, o *Owner) { m.set(key, v, o, true) }
+
+// Insert sets key to v under o if key is not in the map, and reports
+// whether it was not (one lookup instead of a Get and a Set).
+func (m *Map[V]) Insert(key string, v V, o *Owner) bool { return m.set(key, v, o, false) }
+
+func (m *Map[V]) set(key string, v V, o *Owner, replace bool) bool {
 	if m.root == nil || m.root.owner != o {
 		n := &mapNode[V]{owner: o}
 		if m.root != nil {
@@ -100,13 +106,16 @@ func (m *Map[V]) Set(key string, v V, o *Owner) {
 	b := leaf.buckets[k]
 	for x := range b {
 		if b[x].key == key {
+			if !replace {
+				return false
+			}
 			if leaf.fresh&(1<<k) == 0 {
 				b = append([]mapItem[V](nil), b...)
 				leaf.buckets[k] = b
 				leaf.fresh |= 1 << k
 			}
 			b[x].val = v
-			return
+			return true
 		}
 	}
 	if leaf.fresh&(1<<k) != 0 {
@@ -116,4 +125,5 @@ func (m *Map[V]) Set(key string, v V, o *Owner) {
 		leaf.fresh |= 1 << k
 	}
 	m.n++
+	return true
 }

@@ -37,8 +37,18 @@ func TestPersistence(t *testing.T) {
 					nv.slice = append(nv.slice, x)
 				}
 				k := fmt.Sprint(rapid.IntRange(0, 300).Draw(t, "key"))
-				nv.m.Set(k, x, o)
-				nv.plain[k] = x
+				if rapid.Bool().Draw(t, "insert") { // Insert adds a new key only
+					_, had := nv.plain[k]
+					if nv.m.Insert(k, x, o) == had {
+						t.Fatalf("Insert(%q) reported %v with the key present: %v", k, !had, had)
+					}
+					if !had {
+						nv.plain[k] = x
+					}
+				} else {
+					nv.m.Set(k, x, o)
+					nv.plain[k] = x
+				}
 			}
 			versions = append(versions, nv)
 			for vi, ver := range versions {

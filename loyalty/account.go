@@ -217,13 +217,13 @@ func (a *Account) balance(now time.Time) unitBalance {
 			}
 			b.expiring += max(l.remaining, 0)
 		}
-		for i := a.lots.Len() - 1; i >= stop; i-- {
-			l := a.lots.Ptr(i)
-			if !now.Before(l.availableAt) {
-				break
+		n := a.lots.Len()
+		from := stop + sort.Search(n-stop, func(k int) bool { return now.Before(a.lots.Ptr(stop + k).availableAt) })
+		a.lots.Chunks(from, n, func(ls []lot) {
+			for i := range ls {
+				b.pending += max(ls[i].remaining, 0)
 			}
-			b.pending += max(l.remaining, 0)
-		}
+		})
 	}
 	b.available = total - b.pending - b.expiring
 	return b

@@ -2,6 +2,7 @@ package persist
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 
 	"pgregory.net/rapid"
@@ -59,6 +60,13 @@ func TestPersistence(t *testing.T) {
 					if ver.v.At(i) != x {
 						t.Fatalf("version %d: [%d] = %d, want %d", vi, i, ver.v.At(i), x)
 					}
+				}
+				from := rapid.IntRange(0, len(ver.slice)).Draw(t, "from")
+				to := rapid.IntRange(from, len(ver.slice)).Draw(t, "to")
+				var chunked []int
+				ver.v.Chunks(from, to, func(xs []int) { chunked = append(chunked, xs...) })
+				if !slices.Equal(chunked, ver.slice[from:to]) {
+					t.Fatalf("version %d: Chunks(%d, %d) = %v, want %v", vi, from, to, chunked, ver.slice[from:to])
 				}
 				for k, x := range ver.plain {
 					if got, ok := ver.m.Get(k); !ok || got != x {

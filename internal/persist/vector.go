@@ -75,6 +75,18 @@ func (v Vector[T]) All(yield func(int, T) bool) {
 	}
 }
 
+// Chunks calls f with the elements from..to-1 in order, a block (up to
+// 16 elements) at a time, for loops that need no per-element lookup. f
+// must not keep or change the slices.
+func (v Vector[T]) Chunks(from, to int, f func([]T)) {
+	for i := max(from, 0); i < min(to, v.n); {
+		b := v.nodes[i>>(blockBits+nodeBits)].blocks[(i>>blockBits)&(nodeSize-1)]
+		end := min(to, v.n, (i|(blockSize-1))+1)
+		f(b.items[i&(blockSize-1) : end-(i&^(blockSize-1))])
+		i = end
+	}
+}
+
 // visible is how many of the slots of size starting at element start
 // this version holds: a copy reads only those (the others may be being
 // written by a version that claimed them).

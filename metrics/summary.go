@@ -90,6 +90,10 @@ type Summarizer struct {
 	index   map[string]int // customer id → position in hist
 	hist    chunks         // in the order customers first appeared
 	skipped int
+	// last is the customer of the previous purchase and their position:
+	// logs grouped by customer skip the map lookup.
+	last    string
+	lastPos int
 }
 
 // chunks is an append-only list of histories in fixed-size blocks, so
@@ -167,10 +171,13 @@ func (s *Summarizer) Add(p Purchase) error {
 		s.skipped++
 		return nil
 	}
-	i, ok := s.index[p.Customer]
+	i, ok := s.lastPos, s.hist.n > 0 && p.Customer == s.last
 	if !ok {
-		i = s.hist.push(history{id: p.Customer, first: day, last: day - 1})
-		s.index[p.Customer] = i
+		if i, ok = s.index[p.Customer]; !ok {
+			i = s.hist.push(history{id: p.Customer, first: day, last: day - 1})
+			s.index[p.Customer] = i
+		}
+		s.last, s.lastPos = p.Customer, i
 	}
 	h := s.hist.at(i)
 	if day < h.last {

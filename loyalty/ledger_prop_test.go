@@ -1,6 +1,7 @@
 package loyalty_test
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -285,6 +286,19 @@ func (m *ledgerMachine) Check(t *rapid.T) {
 	}
 	if replayed.String() != m.acc.String() {
 		t.Fatalf("replay differs:\n%s\nvs\n%s", replayed, m.acc)
+	}
+	// A host stores the ledger, say as JSON: what it reads back replays to
+	// the same account.
+	stored, err := json.Marshal(m.log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back []loyalty.Entry
+	if err := json.Unmarshal(stored, &back); err != nil {
+		t.Fatal(err)
+	}
+	if fromJSON, err := m.p.Replay(back); err != nil || fromJSON.String() != m.acc.String() {
+		t.Fatalf("replay of the ledger read back from JSON: %v\n%s\nvs\n%s", err, fromJSON, m.acc)
 	}
 }
 

@@ -2,6 +2,8 @@ package loyalty_test
 
 import (
 	"errors"
+	"fmt"
+	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -122,5 +124,51 @@ func TestResultsAreCopies(t *testing.T) {
 	again.Entries[0].Lines[0].Qty = 7 // nor does changing a retry's result
 	if _, third, _ := p.Purchase(a, c, o, at(3, 1)); third.Entries[0].Lines[0].Qty != 1 {
 		t.Fatal("a change to a retry's result reached the account")
+	}
+}
+
+// One programme and one account value serve several goroutines at once:
+// each operation's result is what it would be alone (run with -race).
+func TestConcurrentOperations(t *testing.T) {
+	p := mustProgram(t, coffeeConfig())
+	c := loyalty.Customer{ID: "c"}
+	var base loyalty.Account
+	for i := range 40 {
+		var err error
+		if base, _, err = p.Purchase(base, c, loyalty.Order{ID: fmt.Sprint("seed", i), Total: d("1000")}, at(1, 1+i%28)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before := base.String()
+	const workers = 8
+	got := make([]string, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			a := base
+			for k := range 5 {
+				var err error
+				if a, _, err = p.Purchase(a, c, loyalty.Order{ID: fmt.Sprint("w", w, "-", k), Total: d("2500")}, at(2, 1+k)); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+			got[w] = a.String()
+		}()
+	}
+	wg.Wait()
+	if base.String() != before {
+		t.Fatal("the shared account changed")
+	}
+	for w := range workers {
+		a := base
+		for k := range 5 {
+			a, _, _ = p.Purchase(a, c, loyalty.Order{ID: fmt.Sprint("w", w, "-", k), Total: d("2500")}, at(2, 1+k))
+		}
+		if got[w] != a.String() {
+			t.Errorf("worker %d: concurrent result differs from the same operations alone", w)
+		}
 	}
 }

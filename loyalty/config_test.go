@@ -3,6 +3,7 @@ package loyalty_test
 import (
 	"encoding/json"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -135,6 +136,103 @@ func FuzzConfig(f *testing.F) {
 		replayed, err := p.Replay(r.Entries)
 		if err != nil || replayed.String() != a.String() {
 			t.Fatalf("replay of a purchase: %v", err)
+		}
+	})
+}
+
+// seedLedger is a small ledger with a purchase, a refund by line, a
+// redemption and an expiry run.
+func seedLedger(tb testing.TB) (*loyalty.Program, []loyalty.Entry) {
+	p := mustProgram(tb, coffeeConfig())
+	c := loyalty.Customer{ID: "c"}
+	var log []loyalty.Entry
+	a, r, _ := p.Purchase(loyalty.Account{}, c, loyalty.Order{ID: "o1", Total: d("12000"), Lines: []loyalty.Line{{SKU: "b", Category: "beans", Qty: 2, Price: d("5000")}}}, at(3, 1))
+	log = append(log, r.Entries...)
+	a, r, _ = p.Refund(a, c, loyalty.Refund{ID: "r1", Order: "o1", Lines: []loyalty.RefundLine{{SKU: "b", Qty: 1}}}, at(3, 5))
+	log = append(log, r.Entries...)
+	a, r, _ = p.Purchase(a, c, loyalty.Order{ID: "o2", Total: d("3000")}, at(3, 6))
+	log = append(log, r.Entries...)
+	a, r, _ = p.Redeem(a, c, loyalty.Redemption{ID: "x1", Points: d("100")}, at(4, 1))
+	log = append(log, r.Entries...)
+	_, r, _ = p.Expire(a, at(12, 31))
+	log = append(log, r.Entries...)
+	return p, log
+}
+
+// checkReplayed fails if a replayed account's lots, totals and balance do
+// not agree with each other.
+func checkReplayed(t *testing.T, acc loyalty.Account) {
+	remaining := decimal.Zero
+	for _, l := range acc.Lots() {
+		if l.Remaining.IsNegative() || l.Remaining.GreaterThan(l.Earned) {
+			t.Fatalf("lot %s: %s of %s left", l.ID, l.Remaining, l.Earned)
+		}
+		remaining = remaining.Add(l.Remaining)
+	}
+	tt := acc.Totals()
+	if !tt.Earned.Equal(remaining.Add(tt.Redeemed).Add(tt.Expired).Add(tt.Reversed).Add(tt.Repaid)) {
+		t.Fatalf("totals %+v do not add up to the lots' %s", tt, remaining)
+	}
+	bal := acc.Balance(at(6, 1))
+	if !bal.Available.Add(bal.Pending).Add(bal.Expiring).Equal(remaining) {
+		t.Fatalf("balance %+v, lots %s", bal, remaining)
+	}
+	_ = acc.String()
+	_ = acc.Expiring(at(1, 1), at(12, 31))
+}
+
+// FuzzReplay: a stored ledger read back from any JSON either fails to
+// decode, or Replay refuses it with an error, or it gives an account whose
+// lots, totals and balance agree with each other — never a panic.
+func FuzzReplay(f *testing.F) {
+	p, log := seedLedger(f)
+	b, _ := json.Marshal(log)
+	f.Add(string(b))
+	f.Fuzz(func(t *testing.T, s string) {
+		var entries []loyalty.Entry
+		if json.Unmarshal([]byte(s), &entries) != nil {
+			return
+		}
+		if acc, err := p.Replay(entries); err == nil {
+			checkReplayed(t, acc)
+		}
+	})
+}
+
+// FuzzReplayCorrupted changes one field of one entry of a valid ledger (a
+// corrupted or forged row): Replay refuses it or gives a consistent account.
+func FuzzReplayCorrupted(f *testing.F) {
+	p, log := seedLedger(f)
+	for i := range log {
+		f.Add(uint(i), uint8(i), int64(i)-3, "o1")
+	}
+	f.Fuzz(func(t *testing.T, idx uint, field uint8, n int64, str string) {
+		entries := slices.Clone(log)
+		e := &entries[idx%uint(len(entries))]
+		switch field % 10 {
+		case 0:
+			e.Points = decimal.New(n, int32(field%5)-2)
+		case 1:
+			e.Kind = loyalty.EntryKind(n % 12)
+		case 2:
+			e.Lot = str
+		case 3:
+			e.Order = str
+		case 4:
+			e.Op = str
+		case 5:
+			e.ID = str
+		case 6:
+			e.Money = decimal.New(n, int32(field%5)-2)
+		case 7:
+			e.OpKind = loyalty.OpKind(n % 8)
+		case 8:
+			e.Tier = str
+		case 9:
+			e.Lines = []loyalty.Line{{SKU: str, Qty: int(n % 5), Price: decimal.New(n, 0)}}
+		}
+		if acc, err := p.Replay(entries); err == nil {
+			checkReplayed(t, acc)
 		}
 	})
 }

@@ -160,7 +160,6 @@ const negName = "_neg"
 type exactLiterals struct {
 	src     []rune
 	changed bool
-	err     error
 }
 
 func (p *exactLiterals) Reset()             { p.changed = false }

@@ -297,22 +297,29 @@ func (a *Account) op(id string) (opRecord, bool) {
 	return opRecord{}, false
 }
 
-// lot returns a lot, writable under o: its id is the id of the entry that
-// earned it, "<operation>/<n>", and the operation's record says where its
-// lots are.
-func (a *Account) lot(id string, o *persist.Owner) *lot {
+// lotIndex finds a lot: its id is the id of the entry that earned it,
+// "<operation>/<n>", and the operation's record says where its lots are.
+func (a *Account) lotIndex(id string) (int, bool) {
 	k := strings.LastIndexByte(id, '/')
 	if k < 0 {
-		return nil
+		return 0, false
 	}
 	r, ok := a.op(id[:k])
 	if !ok {
-		return nil
+		return 0, false
 	}
 	for i := r.lot0; i < r.lot0+r.lots; i++ {
 		if a.lots.Ptr(i).id == id {
-			return a.lots.Mut(i, o)
+			return i, true
 		}
+	}
+	return 0, false
+}
+
+// lot returns a lot, writable under o.
+func (a *Account) lot(id string, o *persist.Owner) *lot {
+	if i, ok := a.lotIndex(id); ok {
+		return a.lots.Mut(i, o)
 	}
 	return nil
 }
@@ -492,6 +499,19 @@ func (p *Program) apply(a *Account, e *Entry, o *persist.Owner) error {
 				od.reversed -= pts
 			}
 		}
+	case Restore:
+		i, ok := a.lotIndex(e.Lot)
+		if !ok {
+			return fmt.Errorf("no lot %q", e.Lot)
+		}
+		l := a.lots.Mut(i, o)
+		if pts <= 0 || pts > l.earned-l.remaining || pts > a.totals.redeemed {
+			return fmt.Errorf("restores %s points to lot %q, which has %s of %s and %s redeemed in all", e.Points, e.Lot,
+				toDecimal(l.remaining, a.places), toDecimal(l.earned, a.places), toDecimal(a.totals.redeemed, a.places))
+		}
+		l.remaining += pts
+		a.totals.redeemed -= pts
+		a.firstOpen = min(a.firstOpen, i)
 	case Settle:
 		if pts <= 0 || pts > a.debt {
 			return fmt.Errorf("settles %s of a %s debt", e.Points, toDecimal(a.debt, a.places))

@@ -14,7 +14,8 @@
 //     recorded line prices); takes back points on the cumulative refunded
 //     share of the order; points already spent become debt or are written
 //     off.
-//   - [Program.Redeem]: spends available points, soonest to expire first.
+//   - [Program.Redeem]: spends available points, soonest to expire first;
+//     [Program.CancelRedemption] puts them back into the same lots.
 //   - [Program.Expire]: expires the unspent remainder of due lots. A run
 //     at an instant already used adds nothing, unless operations dated
 //     before it made more lots due (they expire under "expire:<t>#2").
@@ -39,8 +40,8 @@
 //     another payload is [ErrConflict].
 //  5. Refusals unwrap to a sentinel ([ErrInsufficientPoints], [ErrPolicy],
 //     [ErrUnknownOrder], [ErrRefundTooLarge], [ErrInvalidInput],
-//     [ErrUnknownTier], [ErrCurrency], [ErrConflict]) and leave the
-//     account as it was.
+//     [ErrUnknownTier], [ErrCurrency], [ErrUnknownRedemption], [ErrConflict])
+//     and leave the account as it was.
 //
 // # Policies and calendar
 //

@@ -15,8 +15,8 @@ import (
 type Entry struct {
 	ID string `json:"id"`
 	// Op is the operation that wrote the entry: "order:<id>",
-	// "refund:<id>", "redeem:<id>", "event:<id>", "expire:<time>",
-	// "review:<time>".
+	// "refund:<id>", "redeem:<id>", "unredeem:<id>", "event:<id>",
+	// "expire:<time>", "review:<time>".
 	Op     string    `json:"op"`
 	OpKind OpKind    `json:"op_kind"`
 	Kind   EntryKind `json:"kind"`
@@ -72,9 +72,10 @@ const (
 	Debt                    // a refund's shortfall recorded as debt (negative balance)
 	WriteOffEntry           // a refund's shortfall written off (the customer keeps it)
 	TierChange              // the customer's tier changed
+	Restore                 // redeemed points put back into their lot (a cancelled redemption)
 )
 
-var entryNames = [...]string{"unset", "record", "earn", "repay", "settle", "redeem", "expire", "reverse", "debt", "write_off", "tier"}
+var entryNames = [...]string{"unset", "record", "earn", "repay", "settle", "redeem", "expire", "reverse", "debt", "write_off", "tier", "restore"}
 
 func (k EntryKind) String() string               { return enum.String(k, entryNames[:]) }
 func (k EntryKind) MarshalText() ([]byte, error) { return enum.Marshal("loyalty", k, entryNames[:]) }
@@ -95,9 +96,10 @@ const (
 	OpExpire
 	OpEvent
 	OpReview
+	OpCancelRedemption
 )
 
-var opNames = [...]string{"unset", "purchase", "refund", "redeem", "expire", "event", "review"}
+var opNames = [...]string{"unset", "purchase", "refund", "redeem", "expire", "event", "review", "cancel_redemption"}
 
 func (k OpKind) String() string               { return enum.String(k, opNames[:]) }
 func (k OpKind) MarshalText() ([]byte, error) { return enum.Marshal("loyalty", k, opNames[:]) }

@@ -16,6 +16,7 @@ var (
 	ErrPolicy             = errors.New("loyalty: refused by the redemption policy")
 	ErrUnknownTier        = errors.New("loyalty: unknown tier")
 	ErrCurrency           = errors.New("loyalty: money in another currency than the programme's")
+	ErrUnknownRedemption  = errors.New("loyalty: unknown redemption")
 )
 
 // FieldError is a configuration or input problem with one field.

@@ -176,7 +176,7 @@ func (p *Program) summarize(op string, es []Entry, tier string) Result {
 		switch e.Kind {
 		case Record:
 			r.Discount, r.Gifts = e.Discount, e.Gifts
-		case Earn:
+		case Earn, Restore:
 			pts += u
 		case Redeem, Reverse, Debt, Expire:
 			pts -= u
@@ -339,17 +339,25 @@ func (p *Program) earn(t *txn, out rules.Outcome, total decimal.Decimal, orderID
 		if err := t.add(e); err != nil {
 			return opErr(t.op, ErrInvalidInput, "%v", err)
 		}
-		if repay := min(t.acc.debt, pts); repay > 0 {
-			lotID := t.es[len(t.es)-1].ID // the earning just made
-			if err := t.add(Entry{Kind: Repay, Points: p.dec(-repay), Lot: lotID, Order: orderID}); err != nil {
-				return err
-			}
-			if err := t.add(Entry{Kind: Settle, Points: p.dec(repay), Order: orderID}); err != nil {
-				return err
-			}
+		if err := p.repayDebt(t, t.es[len(t.es)-1].ID, pts, orderID); err != nil { // from the earning just made
+			return err
 		}
 	}
 	return nil
+}
+
+// repayDebt pays what it can of the customer's debt from the pts points
+// just put into lot, as two legs: Repay takes them off the lot, Settle
+// takes them off the debt.
+func (p *Program) repayDebt(t *txn, lot string, pts units, orderID string) error {
+	repay := min(t.acc.debt, pts)
+	if repay <= 0 {
+		return nil
+	}
+	if err := t.add(Entry{Kind: Repay, Points: p.dec(-repay), Lot: lot, Order: orderID}); err != nil {
+		return err
+	}
+	return t.add(Entry{Kind: Settle, Points: p.dec(repay), Order: orderID})
 }
 
 // promote raises the tier to the highest of the qualifying tier and the
@@ -559,6 +567,46 @@ func (p *Program) Redeem(a Account, c Customer, r Redemption, now time.Time) (Ac
 	res := t.result()
 	res.Discount = money
 	return t.acc, res, nil
+}
+
+// CancelRedemption undoes redemption id (the order it paid for was
+// cancelled): the points go back into the lots they came from, with those
+// lots' expiry (points whose lot has expired since are past expiry again,
+// and the next Expire run takes them), and any debt is paid from them
+// first. Result.Points is the points restored; Result.Discount the money
+// the redemption had paid, now owed again. The operation id is
+// "unredeem:<id>": cancelling twice returns the first result.
+func (p *Program) CancelRedemption(a Account, c Customer, id string, now time.Time) (Account, Result, error) {
+	op := "unredeem:" + id
+	if id == "" {
+		return a, Result{}, opErr(op, ErrInvalidInput, "redemption id is required")
+	}
+	t, dup, err := p.begin(a, op, OpCancelRedemption, "", now)
+	if err != nil || dup != nil {
+		return a, deref(dup), err
+	}
+	rec, ok := a.op("redeem:" + id)
+	if !ok {
+		return a, Result{}, opErr(op, ErrUnknownRedemption, "no redemption %q on this account", id)
+	}
+	redeemed := a.opEntries(rec)
+	if err := t.add(Entry{Kind: Record, Money: redeemed[0].Money, Discount: redeemed[0].Money}); err != nil {
+		return a, Result{}, err
+	}
+	for _, e := range redeemed {
+		if e.Kind != Redeem {
+			continue
+		}
+		back := Entry{Kind: Restore, Points: e.Points.Neg(), Lot: e.Lot}
+		if err := t.add(back); err != nil {
+			return a, Result{}, err
+		}
+		pts, _ := p.units(back.Points)
+		if err := p.repayDebt(t, e.Lot, pts, ""); err != nil {
+			return a, Result{}, err
+		}
+	}
+	return t.acc, t.result(), nil
 }
 
 // Expire expires the unspent remainder of every lot whose expiry is at or

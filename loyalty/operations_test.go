@@ -172,3 +172,42 @@ func TestConcurrentOperations(t *testing.T) {
 		}
 	}
 }
+
+// Cancelling a redemption puts its points back into the lots they came
+// from; when a refund has left a debt meanwhile, they pay it first.
+func TestCancelRedemption(t *testing.T) {
+	p := mustProgram(t, coffeeConfig())
+	c := loyalty.Customer{ID: "c"}
+	a, _, err := p.Purchase(loyalty.Account{}, c, loyalty.Order{ID: "o1", Total: d("10000")}, at(3, 1)) // 500 points
+	if err != nil {
+		t.Fatal(err)
+	}
+	lotsBefore := a.Lots()
+	a, r, err := p.Redeem(a, c, loyalty.Redemption{ID: "x1", Points: d("300")}, at(3, 20))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := p.CancelRedemption(a, c, "x2", at(3, 21)); !errors.Is(err, loyalty.ErrUnknownRedemption) {
+		t.Errorf("cancel of an unknown redemption: %v", err)
+	}
+	back, cr, err := p.CancelRedemption(a, c, "x1", at(3, 21))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !cr.Points.Equal(d("300")) || !cr.Discount.Equal(r.Discount) || !back.Balance(at(3, 21)).Available.Equal(d("500")) {
+		t.Fatalf("cancel: %+v, balance %+v", cr, back.Balance(at(3, 21)))
+	}
+	if diff := cmp.Diff(lotsBefore, back.Lots()); diff != "" {
+		t.Errorf("lots after the cancel (-before the redemption +after):\n%s", diff)
+	}
+	// With a debt: the refund of the whole order takes back 500, of which 300
+	// were spent; cancelling the redemption pays that debt.
+	a, _, err = p.Refund(a, c, loyalty.Refund{ID: "r1", Order: "o1", Amount: d("10000")}, at(3, 22))
+	if err != nil || !a.Balance(at(3, 22)).Debt.Equal(d("300")) {
+		t.Fatalf("refund: debt %s, %v", a.Balance(at(3, 22)).Debt, err)
+	}
+	a, cr, err = p.CancelRedemption(a, c, "x1", at(3, 23))
+	if b := a.Balance(at(3, 23)); err != nil || !cr.Points.Equal(d("300")) || !b.Debt.IsZero() || !b.Available.IsZero() {
+		t.Fatalf("cancel with a debt: %+v, balance %+v, %v", cr, b, err)
+	}
+}

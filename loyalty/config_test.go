@@ -140,22 +140,38 @@ func FuzzConfig(f *testing.F) {
 	})
 }
 
-// seedLedger is a small ledger with a purchase, a refund by line, a
-// redemption and an expiry run.
+// seedLedger is a small ledger with purchases, a refund by line,
+// redemptions, a cancelled one and an expiry run.
 func seedLedger(tb testing.TB) (*loyalty.Program, []loyalty.Entry) {
 	p := mustProgram(tb, coffeeConfig())
 	c := loyalty.Customer{ID: "c"}
+	var a loyalty.Account
 	var log []loyalty.Entry
-	a, r, _ := p.Purchase(loyalty.Account{}, c, loyalty.Order{ID: "o1", Total: d("12000"), Lines: []loyalty.Line{{SKU: "b", Category: "beans", Qty: 2, Price: d("5000")}}}, at(3, 1))
-	log = append(log, r.Entries...)
-	a, r, _ = p.Refund(a, c, loyalty.Refund{ID: "r1", Order: "o1", Lines: []loyalty.RefundLine{{SKU: "b", Qty: 1}}}, at(3, 5))
-	log = append(log, r.Entries...)
-	a, r, _ = p.Purchase(a, c, loyalty.Order{ID: "o2", Total: d("3000")}, at(3, 6))
-	log = append(log, r.Entries...)
-	a, r, _ = p.Redeem(a, c, loyalty.Redemption{ID: "x1", Points: d("100")}, at(4, 1))
-	log = append(log, r.Entries...)
-	_, r, _ = p.Expire(a, at(12, 31))
-	log = append(log, r.Entries...)
+	for _, op := range []func(loyalty.Account) (loyalty.Account, loyalty.Result, error){
+		func(a loyalty.Account) (loyalty.Account, loyalty.Result, error) {
+			return p.Purchase(a, c, loyalty.Order{ID: "o1", Total: d("12000"), Lines: []loyalty.Line{{SKU: "b", Category: "beans", Qty: 2, Price: d("5000")}}}, at(3, 1))
+		},
+		func(a loyalty.Account) (loyalty.Account, loyalty.Result, error) {
+			return p.Refund(a, c, loyalty.Refund{ID: "r1", Order: "o1", Lines: []loyalty.RefundLine{{SKU: "b", Qty: 1}}}, at(3, 5))
+		},
+		func(a loyalty.Account) (loyalty.Account, loyalty.Result, error) {
+			return p.Purchase(a, c, loyalty.Order{ID: "o2", Total: d("3000")}, at(3, 6))
+		},
+		func(a loyalty.Account) (loyalty.Account, loyalty.Result, error) {
+			return p.Redeem(a, c, loyalty.Redemption{ID: "x1", Points: d("100")}, at(4, 1))
+		},
+		func(a loyalty.Account) (loyalty.Account, loyalty.Result, error) {
+			return p.Redeem(a, c, loyalty.Redemption{ID: "x2", Points: d("50")}, at(4, 2))
+		},
+		func(a loyalty.Account) (loyalty.Account, loyalty.Result, error) { return p.CancelRedemption(a, c, "x2", at(4, 3)) },
+		func(a loyalty.Account) (loyalty.Account, loyalty.Result, error) { return p.Expire(a, at(12, 31)) },
+	} {
+		acc, r, err := op(a)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		a, log = acc, append(log, r.Entries...)
+	}
 	return p, log
 }
 

@@ -163,7 +163,9 @@ func seedLedger(tb testing.TB) (*loyalty.Program, []loyalty.Entry) {
 		func(a loyalty.Account) (loyalty.Account, loyalty.Result, error) {
 			return p.Redeem(a, c, loyalty.Redemption{ID: "x2", Points: d("50")}, at(4, 2))
 		},
-		func(a loyalty.Account) (loyalty.Account, loyalty.Result, error) { return p.CancelRedemption(a, c, "x2", at(4, 3)) },
+		func(a loyalty.Account) (loyalty.Account, loyalty.Result, error) {
+			return p.CancelRedemption(a, c, "x2", at(4, 3))
+		},
 		func(a loyalty.Account) (loyalty.Account, loyalty.Result, error) { return p.Expire(a, at(12, 31)) },
 	} {
 		acc, r, err := op(a)

@@ -1,0 +1,77 @@
+package loyalty
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/shopspring/decimal"
+)
+
+// Expire expires the unspent remainder of every lot whose expiry is at or
+// before now. Running it again for the same now adds nothing (it returns
+// the first run's result, marked Duplicate), unless operations dated
+// before now have made more lots due since: a further run, with id
+// "expire:<now>#2", expires those.
+func (p *Program) Expire(a Account, now time.Time) (Account, Result, error) {
+	due := a.dueLots(now)
+	t, done, err := p.scheduled(a, "expire:"+now.UTC().Format(time.RFC3339Nano), OpExpire, now, len(due) > 0)
+	if err != nil || done != nil {
+		return a, deref(done), err
+	}
+	if err := t.add(Entry{Kind: Record}); err != nil {
+		return a, Result{}, err
+	}
+	for _, l := range due {
+		if err := t.add(Entry{Kind: Expire, Points: p.dec(-l.remaining), Lot: l.id, Order: l.order}); err != nil {
+			return a, Result{}, err
+		}
+	}
+	return t.acc, t.result(), nil
+}
+
+// dueLots are the lots with points left whose expiry is at or before now,
+// in earning order. In time order they are a prefix of the open lots.
+func (a *Account) dueLots(now time.Time) []lot {
+	var due []lot
+	for i := a.firstOpen; i < a.lots.Len(); i++ {
+		l := a.lots.Ptr(i)
+		if l.expiresAt.IsZero() || now.Before(l.expiresAt) {
+			if a.lotsUnsorted {
+				continue
+			}
+			break
+		}
+		if l.remaining > 0 {
+			due = append(due, *l)
+		}
+	}
+	return due
+}
+
+// scheduled begins a run of a scheduled operation (expiry, tier review)
+// at now, if todo says it has something to do. Its id is base, or base#2,
+// base#3… when runs at the same instant exist already (operations dated
+// before now can make more due after a run). With nothing to do it returns
+// the last run's result as a duplicate (a retry), or an empty result.
+func (p *Program) scheduled(a Account, base string, kind OpKind, now time.Time, todo bool) (*txn, *Result, error) {
+	if now.IsZero() {
+		return nil, nil, opErr(base, ErrInvalidInput, "now is zero")
+	}
+	op, last := base, ""
+	for k := 2; ; k++ {
+		if _, ok := a.op(op); !ok {
+			break
+		}
+		last, op = op, base+"#"+strconv.Itoa(k)
+	}
+	if !todo {
+		if last != "" {
+			rec, _ := a.op(last)
+			r := p.summarize(last, a.opEntries(rec), a.tier)
+			r.Duplicate = true
+			return nil, &r, nil
+		}
+		return nil, &Result{Op: base, Points: decimal.Zero, Discount: decimal.Zero, Tier: a.tier}, nil
+	}
+	return p.begin(a, op, kind, "", now)
+}

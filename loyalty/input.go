@@ -1,0 +1,89 @@
+package loyalty
+
+import (
+	"time"
+
+	"github.com/loyalkit/loyalkit/rules"
+	"github.com/shopspring/decimal"
+)
+
+// Customer is the host's profile of a customer, passed with each
+// operation: what rules may look at beyond the ledger.
+type Customer struct {
+	ID         string            `json:"id"`
+	Birthday   time.Time         `json:"birthday,omitzero"`
+	Registered time.Time         `json:"registered,omitzero"`
+	Attributes map[string]string `json:"attributes,omitempty"`
+}
+
+// Order is a purchase. Total is what the customer pays in money (after any
+// points redeemed on it) and is the accrual base. Currency, when set, must
+// be the programme's.
+type Order struct {
+	ID       string          `json:"id"`
+	Currency string          `json:"currency,omitempty"`
+	Total    decimal.Decimal `json:"total"`
+	Lines    []Line          `json:"lines,omitempty"`
+	Channel  string          `json:"channel,omitempty"`
+	Coupon   string          `json:"coupon,omitempty"`
+}
+
+// Refund returns part or all of an order's money: an Amount, or Lines —
+// units of the order's lines, each refunded at the unit price recorded on
+// the order (when the order's Total is less than its lines, say after a
+// discount, refund by Amount or record the lines at the prices paid).
+type Refund struct {
+	ID     string          `json:"id"`
+	Order  string          `json:"order"`
+	Amount decimal.Decimal `json:"amount,omitzero"`
+	Lines  []RefundLine    `json:"lines,omitempty"`
+}
+
+// RefundLine returns Qty units of SKU.
+type RefundLine struct {
+	SKU string `json:"sku"`
+	Qty int    `json:"qty"`
+}
+
+// Redemption spends points. OrderTotal, when set, is the order they pay
+// for, so the programme's maximum share applies; Currency, when set, must
+// be the programme's.
+type Redemption struct {
+	ID         string          `json:"id"`
+	Points     decimal.Decimal `json:"points"`
+	OrderTotal decimal.Decimal `json:"order_total,omitzero"`
+	Currency   string          `json:"currency,omitempty"`
+}
+
+// Event is something other than a purchase that rules may reward:
+// "registration", "birthday", "review", "survey", "referral_purchase"
+// (the referrer's reward when a referred customer first buys)…
+type Event struct {
+	ID         string            `json:"id"`
+	Kind       string            `json:"kind"`
+	Attributes map[string]string `json:"attributes,omitempty"`
+}
+
+// Result is what an operation did.
+type Result struct {
+	Op      string
+	Entries []Entry
+	// Points is the points earned (purchase, event), spent (redemption),
+	// taken back (refund: reversed + debt + written off) or expired.
+	Points decimal.Decimal
+	// Discount is the money off: the rules' discount on a purchase, or the
+	// money a redemption pays.
+	Discount decimal.Decimal
+	Gifts    []string
+	// Tier is the tier after the operation; TierChanged says it moved.
+	Tier        string
+	TierChanged bool
+	// Trace explains every rule (purchases and events; nil on a retry).
+	Trace []rules.Step
+	// FirstPurchase is set on a customer's first purchase (to reward a
+	// referrer with an Event on their account).
+	FirstPurchase bool
+	// Duplicate is set when the operation had already been applied: the
+	// result is the original's and nothing was added.
+	Duplicate bool
+}

@@ -1,0 +1,100 @@
+package loyalty
+
+import (
+	"sort"
+	"time"
+
+	"github.com/loyalkit/loyalkit/internal/decsum"
+)
+
+// tierRank is a tier's position, lowest 0; −1 for an unknown name and for
+// "" (no tier yet) when the programme has tiers.
+func (p *Program) tierRank(name string) int {
+	for i, t := range p.cfg.Tiers {
+		if t.Name == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// window is what the customer spent and ordered in the tier window
+// ending at now, net of refunds: prefix sums of the order totals between
+// the window's ends (found by binary search while orders are in time
+// order), less the refunds of the orders in it.
+func (p *Program) window(a *Account, now time.Time) (decsum.Sum, int) {
+	m := &a.win
+	if m.valid && m.at.Equal(now) && m.orders == a.orders.Len() && m.refunds == a.refundN {
+		return m.spend, m.count
+	}
+	spend, count := p.computeWindow(a, now)
+	*m = windowMemo{valid: true, at: now, orders: a.orders.Len(), refunds: a.refundN, spend: spend, count: count}
+	return spend, count
+}
+
+// windowMemo keeps the last window: an operation asks for it at one
+// instant several times (the purchase's record, the rules' facts, the tier
+// promotion). Orders are only appended and refunds counted, so the key
+// says whether anything it sums has changed.
+type windowMemo struct {
+	valid           bool
+	at              time.Time
+	orders, refunds int
+	spend           decsum.Sum
+	count           int
+}
+
+func (p *Program) computeWindow(a *Account, now time.Time) (decsum.Sum, int) {
+	from := addMonths(now, -p.cfg.TierWindowMonths, p.loc)
+	in := func(i int) bool { at := a.orders.Ptr(i).at; return at.After(from) && !at.After(now) }
+	n := a.orders.Len()
+	if a.unsorted {
+		var spend decsum.Sum
+		count := 0
+		for i := range n {
+			if o := a.orders.Ptr(i); in(i) {
+				spend.Add(o.total)
+				spend.Sub(o.refunded)
+				if o.refunded.LessThan(o.total) {
+					count++
+				}
+			}
+		}
+		return spend, count
+	}
+	lo := sort.Search(n, func(i int) bool { return a.orders.Ptr(i).at.After(from) })
+	hi := sort.Search(n, func(i int) bool { return a.orders.Ptr(i).at.After(now) })
+	if lo >= hi {
+		return decsum.Sum{}, 0
+	}
+	spend := a.orders.Ptr(hi - 1).cum
+	if lo > 0 {
+		spend = spend.Minus(a.orders.Ptr(lo - 1).cum)
+	}
+	count := hi - lo
+	for _, i := range a.refundedOrders.All {
+		if i >= lo && i < hi {
+			o := a.orders.Ptr(i)
+			spend.Sub(o.refunded)
+			if !o.refunded.LessThan(o.total) {
+				count--
+			}
+		}
+	}
+	return spend, count
+}
+
+// qualifying is the highest tier the window qualifies for ("" without tiers).
+func (p *Program) qualifying(a *Account, now time.Time) string {
+	if len(p.cfg.Tiers) == 0 {
+		return ""
+	}
+	spend, n := p.window(a, now)
+	best := p.cfg.Tiers[0].Name
+	for i, t := range p.cfg.Tiers[1:] {
+		if (t.MinSpend.IsPositive() && spend.Cmp(p.tierMin[i+1]) >= 0) || (t.MinOrders > 0 && n >= t.MinOrders) {
+			best = t.Name
+		}
+	}
+	return best
+}

@@ -92,6 +92,14 @@
 //  8. Points and Discount are exactly the sums of the trace's Values; Gifts
 //     lists the applied gift rules' gifts in order; Tier is the first
 //     applied tier rule's tier.
-//  9. If any evaluated rule fails, Eval returns its [*RuleError] and no
-//     outcome (fail closed): nothing partial can be posted.
+//  9. A rule whose condition or value fails at run time (an [ErrEval]
+//     error such as a division by zero, or an [ErrResult] value that
+//     cannot be posted) is contained: it is [StatusFailed], contributes
+//     nothing (a failed exclusive rule shadows nothing, a failed best-of
+//     rule does not compete), its step's Error and [Outcome].Failures hold
+//     its [*RuleError], and evaluation goes on with the next rule. With
+//     the [Strict] option Eval fails closed instead: the first failing rule
+//     makes it return that [*RuleError] and no outcome, so nothing partial
+//     can be posted. A problem that is not about one rule (a negative
+//     discount base) is an error in both modes.
 package rules

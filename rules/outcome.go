@@ -21,6 +21,10 @@ type Outcome struct {
 	Tier string
 	// Trace has one step per rule, in evaluation order.
 	Trace []Step
+	// Failures lists the errors of the rules that failed at run time
+	// ([StatusFailed]), in evaluation order; the same errors are on their
+	// steps. Empty under [Strict], where a failure is returned by Eval.
+	Failures []*RuleError
 }
 
 // Step explains what one rule did in one evaluation.
@@ -39,6 +43,9 @@ type Step struct {
 	Text string
 	// By names the rule that shadowed or outdid this one.
 	By string
+	// Error is why a [StatusFailed] or [StatusUnknown] rule did not apply:
+	// the rule, the part, the position and the message.
+	Error *RuleError
 }
 
 // Status is what happened to a rule in an evaluation.
@@ -53,9 +60,10 @@ const (
 	StatusOutdone         // a best-of rule whose value lost to another best-of rule (see By)
 	StatusCapped          // applied, but limited by its cap or by the discount base
 	StatusApplied         // applied in full
+	StatusFailed          // its condition or value failed at run time (see Error); contributed nothing
 )
 
-var statusNames = [...]string{"unset", "inactive", "false", "shadowed", "outdone", "capped", "applied"}
+var statusNames = [...]string{"unset", "inactive", "false", "shadowed", "outdone", "capped", "applied", "failed"}
 
 func (s Status) String() string {
 	if int(s) < len(statusNames) {
@@ -81,6 +89,9 @@ func (st Step) String() string {
 	}
 	if st.By != "" {
 		s += " by " + st.By
+	}
+	if st.Error != nil {
+		s += " " + st.Error.brief()
 	}
 	return strings.TrimRight(s, " ")
 }

@@ -29,6 +29,7 @@ type Set[F Facts] struct {
 	rules  []compiled // in evaluation order
 	limits Limits
 	run    *runner
+	strict bool // see Strict
 }
 
 type compiled struct {
@@ -97,7 +98,7 @@ func Compile[F Facts](defs []Rule, opts ...Option) (*Set[F], error) {
 		return nil, &CompileError{Errors: errs}
 	}
 	slices.SortStableFunc(out, func(a, b compiled) int { return b.Priority - a.Priority })
-	return &Set[F]{rules: out, limits: o.limits, run: newRunner(o.limits.MemoryBudget)}, nil
+	return &Set[F]{rules: out, limits: o.limits, run: newRunner(o.limits.MemoryBudget), strict: o.strict}, nil
 }
 
 func valueTypes(k Kind) ([]reflect.Type, string, bool) {

@@ -7,8 +7,8 @@
 //
 //   - [Rule] is a plain, JSON-friendly definition: an id, a [Kind]
 //     ([Accrual], [Discount], [Gift], [Tier]), a condition (When), a Value
-//     expression, a Priority, a [Stacking], an optional From/Until window
-//     and an optional Cap.
+//     expression, a Priority, a [Stacking], an optional From/Until window,
+//     an optional list of occasions (On) and an optional Cap.
 //   - [Compile] type-checks every expression against a facts type F (any
 //     struct implementing [Facts]) and returns all problems at once as a
 //     [*CompileError] of [*RuleError]s, each with the rule id, the part
@@ -73,7 +73,10 @@
 //  1. Evaluation order is by Priority, highest first; rules of equal
 //     priority keep the order they were given in. The trace follows it.
 //  2. A rule outside its window (From inclusive, Until exclusive, compared
-//     with [Facts.EvalTime]) is [StatusInactive] and not evaluated.
+//     with [Facts.EvalTime]) is [StatusInactive] and not evaluated. A rule
+//     whose On is not empty and does not list the facts' occasion (facts
+//     implementing [Occasioner] name it; Compile refuses On for facts that
+//     do not) is [StatusNotApplicable] and not evaluated either.
 //  3. A rule after an applied [Exclusive] rule of the same kind is
 //     [StatusShadowed] (By names the exclusive rule) and not evaluated.
 //     Tier rules always behave as exclusive: the first applied tier wins.

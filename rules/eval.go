@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/expr-lang/expr/vm"
 	"github.com/shopspring/decimal"
@@ -26,6 +27,12 @@ func (s *Set[F]) Eval(f F) (Outcome, error) {
 	if base.IsNegative() {
 		return Outcome{}, fmt.Errorf("%w: discount base %s is negative", ErrEval, base)
 	}
+	var occasion string
+	if s.occasions {
+		if o, ok := env.(Occasioner); ok {
+			occasion = o.Occasion()
+		}
+	}
 	m := s.run.get()
 	defer s.run.put(m)
 	out := Outcome{Trace: make([]Step, len(s.rules))}
@@ -38,6 +45,9 @@ func (s *Set[F]) Eval(f F) (Outcome, error) {
 		switch {
 		case !r.From.IsZero() && now.Before(r.From), !r.Until.IsZero() && !now.Before(r.Until):
 			st.Status = StatusInactive
+			continue
+		case len(r.On) > 0 && !slices.Contains(r.On, occasion):
+			st.Status = StatusNotApplicable
 			continue
 		case exclusiveBy[r.Kind] != "":
 			st.Status, st.By = StatusShadowed, exclusiveBy[r.Kind]

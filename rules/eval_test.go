@@ -2,6 +2,7 @@ package rules_test
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -483,5 +484,86 @@ func TestNegativeDiscountBase(t *testing.T) {
 	f.Order.Total = decimal.NewFromInt(-1)
 	if _, err := s.Eval(f); !errors.Is(err, rules.ErrEval) {
 		t.Errorf("Eval with a negative base: err = %v, want ErrEval", err)
+	}
+}
+
+// TestOccasions: a rule with On applies only on the occasions it lists; the
+// others are not applicable and not evaluated (a failing rule that is not
+// applicable does not fail).
+func TestOccasions(t *testing.T) {
+	defs := []rules.Rule{
+		{ID: "any", Kind: rules.Accrual, Value: "1"},
+		{ID: "purchase", Kind: rules.Accrual, On: []string{"purchase"}, Value: "10"},
+		{ID: "review", Kind: rules.Accrual, On: []string{"review", "referral"}, Value: "100"},
+		{ID: "review-only", Kind: rules.Accrual, Stacking: rules.Exclusive, On: []string{"review"}, Value: "1000"},
+		{ID: "broken", Kind: rules.Accrual, On: []string{"refund"}, Value: "order.Total / 0.5 / (customer.Orders - 11)"},
+	}
+	s := mustCompile(t, defs...)
+	tests := []struct {
+		name     string
+		reason   string
+		occasion string
+		points   string
+		trace    []step
+	}{
+		{"purchase", "rules for other occasions are not applicable", "purchase", "11", []step{
+			{"any", rules.StatusApplied, "1", ""}, {"purchase", rules.StatusApplied, "10", ""},
+			{"review", rules.StatusNotApplicable, "", ""}, {"review-only", rules.StatusNotApplicable, "", ""},
+			{"broken", rules.StatusNotApplicable, "", ""}}},
+		{"referral", "any occasion On lists", "referral", "101", []step{
+			{"any", rules.StatusApplied, "1", ""}, {"purchase", rules.StatusNotApplicable, "", ""},
+			{"review", rules.StatusApplied, "100", ""}, {"review-only", rules.StatusNotApplicable, "", ""},
+			{"broken", rules.StatusNotApplicable, "", ""}}},
+		{"review", "a not-applicable exclusive shadows nothing; an applicable one does", "review", "1101", []step{
+			{"any", rules.StatusApplied, "1", ""}, {"purchase", rules.StatusNotApplicable, "", ""},
+			{"review", rules.StatusApplied, "100", ""}, {"review-only", rules.StatusApplied, "1000", ""},
+			{"broken", rules.StatusNotApplicable, "", ""}}},
+		{"no occasion", "only rules without On apply", "", "1", []step{
+			{"any", rules.StatusApplied, "1", ""}, {"purchase", rules.StatusNotApplicable, "", ""},
+			{"review", rules.StatusNotApplicable, "", ""}, {"review-only", rules.StatusNotApplicable, "", ""},
+			{"broken", rules.StatusNotApplicable, "", ""}}},
+		{"case matters", "occasions are compared exactly", "Purchase", "1", []step{
+			{"any", rules.StatusApplied, "1", ""}, {"purchase", rules.StatusNotApplicable, "", ""},
+			{"review", rules.StatusNotApplicable, "", ""}, {"review-only", rules.StatusNotApplicable, "", ""},
+			{"broken", rules.StatusNotApplicable, "", ""}}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			f := sampleFacts()
+			f.Event = tc.occasion
+			o, err := s.Eval(f)
+			if err != nil {
+				t.Fatalf("Eval: %v", err)
+			}
+			if !o.Points.Equal(d(tc.points)) || len(o.Failures) != 0 {
+				t.Errorf("Eval points = %v, failures %v; want %s and none (%s)", o.Points, o.Failures, tc.points, tc.reason)
+			}
+			if diff := cmp.Diff(tc.trace, steps(o)); diff != "" {
+				t.Errorf("Eval trace mismatch (-want +got) [%s]:\n%s", tc.reason, diff)
+			}
+		})
+	}
+	f := sampleFacts()
+	f.Event = "refund"
+	if o, _ := s.Eval(f); len(o.Failures) != 1 || o.Failures[0].RuleID != "broken" {
+		t.Errorf("Eval on a refund: failures %v, want the broken rule, now applicable", o.Failures)
+	}
+}
+
+// TestOccasionsAreCopied: the set keeps its own On lists; neither the
+// rules given to Compile nor those Rules returns can change it.
+func TestOccasionsAreCopied(t *testing.T) {
+	defs := []rules.Rule{{ID: "p", Kind: rules.Accrual, On: []string{"purchase"}, Value: "1"}}
+	s := mustCompile(t, defs...)
+	defs[0].On[0] = "review"
+	s.Rules()[0].On[0] = "review"
+	f := sampleFacts()
+	f.Event = "purchase"
+	o, err := s.Eval(f)
+	if err != nil || o.Trace[0].Status != rules.StatusApplied {
+		t.Errorf("Eval on a purchase = %v, %v; want applied", o.Trace, err)
+	}
+	if got := s.Rules()[0].On; !slices.Equal(got, []string{"purchase"}) {
+		t.Errorf("Rules()[0].On = %q, want [purchase]", got)
 	}
 }

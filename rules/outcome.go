@@ -61,9 +61,10 @@ const (
 	StatusCapped          // applied, but limited by its cap or by the discount base
 	StatusApplied         // applied in full
 	StatusFailed          // its condition or value failed at run time (see Error); contributed nothing
+	StatusNotApplicable   // its On does not list the facts' occasion; not evaluated
 )
 
-var statusNames = [...]string{"unset", "inactive", "false", "shadowed", "outdone", "capped", "applied", "failed"}
+var statusNames = [...]string{"unset", "inactive", "false", "shadowed", "outdone", "capped", "applied", "failed", "not_applicable"}
 
 func (s Status) String() string {
 	if int(s) < len(statusNames) {

@@ -53,15 +53,15 @@ type Status uint8
 
 // The statuses a step can have.
 const (
-	StatusUnset    Status = iota
-	StatusInactive        // outside its From/Until window; not evaluated
-	StatusFalse           // its condition was false
-	StatusShadowed        // an earlier exclusive rule of its kind applied (see By); not evaluated
-	StatusOutdone         // a best-of rule whose value lost to another best-of rule (see By)
-	StatusCapped          // applied, but limited by its cap or by the discount base
-	StatusApplied         // applied in full
-	StatusFailed          // its condition or value failed at run time (see Error); contributed nothing
-	StatusNotApplicable   // its On does not list the facts' occasion; not evaluated
+	StatusUnset         Status = iota
+	StatusInactive             // outside its From/Until window; not evaluated
+	StatusFalse                // its condition was false
+	StatusShadowed             // an earlier exclusive rule of its kind applied (see By); not evaluated
+	StatusOutdone              // a best-of rule whose value lost to another best-of rule (see By)
+	StatusCapped               // applied, but limited by its cap or by the discount base
+	StatusApplied              // applied in full
+	StatusFailed               // its condition or value failed at run time (see Error); contributed nothing
+	StatusNotApplicable        // its On does not list the facts' occasion; not evaluated
 )
 
 var statusNames = [...]string{"unset", "inactive", "false", "shadowed", "outdone", "capped", "applied", "failed", "not_applicable"}

@@ -67,6 +67,12 @@ func TestCompileErrors(t *testing.T) {
 			rules.Rule{ID: "c", Kind: rules.Accrual, Value: "1", Cap: d("-1")}, ruleErr{"c", rules.PartDefinition, 0, 0, rules.ErrInvalidRule, "cap -1 is negative"}},
 		{"cap on tier", "caps are for numbers",
 			rules.Rule{ID: "c", Kind: rules.Tier, Value: `"vip"`, Cap: d("1")}, ruleErr{"c", rules.PartDefinition, 0, 0, rules.ErrInvalidRule, "cap is only for"}},
+		{"empty occasion", "an empty occasion would never match",
+			rules.Rule{ID: "o", Kind: rules.Accrual, Value: "1", On: []string{"purchase", ""}}, ruleErr{"o", rules.PartDefinition, 0, 0, rules.ErrInvalidRule, "on entry 2 is empty"}},
+		{"duplicate occasion", "a list of occasions is a set",
+			rules.Rule{ID: "o", Kind: rules.Accrual, Value: "1", On: []string{"purchase", "review", "purchase"}}, ruleErr{"o", rules.PartDefinition, 0, 0, rules.ErrInvalidRule, `on lists "purchase" twice`}},
+		{"long occasion", "occasions are short names",
+			rules.Rule{ID: "o", Kind: rules.Accrual, Value: "1", On: []string{strings.Repeat("x", 65)}}, ruleErr{"o", rules.PartDefinition, 0, 0, rules.ErrInvalidRule, "on entry 1 is 65 bytes, the limit is 64"}},
 		{"syntax", "the position points at the bad token",
 			acc("syn", "order.Total >= ", "1"), ruleErr{"syn", rules.PartWhen, 1, 15, rules.ErrSyntax, "unexpected"}},
 		{"unknown field on line 2", "line and column are 1-based",
@@ -172,6 +178,30 @@ func TestCaretLine(t *testing.T) {
 	}
 	if !strings.Contains(lines[0], "when 1:43") || !strings.Contains(lines[0], "no field Chanel") {
 		t.Errorf("first line = %q, want like %q", lines[0], want)
+	}
+}
+
+// TestOnNeedsOccasioner: a rule with On over facts that cannot say their
+// occasion would never apply; Compile refuses it. 64-byte occasions are
+// fine.
+func TestOnNeedsOccasioner(t *testing.T) {
+	defs := []rules.Rule{{ID: "p", Kind: rules.Accrual, On: []string{"purchase"}, Value: "1"}}
+	_, err := rules.Compile[Facts](defs)
+	var ce *rules.CompileError
+	if !errors.As(err, &ce) || len(ce.Errors) != 1 {
+		t.Fatalf("Compile[Facts] error = %v, want one rule error", err)
+	}
+	want := ruleErr{"p", rules.PartDefinition, 0, 0, rules.ErrInvalidRule, "on needs facts that implement rules.Occasioner"}
+	e := ce.Errors[0]
+	if diff := cmp.Diff(want, ruleErr{e.RuleID, e.Part, e.Line, e.Column, e.Err, e.Message}, cmp.Comparer(func(a, b error) bool { return a == b })); diff != "" {
+		t.Errorf("Compile[Facts] mismatch (-want +got):\n%s", diff)
+	}
+	if _, err := rules.Compile[Facts]([]rules.Rule{{ID: "p", Kind: rules.Accrual, Value: "1"}}); err != nil {
+		t.Errorf("Compile[Facts] without On: %v", err)
+	}
+	defs[0].On = []string{strings.Repeat("x", 64)}
+	if _, err := rules.Compile[shopFacts](defs); err != nil {
+		t.Errorf("Compile with a 64-byte occasion: %v", err)
 	}
 }
 

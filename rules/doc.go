@@ -7,8 +7,8 @@
 //
 //   - [Rule] is a plain, JSON-friendly definition: an id, a [Kind]
 //     ([Accrual], [Discount], [Gift], [Tier]), a condition (When), a Value
-//     expression, a Priority, a [Stacking], an optional From/Until window
-//     and an optional Cap.
+//     expression, a Priority, a [Stacking], an optional From/Until window,
+//     an optional list of occasions (On) and an optional Cap.
 //   - [Compile] type-checks every expression against a facts type F (any
 //     struct implementing [Facts]) and returns all problems at once as a
 //     [*CompileError] of [*RuleError]s, each with the rule id, the part
@@ -73,7 +73,10 @@
 //  1. Evaluation order is by Priority, highest first; rules of equal
 //     priority keep the order they were given in. The trace follows it.
 //  2. A rule outside its window (From inclusive, Until exclusive, compared
-//     with [Facts.EvalTime]) is [StatusInactive] and not evaluated.
+//     with [Facts.EvalTime]) is [StatusInactive] and not evaluated. A rule
+//     whose On is not empty and does not list the facts' occasion (facts
+//     implementing [Occasioner] name it; Compile refuses On for facts that
+//     do not) is [StatusNotApplicable] and not evaluated either.
 //  3. A rule after an applied [Exclusive] rule of the same kind is
 //     [StatusShadowed] (By names the exclusive rule) and not evaluated.
 //     Tier rules always behave as exclusive: the first applied tier wins.
@@ -92,6 +95,14 @@
 //  8. Points and Discount are exactly the sums of the trace's Values; Gifts
 //     lists the applied gift rules' gifts in order; Tier is the first
 //     applied tier rule's tier.
-//  9. If any evaluated rule fails, Eval returns its [*RuleError] and no
-//     outcome (fail closed): nothing partial can be posted.
+//  9. A rule whose condition or value fails at run time (an [ErrEval]
+//     error such as a division by zero, or an [ErrResult] value that
+//     cannot be posted) is contained: it is [StatusFailed], contributes
+//     nothing (a failed exclusive rule shadows nothing, a failed best-of
+//     rule does not compete), its step's Error and [Outcome].Failures hold
+//     its [*RuleError], and evaluation goes on with the next rule. With
+//     the [Strict] option Eval fails closed instead: the first failing rule
+//     makes it return that [*RuleError] and no outcome, so nothing partial
+//     can be posted. A problem that is not about one rule (a negative
+//     discount base) is an error in both modes.
 package rules

@@ -82,6 +82,16 @@ func (e *RuleError) Error() string {
 
 func (e *RuleError) Unwrap() error { return e.Err }
 
+// brief is the error on one line without the rule: the part, the position
+// and the message, as a trace step shows it.
+func (e *RuleError) brief() string {
+	s := string(e.Part)
+	if e.Line > 0 {
+		s += fmt.Sprintf(" %d:%d", e.Line, e.Column)
+	}
+	return s + ": " + e.Message
+}
+
 // CompileError holds every problem [Compile] found, in rule order.
 type CompileError struct {
 	Errors []*RuleError

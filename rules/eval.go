@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/expr-lang/expr/vm"
 	"github.com/shopspring/decimal"
@@ -9,16 +10,28 @@ import (
 
 var hundred = decimal.NewFromInt(100)
 
-// Eval evaluates the set on one facts value. It never panics: a rule that
-// fails (division by zero, the memory budget) or produces a value that
-// cannot be posted returns a [*RuleError] naming it, and no outcome. The
-// combination semantics are listed in the package documentation.
+// Eval evaluates the set on one facts value. It never panics. A rule that
+// fails at run time (division by zero, the memory budget) or produces a
+// value that cannot be posted is contained: it contributes nothing, its
+// step is [StatusFailed] with the [*RuleError] naming it, and the error is
+// listed in [Outcome].Failures; the other rules are evaluated as usual.
+// Under [Strict] the first such failure is returned instead, with no
+// outcome. A rule that needs an unknown value is [StatusUnknown], in both
+// modes. Eval returns an error whatever the mode for problems that are not
+// about one rule (a negative discount base). The combination semantics are
+// listed in the package documentation.
 func (s *Set[F]) Eval(f F) (Outcome, error) {
 	env := any(f)
 	now := f.EvalTime()
 	base := f.DiscountBase()
 	if base.IsNegative() {
 		return Outcome{}, fmt.Errorf("%w: discount base %s is negative", ErrEval, base)
+	}
+	var occasion string
+	if s.occasions {
+		if o, ok := env.(Occasioner); ok {
+			occasion = o.Occasion()
+		}
 	}
 	m := s.run.get()
 	defer s.run.put(m)
@@ -33,44 +46,30 @@ func (s *Set[F]) Eval(f F) (Outcome, error) {
 		case !r.From.IsZero() && now.Before(r.From), !r.Until.IsZero() && !now.Before(r.Until):
 			st.Status = StatusInactive
 			continue
+		case len(r.On) > 0 && !slices.Contains(r.On, occasion):
+			st.Status = StatusNotApplicable
+			continue
 		case exclusiveBy[r.Kind] != "":
 			st.Status, st.By = StatusShadowed, exclusiveBy[r.Kind]
 			continue
 		}
-		v, err := s.decide(m, r, env)
-		if err != nil {
-			return Outcome{}, err
-		}
-		if v == nil {
+		v, re := s.decide(m, r, env)
+		if re == nil && v == nil {
 			st.Status = StatusFalse
 			continue
 		}
-		st.Status = StatusApplied
-		switch r.Kind {
-		case Gift, Tier:
-			text, _ := v.(string)
-			if text == "" {
-				return Outcome{}, resultError(r, "%v is empty", r.Kind)
+		if re == nil {
+			re = s.apply(&out, st, r, v, base)
+		}
+		if re != nil {
+			if s.contain(&out, st, re) {
+				return Outcome{}, re
 			}
-			st.Text = text
-			if r.Kind == Gift {
-				out.Gifts = append(out.Gifts, text)
-			} else {
-				out.Tier = text
-			}
-		default:
-			amount, err := s.amount(r, v, base)
-			if err != nil {
-				return Outcome{}, err
-			}
-			st.Computed, st.Value = amount, amount
-			if r.Cap.IsPositive() && amount.GreaterThan(r.Cap) {
-				st.Value, st.Status = r.Cap, StatusCapped
-			}
-			if r.Stacking == BestOf {
-				if b := bestAt[r.Kind]; b == 0 || st.Value.GreaterThan(out.Trace[b-1].Value) {
-					bestAt[r.Kind] = i + 1
-				}
+			continue
+		}
+		if r.Stacking == BestOf {
+			if b := bestAt[r.Kind]; b == 0 || st.Value.GreaterThan(out.Trace[b-1].Value) {
+				bestAt[r.Kind] = i + 1
 			}
 		}
 		if r.Stacking == Exclusive || r.Kind == Tier {
@@ -81,9 +80,51 @@ func (s *Set[F]) Eval(f F) (Outcome, error) {
 	return out, nil
 }
 
+// apply records the value of a rule whose condition held on its step (and
+// a gift or tier on the outcome). A value that cannot be posted is an
+// error, and leaves st and out as they were.
+func (s *Set[F]) apply(out *Outcome, st *Step, r *compiled, v any, base decimal.Decimal) *RuleError {
+	switch r.Kind {
+	case Gift, Tier:
+		text, _ := v.(string)
+		if text == "" {
+			return resultError(r, "%v is empty", r.Kind)
+		}
+		st.Status, st.Text = StatusApplied, text
+		if r.Kind == Gift {
+			out.Gifts = append(out.Gifts, text)
+		} else {
+			out.Tier = text
+		}
+		return nil
+	}
+	amount, re := s.amount(r, v, base)
+	if re != nil {
+		return re
+	}
+	st.Status, st.Computed, st.Value = StatusApplied, amount, amount
+	if r.Cap.IsPositive() && amount.GreaterThan(r.Cap) {
+		st.Value, st.Status = r.Cap, StatusCapped
+	}
+	return nil
+}
+
+// contain records a rule's run-time error on its step: the step is
+// [StatusFailed] and the error is added to the outcome's failures, unless
+// the set is strict, in which case contain reports that Eval must return
+// the error.
+func (s *Set[F]) contain(out *Outcome, st *Step, re *RuleError) (fatal bool) {
+	if s.strict {
+		return true
+	}
+	st.Status, st.Error = StatusFailed, re
+	out.Failures = append(out.Failures, re)
+	return false
+}
+
 // decide runs a rule's condition and value: it returns nil when the
 // condition is false, else the value.
-func (s *Set[F]) decide(m *vm.VM, r *compiled, env any) (any, error) {
+func (s *Set[F]) decide(m *vm.VM, r *compiled, env any) (any, *RuleError) {
 	if r.fused != nil {
 		v, err := run(m, r.fused, env)
 		if err == nil {
@@ -112,7 +153,7 @@ func (s *Set[F]) decide(m *vm.VM, r *compiled, env any) (any, error) {
 
 // amount validates a numeric rule result and returns it as points or
 // discount money.
-func (s *Set[F]) amount(r *compiled, v any, base decimal.Decimal) (decimal.Decimal, error) {
+func (s *Set[F]) amount(r *compiled, v any, base decimal.Decimal) (decimal.Decimal, *RuleError) {
 	d, err := toDec(v)
 	switch {
 	case err != nil:

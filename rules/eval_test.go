@@ -2,6 +2,7 @@ package rules_test
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -218,22 +219,226 @@ func TestEvalErrors(t *testing.T) {
 		{"int overflow in a sum", rules.Rule{ID: "sum", Kind: rules.Accrual, When: "sum(order.Lines, .Qty * 4611686018427387904) > 0", Value: "1"}, f, rules.PartWhen, rules.ErrEval, "integer overflow"},
 	}
 	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			s := mustCompile(t, tc.rule)
-			o, err := s.Eval(tc.facts)
+		check := func(t *testing.T, mode string, err error) {
+			t.Helper()
 			var re *rules.RuleError
 			if !errors.As(err, &re) {
-				t.Fatalf("Eval error = %v (%T), want *RuleError", err, err)
+				t.Fatalf("%s: error = %v (%T), want *RuleError", mode, err, err)
 			}
 			if re.RuleID != tc.rule.ID || re.Part != tc.part || !errors.Is(err, tc.err) || !strings.Contains(re.Message, tc.msg) {
-				t.Errorf("Eval error = %+v, want rule %q part %s %v containing %q", re, tc.rule.ID, tc.part, tc.err, tc.msg)
+				t.Errorf("%s: error = %+v, want rule %q part %s %v containing %q", mode, re, tc.rule.ID, tc.part, tc.err, tc.msg)
 			}
+		}
+		t.Run(tc.name+"/strict", func(t *testing.T) {
+			s, err := rules.Compile[shopFacts]([]rules.Rule{tc.rule}, rules.Strict())
+			if err != nil {
+				t.Fatalf("Compile: %v", err)
+			}
+			o, err := s.Eval(tc.facts)
+			check(t, "Eval (strict)", err)
 			if diff := cmp.Diff(rules.Outcome{}, o); diff != "" {
-				t.Errorf("Eval returned an outcome with its error (-want +got):\n%s", diff)
+				t.Errorf("Eval (strict) returned an outcome with its error (-want +got):\n%s", diff)
+			}
+		})
+		t.Run(tc.name+"/contained", func(t *testing.T) {
+			s := mustCompile(t, tc.rule)
+			o, err := s.Eval(tc.facts)
+			if err != nil {
+				t.Fatalf("Eval: %v, want the failure contained", err)
+			}
+			if len(o.Failures) != 1 || len(o.Trace) != 1 {
+				t.Fatalf("Eval failures %v, trace %v; want one of each", o.Failures, o.Trace)
+			}
+			check(t, "Outcome.Failures[0]", o.Failures[0])
+			st := o.Trace[0]
+			if st.Status != rules.StatusFailed || st.Error != o.Failures[0] || !st.Value.IsZero() || st.Text != "" {
+				t.Errorf("Eval step = %+v, want failed with the failure and no value", st)
+			}
+			if !o.Points.IsZero() || !o.Discount.IsZero() || o.Gifts != nil || o.Tier != "" {
+				t.Errorf("Eval outcome = %+v, want nothing from a failed rule", o)
 			}
 		})
 	}
 }
+
+// TestContainedFailure: a rule that fails at run time contributes nothing
+// and the rest of the set still decides, also around exclusive and
+// best-of rules; under Strict the same set returns the first failure.
+func TestContainedFailure(t *testing.T) {
+	f := sampleFacts()
+	noLines := f
+	noLines.Order.Lines = nil
+	avg := "order.Total / len(order.Lines)" // division by zero without lines
+	tests := []struct {
+		name     string
+		reason   string
+		rules    []rules.Rule
+		facts    shopFacts
+		points   string
+		discount string
+		gifts    []string
+		tier     string
+		trace    []step
+		failed   []string
+	}{
+		{
+			name: "others still apply", reason: "a failing rule takes nothing else down",
+			rules: []rules.Rule{
+				{ID: "base", Kind: rules.Accrual, Value: "10"},
+				{ID: "avg", Kind: rules.Accrual, Value: avg},
+				{ID: "gift", Kind: rules.Gift, When: "order.Total / len(order.Lines) > 0", Value: `"mug"`},
+				{ID: "mug", Kind: rules.Gift, Value: `"mug"`},
+				{ID: "tier", Kind: rules.Tier, Value: "order.Coupon"},
+				{ID: "silver", Kind: rules.Tier, Value: `"silver"`},
+			},
+			facts: noLines, points: "10", discount: "0", gifts: []string{"mug"}, tier: "silver",
+			trace: []step{{"base", rules.StatusApplied, "10", ""}, {"avg", rules.StatusFailed, "", ""},
+				{"gift", rules.StatusFailed, "", ""}, {"mug", rules.StatusApplied, "mug", ""},
+				{"tier", rules.StatusFailed, "", ""}, {"silver", rules.StatusApplied, "silver", ""}},
+			failed: []string{"avg", "gift", "tier"},
+		},
+		{
+			name: "a failed exclusive shadows nothing", reason: "it did not apply, so the next rule of its kind is evaluated",
+			rules: []rules.Rule{
+				{ID: "promo", Kind: rules.Accrual, Priority: 10, Stacking: rules.Exclusive, Value: avg},
+				{ID: "base", Kind: rules.Accrual, Value: "10"},
+			},
+			facts: noLines, points: "10", discount: "0",
+			trace:  []step{{"promo", rules.StatusFailed, "", ""}, {"base", rules.StatusApplied, "10", ""}},
+			failed: []string{"promo"},
+		},
+		{
+			name: "a failed best-of does not compete", reason: "the best of the others wins, not outdone by the failure",
+			rules: []rules.Rule{
+				{ID: "a", Kind: rules.Accrual, Stacking: rules.BestOf, Value: "30"},
+				{ID: "b", Kind: rules.Accrual, Stacking: rules.BestOf, Value: avg},
+				{ID: "c", Kind: rules.Accrual, Stacking: rules.BestOf, Value: "20"},
+			},
+			facts: noLines, points: "30", discount: "0",
+			trace:  []step{{"a", rules.StatusApplied, "30", ""}, {"b", rules.StatusFailed, "", ""}, {"c", rules.StatusOutdone, "", "a"}},
+			failed: []string{"b"},
+		},
+		{
+			name: "a failed discount leaves the base to the others", reason: "an invalid percent contributes nothing",
+			rules: []rules.Rule{
+				{ID: "pct", Kind: rules.Discount, Unit: rules.Percent, Value: "150"},
+				{ID: "half", Kind: rules.Discount, Unit: rules.Percent, Value: "50"},
+			},
+			facts: f, points: "0", discount: "617.28",
+			trace:  []step{{"pct", rules.StatusFailed, "", ""}, {"half", rules.StatusApplied, "617.28", ""}},
+			failed: []string{"pct"},
+		},
+		{
+			name: "the same rules with lines", reason: "nothing fails when the order has lines",
+			rules: []rules.Rule{
+				{ID: "promo", Kind: rules.Accrual, Priority: 10, Stacking: rules.Exclusive, Value: avg},
+				{ID: "base", Kind: rules.Accrual, Value: "10"},
+			},
+			facts: f, points: "617.28", discount: "0",
+			trace: []step{{"promo", rules.StatusApplied, "617.28", ""}, {"base", rules.StatusShadowed, "", "promo"}},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			o, err := mustCompile(t, tc.rules...).Eval(tc.facts)
+			if err != nil {
+				t.Fatalf("Eval: %v, want failures contained (%s)", err, tc.reason)
+			}
+			if !o.Points.Equal(d(tc.points)) || !o.Discount.Equal(d(tc.discount)) {
+				t.Errorf("Eval points, discount = %v, %v; want %s, %s (%s)", o.Points, o.Discount, tc.points, tc.discount, tc.reason)
+			}
+			if diff := cmp.Diff(tc.gifts, o.Gifts); diff != "" {
+				t.Errorf("Eval gifts mismatch (-want +got):\n%s", diff)
+			}
+			if o.Tier != tc.tier {
+				t.Errorf("Eval tier = %q, want %q", o.Tier, tc.tier)
+			}
+			if diff := cmp.Diff(tc.trace, steps(o)); diff != "" {
+				t.Errorf("Eval trace mismatch (-want +got) [%s]:\n%s", tc.reason, diff)
+			}
+			var failed []string
+			for _, e := range o.Failures {
+				failed = append(failed, e.RuleID)
+				if !errors.Is(e, rules.ErrEval) && !errors.Is(e, rules.ErrResult) {
+					t.Errorf("failure %v is neither ErrEval nor ErrResult", e)
+				}
+			}
+			if diff := cmp.Diff(tc.failed, failed); diff != "" {
+				t.Errorf("Eval failures mismatch (-want +got):\n%s", diff)
+			}
+			for _, st := range o.Trace {
+				if (st.Status == rules.StatusFailed) != (st.Error != nil) {
+					t.Errorf("step %s is %v with error %v: failed steps, and only they, carry an error", st.RuleID, st.Status, st.Error)
+				}
+			}
+
+			strict, err := rules.Compile[shopFacts](tc.rules, rules.Strict())
+			if err != nil {
+				t.Fatalf("Compile(Strict): %v", err)
+			}
+			so, err := strict.Eval(tc.facts)
+			if len(tc.failed) == 0 {
+				if err != nil {
+					t.Fatalf("Eval (strict): %v", err)
+				}
+				if diff := cmp.Diff(o, so, decimalEqual); diff != "" {
+					t.Errorf("Eval (strict) mismatch with the default (-default +strict):\n%s", diff)
+				}
+				return
+			}
+			var re *rules.RuleError
+			if !errors.As(err, &re) || re.RuleID != tc.failed[0] {
+				t.Errorf("Eval (strict) error = %v, want the first failure, rule %q", err, tc.failed[0])
+			}
+			if diff := cmp.Diff(rules.Outcome{}, so); diff != "" {
+				t.Errorf("Eval (strict) returned an outcome with its error (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestContainedFailureError: the contained error is the one Strict
+// returns: the rule, the part, the position and the sentinel.
+func TestContainedFailureError(t *testing.T) {
+	f := sampleFacts()
+	f.Order.Lines = nil
+	r := rules.Rule{ID: "avg", Kind: rules.Accrual, When: "order.Total > 0", Value: "order.Total / len(order.Lines)"}
+	o, err := mustCompile(t, r).Eval(f)
+	if err != nil {
+		t.Fatalf("Eval: %v", err)
+	}
+	strict, err := rules.Compile[shopFacts]([]rules.Rule{r}, rules.Strict())
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, serr := strict.Eval(f)
+	var sre *rules.RuleError
+	if !errors.As(serr, &sre) {
+		t.Fatalf("Eval (strict) error = %v, want a *RuleError", serr)
+	}
+	want := rules.RuleError{RuleID: "avg", Part: rules.PartValue, Line: 1, Column: 13, Message: "division by zero",
+		Source: "order.Total / len(order.Lines)", Err: rules.ErrEval}
+	if diff := cmp.Diff(want, *o.Failures[0], errorsEqual); diff != "" {
+		t.Errorf("Outcome.Failures[0] mismatch (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(want, *sre, errorsEqual); diff != "" {
+		t.Errorf("Eval (strict) mismatch (-want +got):\n%s", diff)
+	}
+	var re *rules.RuleError
+	if !errors.As(o.Failures[0], &re) || !errors.Is(o.Failures[0], rules.ErrEval) {
+		t.Errorf("Outcome.Failures[0] = %v: errors.As *RuleError and errors.Is ErrEval must hold", o.Failures[0])
+	}
+	if got, want := o.Trace[0].String(), "avg                    accrual  failed   value 1:13: division by zero"; got != want {
+		t.Errorf("Step.String() = %q, want %q", got, want)
+	}
+}
+
+// decimalEqual compares decimals by value (1.50 == 1.5), and errorsEqual
+// compares errors by identity (the sentinels in a RuleError value).
+var (
+	decimalEqual = cmp.Comparer(func(a, b decimal.Decimal) bool { return a.Equal(b) })
+	errorsEqual  = cmp.Comparer(func(a, b error) bool { return a == b })
+)
 
 func TestExactMoney(t *testing.T) {
 	tests := []struct{ expr, want string }{
@@ -279,5 +484,86 @@ func TestNegativeDiscountBase(t *testing.T) {
 	f.Order.Total = decimal.NewFromInt(-1)
 	if _, err := s.Eval(f); !errors.Is(err, rules.ErrEval) {
 		t.Errorf("Eval with a negative base: err = %v, want ErrEval", err)
+	}
+}
+
+// TestOccasions: a rule with On applies only on the occasions it lists; the
+// others are not applicable and not evaluated (a failing rule that is not
+// applicable does not fail).
+func TestOccasions(t *testing.T) {
+	defs := []rules.Rule{
+		{ID: "any", Kind: rules.Accrual, Value: "1"},
+		{ID: "purchase", Kind: rules.Accrual, On: []string{"purchase"}, Value: "10"},
+		{ID: "review", Kind: rules.Accrual, On: []string{"review", "referral"}, Value: "100"},
+		{ID: "review-only", Kind: rules.Accrual, Stacking: rules.Exclusive, On: []string{"review"}, Value: "1000"},
+		{ID: "broken", Kind: rules.Accrual, On: []string{"refund"}, Value: "order.Total / 0.5 / (customer.Orders - 11)"},
+	}
+	s := mustCompile(t, defs...)
+	tests := []struct {
+		name     string
+		reason   string
+		occasion string
+		points   string
+		trace    []step
+	}{
+		{"purchase", "rules for other occasions are not applicable", "purchase", "11", []step{
+			{"any", rules.StatusApplied, "1", ""}, {"purchase", rules.StatusApplied, "10", ""},
+			{"review", rules.StatusNotApplicable, "", ""}, {"review-only", rules.StatusNotApplicable, "", ""},
+			{"broken", rules.StatusNotApplicable, "", ""}}},
+		{"referral", "any occasion On lists", "referral", "101", []step{
+			{"any", rules.StatusApplied, "1", ""}, {"purchase", rules.StatusNotApplicable, "", ""},
+			{"review", rules.StatusApplied, "100", ""}, {"review-only", rules.StatusNotApplicable, "", ""},
+			{"broken", rules.StatusNotApplicable, "", ""}}},
+		{"review", "a not-applicable exclusive shadows nothing; an applicable one does", "review", "1101", []step{
+			{"any", rules.StatusApplied, "1", ""}, {"purchase", rules.StatusNotApplicable, "", ""},
+			{"review", rules.StatusApplied, "100", ""}, {"review-only", rules.StatusApplied, "1000", ""},
+			{"broken", rules.StatusNotApplicable, "", ""}}},
+		{"no occasion", "only rules without On apply", "", "1", []step{
+			{"any", rules.StatusApplied, "1", ""}, {"purchase", rules.StatusNotApplicable, "", ""},
+			{"review", rules.StatusNotApplicable, "", ""}, {"review-only", rules.StatusNotApplicable, "", ""},
+			{"broken", rules.StatusNotApplicable, "", ""}}},
+		{"case matters", "occasions are compared exactly", "Purchase", "1", []step{
+			{"any", rules.StatusApplied, "1", ""}, {"purchase", rules.StatusNotApplicable, "", ""},
+			{"review", rules.StatusNotApplicable, "", ""}, {"review-only", rules.StatusNotApplicable, "", ""},
+			{"broken", rules.StatusNotApplicable, "", ""}}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			f := sampleFacts()
+			f.Event = tc.occasion
+			o, err := s.Eval(f)
+			if err != nil {
+				t.Fatalf("Eval: %v", err)
+			}
+			if !o.Points.Equal(d(tc.points)) || len(o.Failures) != 0 {
+				t.Errorf("Eval points = %v, failures %v; want %s and none (%s)", o.Points, o.Failures, tc.points, tc.reason)
+			}
+			if diff := cmp.Diff(tc.trace, steps(o)); diff != "" {
+				t.Errorf("Eval trace mismatch (-want +got) [%s]:\n%s", tc.reason, diff)
+			}
+		})
+	}
+	f := sampleFacts()
+	f.Event = "refund"
+	if o, _ := s.Eval(f); len(o.Failures) != 1 || o.Failures[0].RuleID != "broken" {
+		t.Errorf("Eval on a refund: failures %v, want the broken rule, now applicable", o.Failures)
+	}
+}
+
+// TestOccasionsAreCopied: the set keeps its own On lists; neither the
+// rules given to Compile nor those Rules returns can change it.
+func TestOccasionsAreCopied(t *testing.T) {
+	defs := []rules.Rule{{ID: "p", Kind: rules.Accrual, On: []string{"purchase"}, Value: "1"}}
+	s := mustCompile(t, defs...)
+	defs[0].On[0] = "review"
+	s.Rules()[0].On[0] = "review"
+	f := sampleFacts()
+	f.Event = "purchase"
+	o, err := s.Eval(f)
+	if err != nil || o.Trace[0].Status != rules.StatusApplied {
+		t.Errorf("Eval on a purchase = %v, %v; want applied", o.Trace, err)
+	}
+	if got := s.Rules()[0].On; !slices.Equal(got, []string{"purchase"}) {
+		t.Errorf("Rules()[0].On = %q, want [purchase]", got)
 	}
 }

@@ -12,6 +12,8 @@ type shopFacts struct {
 	Customer customer  `expr:"customer"`
 	Order    order     `expr:"order"`
 	Now      time.Time `expr:"now"`
+	// Event is the occasion (see Occasion): "purchase", "review", or "".
+	Event string `expr:"event"`
 }
 
 type customer struct {
@@ -41,6 +43,7 @@ type line struct {
 
 func (f shopFacts) EvalTime() time.Time           { return f.Now }
 func (f shopFacts) DiscountBase() decimal.Decimal { return f.Order.Total }
+func (f shopFacts) Occasion() string              { return f.Event }
 
 func d(s string) decimal.Decimal { return decimal.RequireFromString(s) }
 

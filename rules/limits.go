@@ -63,11 +63,23 @@ type Option func(*options)
 
 type options struct {
 	limits Limits
+	strict bool
 }
 
 // WithLimits replaces the default limits; zero fields keep their default.
 func WithLimits(l Limits) Option {
 	return func(o *options) { o.limits = l }
+}
+
+// Strict makes [Set.Eval] fail closed: the first rule that fails at run
+// time (an [ErrEval] or [ErrResult] error) makes Eval return that
+// [*RuleError] and no outcome, as Eval did before failures were contained.
+// Without it a failing rule is contained: it contributes nothing, its step
+// is [StatusFailed] and the error is listed in [Outcome].Failures. A rule
+// that needs an unknown value ([StatusUnknown]) is not a failure in either
+// mode. Strict has no effect on [CompileCondition].
+func Strict() Option {
+	return func(o *options) { o.strict = true }
 }
 
 func buildOptions(opts []Option) options {

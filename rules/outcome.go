@@ -21,6 +21,10 @@ type Outcome struct {
 	Tier string
 	// Trace has one step per rule, in evaluation order.
 	Trace []Step
+	// Failures lists the errors of the rules that failed at run time
+	// ([StatusFailed]), in evaluation order; the same errors are on their
+	// steps. Empty under [Strict], where a failure is returned by Eval.
+	Failures []*RuleError
 }
 
 // Step explains what one rule did in one evaluation.
@@ -39,6 +43,9 @@ type Step struct {
 	Text string
 	// By names the rule that shadowed or outdid this one.
 	By string
+	// Error is why a [StatusFailed] or [StatusUnknown] rule did not apply:
+	// the rule, the part, the position and the message.
+	Error *RuleError
 }
 
 // Status is what happened to a rule in an evaluation.
@@ -46,16 +53,18 @@ type Status uint8
 
 // The statuses a step can have.
 const (
-	StatusUnset    Status = iota
-	StatusInactive        // outside its From/Until window; not evaluated
-	StatusFalse           // its condition was false
-	StatusShadowed        // an earlier exclusive rule of its kind applied (see By); not evaluated
-	StatusOutdone         // a best-of rule whose value lost to another best-of rule (see By)
-	StatusCapped          // applied, but limited by its cap or by the discount base
-	StatusApplied         // applied in full
+	StatusUnset         Status = iota
+	StatusInactive             // outside its From/Until window; not evaluated
+	StatusFalse                // its condition was false
+	StatusShadowed             // an earlier exclusive rule of its kind applied (see By); not evaluated
+	StatusOutdone              // a best-of rule whose value lost to another best-of rule (see By)
+	StatusCapped               // applied, but limited by its cap or by the discount base
+	StatusApplied              // applied in full
+	StatusFailed               // its condition or value failed at run time (see Error); contributed nothing
+	StatusNotApplicable        // its On does not list the facts' occasion; not evaluated
 )
 
-var statusNames = [...]string{"unset", "inactive", "false", "shadowed", "outdone", "capped", "applied"}
+var statusNames = [...]string{"unset", "inactive", "false", "shadowed", "outdone", "capped", "applied", "failed", "not_applicable"}
 
 func (s Status) String() string {
 	if int(s) < len(statusNames) {
@@ -81,6 +90,9 @@ func (st Step) String() string {
 	}
 	if st.By != "" {
 		s += " by " + st.By
+	}
+	if st.Error != nil {
+		s += " " + st.Error.brief()
 	}
 	return strings.TrimRight(s, " ")
 }

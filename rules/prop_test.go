@@ -3,6 +3,7 @@ package rules_test
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -69,12 +70,18 @@ func genRule(t *rapid.T, id string) rules.Rule {
 		}
 	}
 	r.Stacking = rapid.SampledFrom(stackings).Draw(t, "stacking")
+	if rapid.Bool().Draw(t, "occasions") {
+		r.On = rapid.SliceOfNDistinct(rapid.SampledFrom(occasions), 1, len(occasions), rapid.ID[string]).Draw(t, "on")
+	}
 	if rapid.Bool().Draw(t, "windowed") {
 		r.From = genTime(t, "from")
 		r.Until = r.From.Add(time.Duration(rapid.IntRange(1, 1000).Draw(t, "hours")) * time.Hour)
 	}
 	return r
 }
+
+// occasions are the occasions generated rules and facts use.
+var occasions = []string{"purchase", "review", "referral"}
 
 func genRules(t *rapid.T) []rules.Rule {
 	n := rapid.IntRange(0, 12).Draw(t, "rules")
@@ -102,6 +109,7 @@ func genFacts(t *rapid.T) shopFacts {
 		Customer: customer{ID: "c", Orders: rapid.IntRange(0, 40).Draw(t, "orders"), LifetimeSpend: genDecimal(t, "spend", 200000)},
 		Order:    order{ID: "o", Total: total, Lines: lines},
 		Now:      genTime(t, "now"),
+		Event:    rapid.SampledFrom(append([]string{""}, occasions...)).Draw(t, "occasion"),
 	}
 }
 
@@ -158,8 +166,11 @@ func checkOutcome(t *rapid.T) {
 		if st.RuleID != r.ID {
 			t.Fatalf("trace step %d is %s, want rule %s", i, st.RuleID, r.ID)
 		}
-		if by, ok := shadowing[st.Kind]; ok && st.Status != rules.StatusShadowed && st.Status != rules.StatusInactive {
+		if by, ok := shadowing[st.Kind]; ok && st.Status != rules.StatusShadowed && st.Status != rules.StatusInactive && st.Status != rules.StatusNotApplicable {
 			t.Fatalf("rule %s is %v after exclusive %s applied", st.RuleID, st.Status, by)
+		}
+		if applicable := len(r.On) == 0 || slices.Contains(r.On, f.Event); st.Status != rules.StatusInactive && applicable == (st.Status == rules.StatusNotApplicable) {
+			t.Fatalf("rule %s with on %q is %v on occasion %q", st.RuleID, r.On, st.Status, f.Event)
 		}
 		if st.Status != rules.StatusApplied && st.Status != rules.StatusCapped {
 			continue

@@ -39,6 +39,12 @@ type Rule struct {
 	// exclusive, compared with the facts' evaluation time. Zero means open.
 	From  time.Time `json:"from,omitzero"`
 	Until time.Time `json:"until,omitzero"`
+	// On lists the occasions the rule applies to (such as "purchase" or
+	// "review"), compared exactly with the facts' [Occasioner.Occasion];
+	// empty means every occasion. A rule with On needs a facts type that
+	// implements [Occasioner]. Entries are non-empty, distinct and at most
+	// 64 bytes.
+	On []string `json:"on,omitempty"`
 	// Cap, when positive, is the most the rule may contribute to one
 	// evaluation: points for accrual, money for a discount. Zero means no cap.
 	Cap decimal.Decimal `json:"cap,omitzero"`

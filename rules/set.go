@@ -23,12 +23,33 @@ type Facts interface {
 	DiscountBase() decimal.Decimal
 }
 
+// Occasioner is an optional interface for [Facts]: facts that implement it
+// say which occasion they are evaluated for (a purchase, an event, a
+// review: the host's names). A rule with a non-empty On applies only when
+// its On lists the occasion; the others are [StatusNotApplicable] and not
+// evaluated. A rule with an empty On applies on every occasion. [Compile]
+// refuses rules with On over a facts type that does not implement
+// Occasioner (with a value receiver, as facts are passed by value).
+type Occasioner interface {
+	// Occasion names the occasion the facts describe; rules cannot call it.
+	Occasion() string
+}
+
+var occasionerType = reflect.TypeFor[Occasioner]()
+
+// maxOccasionLen is the longest occasion name a rule's On may list.
+const maxOccasionLen = 64
+
 // Set is a compiled, immutable rule set for facts of type F. It is safe for
 // concurrent use by multiple goroutines.
 type Set[F Facts] struct {
 	rules  []compiled // in evaluation order
 	limits Limits
 	run    *runner
+	strict bool // see Strict
+	// occasions: some rule has an On list, so Eval asks the facts for
+	// their occasion.
+	occasions bool
 }
 
 type compiled struct {
@@ -65,9 +86,13 @@ func Compile[F Facts](defs []Rule, opts ...Option) (*Set[F], error) {
 	}
 	seen := make(map[string]bool, len(defs))
 	out := make([]compiled, 0, len(defs))
+	occasioner := reflect.TypeFor[F]().Implements(occasionerType)
+	occasions := false
 	for _, r := range defs {
-		defErrs := validateDefinition(r, seen)
+		defErrs := validateDefinition(r, seen, occasioner)
 		errs = append(errs, defErrs...)
+		r.On = slices.Clone(r.On) // the caller's slice is not retained
+		occasions = occasions || len(r.On) > 0
 		c := compiled{Rule: r}
 		if r.When != "" {
 			p, _, re := e.compile(r.ID, PartWhen, r.When, boolTypes, "a bool")
@@ -97,7 +122,7 @@ func Compile[F Facts](defs []Rule, opts ...Option) (*Set[F], error) {
 		return nil, &CompileError{Errors: errs}
 	}
 	slices.SortStableFunc(out, func(a, b compiled) int { return b.Priority - a.Priority })
-	return &Set[F]{rules: out, limits: o.limits, run: newRunner(o.limits.MemoryBudget)}, nil
+	return &Set[F]{rules: out, limits: o.limits, run: newRunner(o.limits.MemoryBudget), strict: o.strict, occasions: occasions}, nil
 }
 
 func valueTypes(k Kind) ([]reflect.Type, string, bool) {
@@ -110,7 +135,7 @@ func valueTypes(k Kind) ([]reflect.Type, string, bool) {
 	return nil, "", false
 }
 
-func validateDefinition(r Rule, seen map[string]bool) []*RuleError {
+func validateDefinition(r Rule, seen map[string]bool, occasioner bool) []*RuleError {
 	var errs []*RuleError
 	bad := func(format string, args ...any) {
 		errs = append(errs, &RuleError{RuleID: r.ID, Part: PartDefinition, Err: ErrInvalidRule, Message: fmt.Sprintf(format, args...)})
@@ -149,6 +174,19 @@ func validateDefinition(r Rule, seen map[string]bool) []*RuleError {
 	if !r.Cap.IsZero() && (r.Kind == Gift || r.Kind == Tier) {
 		bad("cap is only for accrual and discount rules")
 	}
+	if len(r.On) > 0 && !occasioner {
+		bad("on needs facts that implement rules.Occasioner")
+	}
+	for i, o := range r.On {
+		switch {
+		case o == "":
+			bad("on entry %d is empty", i+1)
+		case len(o) > maxOccasionLen:
+			bad("on entry %d is %d bytes, the limit is %d", i+1, len(o), maxOccasionLen)
+		case slices.Contains(r.On[:i], o):
+			bad("on lists %q twice", o)
+		}
+	}
 	return errs
 }
 
@@ -157,6 +195,7 @@ func (s *Set[F]) Rules() []Rule {
 	out := make([]Rule, len(s.rules))
 	for i, c := range s.rules {
 		out[i] = c.Rule
+		out[i].On = slices.Clone(c.On)
 	}
 	return out
 }

@@ -12,19 +12,30 @@ import (
 )
 
 // Account is one customer's loyalty state: a plain value the host stores
-// and passes to each operation, which returns a new one (the one passed
-// in is never changed). It is the fold of the customer's ledger entries.
+// (as a snapshot, [Account.MarshalBinary]) and passes to each operation,
+// which returns a new one (the one passed in is never changed). It is the
+// fold of the customer's ledger entries.
+//
+// An Account value may be shared between goroutines and used by any
+// number of operations at once: operations only read it. Two operations
+// on the same value give two diverging accounts, of which the host keeps
+// one ([Account.Version] is for that check; see the package documentation
+// on storage).
+//
 // Its collections are persistent: an operation copies only the few blocks
 // it changes, so an account with a long history stays cheap to update.
 type Account struct {
 	lots   persist.Vector[lot]
 	orders persist.Vector[order]
+	holds  persist.Vector[hold]
 	// ops indexes opList by operation id; lastOp is the operation of the
 	// last entry (an operation's entries are consecutive).
-	ops    persist.Map[int]
-	opList persist.Vector[opRecord]
-	lastOp string
-	log    persist.Vector[Entry]
+	ops     persist.Map[int]
+	opList  persist.Vector[opRecord]
+	lastOp  string
+	entries int // entries folded: the version
+	// prog binds the account to the programme it was made under.
+	prog string
 	// refundedOrders are the indexes of orders with refunds (few), for
 	// the tier window.
 	refundedOrders persist.Vector[int]
@@ -33,6 +44,7 @@ type Account struct {
 	// redemption order up to ties (inLotOrder), so Balance only looks at
 	// the lots at both ends and redemptions at the first few.
 	firstOpen    int
+	firstHold    int // every hold before it is captured or released
 	lotsUnsorted bool
 	unsorted     bool // an order came with an earlier time than the one before
 	tier         string
@@ -70,16 +82,37 @@ type lot struct {
 	earnedAt, availableAt, expiresAt time.Time
 }
 
+// opRecord is what the account keeps of an operation: its payload's
+// fingerprint, where its lots and order are, and what it did, so that a
+// retry returns the original result.
 type opRecord struct {
+	id          string
+	kind        OpKind
 	fingerprint string
-	first, n    int // the operation's entries in the log
+	n           int // entries
 	lot0, lots  int // the lots it earned
-	order       int // 1 + the index of the order it recorded; 0: none
+	// order is 1 + the index of the order it recorded or refunded, or, for
+	// a redemption or capture, the order its points paid for; 0: none.
+	order int
+	hold  int // 1 + the index of the hold it made or resolved; 0: none
+	// What it did: the points of its Result, the discount (or money the
+	// points pay), the gifts, the tier after it, whether it changed the
+	// tier, whether it was the customer's first purchase.
+	points      units
+	discount    decimal.Decimal
+	money       decimal.Decimal // a purchase's money paid, a refund's money refunded
+	pointsBack  units           // a refund's points given back
+	gifts       []string        // a refund's: the gifts to take back
+	tier        string
+	tierChanged bool
+	first       bool
+	// taken is what a redemption or capture took from lots.
+	taken takenList
 }
 
 // Totals are the account's running sums, for reports and for checking
 // that nothing is created or lost:
-// Earned = Available + Pending + Redeemed + Expired + Reversed + Repaid
+// Earned = Available + Held + Pending + Redeemed + Expired + Reversed + Repaid
 // (+ points past expiry not yet expired).
 type Totals struct {
 	Earned, Redeemed, Expired, Reversed, Repaid, Debt, WrittenOff decimal.Decimal
@@ -93,8 +126,10 @@ type totals struct {
 // Balance is what a customer has at an instant.
 type Balance struct {
 	// Available can be redeemed now; Pending becomes available later;
-	// Expiring is past its expiry date but not yet expired by [Program.Expire].
-	Available, Pending, Expiring decimal.Decimal
+	// Expiring is past its expiry date but not yet expired by
+	// [Program.Expire]; Held is reserved by open holds ([Program.Hold])
+	// and not counted in Available.
+	Available, Pending, Expiring, Held decimal.Decimal
 	// Debt is what refunds of spent points left owing (RecordDebt policy).
 	Debt decimal.Decimal
 }
@@ -103,11 +138,11 @@ type Balance struct {
 func (a Account) Balance(now time.Time) Balance {
 	b := a.balance(now)
 	return Balance{Available: toDecimal(b.available, a.places), Pending: toDecimal(b.pending, a.places),
-		Expiring: toDecimal(b.expiring, a.places), Debt: toDecimal(a.debt, a.places)}
+		Expiring: toDecimal(b.expiring, a.places), Held: toDecimal(b.held, a.places), Debt: toDecimal(a.debt, a.places)}
 }
 
 // unitBalance is a Balance in units.
-type unitBalance struct{ available, pending, expiring units }
+type unitBalance struct{ available, pending, expiring, held units }
 
 func (a *Account) balance(now time.Time) unitBalance {
 	t := a.totals
@@ -143,6 +178,8 @@ func (a *Account) balance(now time.Time) unitBalance {
 		})
 	}
 	b.available = total - b.pending - b.expiring
+	b.held = min(a.held(now), max(b.available, 0))
+	b.available -= b.held
 	return b
 }
 
@@ -167,16 +204,14 @@ func (a Account) Lots() []Lot {
 }
 
 // Entries is the number of ledger entries the account is the fold of.
-func (a Account) Entries() int { return a.log.Len() }
+func (a Account) Entries() int { return a.entries }
 
-// opEntries returns a copy of an operation's entries.
-func (a Account) opEntries(r opRecord) []Entry {
-	out := make([]Entry, r.n)
-	for i := range out {
-		out[i] = a.log.At(r.first + i).detached()
-	}
-	return out
-}
+// Version is the account's version for optimistic concurrency: the number
+// of entries it is the fold of. Every operation that writes entries
+// raises it; a retry or a quote does not. Store it with the account and
+// write a new account only where the stored version is still the one you
+// read.
+func (a Account) Version() int64 { return int64(a.entries) }
 
 // Spend is the lifetime spend, net of refunds, and the number of orders.
 func (a Account) Spend() (decimal.Decimal, int) { return a.spend.Value(), a.orderN }
@@ -186,24 +221,28 @@ func (a Account) Equal(b Account) bool { return a.String() == b.String() }
 
 // String is a canonical dump of the state, stable for equal accounts.
 func (a Account) String() string {
-	s := fmt.Sprintf("tier=%q since=%s debt=%d spend=%s orders=%d first=%s last=%s entries=%d totals=%v places=%d\n",
-		a.tier, a.tierSince.UTC().Format(time.RFC3339Nano), a.debt, a.spend.Value(), a.orderN,
-		a.first.UTC().Format(time.RFC3339Nano), a.last.UTC().Format(time.RFC3339Nano), a.log.Len(), a.totals, a.places)
+	ts := func(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
+	var b strings.Builder
+	fmt.Fprintf(&b, "tier=%q since=%s debt=%d spend=%s orders=%d first=%s last=%s entries=%d totals=%v places=%d prog=%s\n",
+		a.tier, ts(a.tierSince), a.debt, a.spend.Value(), a.orderN, ts(a.first), ts(a.last), a.entries, a.totals, a.places, a.prog)
 	for _, l := range a.lots.All {
-		s += fmt.Sprintf("lot %s order=%s rule=%s earned=%d remaining=%d at=%s avail=%s exp=%s\n", l.id, l.order, l.rule,
-			l.earned, l.remaining, l.earnedAt.UTC().Format(time.RFC3339Nano), l.availableAt.UTC().Format(time.RFC3339Nano),
-			l.expiresAt.UTC().Format(time.RFC3339Nano))
+		fmt.Fprintf(&b, "lot %s order=%s rule=%s earned=%d remaining=%d at=%s avail=%s exp=%s\n", l.id, l.order, l.rule,
+			l.earned, l.remaining, ts(l.earnedAt), ts(l.availableAt), ts(l.expiresAt))
 	}
 	for _, o := range a.orders.All {
-		s += fmt.Sprintf("order %s at=%s total=%s refunded=%s earned=%d reversed=%d tier %q→%q lines=%v returned=%v\n", o.id,
-			o.at.UTC().Format(time.RFC3339Nano), o.total, o.refunded, o.earned, o.reversed, o.tierBefore, o.promotedTo, o.lines, o.returned)
+		fmt.Fprintf(&b, "order %s at=%s goods=%s discount=%s points=%s paid=%s refunded=%s returned=%s earned=%d reversed=%d paidWith=%d %d/%d tier %q→%q lines=%v returned=%v\n",
+			o.id, ts(o.at), o.goods, o.discount, o.pointsPaid, o.paid, o.refunded, o.returnedGoods, o.earned, o.reversed,
+			o.paidWith, o.paidPoints, o.pointsBack, o.tierBefore, o.promotedTo, o.lines, o.returned)
 	}
-	for i, e := range a.log.All {
-		if r, ok := a.op(e.Op); ok && r.first == i {
-			s += fmt.Sprintf("op %s %s %d..%d lots %d+%d order %d\n", e.Op, r.fingerprint, r.first, r.first+r.n, r.lot0, r.lots, r.order)
-		}
+	for _, h := range a.holds.All {
+		fmt.Fprintf(&b, "hold %s order=%s points=%d money=%s until=%s %v\n", h.op, h.order, h.points, h.money, ts(h.until), h.state)
 	}
-	return s
+	for _, r := range a.opList.All {
+		fmt.Fprintf(&b, "op %s %v %s n=%d lots %d+%d order %d hold %d points=%d discount=%s gifts=%q tier=%q changed=%v first=%v taken=%v\n",
+			r.id, r.kind, r.fingerprint, r.n, r.lot0, r.lots, r.order, r.hold, r.points, r.discount, r.gifts, r.tier,
+			r.tierChanged, r.first, r.taken)
+	}
+	return b.String()
 }
 
 // op returns an operation's record.

@@ -36,7 +36,7 @@ func benchConfig() loyalty.Config {
 		{ID: "cake", Kind: rules.Gift, When: `isBirthday(customer.Birthday, now, 0)`, Value: `"cake"`},
 		{ID: "tier-gold", Kind: rules.Tier, When: "customer.WindowSpend >= 20000", Value: `"gold"`},
 		{ID: "expecting", Kind: rules.Gift, When: `customer.Attributes["expecting"] == "yes"`, Value: `"baby-kit"`},
-		{ID: "review", Kind: rules.Accrual, When: `event.Kind == "review"`, Value: "30"},
+		{ID: "review", Kind: rules.Accrual, On: []string{"review"}, Value: "30"},
 	}
 	return c
 }

@@ -15,8 +15,9 @@ import (
 type Entry struct {
 	ID string `json:"id"`
 	// Op is the operation that wrote the entry: "order:<id>",
-	// "refund:<id>", "redeem:<id>", "unredeem:<id>", "event:<id>",
-	// "expire:<time>", "review:<time>".
+	// "refund:<id>", "redeem:<id>", "unredeem:<id>", "hold:<id>",
+	// "capture:<id>", "release:<id>", "event:<id>", "expire:<time>",
+	// "review:<time>".
 	Op     string    `json:"op"`
 	OpKind OpKind    `json:"op_kind"`
 	Kind   EntryKind `json:"kind"`
@@ -28,14 +29,26 @@ type Entry struct {
 	Lot    string    `json:"lot,omitempty"`
 	RuleID string    `json:"rule_id,omitempty"`
 	At     time.Time `json:"at"`
-	// AvailableAt and ExpiresAt are set on earnings.
+	// AvailableAt and ExpiresAt are set on earnings; ExpiresAt also on a
+	// hold's record (when the hold lapses).
 	AvailableAt time.Time `json:"available_at,omitzero"`
 	ExpiresAt   time.Time `json:"expires_at,omitzero"`
 	// Order is the order a purchase, refund or earning concerns.
 	Order string `json:"order,omitempty"`
-	// Money is the order total (purchase record) or refunded amount
-	// (refund record).
+	// Money is, on an operation's record: the goods' total before
+	// discounts (purchase), the money refunded (refund), the money the
+	// points pay (redemption, hold, capture, cancelled redemption).
 	Money decimal.Decimal `json:"money,omitzero"`
+	// PointsPaid is the money a purchase's points paid (on its record):
+	// Money − Discount − PointsPaid is the money the customer paid.
+	PointsPaid decimal.Decimal `json:"points_paid,omitzero"`
+	// Held is the points a hold reserves (on its record); ExpiresAt is
+	// then when the hold lapses.
+	Held decimal.Decimal `json:"held,omitzero"`
+	// Ref is the operation this one refers to: the redemption or capture
+	// that paid for a purchase, the hold a capture or release resolves,
+	// the redemption a Restore puts points back from.
+	Ref string `json:"ref,omitempty"`
 	// Lines are a purchase's lines (on its record), so that refunds can be
 	// made by line, or the lines a refund by line returned (on its record).
 	Lines []Line `json:"lines,omitempty"`
@@ -43,7 +56,8 @@ type Entry struct {
 	// record), so a retry can return them.
 	Discount decimal.Decimal `json:"discount,omitzero"`
 	Gifts    []string        `json:"gifts,omitempty"`
-	// Tier is the new tier (tier entries).
+	// Tier is the new tier (tier entries), or on a purchase's record the
+	// tier the purchase still qualifies for (it restarts the grace period).
 	Tier string `json:"tier,omitempty"`
 	// Fingerprint identifies the operation's payload (on its record), so
 	// that reusing an id with another payload is caught.
@@ -97,9 +111,12 @@ const (
 	OpEvent
 	OpReview
 	OpCancelRedemption
+	OpHold
+	OpCapture
+	OpRelease
 )
 
-var opNames = [...]string{"unset", "purchase", "refund", "redeem", "expire", "event", "review", "cancel_redemption"}
+var opNames = [...]string{"unset", "purchase", "refund", "redeem", "expire", "event", "review", "cancel_redemption", "hold", "capture", "release"}
 
 func (k OpKind) String() string               { return enum.String(k, opNames[:]) }
 func (k OpKind) MarshalText() ([]byte, error) { return enum.Marshal("loyalty", k, opNames[:]) }

@@ -2,8 +2,6 @@ package loyalty
 
 import (
 	"time"
-
-	"github.com/shopspring/decimal"
 )
 
 // Event evaluates the rules on a non-purchase event (registration,
@@ -15,21 +13,19 @@ func (p *Program) Event(a Account, c Customer, ev Event, now time.Time) (Account
 	if ev.ID == "" || ev.Kind == "" {
 		return a, Result{}, opErr(op, ErrInvalidInput, "event id and kind are required")
 	}
-	fp := ev.fingerprint()
-	t, dup, err := p.begin(a, op, OpEvent, fp, now)
+	t, dup, err := p.begin(a, op, OpEvent, ev.fingerprint(), now)
 	if err != nil || dup != nil {
 		return a, deref(dup), err
 	}
-	if err := t.add(Entry{Kind: Record, Fingerprint: fp}); err != nil {
+	f := p.facts(&t.acc, c, now, ev.Kind)
+	f.Event = EventFacts{Kind: ev.Kind, Attributes: ev.Attributes}
+	out, err := p.evaluate(op, f)
+	if err != nil {
 		return a, Result{}, err
 	}
-	f := p.facts(&t.acc, c, now)
-	f.Event = EventFacts{Kind: ev.Kind, Attributes: ev.Attributes}
-	out, err := p.rules.Eval(f)
-	if err != nil {
-		return a, Result{}, opErr(op, ErrInvalidInput, "%v", err)
+	if err := t.add(Entry{Kind: Record, Gifts: out.Gifts, Fingerprint: t.fp}); err != nil {
+		return a, Result{}, err
 	}
-	t.annotate(decimal.Decimal{}, out.Gifts)
 	if err := p.earn(t, out, p.roundPoints(out.Points), ""); err != nil {
 		return a, Result{}, err
 	}
@@ -37,6 +33,6 @@ func (p *Program) Event(a Account, c Customer, ev Event, now time.Time) (Account
 		return a, Result{}, err
 	}
 	r := t.result()
-	r.Trace = out.Trace
+	r.Trace, r.RuleFailures = out.Trace, out.Failures
 	return t.acc, r, nil
 }

@@ -35,7 +35,7 @@ func Example() {
 	// Output:
 	// earned 80 balance 80
 	// refund took back 40 balance 40
-	// true loyalty: insufficient points: redeem:x1: 100 asked, 40 available (0 pending)
+	// true loyalty: insufficient points: redeem:x1: 100 asked, 40 available (0 pending, 0 held)
 	// refund:r1/0 record 0
 	// refund:r1/1 reverse -40
 }

@@ -54,8 +54,11 @@ func (a *Account) dueLots(now time.Time) []lot {
 // before now can make more due after a run). With nothing to do it returns
 // the last run's result as a duplicate (a retry), or an empty result.
 func (p *Program) scheduled(a Account, base string, kind OpKind, now time.Time, todo bool) (*txn, *Result, error) {
-	if now.IsZero() {
-		return nil, nil, opErr(base, ErrInvalidInput, "now is zero")
+	if err := p.bind(&a, base); err != nil {
+		return nil, nil, err
+	}
+	if err := checkTime(base, "now", now); err != nil {
+		return nil, nil, err
 	}
 	op, last := base, ""
 	for k := 2; ; k++ {
@@ -67,11 +70,11 @@ func (p *Program) scheduled(a Account, base string, kind OpKind, now time.Time, 
 	if !todo {
 		if last != "" {
 			rec, _ := a.op(last)
-			r := p.summarize(last, a.opEntries(rec), a.tier)
+			r := p.resultOf(&rec)
 			r.Duplicate = true
 			return nil, &r, nil
 		}
-		return nil, &Result{Op: base, Points: decimal.Zero, Discount: decimal.Zero, Tier: a.tier}, nil
+		return nil, &Result{Op: base, Points: decimal.Zero, Discount: decimal.Zero, Money: decimal.Zero, Tier: a.tier}, nil
 	}
 	return p.begin(a, op, kind, "", now)
 }

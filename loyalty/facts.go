@@ -13,7 +13,17 @@ type Facts struct {
 	Order    OrderFacts    `expr:"order"`
 	Event    EventFacts    `expr:"event"`
 	Now      time.Time     `expr:"now"`
+	occasion string
 }
+
+// OccasionPurchase is the occasion of a purchase: a rule whose On is empty
+// or lists "purchase" runs on purchases; an event runs the rules whose On
+// lists its kind.
+const OccasionPurchase = "purchase"
+
+// Occasion is what the facts are evaluated for: "purchase", or an event's
+// kind. Rules run only on the occasions their On lists (empty: purchases).
+func (f Facts) Occasion() string { return f.occasion }
 
 // EvalTime is the time rules are evaluated at.
 func (f Facts) EvalTime() time.Time { return f.Now }
@@ -21,8 +31,11 @@ func (f Facts) EvalTime() time.Time { return f.Now }
 // DiscountBase is the order total: discounts never exceed it.
 func (f Facts) DiscountBase() decimal.Decimal { return f.Order.Total }
 
-// CustomerFacts is the customer as rules see them. For a purchase, the
-// spend and order counts include the order being evaluated.
+// CustomerFacts is the customer as rules see them, before the operation
+// being evaluated: LifetimeSpend, LifetimeOrders and the window do not
+// include the order being bought (see [OrderFacts]). Spend is money paid,
+// net of refunds. A zero time (no birthday on file, no purchase yet) is
+// unknown: a date helper given one does not apply (rules: ErrUnknown).
 type CustomerFacts struct {
 	ID                 string
 	Tier               string
@@ -41,13 +54,18 @@ type CustomerFacts struct {
 	Attributes map[string]string
 }
 
-// OrderFacts is the order being evaluated (empty for events).
+// OrderFacts is the order being evaluated (empty for events). Total is
+// the goods before discounts; PointsPaid the money points pay for it;
+// Number is its place among the customer's orders (1 for the first, 10 for
+// the tenth).
 type OrderFacts struct {
-	ID      string
-	Total   decimal.Decimal
-	Lines   []*Line
-	Channel string
-	Coupon  string
+	ID         string
+	Total      decimal.Decimal
+	PointsPaid decimal.Decimal
+	Number     int
+	Lines      []*Line
+	Channel    string
+	Coupon     string
 }
 
 // Line is one order line: Qty units of SKU at the unit Price paid.

@@ -2,17 +2,26 @@ package loyalty
 
 import (
 	"fmt"
+	"slices"
 
-	"github.com/loyalkit/loyalkit/internal/decsum"
 	"github.com/loyalkit/loyalkit/internal/persist"
 )
 
 // Replay rebuilds an account from its entries, in order: the account the
-// operations returned. It fails on entries that do not fit (a lot or order
-// that does not exist), which means the log was not written by these
-// operations or is out of order.
+// operations returned. It fails on entries that do not fit (a lot, order
+// or hold that does not exist, amounts that do not add up), which means
+// the log was not written by these operations or is out of order.
 func (p *Program) Replay(entries []Entry) (Account, error) {
-	var a Account
+	return p.Resume(Account{}, entries)
+}
+
+// Resume folds entries into a copy of a: the account loaded from a
+// snapshot ([Program.LoadSnapshot]) and the entries written after it give
+// the current account. a is not changed.
+func (p *Program) Resume(a Account, entries []Entry) (Account, error) {
+	if err := p.bind(&a, "resume"); err != nil {
+		return Account{}, err
+	}
 	o := new(persist.Owner)
 	for i := range entries {
 		if err := p.apply(&a, &entries[i], o); err != nil {
@@ -24,7 +33,9 @@ func (p *Program) Replay(entries []Entry) (Account, error) {
 
 // apply folds one entry into the account. Operations and Replay both go
 // through it, so an account and the replay of its entries agree by
-// construction.
+// construction. Each entry kind has its own step below; what a step needs
+// is in the entry, never in the programme's policies (which may change
+// between the operation and its replay).
 //
 // The entries of one operation must be consecutive; o owns the blocks the
 // batch may change in place.
@@ -37,159 +48,397 @@ func (p *Program) apply(a *Account, e *Entry, o *persist.Owner) error {
 		if !a.ops.Insert(e.Op, a.opList.Len(), o) {
 			return fmt.Errorf("entries of operation %s are not consecutive", e.Op)
 		}
-		a.opList.Push(opRecord{first: a.log.Len()}, o)
+		a.opList.Push(opRecord{id: e.Op, kind: e.OpKind, points: 0}, o)
 		a.lastOp = e.Op
 	}
 	rec := a.opList.Mut(a.opList.Len()-1, o)
 	rec.n++
-	if e.Kind == Record {
-		rec.fingerprint = e.Fingerprint
-	}
-	stored := e.detached() // the account's own copy: the caller keeps e
-	a.log.Push(stored, o)
-	a.places = p.cfg.PointsPlaces
+	a.entries++
+	a.places, a.prog = p.cfg.PointsPlaces, p.compat
+	f := fold{p: p, a: a, e: e, rec: rec, o: o, pts: pts}
 	switch e.Kind {
 	case Record:
-		switch e.OpKind {
-		case OpPurchase:
-			if !isPurchaseOp(e.Op, e.Order) || rec.order != 0 {
-				return fmt.Errorf("the purchase of order %q is recorded as operation %q", e.Order, e.Op)
-			}
-			if !a.last.IsZero() && e.At.Before(a.last) {
-				a.unsorted = true
-			}
-			var cum decsum.Sum
-			if n := a.orders.Len(); n > 0 {
-				cum = a.orders.Ptr(n - 1).cum
-			}
-			cum.Add(e.Money)
-			rec.order = a.orders.Len() + 1
-			a.orders.Push(order{id: e.Order, at: e.At, total: e.Money, cum: cum, tierBefore: a.tier, lines: stored.Lines}, o)
-			a.spend.Add(e.Money)
-			a.orderN++
-			if a.first.IsZero() {
-				a.first = e.At
-			}
-			if e.At.After(a.last) {
-				a.last = e.At
-			}
-			if q := p.qualifying(a, e.At); a.tier != "" && p.tierRank(q) >= p.tierRank(a.tier) {
-				a.tierSince = e.At
-			}
-		case OpRefund:
-			od := a.opOrder(rec, e.Order, o)
-			if od == nil {
-				return fmt.Errorf("%w %q", ErrUnknownOrder, e.Order)
-			}
-			if err := od.returnLines(e.Lines, e.Money); err != nil {
-				return err
-			}
-			if od.refunded.IsZero() {
-				i, _ := a.orderIndex(e.Order)
-				a.refundedOrders.Push(i, o)
-			}
-			od.refunded = od.refunded.Add(e.Money)
-			a.refundN++
-			a.spend.Sub(e.Money)
-		}
+		err = f.record()
 	case Earn:
-		if pts <= 0 {
-			return fmt.Errorf("earns %s points", e.Points)
-		}
-		earned, ok := addUnits(a.totals.earned, pts)
-		if !ok {
-			return fmt.Errorf("earning %s points overflows the account's total", e.Points)
-		}
-		if n := a.lots.Len(); n > 0 {
-			prev := a.lots.Ptr(n - 1)
-			if !inLotOrder(prev, &lot{availableAt: e.AvailableAt, expiresAt: e.ExpiresAt, earnedAt: e.At}) {
-				a.lotsUnsorted = true
-			}
-		}
-		if len(e.ID) <= len(e.Op) || e.ID[:len(e.Op)] != e.Op || e.ID[len(e.Op)] != '/' {
-			return fmt.Errorf("earning %q is not named after its operation %q", e.ID, e.Op)
-		}
-		if rec.lots == 0 {
-			rec.lot0 = a.lots.Len()
-		}
-		rec.lots++
-		a.lots.Push(lot{id: e.ID, order: e.Order, rule: e.RuleID, earned: pts, remaining: pts,
-			earnedAt: e.At, availableAt: e.AvailableAt, expiresAt: e.ExpiresAt}, o)
-		a.totals.earned = earned
-		if od := a.opOrder(rec, e.Order, o); od != nil {
-			od.earned += pts
-		}
+		err = f.earn()
 	case Repay, Redeem, Expire, Reverse:
-		l := a.lot(e.Lot, o)
-		switch {
-		case l == nil:
-			return fmt.Errorf("no lot %q", e.Lot)
-		case pts >= 0 || -pts > l.remaining:
-			return fmt.Errorf("takes %s points from lot %q, which has %s", e.Points, e.Lot, toDecimal(l.remaining, a.places))
-		}
-		l.remaining += pts
-		for a.firstOpen < a.lots.Len() && a.lots.Ptr(a.firstOpen).remaining <= 0 {
-			a.firstOpen++
-		}
-		switch e.Kind {
-		case Repay:
-			a.totals.repaid -= pts
-		case Redeem:
-			a.totals.redeemed -= pts
-		case Expire:
-			a.totals.expired -= pts
-		case Reverse:
-			a.totals.reversed -= pts
-			if od := a.opOrder(rec, e.Order, o); od != nil {
-				od.reversed -= pts
-			}
-		}
+		err = f.debit()
 	case Restore:
-		i, ok := a.lotIndex(e.Lot)
-		if !ok {
-			return fmt.Errorf("no lot %q", e.Lot)
-		}
-		l := a.lots.Mut(i, o)
-		if pts <= 0 || pts > l.earned-l.remaining || pts > a.totals.redeemed {
-			return fmt.Errorf("restores %s points to lot %q, which has %s of %s and %s redeemed in all", e.Points, e.Lot,
-				toDecimal(l.remaining, a.places), toDecimal(l.earned, a.places), toDecimal(a.totals.redeemed, a.places))
-		}
-		l.remaining += pts
-		a.totals.redeemed -= pts
-		a.firstOpen = min(a.firstOpen, i)
+		err = f.restore()
 	case Settle:
-		if pts <= 0 || pts > a.debt {
-			return fmt.Errorf("settles %s of a %s debt", e.Points, toDecimal(a.debt, a.places))
-		}
-		a.debt -= pts
+		err = f.settle()
 	case Debt:
-		if pts >= 0 {
-			return fmt.Errorf("debt of %s points", e.Points)
-		}
-		a.debt -= pts
-		a.totals.debt -= pts
-		if od := a.opOrder(rec, e.Order, o); od != nil {
-			od.reversed -= pts
-		}
+		err = f.debt()
 	case WriteOffEntry:
-		off, err := p.units(e.Money)
-		if err != nil || off <= 0 {
-			return fmt.Errorf("writes off %s points", e.Money)
-		}
-		a.totals.writtenOff += off
-		if od := a.opOrder(rec, e.Order, o); od != nil {
-			od.reversed += off
-		}
+		err = f.writeOff()
 	case TierChange:
-		if p.tierRank(e.Tier) < 0 {
-			return fmt.Errorf("%w %q", ErrUnknownTier, e.Tier)
-		}
-		if od := a.opOrder(rec, e.Order, o); od != nil && p.tierRank(e.Tier) > p.tierRank(a.tier) {
-			od.promotedTo = e.Tier
-		}
-		a.tier, a.tierSince = e.Tier, e.At
+		err = f.tierChange()
 	default:
-		return fmt.Errorf("unknown entry kind %v", e.Kind)
+		err = fmt.Errorf("unknown entry kind %v", e.Kind)
+	}
+	f.rec.tier = a.tier
+	return err
+}
+
+// fold is one entry being folded into an account: the step functions
+// below share it.
+type fold struct {
+	p   *Program
+	a   *Account
+	e   *Entry
+	rec *opRecord // the record of the entry's operation, writable
+	o   *persist.Owner
+	pts units // e.Points in units
+}
+
+// mutOp returns operation record k, writable. Making it writable may copy
+// the block the entry's own record is in, so f.rec is looked up again.
+func (f *fold) mutOp(k int) *opRecord {
+	r := f.a.opList.Mut(k, f.o)
+	f.rec = f.a.opList.Mut(f.a.opList.Len()-1, f.o)
+	return r
+}
+
+// order is the order the operation concerns, writable.
+func (f *fold) order() *order {
+	return f.a.opOrder(f.rec, f.e.Order, f.o)
+}
+
+func (f *fold) record() error {
+	e, rec := f.e, f.rec
+	if rec.n != 1 {
+		return fmt.Errorf("the record of operation %s is not its first entry", e.Op)
+	}
+	rec.fingerprint = e.Fingerprint
+	rec.discount = e.Discount
+	if len(e.Gifts) > 0 {
+		rec.gifts = slices.Clone(e.Gifts)
+	}
+	if e.Money.IsNegative() || e.Discount.IsNegative() || e.PointsPaid.IsNegative() {
+		return fmt.Errorf("negative money on the record of %s", e.Op)
+	}
+	switch e.OpKind {
+	case OpPurchase:
+		return f.purchase()
+	case OpRefund:
+		return f.refund()
+	case OpRedeem, OpCancelRedemption:
+		rec.discount = e.Money
+	case OpHold:
+		return f.hold()
+	case OpCapture, OpRelease:
+		return f.resolve()
 	}
 	return nil
+}
+
+func (f *fold) purchase() error {
+	a, e, rec := f.a, f.e, f.rec
+	if !isPurchaseOp(e.Op, e.Order) || rec.order != 0 {
+		return fmt.Errorf("the purchase of order %q is recorded as operation %q", e.Order, e.Op)
+	}
+	paid := e.Money.Sub(e.Discount).Sub(e.PointsPaid)
+	if paid.IsNegative() {
+		return fmt.Errorf("order %s: discount %s and points %s are more than its goods %s", e.Order, e.Discount, e.PointsPaid, e.Money)
+	}
+	od := order{id: e.Order, at: e.At, goods: e.Money, discount: e.Discount, pointsPaid: e.PointsPaid, paid: paid,
+		tierBefore: a.tier, lines: slices.Clone(e.Lines)}
+	if e.Ref != "" {
+		i, ok := a.ops.Get(e.Ref)
+		if !ok {
+			return fmt.Errorf("%w: order %s is paid with %q, which is not on the account", ErrUnknownRedemption, e.Order, e.Ref)
+		}
+		pay := f.mutOp(i)
+		rec = f.rec
+		switch {
+		case pay.kind != OpRedeem && pay.kind != OpCapture:
+			return fmt.Errorf("order %s is paid with %q, which is not a redemption or capture", e.Order, e.Ref)
+		case pay.order != 0:
+			return fmt.Errorf("%s already paid for another order", e.Ref)
+		case !pay.discount.Equal(e.PointsPaid):
+			return fmt.Errorf("order %s says its points paid %s, %s paid %s", e.Order, e.PointsPaid, e.Ref, pay.discount)
+		}
+		pay.order = a.orders.Len() + 1
+		od.paidWith = i + 1
+		od.paidPoints = pay.taken.sum()
+	} else if !e.PointsPaid.IsZero() {
+		return fmt.Errorf("order %s has points paid %s but no redemption", e.Order, e.PointsPaid)
+	}
+	if !a.last.IsZero() && e.At.Before(a.last) {
+		a.unsorted = true
+	}
+	if n := a.orders.Len(); n > 0 {
+		od.cum = a.orders.Ptr(n - 1).cum
+	}
+	od.cum.Add(paid)
+	rec.money = paid
+	rec.order = a.orders.Len() + 1
+	rec.first = a.orderN == 0
+	a.orders.Push(od, f.o)
+	a.spend.Add(paid)
+	a.orderN++
+	if a.first.IsZero() {
+		a.first = e.At
+	}
+	if e.At.After(a.last) {
+		a.last = e.At
+	}
+	if e.Tier != "" {
+		if e.Tier != a.tier {
+			return fmt.Errorf("order %s confirms tier %q, the customer is in %q", e.Order, e.Tier, a.tier)
+		}
+		a.tierSince = e.At
+	}
+	return nil
+}
+
+func (f *fold) refund() error {
+	a, e := f.a, f.e
+	od := f.order()
+	if od == nil {
+		return fmt.Errorf("%w %q", ErrUnknownOrder, e.Order)
+	}
+	if f.rec.order == 0 {
+		i, _ := a.orderIndex(e.Order)
+		f.rec.order = i + 1
+	}
+	money := e.Money
+	if len(e.Lines) > 0 {
+		priced, err := od.returnLines(e.Lines)
+		if err != nil {
+			return err
+		}
+		if money, err = f.p.lineRefundMoney(od, priced); err != nil {
+			return err
+		}
+		if !money.Equal(e.Money) {
+			return fmt.Errorf("refund lines of order %s refund %s, the record says %s", e.Order, money, e.Money)
+		}
+		od.returnedGoods = od.returnedGoods.Add(linesValue(priced))
+	}
+	if left := od.paid.Sub(od.refunded); money.GreaterThan(left) {
+		return fmt.Errorf("%w: %s refunded, %s of order %s left", ErrRefundTooLarge, money, left, e.Order)
+	}
+	if !od.inRefunded {
+		i, _ := a.orderIndex(e.Order)
+		a.refundedOrders.Push(i, f.o)
+		od.inRefunded = true
+	}
+	od.refunded = od.refunded.Add(money)
+	f.rec.money = money
+	a.refundN++
+	a.spend.Sub(money)
+	return nil
+}
+
+func (f *fold) hold() error {
+	a, e, rec := f.a, f.e, f.rec
+	held, err := f.p.units(e.Held)
+	if err != nil || held <= 0 || e.ExpiresAt.IsZero() {
+		return fmt.Errorf("hold %s: %s points until %s", e.Op, e.Held, e.ExpiresAt)
+	}
+	rec.hold = a.holds.Len() + 1
+	rec.discount = e.Money
+	a.holds.Push(hold{op: e.Op, order: e.Order, points: held, money: e.Money, until: e.ExpiresAt}, f.o)
+	return nil
+}
+
+// resolve folds the record of a capture or a release: the hold it names
+// (Ref) stops holding.
+func (f *fold) resolve() error {
+	a, e, rec := f.a, f.e, f.rec
+	i, ok := a.ops.Get(e.Ref)
+	if !ok || a.opList.Ptr(i).hold == 0 {
+		return fmt.Errorf("%w: %q", ErrUnknownHold, e.Ref)
+	}
+	rec.hold = a.opList.Ptr(i).hold
+	h := a.holds.Mut(rec.hold-1, f.o)
+	if h.state != holdOpen {
+		return fmt.Errorf("%w: %s was %s", ErrHoldResolved, e.Ref, h.state)
+	}
+	h.state = holdReleased
+	if e.OpKind == OpCapture {
+		h.state = holdCaptured
+		rec.discount = e.Money
+	}
+	for a.firstHold < a.holds.Len() && a.holds.Ptr(a.firstHold).state != holdOpen {
+		a.firstHold++
+	}
+	return nil
+}
+
+func (f *fold) earn() error {
+	a, e, rec, pts := f.a, f.e, f.rec, f.pts
+	if pts <= 0 {
+		return fmt.Errorf("earns %s points", e.Points)
+	}
+	earned, ok := addUnits(a.totals.earned, pts)
+	if !ok {
+		return fmt.Errorf("earning %s points overflows the account's total", e.Points)
+	}
+	if n := a.lots.Len(); n > 0 {
+		prev := a.lots.Ptr(n - 1)
+		if !inLotOrder(prev, &lot{availableAt: e.AvailableAt, expiresAt: e.ExpiresAt, earnedAt: e.At}) {
+			a.lotsUnsorted = true
+		}
+	}
+	if len(e.ID) <= len(e.Op) || e.ID[:len(e.Op)] != e.Op || e.ID[len(e.Op)] != '/' {
+		return fmt.Errorf("earning %q is not named after its operation %q", e.ID, e.Op)
+	}
+	if rec.lots == 0 {
+		rec.lot0 = a.lots.Len()
+	}
+	rec.lots++
+	a.lots.Push(lot{id: e.ID, order: e.Order, rule: e.RuleID, earned: pts, remaining: pts,
+		earnedAt: e.At, availableAt: e.AvailableAt, expiresAt: e.ExpiresAt}, f.o)
+	a.totals.earned = earned
+	rec.points += pts
+	if od := f.order(); od != nil {
+		od.earned += pts
+	}
+	return nil
+}
+
+// debit folds the entries that take points off a lot: Repay, Redeem,
+// Expire and Reverse.
+func (f *fold) debit() error {
+	a, e, rec, pts := f.a, f.e, f.rec, f.pts
+	i, ok := a.lotIndex(e.Lot)
+	if !ok {
+		return fmt.Errorf("no lot %q", e.Lot)
+	}
+	l := a.lots.Mut(i, f.o)
+	if pts >= 0 || -pts > l.remaining {
+		return fmt.Errorf("takes %s points from lot %q, which has %s", e.Points, e.Lot, toDecimal(l.remaining, a.places))
+	}
+	l.remaining += pts
+	for a.firstOpen < a.lots.Len() && a.lots.Ptr(a.firstOpen).remaining <= 0 {
+		a.firstOpen++
+	}
+	switch e.Kind {
+	case Repay:
+		a.totals.repaid -= pts
+		return nil
+	case Redeem:
+		a.totals.redeemed -= pts
+		rec.taken = append(rec.taken, taken{lot: i, pts: -pts})
+	case Expire:
+		a.totals.expired -= pts
+	case Reverse:
+		a.totals.reversed -= pts
+		if od := f.order(); od != nil {
+			od.reversed -= pts
+		}
+	}
+	rec.points -= pts
+	return nil
+}
+
+// restore puts redeemed points back into the lot they were taken from:
+// the redemption or capture Ref took them, and each point goes back once.
+func (f *fold) restore() error {
+	a, e, pts := f.a, f.e, f.pts
+	i, ok := a.lotIndex(e.Lot)
+	if !ok {
+		return fmt.Errorf("no lot %q", e.Lot)
+	}
+	k, ok := a.ops.Get(e.Ref)
+	if !ok {
+		return fmt.Errorf("%w: restores points of %q", ErrUnknownRedemption, e.Ref)
+	}
+	pay := f.mutOp(k)
+	j := slices.IndexFunc(pay.taken, func(t taken) bool { return t.lot == i && t.pts-t.back >= pts })
+	if pts <= 0 || j < 0 {
+		return fmt.Errorf("restores %s points to lot %q, more than %s took from it and has not put back", e.Points, e.Lot, e.Ref)
+	}
+	pay.taken = slices.Clone(pay.taken) // shared with earlier versions of the account
+	pay.taken[j].back += pts
+	l := a.lots.Mut(i, f.o)
+	l.remaining += pts
+	a.totals.redeemed -= pts
+	a.firstOpen = min(a.firstOpen, i)
+	if e.OpKind != OpRefund {
+		f.rec.points += pts
+	} else if od := f.order(); od != nil {
+		od.pointsBack += pts
+		f.rec.pointsBack += pts
+	}
+	return nil
+}
+
+func (f *fold) settle() error {
+	if f.pts <= 0 || f.pts > f.a.debt {
+		return fmt.Errorf("settles %s of a %s debt", f.e.Points, toDecimal(f.a.debt, f.a.places))
+	}
+	f.a.debt -= f.pts
+	return nil
+}
+
+func (f *fold) debt() error {
+	a, pts := f.a, f.pts
+	if pts >= 0 {
+		return fmt.Errorf("debt of %s points", f.e.Points)
+	}
+	a.debt -= pts
+	a.totals.debt -= pts
+	f.rec.points -= pts
+	if od := f.order(); od != nil {
+		od.reversed -= pts
+	}
+	return nil
+}
+
+func (f *fold) writeOff() error {
+	off, err := f.p.units(f.e.Money)
+	if err != nil || off <= 0 {
+		return fmt.Errorf("writes off %s points", f.e.Money)
+	}
+	f.a.totals.writtenOff += off
+	f.rec.points += off
+	if od := f.order(); od != nil {
+		od.reversed += off
+	}
+	return nil
+}
+
+func (f *fold) tierChange() error {
+	a, e := f.a, f.e
+	if f.p.tierRank(e.Tier) < 0 {
+		return fmt.Errorf("%w %q", ErrUnknownTier, e.Tier)
+	}
+	if e.OpKind == OpPurchase { // a purchase only ever promotes: the order caused it
+		if od := f.order(); od != nil {
+			od.promotedTo = e.Tier
+		}
+	}
+	a.tier, a.tierSince = e.Tier, e.At
+	f.rec.tierChanged = true
+	return nil
+}
+
+// taken is what a redemption or capture took from one lot (its index),
+// and how much of it has been put back since.
+type taken struct {
+	lot       int
+	pts, back units
+}
+
+type takenList []taken
+
+// sum is the points taken in all.
+func (ts takenList) sum() units {
+	var s units
+	for _, t := range ts {
+		s += t.pts
+	}
+	return s
+}
+
+// left is the points taken and not yet put back.
+func (ts takenList) left() units {
+	var s units
+	for _, t := range ts {
+		s += t.pts - t.back
+	}
+	return s
 }

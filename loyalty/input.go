@@ -16,22 +16,27 @@ type Customer struct {
 	Attributes map[string]string `json:"attributes,omitempty"`
 }
 
-// Order is a purchase. Total is what the customer pays in money (after any
-// points redeemed on it) and is the accrual base. Currency, when set, must
-// be the programme's.
+// Order is a purchase. Total is the goods' price before the programme's
+// discount and before any points paid: the sum of the lines when there
+// are lines (see Money semantics in the package documentation).
+// Redemption, when set, is the id of the redemption or captured hold whose
+// points pay for part of it. Currency, when set, must be the programme's.
 type Order struct {
-	ID       string          `json:"id"`
-	Currency string          `json:"currency,omitempty"`
-	Total    decimal.Decimal `json:"total"`
-	Lines    []Line          `json:"lines,omitempty"`
-	Channel  string          `json:"channel,omitempty"`
-	Coupon   string          `json:"coupon,omitempty"`
+	ID         string          `json:"id"`
+	Currency   string          `json:"currency,omitempty"`
+	Total      decimal.Decimal `json:"total"`
+	Redemption string          `json:"redemption,omitempty"`
+	Lines      []Line          `json:"lines,omitempty"`
+	Channel    string          `json:"channel,omitempty"`
+	Coupon     string          `json:"coupon,omitempty"`
 }
 
-// Refund returns part or all of an order's money: an Amount, or Lines —
-// units of the order's lines, each refunded at the unit price recorded on
-// the order (when the order's Total is less than its lines, say after a
-// discount, refund by Amount or record the lines at the prices paid).
+// Refund returns part or all of an order's money: an Amount of the money
+// the customer paid, or Lines — units of the order's lines; they refund
+// their share of the money paid (their value at the order's line prices ×
+// money paid / goods), rounded down to Config.MoneyPlaces on the cumulative
+// lines returned, so that returning every line refunds exactly the money
+// paid.
 type Refund struct {
 	ID     string          `json:"id"`
 	Order  string          `json:"order"`
@@ -72,18 +77,31 @@ type Result struct {
 	// taken back (refund: reversed + debt + written off) or expired.
 	Points decimal.Decimal
 	// Discount is the money off: the rules' discount on a purchase, or the
-	// money a redemption pays.
+	// money a redemption, hold or capture's points pay.
 	Discount decimal.Decimal
-	Gifts    []string
+	// Money is, for a purchase, the money the customer pays (Total −
+	// Discount − points paid); for a refund, the money refunded.
+	Money decimal.Decimal
+	Gifts []string
+	// PointsBack is, for a refund, the points that had paid for the order
+	// given back to the customer; GiftsBack the gifts to take back.
+	PointsBack decimal.Decimal
+	GiftsBack  []string
 	// Tier is the tier after the operation; TierChanged says it moved.
 	Tier        string
 	TierChanged bool
 	// Trace explains every rule (purchases and events; nil on a retry).
 	Trace []rules.Step
+	// RuleFailures are the rules that failed at run time and contributed
+	// nothing (their steps say so too): the operation went on without
+	// them. Alert on them; a strict programme fails instead.
+	RuleFailures []*rules.RuleError
 	// FirstPurchase is set on a customer's first purchase (to reward a
 	// referrer with an Event on their account).
 	FirstPurchase bool
 	// Duplicate is set when the operation had already been applied: the
-	// result is the original's and nothing was added.
+	// result is the original's (without its Entries, Trace and
+	// RuleFailures, which the host has from the first call) and nothing
+	// was added.
 	Duplicate bool
 }

@@ -84,6 +84,7 @@ func (m *ledgerMachine) purchase(t *rapid.T, now time.Time) {
 	o := loyalty.Order{ID: id, Total: decimal.New(rapid.Int64Range(0, 2_000_000).Draw(t, "cents"), -2)}
 	if rapid.Bool().Draw(t, "beans") {
 		o.Lines = []loyalty.Line{{SKU: "b", Category: "beans", Qty: rapid.IntRange(1, 3).Draw(t, "qty"), Price: decimal.NewFromInt(rapid.Int64Range(1, 5000).Draw(t, "price"))}}
+		o.Total = o.Total.Add(o.Lines[0].Price.Mul(decimal.NewFromInt(int64(o.Lines[0].Qty)))) // the lines are part of the goods
 	}
 	tier := m.acc.Tier()
 	r, err := m.run(t, "Purchase", func(a loyalty.Account) (loyalty.Account, loyalty.Result, error) { return m.p.Purchase(a, m.c, o, now) })
@@ -112,7 +113,7 @@ func (m *ledgerMachine) Refund(t *rapid.T) {
 	var left decimal.Decimal
 	for _, o := range m.acc.Orders() {
 		if o.ID == id {
-			left = o.Total.Sub(o.Refunded)
+			left = o.Paid.Sub(o.Refunded)
 		}
 	}
 	amount := left
@@ -140,13 +141,13 @@ func (m *ledgerMachine) Refund(t *rapid.T) {
 		if o.Reversed.GreaterThan(o.Earned) {
 			t.Fatalf("order %s: %s taken back, %s earned", id, o.Reversed, o.Earned)
 		}
-		if o.Refunded.Equal(o.Total) && !o.Reversed.Equal(o.Earned) {
+		if o.Refunded.Equal(o.Paid) && !o.Reversed.Equal(o.Earned) {
 			t.Fatalf("order %s fully refunded: %s taken back, %s earned", id, o.Reversed, o.Earned)
 		}
 		// A full refund right after the purchase that promoted undoes it
 		// (with purchases in time order: after a late-dated one, the
 		// earlier orders alone may qualify at the refund's time).
-		if promoted && !m.late && o.Refunded.Equal(o.Total) && m.orders[len(m.orders)-1] == id && m.acc.Tier() != tierBefore && tierBefore != "" {
+		if promoted && !m.late && o.Refunded.Equal(o.Paid) && m.orders[len(m.orders)-1] == id && m.acc.Tier() != tierBefore && tierBefore != "" {
 			t.Fatalf("full refund of %s left tier %s, was %s before it", id, m.acc.Tier(), tierBefore)
 		}
 	}
@@ -166,17 +167,27 @@ func (m *ledgerMachine) RefundLines(t *rapid.T) {
 	}
 	id := rapid.SampledFrom(ids).Draw(t, "order")
 	b, qty := m.beans[id], rapid.IntRange(1, 3).Draw(t, "units")
-	var left decimal.Decimal
+	var left, money decimal.Decimal
 	for _, o := range m.acc.Orders() {
 		if o.ID == id {
-			left = o.Total.Sub(o.Refunded)
+			left = o.Paid.Sub(o.Refunded)
+			// the lines' share of the money paid, on the cumulative goods
+			// returned, rounded down to cents (the programme's money places)
+			paidFor := func(units int) decimal.Decimal {
+				g := b.price.Mul(decimal.NewFromInt(int64(units)))
+				if g.Equal(o.Total) {
+					return o.Paid
+				}
+				return g.Mul(o.Paid).Div(o.Total).RoundDown(2)
+			}
+			money = paidFor(b.returned + qty).Sub(paidFor(b.returned))
 		}
 	}
 	m.n++
 	rf := loyalty.Refund{ID: fmt.Sprint("r", m.n), Order: id, Lines: []loyalty.RefundLine{{SKU: "b", Qty: qty}}}
 	now := m.now
 	_, err := m.run(t, "Refund", func(a loyalty.Account) (loyalty.Account, loyalty.Result, error) { return m.p.Refund(a, m.c, rf, now) })
-	tooMuch := qty > b.qty-b.returned || b.price.Mul(decimal.NewFromInt(int64(qty))).GreaterThan(left)
+	tooMuch := qty > b.qty-b.returned || money.GreaterThan(left)
 	if tooMuch != errors.Is(err, loyalty.ErrRefundTooLarge) || (!tooMuch && err != nil) {
 		t.Fatalf("refund of %d of %d−%d units at %s with %s left: %v", qty, b.qty, b.returned, b.price, left, err)
 	}

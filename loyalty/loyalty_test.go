@@ -18,14 +18,14 @@ func d(s string) decimal.Decimal { return decimal.RequireFromString(s) }
 // 14 days pending.
 func coffeeConfig() loyalty.Config {
 	return loyalty.Config{
-		Name: "coffee", Currency: "KZT", TimeZone: "Asia/Almaty",
+		Name: "coffee", Currency: "KZT", MoneyPlaces: 2, TimeZone: "Asia/Almaty",
 		Rules: []rules.Rule{
 			{ID: "base", Kind: rules.Accrual, Value: "order.Total * 0.05"},
 			{ID: "beans", Kind: rules.Accrual, When: `any(order.Lines, .Category == "beans")`,
 				Value: `sum(filter(order.Lines, .Category == "beans"), .Price * .Qty) * 0.05`},
 			{ID: "gold-5", Kind: rules.Discount, Unit: rules.Percent, When: `customer.Tier == "gold"`, Value: "5"},
-			{ID: "birthday", Kind: rules.Accrual, When: `event.Kind == "birthday"`, Value: "200"},
-			{ID: "cake", Kind: rules.Gift, When: `event.Kind == "birthday"`, Value: `"cake"`},
+			{ID: "birthday", Kind: rules.Accrual, On: []string{"birthday"}, Value: "200"},
+			{ID: "cake", Kind: rules.Gift, On: []string{"birthday"}, Value: `"cake"`},
 		},
 		Tiers:            []loyalty.Tier{{Name: "silver"}, {Name: "gold", MinSpend: d("20000")}},
 		TierWindowMonths: 12, TierGraceDays: 30,

@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/loyalkit/loyalkit/loyalty"
+	"github.com/shopspring/decimal"
 )
 
 // Refunds by line price the units at the order's recorded prices, first
@@ -98,7 +99,9 @@ func TestCurrency(t *testing.T) {
 }
 
 // What an operation returns is the caller's: changing its entries' lines
-// or gifts changes neither the account nor what a retry returns.
+// or gifts changes neither the account nor what a retry returns; and a
+// retry returns the original result, field for field, but for the entries
+// and trace the host has from the first call.
 func TestResultsAreCopies(t *testing.T) {
 	cfg := coffeeConfig()
 	p := mustProgram(t, cfg)
@@ -116,13 +119,19 @@ func TestResultsAreCopies(t *testing.T) {
 	before := a.String()
 	r.Entries[0].Lines[0].Qty = 99
 	re.Entries[0].Gifts[0] = "changed"
+	re.Gifts[0] = "changed too"
 	_, again, _ := p.Purchase(a, c, o, at(3, 1))
 	_, evAgain, _ := p.Event(a, c, ev, at(3, 1))
-	if a.String() != before || again.Entries[0].Lines[0].Qty != 1 || evAgain.Gifts[0] != "cake" {
-		t.Fatalf("a change to a result reached the account: qty %d, gift %q", again.Entries[0].Lines[0].Qty, evAgain.Gifts[0])
+	if a.String() != before || evAgain.Gifts[0] != "cake" || a.Orders()[0].Total.String() != "100" {
+		t.Fatalf("a change to a result reached the account: gift %q", evAgain.Gifts[0])
 	}
-	again.Entries[0].Lines[0].Qty = 7 // nor does changing a retry's result
-	if _, third, _ := p.Purchase(a, c, o, at(3, 1)); third.Entries[0].Lines[0].Qty != 1 {
+	want := r
+	want.Entries, want.Trace, want.RuleFailures, want.Duplicate = nil, nil, nil, true
+	if diff := cmp.Diff(want, again, cmp.Comparer(func(x, y decimal.Decimal) bool { return x.Equal(y) })); diff != "" {
+		t.Errorf("retry of the purchase (-original +retry):\n%s", diff)
+	}
+	evAgain.Gifts[0] = "changed" // nor does changing a retry's result
+	if _, third, _ := p.Event(a, c, ev, at(3, 1)); third.Gifts[0] != "cake" {
 		t.Fatal("a change to a retry's result reached the account")
 	}
 }

@@ -10,18 +10,76 @@ import (
 	"github.com/shopspring/decimal"
 )
 
+// order is what the account keeps of a purchase. Its amounts are the
+// ones named in the package documentation (Money semantics).
 type order struct {
-	id         string
-	at         time.Time
-	total      decimal.Decimal
-	cum        decsum.Sum // the totals of all orders up to this one
-	refunded   decimal.Decimal
-	earned     units // points earned on it
-	reversed   units // points taken back for it: reversed, debt and written off
-	tierBefore string
-	promotedTo string
-	lines      []Line // as bought; shared between versions, never changed
-	returned   []int  // units of each line refunded (nil: none); copied to change
+	id string
+	at time.Time
+	// goods is the order's Total (before discounts); paid = goods −
+	// discount − pointsPaid is the money the customer paid: what spend
+	// counts and refunds are measured against.
+	goods, discount, pointsPaid, paid decimal.Decimal
+	cum                               decsum.Sum // paid of all orders up to this one
+	refunded                          decimal.Decimal
+	returnedGoods                     decimal.Decimal // the goods value of the lines returned
+	inRefunded                        bool            // listed in Account.refundedOrders
+	earned                            units           // points earned on it
+	reversed                          units           // points taken back for it: reversed, debt and written off
+	// paidWith is 1 + the index of the record of the redemption or capture
+	// whose paidPoints paid for it (0: none); pointsBack is what returns
+	// have given back of them.
+	paidWith               int
+	paidPoints, pointsBack units
+	tierBefore, promotedTo string
+	lines                  []Line // as bought; shared between versions, never changed
+	returned               []int  // units of each line refunded (nil: none); copied to change
+}
+
+// returnedShare is the share of the order returned so far, as a fraction:
+// the money refunded of the money paid, or, for an order paid without
+// money, the goods returned of its goods.
+func (o *order) returnedShare() (num, den decimal.Decimal) {
+	switch {
+	case o.paid.IsPositive():
+		return o.refunded, o.paid
+	case o.goods.IsPositive():
+		return o.returnedGoods, o.goods
+	}
+	return decimal.Zero, decimal.NewFromInt(1)
+}
+
+// fullyReturned reports whether nothing of the order is left.
+func (o *order) fullyReturned() bool {
+	num, den := o.returnedShare()
+	return !num.LessThan(den) && den.IsPositive() && (o.paid.IsPositive() || o.goods.IsPositive())
+}
+
+// lineRefundMoney is the money a refund of lines (priced at the order's
+// line prices, i.e. goods) gives back: the lines' share of the money paid,
+// rounded down to the programme's money places, computed on the
+// cumulative goods returned so that returning every line refunds exactly
+// the money paid.
+func (p *Program) lineRefundMoney(o *order, lines []Line) (decimal.Decimal, error) {
+	before := o.returnedGoods
+	after := before.Add(linesValue(lines))
+	if after.GreaterThan(o.goods) {
+		return decimal.Zero, fmt.Errorf("%w: lines worth %s returned of order %s, whose goods are %s", ErrRefundTooLarge, after, o.id, o.goods)
+	}
+	return p.paidFor(o, after).Sub(p.paidFor(o, before)), nil
+}
+
+// paidFor is the money paid for goods worth g of order o.
+func (p *Program) paidFor(o *order, g decimal.Decimal) decimal.Decimal {
+	switch {
+	case g.Equal(o.goods):
+		return o.paid
+	case o.paid.Equal(o.goods):
+		return g
+	case !o.goods.IsPositive():
+		return decimal.Zero
+	}
+	q, _ := g.Mul(o.paid).QuoRem(o.goods, p.cfg.MoneyPlaces)
+	return q
 }
 
 // refundLines prices a refund by lines: each asked unit is matched to the
@@ -69,27 +127,21 @@ func linesValue(lines []Line) decimal.Decimal {
 }
 
 // returnLines counts a refund record's lines as returned: they must be
-// what refundLines makes of them.
-func (o *order) returnLines(lines []Line, money decimal.Decimal) error {
-	if len(lines) == 0 {
-		return nil
-	}
+// what refundLines makes of them. It returns them.
+func (o *order) returnLines(lines []Line) ([]Line, error) {
 	ask := make([]RefundLine, len(lines))
 	for i, l := range lines {
 		ask[i] = RefundLine{SKU: l.SKU, Qty: l.Qty}
 	}
 	priced, returned, err := o.refundLines(ask)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if !slices.EqualFunc(priced, lines, func(a, b Line) bool { return a.SKU == b.SKU && a.Qty == b.Qty && a.Price.Equal(b.Price) }) {
-		return fmt.Errorf("refund lines %v do not match order %s", lines, o.id)
-	}
-	if sum := linesValue(lines); !sum.Equal(money) {
-		return fmt.Errorf("refund lines worth %s refund %s", sum, money)
+		return nil, fmt.Errorf("refund lines %v do not match order %s", lines, o.id)
 	}
 	o.returned = returned
-	return nil
+	return priced, nil
 }
 
 // purchaseOp is the operation id of the purchase of order id.
@@ -130,22 +182,27 @@ func (a *Account) mutOrder(id string, o *persist.Owner) *order {
 	return nil
 }
 
-// OrderSummary is what the ledger knows of one order.
+// OrderSummary is what the ledger knows of one order: Total is the goods
+// before discounts, Paid the money paid (Total − Discount − PointsPaid),
+// Refunded the money refunded.
 type OrderSummary struct {
-	ID              string
-	At              time.Time
-	Total, Refunded decimal.Decimal
+	ID                                          string
+	At                                          time.Time
+	Total, Discount, PointsPaid, Paid, Refunded decimal.Decimal
 	// Earned is the points earned on it; Reversed the points taken back
 	// for its refunds (reversed, debt and written off).
 	Earned, Reversed decimal.Decimal
+	// PointsBack is the points that paid for it given back by its refunds.
+	PointsBack decimal.Decimal
 }
 
 // Orders lists the account's orders, oldest first.
 func (a Account) Orders() []OrderSummary {
 	out := make([]OrderSummary, a.orders.Len())
 	for i, o := range a.orders.All {
-		out[i] = OrderSummary{ID: o.id, At: o.at, Total: o.total, Refunded: o.refunded,
-			Earned: toDecimal(o.earned, a.places), Reversed: toDecimal(o.reversed, a.places)}
+		out[i] = OrderSummary{ID: o.id, At: o.at, Total: o.goods, Discount: o.discount, PointsPaid: o.pointsPaid, Paid: o.paid,
+			Refunded: o.refunded, Earned: toDecimal(o.earned, a.places), Reversed: toDecimal(o.reversed, a.places),
+			PointsBack: toDecimal(o.pointsBack, a.places)}
 	}
 	return out
 }

@@ -3,6 +3,7 @@ package loyalty
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/loyalkit/loyalkit/internal/decsum"
@@ -23,6 +24,14 @@ type Config struct {
 	// points); Rounding how earned points are rounded to them.
 	PointsPlaces int32    `json:"points_places"`
 	Rounding     Rounding `json:"rounding,omitempty"`
+	// MoneyPlaces is how many decimal places the currency's money keeps
+	// (2 for EUR, 0 for JPY): refunds by line and the money of partly
+	// cancelled redemptions are rounded down to it.
+	MoneyPlaces int32 `json:"money_places"`
+	// StrictRules makes a rule that fails at run time fail the operation
+	// ([ErrRule]); by default it contributes nothing, its trace step says
+	// why, Result.RuleFailures lists it, and the operation goes on.
+	StrictRules bool `json:"strict_rules,omitempty"`
 	// Rules are the programme's rules, evaluated on [Facts].
 	Rules []rules.Rule `json:"rules"`
 	// Tiers, lowest first. The first is the tier everyone starts in.
@@ -127,9 +136,17 @@ func (r *Rounding) UnmarshalText(b []byte) (err error) {
 	return err
 }
 
+// The longest periods a programme may set (100 years), so that every
+// instant an operation computes stays one JSON can carry.
+const (
+	maxMonths = 1200
+	maxDays   = 36600
+)
+
 // Program is a compiled, immutable programme, safe for concurrent use.
 type Program struct {
 	cfg     Config
+	compat  string // what an account made under it is bound to (see compatKey)
 	loc     *time.Location
 	rules   *rules.Set[Facts]
 	tierMin []decsum.Sum // the tiers' MinSpend, to compare with window sums
@@ -156,6 +173,9 @@ func (c Config) Validate() error {
 	if c.PointsPlaces < 0 || c.PointsPlaces > 8 {
 		bad("points_places", "%d is outside 0..8", c.PointsPlaces)
 	}
+	if c.MoneyPlaces < 0 || c.MoneyPlaces > 8 {
+		bad("money_places", "%d is outside 0..8", c.MoneyPlaces)
+	}
 	if c.Rounding > HalfUp {
 		bad("rounding", "unknown value %d", c.Rounding)
 	}
@@ -176,14 +196,20 @@ func (c Config) Validate() error {
 	if len(c.Tiers) > 1 && c.TierWindowMonths <= 0 {
 		bad("tier_window_months", "must be positive when there are tiers")
 	}
-	if c.TierGraceDays < 0 || c.PendingDays < 0 {
-		bad("tier_grace_days/pending_days", "must not be negative")
+	if c.TierWindowMonths < 0 || c.TierWindowMonths > maxMonths {
+		bad("tier_window_months", "%d is outside 0..%d", c.TierWindowMonths, maxMonths)
+	}
+	if c.TierGraceDays < 0 || c.TierGraceDays > maxDays {
+		bad("tier_grace_days", "%d is outside 0..%d", c.TierGraceDays, maxDays)
+	}
+	if c.PendingDays < 0 || c.PendingDays > maxDays {
+		bad("pending_days", "%d is outside 0..%d", c.PendingDays, maxDays)
 	}
 	switch {
 	case c.Expiry.Kind > EndOfYear:
 		bad("expiry.kind", "unknown value %d", c.Expiry.Kind)
-	case c.Expiry.Kind == AfterMonths && c.Expiry.Months <= 0:
-		bad("expiry.months", "must be positive for after_months")
+	case c.Expiry.Kind == AfterMonths && (c.Expiry.Months <= 0 || c.Expiry.Months > maxMonths):
+		bad("expiry.months", "must be in 1..%d for after_months", maxMonths)
 	}
 	r := c.Redemption
 	if r.PointValue.IsNegative() || r.MaxShare.IsNegative() || r.MaxShare.GreaterThan(decimal.NewFromInt(1)) || r.MinBalance.IsNegative() {
@@ -199,22 +225,59 @@ func (c Config) Validate() error {
 // [Facts]. Every problem is reported at once.
 func Compile(c Config, opts ...rules.Option) (*Program, error) {
 	err := c.Validate()
-	set, rerr := rules.Compile[Facts](c.Rules, opts...)
+	if c.StrictRules {
+		opts = append(slices.Clip(opts), rules.Strict())
+	}
+	set, rerr := rules.Compile[Facts](occasions(c.Rules), opts...)
 	if err != nil || rerr != nil {
 		return nil, errors.Join(err, rerr)
 	}
 	loc, _ := time.LoadLocation(c.TimeZone)
-	c.Rules = append([]rules.Rule(nil), c.Rules...)
-	c.Tiers = append([]Tier(nil), c.Tiers...)
-	p := &Program{cfg: c, loc: loc, rules: set, tierMin: make([]decsum.Sum, len(c.Tiers)), small: smallDecimals(c.PointsPlaces)}
+	c = c.clone()
+	p := &Program{cfg: c, compat: c.compatKey(), loc: loc, rules: set, tierMin: make([]decsum.Sum, len(c.Tiers)), small: smallDecimals(c.PointsPlaces)}
 	for i, t := range c.Tiers {
 		p.tierMin[i].Add(t.MinSpend)
 	}
 	return p, nil
 }
 
-// Config returns the programme's configuration.
-func (p *Program) Config() Config { return p.cfg }
+// Config returns a copy of the programme's configuration: changing it
+// does not change the programme.
+func (p *Program) Config() Config { return p.cfg.clone() }
+
+// clone is a deep copy of c.
+func (c Config) clone() Config {
+	c.Tiers = slices.Clone(c.Tiers)
+	c.Rules = slices.Clone(c.Rules)
+	for i := range c.Rules {
+		c.Rules[i].On = slices.Clone(c.Rules[i].On)
+	}
+	return c
+}
+
+// occasions is the rules as the engine runs them: a rule that names no
+// occasion runs on purchases.
+func occasions(rs []rules.Rule) []rules.Rule {
+	out := slices.Clone(rs)
+	for i := range out {
+		if len(out[i].On) == 0 {
+			out[i].On = []string{OccasionPurchase}
+		}
+	}
+	return out
+}
+
+// compatKey identifies what an account's contents depend on: currency,
+// points and money places, and the tiers' names in order. Accounts and
+// snapshots made under one programme can be used under another with the
+// same key (rules, expiry, redemption and tier thresholds may change).
+func (c Config) compatKey() string {
+	f := newFingerprint('k').str(c.Currency).num(int64(c.PointsPlaces)).num(int64(c.MoneyPlaces)).num(int64(len(c.Tiers)))
+	for _, t := range c.Tiers {
+		f.str(t.Name)
+	}
+	return f.sum()
+}
 
 // Location is the programme's time zone.
 func (p *Program) Location() *time.Location { return p.loc }

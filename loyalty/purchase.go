@@ -1,6 +1,7 @@
 package loyalty
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -9,8 +10,10 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// facts builds what rules see from the account under way.
-func (p *Program) facts(a *Account, c Customer, now time.Time) Facts {
+// facts builds what rules see from the account as it is before the
+// operation: spend, orders and the tier window do not include the order
+// being evaluated (that is order.…).
+func (p *Program) facts(a *Account, c Customer, now time.Time, occasion string) Facts {
 	b := a.balance(now)
 	spend, n := p.window(a, now)
 	return Facts{
@@ -18,18 +21,52 @@ func (p *Program) facts(a *Account, c Customer, now time.Time) Facts {
 			Pending: p.dec(b.pending), LifetimeSpend: a.spend.Value(), LifetimeOrders: a.orderN, WindowSpend: spend.Value(), WindowOrders: n,
 			FirstPurchase: a.first, LastPurchase: a.last, Birthday: c.Birthday, Registered: c.Registered,
 			Attributes: c.Attributes},
-		Now: now,
+		Now:      now,
+		occasion: occasion,
 	}
 }
 
-// Purchase applies an order: it records it, evaluates the rules once (the
-// customer's facts include this order), and returns the points earned, the
-// discount, the gifts and any tier promotion. Accrual rules see the order
-// total; the points they award are then scaled by the share of the total
-// the customer pays after the rules' discount, rounded by the programme,
-// and split over one lot per rule without losing a unit. Earned points pay
-// off any debt first.
+// evaluate runs the rules on f. A rule that fails is contained by the
+// rules engine (its step says so and the outcome lists it) unless the
+// programme is strict, when the operation fails with [ErrRule] and the
+// rule's *rules.RuleError.
+func (p *Program) evaluate(op string, f Facts) (rules.Outcome, error) {
+	out, err := p.rules.Eval(f)
+	switch {
+	case err == nil:
+		return out, nil
+	case errors.Is(err, rules.ErrEval) || errors.Is(err, rules.ErrResult):
+		return out, opCause(op, ErrRule, err)
+	}
+	return out, opCause(op, ErrInvalidInput, err)
+}
+
+// Purchase applies an order: it evaluates the rules once on the customer
+// as they are before the order and on the order, records the order, and
+// returns the points earned, the discount, the gifts and any tier
+// promotion. The amounts are the ones the package documentation names
+// (Money semantics): accrual rules see the goods (order.Total); the points
+// they award are scaled by the share of the goods paid in money (after the
+// rules' discount and the points paying for it), rounded by the
+// programme, and split over one lot per rule without losing a unit.
+// Earned points pay off any debt first. Result.Money is the money to
+// charge.
 func (p *Program) Purchase(a Account, c Customer, o Order, now time.Time) (Account, Result, error) {
+	return p.purchase(a, c, o, now, false)
+}
+
+// Quote is what [Program.Purchase] would return for the order now —
+// points, discount, gifts, tier, trace and the entries it would write —
+// with nothing recorded: the account a is not changed and no new account
+// is returned. Order.Redemption may name an open hold (its points are
+// counted as paying). A quote of an order already purchased returns that
+// purchase's result, marked Duplicate.
+func (p *Program) Quote(a Account, c Customer, o Order, now time.Time) (Result, error) {
+	_, r, err := p.purchase(a, c, o, now, true)
+	return r, err
+}
+
+func (p *Program) purchase(a Account, c Customer, o Order, now time.Time, quote bool) (Account, Result, error) {
 	op := purchaseOp(o.ID)
 	if err := p.checkCurrency(op, o.Currency); err != nil {
 		return a, Result{}, err
@@ -37,38 +74,78 @@ func (p *Program) Purchase(a Account, c Customer, o Order, now time.Time) (Accou
 	if err := checkOrder(o); err != nil {
 		return a, Result{}, opErr(op, ErrInvalidInput, "%v", err)
 	}
-	fp := o.fingerprint()
-	t, dup, err := p.begin(a, op, OpPurchase, fp, now)
+	t, dup, err := p.begin(a, op, OpPurchase, o.fingerprint(), now)
 	if err != nil || dup != nil {
 		return a, deref(dup), err
 	}
-	first := t.acc.orderN == 0
-	rec := Entry{Kind: Record, Order: o.ID, Money: o.Total, Fingerprint: fp}
-	if len(o.Lines) > 0 {
-		rec.Lines = slices.Clone(o.Lines)
-	}
-	if err := t.add(rec); err != nil {
+	ref, pointsPaid, err := p.payment(&t.acc, op, o, now, quote)
+	if err != nil {
 		return a, Result{}, err
 	}
-	f := p.facts(&t.acc, c, now)
-	f.Order = OrderFacts{ID: o.ID, Total: o.Total, Channel: o.Channel, Coupon: o.Coupon, Lines: make([]*Line, len(o.Lines))}
+	f := p.facts(&t.acc, c, now, OccasionPurchase)
+	f.Order = OrderFacts{ID: o.ID, Total: o.Total, Number: t.acc.orderN + 1, PointsPaid: pointsPaid, Channel: o.Channel,
+		Coupon: o.Coupon, Lines: make([]*Line, len(o.Lines))}
 	for i := range o.Lines {
 		f.Order.Lines[i] = &o.Lines[i]
 	}
-	out, err := p.rules.Eval(f)
+	out, err := p.evaluate(op, f)
 	if err != nil {
-		return a, Result{}, opErr(op, ErrInvalidInput, "%v", err)
+		return a, Result{}, err
 	}
-	t.annotate(out.Discount, out.Gifts)
-	if err := p.earn(t, out, p.paidPoints(out, o.Total), o.ID); err != nil {
+	paid := o.Total.Sub(out.Discount).Sub(pointsPaid)
+	if paid.IsNegative() {
+		return a, Result{}, opErr(op, ErrInvalidInput, "points pay %s, more than the %s left of order %s after the discount %s",
+			pointsPaid, o.Total.Sub(out.Discount), o.ID, out.Discount)
+	}
+	rec := Entry{Kind: Record, Order: o.ID, Money: o.Total, Discount: out.Discount, PointsPaid: pointsPaid, Ref: ref,
+		Gifts: out.Gifts, Fingerprint: t.fp}
+	if len(o.Lines) > 0 {
+		rec.Lines = slices.Clone(o.Lines)
+	}
+	if len(p.cfg.Tiers) > 0 && t.acc.tier != "" {
+		spend, n := p.window(&t.acc, now)
+		spend.Add(paid)
+		if p.tierRank(p.tierFor(spend, n+1)) >= p.tierRank(t.acc.tier) {
+			rec.Tier = t.acc.tier // the purchase still qualifies: the grace period starts again
+		}
+	}
+	if err := t.add(rec); err != nil {
+		return a, Result{}, opCause(op, ErrInvalidInput, err)
+	}
+	if err := p.earn(t, out, p.paidPoints(out.Points, paid, o.Total), o.ID); err != nil {
 		return a, Result{}, err
 	}
 	if err := p.promote(t, out, o.ID, now); err != nil {
 		return a, Result{}, err
 	}
 	r := t.result()
-	r.Trace, r.FirstPurchase = out.Trace, first
+	r.Trace, r.RuleFailures, r.Money = out.Trace, out.Failures, paid
 	return t.acc, r, nil
+}
+
+// payment finds what the order's points paid: the operation id of the
+// redemption or capture (or, for a quote, open hold) it names, and the
+// money its points pay.
+func (p *Program) payment(a *Account, op string, o Order, now time.Time, quote bool) (string, decimal.Decimal, error) {
+	if o.Redemption == "" {
+		return "", decimal.Zero, nil
+	}
+	for _, ref := range [...]string{"redeem:" + o.Redemption, "capture:" + o.Redemption, "hold:" + o.Redemption} {
+		rec, ok := a.op(ref)
+		switch {
+		case !ok:
+			continue
+		case rec.kind == OpHold:
+			if h := a.holds.Ptr(rec.hold - 1); !quote || !h.holding(now) {
+				return "", decimal.Zero, opErr(op, ErrInvalidInput, "hold %q must be captured before the purchase", o.Redemption)
+			}
+			return "", rec.discount, nil
+		case rec.order != 0:
+			return "", decimal.Zero, opErr(op, ErrInvalidInput, "%s already paid for order %s", ref, a.orders.Ptr(rec.order-1).id)
+		}
+		return ref, rec.discount, nil
+	}
+	return "", decimal.Zero, opErr(op, ErrUnknownRedemption, "no redemption or hold %q on this account", o.Redemption)
 }
 
 func checkOrder(o Order) error {
@@ -83,21 +160,30 @@ func checkOrder(o Order) error {
 			return fmt.Errorf("order %s line %d: quantity %d and price %s must be positive", o.ID, i, l.Qty, l.Price)
 		}
 	}
+	if v := linesValue(o.Lines); v.GreaterThan(o.Total) {
+		return fmt.Errorf("order %s: its lines are worth %s, more than its total %s", o.ID, v, o.Total)
+	}
 	return nil
 }
 
-// paidPoints is the rules' points scaled by the share of the order total
-// paid after their discount, rounded by the programme: exactly,
-// Points × (Total − Discount) / Total, rounded once.
-func (p *Program) paidPoints(out rules.Outcome, total decimal.Decimal) decimal.Decimal {
-	if out.Discount.IsZero() || !total.IsPositive() {
-		return p.roundPoints(out.Points)
+// paidPoints is the rules' points scaled by the share of the goods paid
+// in money, rounded by the programme: exactly, points × paid / goods,
+// rounded once.
+func (p *Program) paidPoints(points, paid, goods decimal.Decimal) decimal.Decimal {
+	if paid.Equal(goods) || !goods.IsPositive() {
+		return p.roundPoints(points)
 	}
-	scaled := out.Points.Mul(total.Sub(out.Discount))
-	if p.cfg.Rounding == HalfUp {
-		return scaled.DivRound(total, p.cfg.PointsPlaces)
+	return p.share(points, paid, goods, p.cfg.Rounding == HalfUp)
+}
+
+// share is x × num / den rounded to the points places, half up or down:
+// the one rounding every share of points goes through.
+func (p *Program) share(x, num, den decimal.Decimal, halfUp bool) decimal.Decimal {
+	scaled := x.Mul(num)
+	if halfUp {
+		return scaled.DivRound(den, p.cfg.PointsPlaces)
 	}
-	q, _ := scaled.QuoRem(total, p.cfg.PointsPlaces) // truncated: rounded down, as points are never negative
+	q, _ := scaled.QuoRem(den, p.cfg.PointsPlaces) // truncated: rounded down, as points are never negative
 	return q
 }
 

@@ -5,13 +5,23 @@ import (
 	"time"
 )
 
-// Refund takes back the points earned on the refunded share of an order.
-// The clawback is computed on the cumulative refunded share (so partial
-// refunds never drift, and refunding the whole order takes back exactly
-// what was earned), from that order's lots first, then from other lots;
-// what the customer has already spent becomes debt or is written off, by
-// the programme's policy. A promotion the order caused is undone when the
-// customer no longer qualifies without it.
+// Refund returns money for part or all of an order: an Amount of the
+// money the customer paid, or Lines (their share of the money paid, see
+// [Refund]). On the cumulative returned share of the order (so partial
+// refunds never drift, and refunding all of it is exact) it
+//   - takes back that share of the points earned on the order: from its own
+//     lots first, then from others (soonest to expire first); what the
+//     customer has already spent becomes debt or is written off, by the
+//     programme's policy;
+//   - gives back that share of the points that paid for the order
+//     (Order.Redemption), into the lots they came from, latest-expiring
+//     first (Result.PointsBack), paying any debt from them first;
+//   - undoes a promotion the order caused when the customer no longer
+//     qualifies without it;
+//   - lists in Result.GiftsBack the order's gifts to take back: all of them
+//     once the order is fully returned.
+//
+// Result.Money is the money refunded.
 func (p *Program) Refund(a Account, c Customer, r Refund, now time.Time) (Account, Result, error) {
 	op := "refund:" + r.ID
 	switch {
@@ -27,56 +37,107 @@ func (p *Program) Refund(a Account, c Customer, r Refund, now time.Time) (Accoun
 			return a, Result{}, opErr(op, ErrInvalidInput, "line %d: sku %q and quantity %d must be given and positive", i, l.SKU, l.Qty)
 		}
 	}
-	fp := r.fingerprint()
-	t, dup, err := p.begin(a, op, OpRefund, fp, now)
+	t, dup, err := p.begin(a, op, OpRefund, r.fingerprint(), now)
 	if err != nil || dup != nil {
 		return a, deref(dup), err
 	}
 	o, ok := a.order(r.Order)
-	if !ok {
+	switch {
+	case !ok:
 		return a, Result{}, opErr(op, ErrUnknownOrder, "order %q was never purchased on this account", r.Order)
+	case now.Before(o.at):
+		return a, Result{}, opErr(op, ErrInvalidInput, "refund at %s is before order %s was bought at %s", now.Format(time.RFC3339Nano),
+			r.Order, o.at.Format(time.RFC3339Nano))
 	}
 	amount, lines := r.Amount, []Line(nil)
 	if len(r.Lines) > 0 {
 		if lines, _, err = o.refundLines(r.Lines); err != nil {
-			return a, Result{}, opErr(op, errors.Unwrap(err), "%v", err)
+			return a, Result{}, opCause(op, errors.Unwrap(err), err)
 		}
-		amount = linesValue(lines)
+		if amount, err = p.lineRefundMoney(&o, lines); err != nil {
+			return a, Result{}, opCause(op, ErrRefundTooLarge, err)
+		}
 	}
-	if left := o.total.Sub(o.refunded); amount.GreaterThan(left) {
+	if left := o.paid.Sub(o.refunded); amount.GreaterThan(left) {
 		return a, Result{}, opErr(op, ErrRefundTooLarge, "%s asked, %s of order %s left to refund", amount, left, r.Order)
 	}
-	refunded := o.refunded.Add(amount)
-	target := o.earned
-	if refunded.LessThan(o.total) {
-		share := p.dec(o.earned).Mul(refunded).DivRound(o.total, 30).RoundDown(p.cfg.PointsPlaces)
-		target, _ = p.units(share) // at most o.earned
+	rec := Entry{Kind: Record, Order: r.Order, Money: amount, Lines: lines, Fingerprint: t.fp}
+	if after := o; !o.fullyReturned() { // the gifts go back with the last of the order
+		after.refunded, after.returnedGoods = o.refunded.Add(amount), o.returnedGoods.Add(linesValue(lines))
+		if after.fullyReturned() {
+			bought, _ := a.op(purchaseOp(r.Order))
+			rec.Gifts = bought.gifts
+		}
 	}
-	claw := target - o.reversed
-	promotedTo, tierBefore := o.promotedTo, o.tierBefore
-	if err := t.add(Entry{Kind: Record, Order: r.Order, Money: amount, Lines: lines, Fingerprint: fp}); err != nil {
+	if err := t.add(rec); err != nil {
+		return a, Result{}, opCause(op, ErrInvalidInput, err)
+	}
+	after, _ := t.acc.order(r.Order)
+	if err := p.reverseEarned(t, &after); err != nil {
 		return a, Result{}, err
 	}
-	if claw > 0 {
-		if err := p.claw(t, claw, r.Order); err != nil {
-			return a, Result{}, err
-		}
+	if err := p.undoPromotion(t, &after, now); err != nil {
+		return a, Result{}, err
 	}
-	if promotedTo != "" && promotedTo == t.acc.tier {
-		q := p.qualifying(&t.acc, now)
-		if p.tierRank(q) < p.tierRank(t.acc.tier) {
-			down := q
-			if p.tierRank(tierBefore) > p.tierRank(q) {
-				down = tierBefore
-			}
-			if down != "" {
-				if err := t.add(Entry{Kind: TierChange, Tier: down, Order: r.Order}); err != nil {
-					return a, Result{}, err
-				}
-			}
-		}
+	if _, err := p.returnPaidPoints(t, &after); err != nil {
+		return a, Result{}, err
 	}
 	return t.acc, t.result(), nil
+}
+
+// reverseEarned takes back the returned share of the points earned on
+// order o (as it is after the refund's record), less what earlier
+// refunds took back.
+func (p *Program) reverseEarned(t *txn, o *order) error {
+	target := o.earned
+	if !o.fullyReturned() {
+		num, den := o.returnedShare()
+		target, _ = p.units(p.share(p.dec(o.earned), num, den, false)) // at most o.earned
+	}
+	if claw := target - o.reversed; claw > 0 {
+		return p.claw(t, claw, o.id)
+	}
+	return nil
+}
+
+// returnPaidPoints gives back the returned share of the points that paid
+// for order o, less what earlier refunds gave back (and never more than
+// is left to give back of them: a cancelled redemption gave them all).
+func (p *Program) returnPaidPoints(t *txn, o *order) (units, error) {
+	if o.paidWith == 0 {
+		return 0, nil
+	}
+	target := o.paidPoints
+	if !o.fullyReturned() {
+		num, den := o.returnedShare()
+		target, _ = p.units(p.share(p.dec(o.paidPoints), num, den, false))
+	}
+	pay := t.acc.opList.At(o.paidWith - 1)
+	back := min(target-o.pointsBack, pay.taken.left())
+	if back <= 0 {
+		return 0, nil
+	}
+	return back, p.giveBack(t, pay.id, pay.taken, back, o.id)
+}
+
+// undoPromotion demotes a customer whom order o promoted, once they no
+// longer qualify for the tier without it.
+func (p *Program) undoPromotion(t *txn, o *order, now time.Time) error {
+	if o.promotedTo == "" || o.promotedTo != t.acc.tier {
+		return nil
+	}
+	q := p.qualifying(&t.acc, now)
+	if p.tierRank(q) >= p.tierRank(t.acc.tier) {
+		return nil
+	}
+	down := q
+	if p.tierRank(o.tierBefore) > p.tierRank(q) {
+		down = o.tierBefore
+	}
+	if down == "" {
+		return nil
+	}
+	return t.add(Entry{Kind: TierChange, Tier: down, Order: o.id})
 }
 
 // claw takes amount points back for an order: its own lots, then others

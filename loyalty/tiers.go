@@ -53,9 +53,9 @@ func (p *Program) computeWindow(a *Account, now time.Time) (decsum.Sum, int) {
 		count := 0
 		for i := range n {
 			if o := a.orders.Ptr(i); in(i) {
-				spend.Add(o.total)
+				spend.Add(o.paid)
 				spend.Sub(o.refunded)
-				if o.refunded.LessThan(o.total) {
+				if !o.fullyReturned() {
 					count++
 				}
 			}
@@ -76,7 +76,7 @@ func (p *Program) computeWindow(a *Account, now time.Time) (decsum.Sum, int) {
 		if i >= lo && i < hi {
 			o := a.orders.Ptr(i)
 			spend.Sub(o.refunded)
-			if !o.refunded.LessThan(o.total) {
+			if o.fullyReturned() {
 				count--
 			}
 		}
@@ -90,6 +90,12 @@ func (p *Program) qualifying(a *Account, now time.Time) string {
 		return ""
 	}
 	spend, n := p.window(a, now)
+	return p.tierFor(spend, n)
+}
+
+// tierFor is the highest tier a window with this spend and number of
+// orders qualifies for.
+func (p *Program) tierFor(spend decsum.Sum, n int) string {
 	best := p.cfg.Tiers[0].Name
 	for i, t := range p.cfg.Tiers[1:] {
 		if (t.MinSpend.IsPositive() && spend.Cmp(p.tierMin[i+1]) >= 0) || (t.MinOrders > 0 && n >= t.MinOrders) {

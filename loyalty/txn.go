@@ -21,6 +21,7 @@ type txn struct {
 	kind  OpKind
 	at    time.Time
 	n     int
+	fp    string  // the payload's fingerprint
 	es    []Entry // the entries made so far, for the result
 	ids   string  // the ids of the next entries, "<op>/<n>" each, end to end
 }
@@ -56,62 +57,76 @@ func (t *txn) nextID() string {
 	return id
 }
 
-// annotate writes what the rules granted on the operation's record (its
-// first entry), so that a retry returns it.
-func (t *txn) annotate(discount decimal.Decimal, gifts []string) {
-	r, _ := t.acc.op(t.op)
-	rec := t.acc.log.Mut(r.first, t.owner)
-	rec.Discount, rec.Gifts = discount, slices.Clone(gifts)
-	t.es[0].Discount, t.es[0].Gifts = discount, gifts
-}
-
 // begin checks the operation id: a retry with the same payload returns
 // the original result; another payload is a conflict.
 func (p *Program) begin(a Account, op string, kind OpKind, fp string, now time.Time) (*txn, *Result, error) {
-	if now.IsZero() {
-		return nil, nil, opErr(op, ErrInvalidInput, "now is zero")
+	if err := p.bind(&a, op); err != nil {
+		return nil, nil, err
+	}
+	if err := checkTime(op, "now", now); err != nil {
+		return nil, nil, err
 	}
 	if rec, ok := a.op(op); ok {
 		if rec.fingerprint != fp {
 			return nil, nil, opErr(op, ErrConflict, "already applied with a different payload")
 		}
-		r := p.summarize(op, a.opEntries(rec), a.tier)
+		r := p.resultOf(&rec)
 		r.Duplicate = true
 		return nil, &r, nil
 	}
-	return &txn{p: p, acc: a, owner: new(persist.Owner), op: op, kind: kind, at: now, es: make([]Entry, 0, 8)}, nil, nil
+	return &txn{p: p, acc: a, owner: new(persist.Owner), op: op, kind: kind, at: now, fp: fp, es: make([]Entry, 0, 8)}, nil, nil
 }
 
-// summarize rebuilds a result from an operation's entries.
-// (The entries were applied, so their amounts convert to units.)
-func (p *Program) summarize(op string, es []Entry, tier string) Result {
-	r := Result{Op: op, Entries: es, Discount: decimal.Zero, Tier: tier}
-	var pts units
-	for _, e := range es {
-		u, _ := p.units(e.Points)
-		switch e.Kind {
-		case Record:
-			r.Discount, r.Gifts = e.Discount, e.Gifts
-		case Earn, Restore:
-			pts += u
-		case Redeem, Reverse, Debt, Expire:
-			pts -= u
-		case WriteOffEntry:
-			off, _ := p.units(e.Money)
-			pts += off
-		case TierChange:
-			r.TierChanged = true
+// bind checks that account a was made under this programme (or is new,
+// and binds it).
+func (p *Program) bind(a *Account, op string) error {
+	switch a.prog {
+	case p.compat:
+		return nil
+	case "":
+		if a.entries == 0 { // a new account: its first entry binds it
+			return nil
 		}
 	}
-	r.Points = p.dec(pts)
-	if r.Discount.IsZero() {
-		r.Discount = decimal.Zero
-	}
-	return r
+	return opErr(op, ErrProgramMismatch, "the account was made under programme %s, this is %s", a.prog, p.compat)
 }
 
+// checkTime refuses a zero instant, and instants JSON cannot carry
+// (before year 0 or after 9999).
+func checkTime(op, name string, t time.Time) error {
+	switch {
+	case t.IsZero():
+		return opErr(op, ErrInvalidInput, "%s is zero", name)
+	case t.Year() < 1 || t.Year() > 9000:
+		return opErr(op, ErrInvalidInput, "%s %s is outside years 1..9000", name, t.Format(time.RFC3339))
+	}
+	return nil
+}
+
+// resultOf is the result an operation's record says it had (without its
+// entries and trace).
+func (p *Program) resultOf(r *opRecord) Result {
+	res := Result{Op: r.id, Points: p.dec(r.points), Discount: r.discount, Money: r.money, PointsBack: p.dec(r.pointsBack),
+		Tier: r.tier, TierChanged: r.tierChanged, FirstPurchase: r.first}
+	if r.kind == OpRefund {
+		res.GiftsBack = slices.Clone(r.gifts)
+	} else {
+		res.Gifts = slices.Clone(r.gifts)
+	}
+	for _, d := range []*decimal.Decimal{&res.Discount, &res.Money} {
+		if d.IsZero() {
+			*d = decimal.Zero
+		}
+	}
+	return res
+}
+
+// result is the operation's result: what its record says, and its entries.
 func (t *txn) result() Result {
-	return t.p.summarize(t.op, t.es, t.acc.tier)
+	rec := t.acc.opList.Ptr(t.acc.opList.Len() - 1)
+	r := t.p.resultOf(rec)
+	r.Entries = t.es
+	return r
 }
 
 // checkCurrency refuses money in another currency than the programme's

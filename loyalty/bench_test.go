@@ -203,3 +203,35 @@ func BenchmarkExpire(b *testing.B) {
 	}
 	b.ReportMetric(float64(len(r.Entries)), "entries/op")
 }
+
+// BenchmarkLoad compares the two ways to get the 1,000-purchase account
+// back: decoding its snapshot, and replaying its entries.
+func BenchmarkLoad(b *testing.B) {
+	p := mustProgram(b, benchConfig())
+	a, log, _ := openAccount(b, p, 1000)
+	snap := a.Snapshot()
+	b.Run("Snapshot", func(b *testing.B) {
+		b.ReportAllocs()
+		b.ReportMetric(float64(len(snap)), "bytes")
+		for b.Loop() {
+			if _, err := p.LoadSnapshot(snap); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("Replay", func(b *testing.B) {
+		b.ReportAllocs()
+		b.ReportMetric(float64(len(log)), "entries")
+		for b.Loop() {
+			if _, err := p.Replay(log); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("Encode", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			_ = a.Snapshot()
+		}
+	})
+}

@@ -151,7 +151,7 @@ func (f *fold) purchase() error {
 		pay := f.mutOp(i)
 		rec = f.rec
 		switch {
-		case pay.kind != OpRedeem && pay.kind != OpCapture:
+		case pay.kind != OpRedeem && pay.kind != OpCapture && pay.kind != OpHold: // OpHold: a quote
 			return fmt.Errorf("order %s is paid with %q, which is not a redemption or capture", e.Order, e.Ref)
 		case pay.order != 0:
 			return fmt.Errorf("%s already paid for another order", e.Ref)

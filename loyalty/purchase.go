@@ -139,7 +139,7 @@ func (p *Program) payment(a *Account, op string, o Order, now time.Time, quote b
 			if h := a.holds.Ptr(rec.hold - 1); !quote || !h.holding(now) {
 				return "", decimal.Zero, opErr(op, ErrInvalidInput, "hold %q must be captured before the purchase", o.Redemption)
 			}
-			return "", rec.discount, nil
+			return ref, rec.discount, nil // a quote only: a purchase's record never names a hold
 		case rec.order != 0:
 			return "", decimal.Zero, opErr(op, ErrInvalidInput, "%s already paid for order %s", ref, a.orders.Ptr(rec.order-1).id)
 		}

@@ -127,3 +127,61 @@ func (m *Map[V]) set(key string, v V, o *Owner, replace bool) bool {
 	m.n++
 	return true
 }
+
+// MapOf builds a map of n keys at once: key(i) and val(i) for i < n. It
+// hashes every key once and gives each bucket its exact room in one shared
+// array, which is much cheaper than n Inserts. It reports false (and an
+// empty map) if a key repeats. The map's nodes have no owner: any later
+// change copies what it changes.
+func MapOf[V any](n int, key func(int) string, val func(int) V) (Map[V], bool) {
+	var m Map[V]
+	if n == 0 {
+		return m, true
+	}
+	slots := make([]uint16, n)
+	var counts [fan * fan * fan]int32
+	for i := range n {
+		a, b, c := m.slot(key(i))
+		s := uint16(a<<(2*fanBits) | b<<fanBits | c)
+		slots[i] = s
+		counts[s]++
+	}
+	items := make([]mapItem[V], n)
+	var start [fan * fan * fan]int32
+	sum := int32(0)
+	for s, c := range counts {
+		start[s] = sum
+		sum += c
+	}
+	m.root = &mapNode[V]{}
+	leaves := make([]mapLeaf[V], 0, fan*fan)
+	for i := range n {
+		s := int(slots[i])
+		a, b, c := s>>(2*fanBits), (s>>fanBits)&(fan-1), s&(fan-1)
+		mid := m.root.children[a]
+		if mid == nil {
+			mid = &midNode[V]{}
+			m.root.children[a] = mid
+		}
+		leaf := mid.children[b]
+		if leaf == nil {
+			leaves = append(leaves, mapLeaf[V]{})
+			leaf = &leaves[len(leaves)-1]
+			mid.children[b] = leaf
+		}
+		bucket := leaf.buckets[c]
+		if bucket == nil {
+			from := start[s]
+			bucket = items[from:from:from+counts[s]]
+		}
+		k := key(i)
+		for _, it := range bucket {
+			if it.key == k {
+				return Map[V]{}, false
+			}
+		}
+		leaf.buckets[c] = append(bucket, mapItem[V]{k, val(i)})
+	}
+	m.n = n
+	return m, true
+}

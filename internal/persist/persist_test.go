@@ -147,3 +147,37 @@ func TestConcurrentAppend(t *testing.T) {
 		t.Fatalf("base changed: len %d", base.Len())
 	}
 }
+
+// MapOf builds the map n Inserts build, and refuses a repeated key.
+func TestMapOf(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		keys := rapid.SliceOfDistinct(rapid.StringN(0, 12, -1), func(s string) string { return s }).Draw(t, "keys")
+		m, ok := MapOf(len(keys), func(i int) string { return keys[i] }, func(i int) int { return i })
+		if !ok || m.Len() != len(keys) {
+			t.Fatalf("MapOf: ok=%v len %d, want %d", ok, m.Len(), len(keys))
+		}
+		for i, k := range keys {
+			if v, found := m.Get(k); !found || v != i {
+				t.Fatalf("Get(%q) = %d, %v; want %d", k, v, found, i)
+			}
+		}
+		if _, found := m.Get("\xff not a key"); found {
+			t.Fatal("found a key never put")
+		}
+		// a later change copies: the built map is unchanged
+		o := new(Owner)
+		m2 := m
+		if m2.Insert("\xff new", -1, o) && len(keys) > 0 {
+			m2.Set(keys[0], -2, o)
+			if v, _ := m.Get(keys[0]); v != 0 {
+				t.Fatalf("changing a copy changed the built map: %d", v)
+			}
+		}
+		if len(keys) > 0 {
+			dup := append(slices.Clone(keys), keys[len(keys)-1])
+			if _, ok := MapOf(len(dup), func(i int) string { return dup[i] }, func(i int) int { return i }); ok {
+				t.Fatal("MapOf accepted a repeated key")
+			}
+		}
+	})
+}

@@ -1,0 +1,483 @@
+package loyalty
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"math"
+	"math/big"
+	"time"
+
+	"github.com/loyalkit/loyalkit/internal/decsum"
+	"github.com/loyalkit/loyalkit/internal/persist"
+	"github.com/shopspring/decimal"
+)
+
+// The snapshot format: the magic, a format version, the programme binding
+// (compatKey), the account's state (lots, orders, holds, operation
+// records, running sums) and a CRC-32C of everything before it. Numbers
+// are varints, strings and byte strings length-prefixed, times seconds and
+// nanoseconds since 1970 (UTC), decimals a coefficient and an exponent.
+const (
+	snapshotMagic   = "LKSNAP"
+	snapshotVersion = 1
+)
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+// Snapshot encodes the account so that a host can store it next to its
+// entries and load it later with [Program.LoadSnapshot] instead of
+// replaying every entry. Its size grows with what the account keeps (its
+// lots, orders, holds, and one record per operation for retries), not with
+// the number of entries. The format is versioned and checksummed, and
+// bound to the programme the account was made under.
+func (a Account) Snapshot() []byte {
+	w := snapWriter{b: make([]byte, 0, 64+a.lots.Len()*64+a.orders.Len()*48+a.opList.Len()*64)}
+	w.b = append(w.b, snapshotMagic...)
+	w.uint(snapshotVersion)
+	w.str(a.prog)
+	w.uint(uint64(a.entries))
+	w.str(a.lastOp)
+	w.int(int64(a.places))
+	w.uint(uint64(a.firstOpen))
+	w.uint(uint64(a.firstHold))
+	w.bool(a.lotsUnsorted)
+	w.bool(a.unsorted)
+	w.str(a.tier)
+	w.time(a.tierSince)
+	w.int(a.debt)
+	w.uint(uint64(a.orderN))
+	w.time(a.first)
+	w.time(a.last)
+	for _, u := range [...]units{a.totals.earned, a.totals.redeemed, a.totals.expired, a.totals.reversed, a.totals.repaid, a.totals.debt, a.totals.writtenOff} {
+		w.int(u)
+	}
+	w.uint(uint64(a.refundN))
+	w.uint(uint64(a.lots.Len()))
+	for _, l := range a.lots.All {
+		w.str(l.id)
+		w.str(l.order)
+		w.str(l.rule)
+		w.int(l.earned)
+		w.int(l.remaining)
+		w.time(l.earnedAt)
+		w.time(l.availableAt)
+		w.time(l.expiresAt)
+	}
+	w.uint(uint64(a.orders.Len()))
+	for _, o := range a.orders.All {
+		w.str(o.id)
+		w.time(o.at)
+		w.dec(o.goods)
+		w.dec(o.discount)
+		w.dec(o.pointsPaid)
+		w.dec(o.refunded)
+		w.dec(o.returnedGoods)
+		w.bool(o.inRefunded)
+		w.int(o.earned)
+		w.int(o.reversed)
+		w.uint(uint64(o.paidWith))
+		w.int(o.paidPoints)
+		w.int(o.pointsBack)
+		w.str(o.tierBefore)
+		w.str(o.promotedTo)
+		w.uint(uint64(len(o.lines)))
+		for _, l := range o.lines {
+			w.str(l.SKU)
+			w.str(l.Category)
+			w.int(int64(l.Qty))
+			w.dec(l.Price)
+		}
+		w.uint(uint64(len(o.returned)))
+		for _, n := range o.returned {
+			w.int(int64(n))
+		}
+	}
+	w.uint(uint64(a.holds.Len()))
+	for _, h := range a.holds.All {
+		w.str(h.op)
+		w.str(h.order)
+		w.int(h.points)
+		w.dec(h.money)
+		w.time(h.until)
+		w.uint(uint64(h.state))
+	}
+	w.uint(uint64(a.opList.Len()))
+	for _, r := range a.opList.All {
+		w.str(r.id)
+		w.uint(uint64(r.kind))
+		w.str(r.fingerprint)
+		w.uint(uint64(r.n))
+		w.uint(uint64(r.lot0))
+		w.uint(uint64(r.lots))
+		w.uint(uint64(r.order))
+		w.uint(uint64(r.hold))
+		w.int(r.points)
+		w.dec(r.discount)
+		w.dec(r.money)
+		w.int(r.pointsBack)
+		w.uint(uint64(len(r.gifts)))
+		for _, g := range r.gifts {
+			w.str(g)
+		}
+		w.str(r.tier)
+		w.bool(r.tierChanged)
+		w.bool(r.first)
+		w.uint(uint64(len(r.taken)))
+		for _, t := range r.taken {
+			w.uint(uint64(t.lot))
+			w.int(t.pts)
+			w.int(t.back)
+		}
+	}
+	w.uint(uint64(a.refundedOrders.Len()))
+	for _, i := range a.refundedOrders.All {
+		w.uint(uint64(i))
+	}
+	return binary.LittleEndian.AppendUint32(w.b, crc32.Checksum(w.b, castagnoli))
+}
+
+// LoadSnapshot decodes a snapshot made by [Account.Snapshot]. A snapshot
+// that is truncated, corrupted or of an unknown format version is
+// [ErrSnapshot]; one made under a programme with another currency, points
+// or money places or tiers is [ErrProgramMismatch]. Fold the entries
+// written after the snapshot with [Program.Resume].
+func (p *Program) LoadSnapshot(b []byte) (Account, error) {
+	a, err := p.loadSnapshot(b)
+	if err != nil {
+		return Account{}, err
+	}
+	return a, nil
+}
+
+func (p *Program) loadSnapshot(b []byte) (Account, error) {
+	var a Account
+	if len(b) < len(snapshotMagic)+5 || string(b[:len(snapshotMagic)]) != snapshotMagic {
+		return a, fmt.Errorf("%w: not a loyalty snapshot", ErrSnapshot)
+	}
+	body := b[:len(b)-4]
+	if crc32.Checksum(body, castagnoli) != binary.LittleEndian.Uint32(b[len(b)-4:]) {
+		return a, fmt.Errorf("%w: checksum mismatch (corrupted or truncated)", ErrSnapshot)
+	}
+	r := snapReader{s: string(body), i: len(snapshotMagic), decs: map[[2]int64]decimal.Decimal{}}
+	if v := r.uint(); r.err == nil && v != snapshotVersion {
+		return a, fmt.Errorf("%w: format version %d, this code reads %d", ErrSnapshot, v, snapshotVersion)
+	}
+	a.prog = r.str()
+	if r.err == nil && a.prog != p.compat {
+		return a, fmt.Errorf("%w: the snapshot was made under programme %s, this is %s", ErrProgramMismatch, a.prog, p.compat)
+	}
+	a.entries = r.count(math.MaxInt32)
+	a.lastOp = r.str()
+	a.places = int32(r.int())
+	if r.err == nil && a.places != p.cfg.PointsPlaces {
+		r.fail("points places %d", a.places)
+	}
+	a.firstOpen = r.count(math.MaxInt32)
+	a.firstHold = r.count(math.MaxInt32)
+	a.lotsUnsorted = r.bool()
+	a.unsorted = r.bool()
+	a.tier = r.str()
+	a.tierSince = r.time()
+	a.debt = r.int()
+	a.orderN = r.count(math.MaxInt32)
+	a.first = r.time()
+	a.last = r.time()
+	for _, u := range [...]*units{&a.totals.earned, &a.totals.redeemed, &a.totals.expired, &a.totals.reversed, &a.totals.repaid, &a.totals.debt, &a.totals.writtenOff} {
+		*u = r.int()
+	}
+	a.refundN = r.count(math.MaxInt32)
+	o := new(persist.Owner)
+	for range r.count(r.left()) {
+		a.lots.Push(lot{id: r.str(), order: r.str(), rule: r.str(), earned: r.int(), remaining: r.int(),
+			earnedAt: r.time(), availableAt: r.time(), expiresAt: r.time()}, o)
+	}
+	var cum, spend decsum.Sum
+	for range r.count(r.left()) {
+		od := order{id: r.str(), at: r.time(), goods: r.dec(), discount: r.dec(), pointsPaid: r.dec(), refunded: r.dec(),
+			returnedGoods: r.dec(), inRefunded: r.bool(), earned: r.int(), reversed: r.int(), paidWith: r.count(math.MaxInt32),
+			paidPoints: r.int(), pointsBack: r.int(), tierBefore: r.str(), promotedTo: r.str()}
+		od.paid = od.goods.Sub(od.discount).Sub(od.pointsPaid)
+		if od.discount.IsZero() && od.pointsPaid.IsZero() {
+			od.paid = od.goods // the same decimal: nothing to allocate
+		}
+		if n := r.count(r.left()); n > 0 {
+			od.lines = make([]Line, n)
+			for i := range od.lines {
+				od.lines[i] = Line{SKU: r.str(), Category: r.str(), Qty: int(r.int()), Price: r.dec()}
+			}
+		}
+		if n := r.count(r.left()); n > 0 {
+			od.returned = make([]int, n)
+			for i := range od.returned {
+				od.returned[i] = int(r.int())
+			}
+		}
+		cum.Add(od.paid)
+		od.cum = cum
+		spend.Add(od.paid)
+		spend.Sub(od.refunded)
+		a.orders.Push(od, o)
+	}
+	a.spend = spend
+	for range r.count(r.left()) {
+		a.holds.Push(hold{op: r.str(), order: r.str(), points: r.int(), money: r.dec(), until: r.time(), state: holdState(r.uint())}, o)
+	}
+	nops := r.count(r.left())
+	recs := make([]opRecord, nops)
+	for i := range recs {
+		rec := &recs[i]
+		rec.id, rec.kind, rec.fingerprint = r.str(), OpKind(r.uint()), r.str()
+		rec.n, rec.lot0, rec.lots = r.count(math.MaxInt32), r.count(math.MaxInt32), r.count(math.MaxInt32)
+		rec.order, rec.hold = r.count(math.MaxInt32), r.count(math.MaxInt32)
+		rec.points, rec.discount, rec.money, rec.pointsBack = r.int(), r.dec(), r.dec(), r.int()
+		if n := r.count(r.left()); n > 0 {
+			rec.gifts = make([]string, n)
+			for k := range rec.gifts {
+				rec.gifts[k] = r.str()
+			}
+		}
+		rec.tier, rec.tierChanged, rec.first = r.str(), r.bool(), r.bool()
+		if n := r.count(r.left()); n > 0 {
+			rec.taken = make(takenList, n)
+			for k := range rec.taken {
+				rec.taken[k] = taken{lot: r.count(math.MaxInt32), pts: r.int(), back: r.int()}
+			}
+		}
+		a.opList.Push(*rec, o)
+	}
+	for range r.count(r.left()) {
+		a.refundedOrders.Push(r.count(math.MaxInt32), o)
+	}
+	if r.err == nil && r.i != len(r.s) {
+		r.fail("%d bytes after the end", len(r.s)-r.i)
+	}
+	if r.err != nil {
+		return Account{}, r.err
+	}
+	if err := a.checkIndexes(); err != nil {
+		return Account{}, fmt.Errorf("%w: %v", ErrSnapshot, err)
+	}
+	ops, ok := persist.MapOf(nops, func(i int) string { return recs[i].id }, func(i int) int { return i })
+	if !ok {
+		return Account{}, fmt.Errorf("%w: an operation id repeats", ErrSnapshot)
+	}
+	a.ops = ops
+	return a, nil
+}
+
+// checkIndexes checks that every index the account keeps points inside
+// what it holds, so that a snapshot that decodes cannot make a later
+// operation fail on a missing lot, order or hold.
+func (a *Account) checkIndexes() error {
+	nl, no, nh, nr := a.lots.Len(), a.orders.Len(), a.holds.Len(), a.opList.Len()
+	switch {
+	case a.firstOpen > nl || a.firstHold > nh:
+		return errors.New("first open lot or hold out of range")
+	case a.lastOp != "" && (nr == 0 || a.opList.Ptr(nr-1).id != a.lastOp):
+		return errors.New("the last operation is not the last record")
+	}
+	for _, od := range a.orders.All {
+		if od.paidWith > nr || len(od.returned) > len(od.lines) {
+			return fmt.Errorf("order %s: index out of range", od.id)
+		}
+	}
+	for _, h := range a.holds.All {
+		if h.state > holdReleased {
+			return fmt.Errorf("hold %s: unknown state %d", h.op, h.state)
+		}
+	}
+	for _, r := range a.opList.All {
+		if r.lot0+r.lots > nl || r.order > no || r.hold > nh || r.kind > OpRelease {
+			return fmt.Errorf("operation %s: index out of range", r.id)
+		}
+		for _, t := range r.taken {
+			if t.lot >= nl {
+				return fmt.Errorf("operation %s: lot index out of range", r.id)
+			}
+		}
+	}
+	for _, i := range a.refundedOrders.All {
+		if i >= no {
+			return errors.New("refunded order index out of range")
+		}
+	}
+	return nil
+}
+
+type snapWriter struct{ b []byte }
+
+func (w *snapWriter) uint(v uint64) { w.b = binary.AppendUvarint(w.b, v) }
+func (w *snapWriter) int(v int64)   { w.b = binary.AppendVarint(w.b, v) }
+func (w *snapWriter) str(s string) {
+	w.uint(uint64(len(s)))
+	w.b = append(w.b, s...)
+}
+func (w *snapWriter) bool(v bool) {
+	if v {
+		w.b = append(w.b, 1)
+	} else {
+		w.b = append(w.b, 0)
+	}
+}
+
+// time writes 0 for the zero time, else 1, seconds and nanoseconds.
+func (w *snapWriter) time(t time.Time) {
+	if t.IsZero() {
+		w.b = append(w.b, 0)
+		return
+	}
+	w.b = append(w.b, 1)
+	w.int(t.Unix())
+	w.uint(uint64(t.Nanosecond()))
+}
+
+// dec writes the exponent, then 0 and the int64 coefficient, or 1 and the
+// coefficient's sign and big-endian bytes.
+func (w *snapWriter) dec(d decimal.Decimal) {
+	w.int(int64(d.Exponent()))
+	if d.NumDigits() <= 18 {
+		w.b = append(w.b, 0)
+		w.int(d.CoefficientInt64())
+		return
+	}
+	c := d.Coefficient()
+	w.b = append(w.b, 1)
+	w.bool(c.Sign() < 0)
+	w.str(string(c.Bytes()))
+}
+
+// snapReader reads what snapWriter wrote from s (strings are slices of
+// it: one allocation for them all). The first problem is kept in err and
+// every later read returns zero values.
+type snapReader struct {
+	s    string
+	i    int
+	err  error
+	decs map[[2]int64]decimal.Decimal // decimals read, to share equal ones
+}
+
+func (r *snapReader) fail(format string, args ...any) {
+	if r.err == nil {
+		r.err = fmt.Errorf("%w: at byte %d: %s", ErrSnapshot, r.i, fmt.Sprintf(format, args...))
+	}
+}
+
+func (r *snapReader) left() int { return len(r.s) - r.i }
+
+func (r *snapReader) uint() uint64 {
+	if r.err != nil {
+		return 0
+	}
+	v, n := uvarint(r.s[r.i:])
+	if n <= 0 {
+		r.fail("bad number")
+		return 0
+	}
+	r.i += n
+	return v
+}
+
+func (r *snapReader) int() int64 {
+	u := r.uint()
+	v := int64(u >> 1)
+	if u&1 != 0 {
+		v = ^v
+	}
+	return v
+}
+
+// count reads a length or index of at most limit.
+func (r *snapReader) count(limit int) int {
+	v := r.uint()
+	if v > uint64(limit) {
+		r.fail("%d is more than %d", v, limit)
+		return 0
+	}
+	return int(v)
+}
+
+func (r *snapReader) bool() bool {
+	switch r.uint() {
+	case 0:
+		return false
+	case 1:
+		return true
+	}
+	r.fail("bad bool")
+	return false
+}
+
+func (r *snapReader) str() string {
+	n := r.count(r.left())
+	if r.err != nil {
+		return ""
+	}
+	s := r.s[r.i : r.i+n]
+	r.i += n
+	return s
+}
+
+func (r *snapReader) time() time.Time {
+	if !r.bool() {
+		return time.Time{}
+	}
+	sec, nsec := r.int(), r.uint()
+	if nsec >= 1e9 || sec < minSnapTime || sec > maxSnapTime {
+		r.fail("bad time")
+		return time.Time{}
+	}
+	return time.Unix(sec, int64(nsec)).UTC()
+}
+
+// The instants a snapshot may hold: years 1 to 9999.
+var (
+	minSnapTime = time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC).Unix()
+	maxSnapTime = time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC).Unix()
+)
+
+func (r *snapReader) dec() decimal.Decimal {
+	exp := r.int()
+	if exp < math.MinInt32 || exp > math.MaxInt32 {
+		r.fail("bad exponent")
+		return decimal.Zero
+	}
+	if r.bool() {
+		neg := r.bool()
+		c := new(big.Int).SetBytes([]byte(r.str()))
+		if neg {
+			c.Neg(c)
+		}
+		return decimal.NewFromBigInt(c, int32(exp))
+	}
+	c := r.int()
+	if c == 0 {
+		return decimal.Decimal{}
+	}
+	key := [2]int64{c, exp}
+	if d, ok := r.decs[key]; ok {
+		return d
+	}
+	d := decimal.New(c, int32(exp))
+	r.decs[key] = d
+	return d
+}
+
+// uvarint is binary.Uvarint on a string.
+func uvarint(s string) (uint64, int) {
+	var x uint64
+	var shift uint
+	for i := 0; i < len(s) && i < binary.MaxVarintLen64; i++ {
+		b := s[i]
+		if b < 0x80 {
+			if i == binary.MaxVarintLen64-1 && b > 1 {
+				return 0, -1
+			}
+			return x | uint64(b)<<shift, i + 1
+		}
+		x |= uint64(b&0x7f) << shift
+		shift += 7
+	}
+	return 0, 0
+}

@@ -53,6 +53,17 @@
 //
 // Nothing reads the clock: `now` is a field of the facts.
 //
+// A zero time.Time (or a nil *time.Time) is an unknown date, not 1 January
+// of year 1: a customer with no birthday on file has no birthday. Given to
+// a date helper (isBirthday, daysSince, daysUntil, yearsSince, weekday,
+// month, day, year, hour; either argument of the two-argument ones) it
+// makes the helper fail with [ErrUnknown], and so the whole expression,
+// however the helper is used: `!isBirthday(customer.Birthday, now, 3)` is
+// not true for an unknown birthday. A rule that needs an unknown value is
+// [StatusUnknown] (see below); a [Condition] reports it as an error
+// wrapping ErrUnknown. An unknown value that is not needed (`false &&
+// isBirthday(…)`) is no problem.
+//
 // # Safety
 //
 // Rule strings are untrusted. At compile time an expression is refused
@@ -105,4 +116,9 @@
 //     makes it return that [*RuleError] and no outcome, so nothing partial
 //     can be posted. A problem that is not about one rule (a negative
 //     discount base) is an error in both modes.
+//  10. A rule whose condition or value needs an unknown value is
+//     [StatusUnknown]: it does not apply and contributes nothing, like a
+//     false condition, and its step's Error says which helper and argument
+//     (with the position). It is not a failure: it is not in
+//     [Outcome].Failures and does not fail Eval under [Strict].
 package rules

@@ -29,6 +29,10 @@ var (
 	// ErrResult: a rule produced a value that cannot be posted (negative,
 	// above the limit, a percent over 100, an empty gift or tier).
 	ErrResult = errors.New("rules: invalid result")
+	// ErrUnknown: a rule needed a value that is unknown, such as a zero
+	// time.Time (a birthday not on file) given to a date helper. The rule
+	// does not apply ([StatusUnknown]); it is not a failure.
+	ErrUnknown = errors.New("rules: unknown value")
 )
 
 // Part names which part of a rule an error is about.

@@ -44,7 +44,8 @@ type Step struct {
 	// By names the rule that shadowed or outdid this one.
 	By string
 	// Error is why a [StatusFailed] or [StatusUnknown] rule did not apply:
-	// the rule, the part, the position and the message.
+	// the rule, the part, the position and the message (for an unknown
+	// value: which helper and argument). Nil for the other statuses.
 	Error *RuleError
 }
 
@@ -62,9 +63,10 @@ const (
 	StatusApplied              // applied in full
 	StatusFailed               // its condition or value failed at run time (see Error); contributed nothing
 	StatusNotApplicable        // its On does not list the facts' occasion; not evaluated
+	StatusUnknown              // it needed an unknown value (see Error); did not apply, not a failure
 )
 
-var statusNames = [...]string{"unset", "inactive", "false", "shadowed", "outdone", "capped", "applied", "failed", "not_applicable"}
+var statusNames = [...]string{"unset", "inactive", "false", "shadowed", "outdone", "capped", "applied", "failed", "not_applicable", "unknown"}
 
 func (s Status) String() string {
 	if int(s) < len(statusNames) {

@@ -30,8 +30,9 @@
 // `0.1 + 0.2 == 0.3` are exact. Float literals are read from the source text
 // as decimals (never through float64), an integer division such as
 // `customer.Orders / 4` is a decimal division, and unary minus works on
-// money. Division keeps 16 decimal places; dividing by zero is an
-// evaluation error, and so is integer arithmetic (+, -, *, unary minus,
+// money. Division keeps 16 decimal places; dividing by a zero computed at
+// run time is an evaluation error (a constant zero divisor is refused at
+// compile time, see below), and so is integer arithmetic (+, -, *, unary minus,
 // sum) that overflows int64, where expr alone would wrap around. Arithmetic
 // that would still be float64 (only possible with float64 facts) is
 // refused at compile time with [ErrInexact].
@@ -71,7 +72,13 @@
 // brackets deeper than MaxDepth, has more than MaxNodes nodes, or uses a
 // method call, a range (..), let, a ; sequence, $env, a map literal,
 // powers, matches, #index/#acc, a predicate inside a predicate, or any
-// function or builtin outside the list above. At run time each expression
+// function or builtin outside the list above. What is bound to fail
+// whatever the facts is refused at compile time too, as an [ErrType] error
+// at the operator or call: a division or modulo by a constant zero (`x / 0`,
+// `x % 0.0`, `x / (1 - 1)`: constants are computed exactly, in decimals),
+// isBirthday with a constant withinDays outside 0..366, round with constant
+// places that are not a whole number in -18..18, and date with a constant
+// text that does not parse. At run time each expression
 // has a memory budget (MemoryBudget) and every result is validated:
 // negative or above MaxValue points, a percent over 100, an empty gift or
 // tier are [ErrResult] errors, never postings. Evaluation never panics.

@@ -87,6 +87,9 @@ func (e *env) compile(ruleID string, part Part, src string, want []reflect.Type,
 		return nil, nil, fail(ErrInexact, n.Location().From,
 			"this computes in float64, which is inexact for money; use decimal.Decimal facts (or dec(x) for an integer)")
 	}
+	if n, msg := bound(tree.Node); n != nil {
+		return nil, nil, fail(ErrType, n.Location().From, msg)
+	}
 	ok := false
 	for _, w := range want {
 		ok = ok || got == w

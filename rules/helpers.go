@@ -44,8 +44,8 @@ func helpers() []expr.Option {
 				}
 				places = int(pd.IntPart())
 			}
-			if places < -18 || places > 18 {
-				return nil, fmt.Errorf("round: places %d is outside -18..18", places)
+			if places < -maxPlaces || places > maxPlaces {
+				return nil, fmt.Errorf("round: places %d is outside -%d..%d", places, maxPlaces, maxPlaces)
 			}
 			return d(p[0]).Round(int32(places)), nil
 		}, new(func(decimal.Decimal, int) decimal.Decimal), new(func(decimal.Decimal, decimal.Decimal) decimal.Decimal),
@@ -107,8 +107,12 @@ func helpers() []expr.Option {
 	}
 }
 
-// maxWithinDays is the largest withinDays isBirthday accepts.
-const maxWithinDays = 366
+// maxWithinDays is the largest withinDays isBirthday accepts; maxPlaces
+// bounds round's places (-maxPlaces..maxPlaces).
+const (
+	maxWithinDays = 366
+	maxPlaces     = 18
+)
 
 // unknownError is what a date helper fails with when given a zero
 // time.Time: the value is unknown (a birthday not on file), and no answer

@@ -14,7 +14,10 @@
 //     [*CompileError] of [*RuleError]s, each with the rule id, the part
 //     (when or value), the line:column and a caret line.
 //   - [Set.Eval] evaluates the compiled set on one facts value and returns
-//     an [Outcome]: points, discount, gifts, tier and a [Step] per rule.
+//     an [Outcome]: points, discount, gifts, tier, a [Step] per rule and
+//     the rules that failed. Outcomes, steps and [*RuleError]s are written
+//     to JSON (snake_case fields, statuses and sentinels by name) and read
+//     back unchanged, so a trace can be stored and examined later.
 //   - [CompileCondition] compiles a single condition ([Condition]), for
 //     segments and eligibility checks; [Prepare] readies facts for it.
 //

@@ -109,6 +109,40 @@ func TestCompileErrors(t *testing.T) {
 			acc("p", `sum(order.Lines, #index) > 1`, "1"), ruleErr{"p", rules.PartWhen, 1, 18, rules.ErrForbidden, "#index is not allowed"}},
 		{"power", "powers blow up decimals",
 			acc("pw", "", "order.Total ** 1000"), ruleErr{"pw", rules.PartValue, 1, 13, rules.ErrForbidden, "powers are not allowed"}},
+		{"division by zero", "a constant zero divisor always fails; the position is the operator",
+			acc("z", "", "order.Total / 0"), ruleErr{"z", rules.PartValue, 1, 13, rules.ErrType, "division by zero: the divisor is always 0"}},
+		{"division by a decimal zero", "0.0 is zero too",
+			acc("z", "", "order.Total / 0.0"), ruleErr{"z", rules.PartValue, 1, 13, rules.ErrType, "division by zero"}},
+		{"integer division by zero", "integer division is decimal division",
+			acc("z", "", "customer.Orders / 0"), ruleErr{"z", rules.PartValue, 1, 17, rules.ErrType, "division by zero"}},
+		{"integer modulo by zero", "expr's own % on integers",
+			acc("z", "customer.Orders % 0 == 1", "1"), ruleErr{"z", rules.PartWhen, 1, 17, rules.ErrType, "modulo by zero"}},
+		{"money modulo by zero", "the decimal %",
+			acc("z", "", "order.Total % 0"), ruleErr{"z", rules.PartValue, 1, 13, rules.ErrType, "modulo by zero"}},
+		{"divisor computed from constants", "(1 - 1) is a constant zero once rewritten to checked integer arithmetic",
+			acc("z", "", "order.Total / (1 - 1)"), ruleErr{"z", rules.PartValue, 1, 13, rules.ErrType, "division by zero"}},
+		{"exact decimal zero divisor", "0.1 + 0.2 - 0.3 is exactly 0 in decimals (not in float64)",
+			acc("z", "", "order.Total / (0.1 + 0.2 - 0.3)"), ruleErr{"z", rules.PartValue, 1, 13, rules.ErrType, "division by zero"}},
+		{"integer divisor computed from constants", "(2 * 3 - 6)",
+			acc("z", "", "customer.Orders / (2 * 3 - 6)"), ruleErr{"z", rules.PartValue, 1, 17, rules.ErrType, "division by zero"}},
+		{"division by zero on line 2", "line and column of the operator",
+			acc("z", "order.Total > 0 &&\n  order.Total / 0 > 1", "1"), ruleErr{"z", rules.PartWhen, 2, 15, rules.ErrType, "division by zero"}},
+		{"birthday window below", "withinDays is 0..366; the position is the call",
+			acc("bd", "isBirthday(customer.Birthday, now, -3)", "1"), ruleErr{"bd", rules.PartWhen, 1, 1, rules.ErrType, "isBirthday: withinDays must be 0..366, got -3"}},
+		{"birthday window above", "withinDays is 0..366",
+			acc("bd", "customer.Orders > 1 && isBirthday(customer.Birthday, now, 360 + 7)", "1"), ruleErr{"bd", rules.PartWhen, 1, 24, rules.ErrType, "got 367"}},
+		{"round places", "round's places are -18..18",
+			acc("rd", "", "round(order.Total, 40)"), ruleErr{"rd", rules.PartValue, 1, 1, rules.ErrType, "round: places 40 is outside -18..18"}},
+		{"round places below", "round's places are -18..18",
+			acc("rd", "", "round(order.Total, -19)"), ruleErr{"rd", rules.PartValue, 1, 1, rules.ErrType, "round: places -19 is outside -18..18"}},
+		{"round places not whole", "places are whole",
+			acc("rd", "", "round(order.Total, 2.5)"), ruleErr{"rd", rules.PartValue, 1, 1, rules.ErrType, "round: places must be a whole number, got 2.5"}},
+		{"date text", "a constant date that does not parse never will",
+			acc("dt", `now > date("2026-02-30")`, "1"), ruleErr{"dt", rules.PartWhen, 1, 7, rules.ErrType, `date: cannot read "2026-02-30"`}},
+		{"date text computed", "constant strings are joined",
+			acc("dt", `now > date("2026-" + "13-01", now)`, "1"), ruleErr{"dt", rules.PartWhen, 1, 7, rules.ErrType, `date: cannot read "2026-13-01"`}},
+		{"first refusal in the source", "one error per expression: the earliest",
+			acc("two", "", "round(order.Total / 0, 40)"), ruleErr{"two", rules.PartValue, 1, 1, rules.ErrType, "round: places 40"}},
 		{"too long", "source length is bounded before parsing",
 			acc("long", "", strings.Repeat("1+", 1100)+"1"), ruleErr{"long", rules.PartValue, 0, 0, rules.ErrForbidden, "2201 bytes, the limit is 2048"}},
 		{"too deep", "deep nesting overflows the parser's stack",
@@ -149,6 +183,7 @@ func TestCompileReportsEveryError(t *testing.T) {
 		{ID: "ok", Kind: rules.Accrual, Value: "1"},
 		{ID: "a", Kind: rules.Gift, When: "order.Total", Value: `"x"`},
 		{ID: "c", Kind: rules.Tier, Value: "1 +"},
+		{ID: "z", Kind: rules.Accrual, When: "isBirthday(customer.Birthday, now, -1)", Value: "order.Total / 0"},
 	})
 	type brief struct {
 		RuleID string
@@ -158,9 +193,32 @@ func TestCompileReportsEveryError(t *testing.T) {
 	for _, e := range errs {
 		got = append(got, brief{e.RuleID, e.Part})
 	}
-	want := []brief{{"a", rules.PartValue}, {"a", rules.PartDefinition}, {"a", rules.PartWhen}, {"c", rules.PartValue}}
+	want := []brief{{"a", rules.PartValue}, {"a", rules.PartDefinition}, {"a", rules.PartWhen}, {"c", rules.PartValue},
+		{"z", rules.PartWhen}, {"z", rules.PartValue}}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("Compile errors mismatch (-want +got):\n%s", diff)
+	}
+}
+
+// TestCompileAcceptsBounds: constants inside the helpers' ranges, and
+// divisors that are not a constant zero, compile and evaluate.
+func TestCompileAcceptsBounds(t *testing.T) {
+	for _, src := range []string{
+		"isBirthday(customer.Birthday, now, 0) || isBirthday(customer.Birthday, now, 366) ? 1 : 0",
+		"round(order.Total, -18) + round(order.Total, 18) + round(order.Total, 2.0)",
+		"order.Total / (1 - 2) * -1",
+		"order.Total / 0.5 + customer.Orders % 3",
+		`now > date("2026-03-01") && now < date("2026-03-30 08:00", now) ? order.Total / (0.1 + 0.2) : dec(0)`,
+		"order.Total / (customer.Orders - 10)",
+	} {
+		s, err := rules.Compile[shopFacts]([]rules.Rule{{ID: "ok", Kind: rules.Accrual, Value: src}})
+		if err != nil {
+			t.Errorf("Compile(%s): %v", src, err)
+			continue
+		}
+		if o, err := s.Eval(sampleFacts()); err != nil || len(o.Failures) > 0 {
+			t.Errorf("Eval(%s) = %v, %v", src, o.Failures, err)
+		}
 	}
 }
 

@@ -43,7 +43,10 @@ type Prepared[F any] struct{ env any }
 func Prepare[F any](f F) Prepared[F] { return Prepared[F]{env: f} }
 
 // Match evaluates the condition on prepared facts. It reads the facts
-// without allocating when the condition reads only plain fields.
+// without allocating when the condition reads only plain fields. A run-time
+// failure is a [*RuleError] wrapping [ErrEval]; a condition that needs an
+// unknown value (a zero date given to a date helper) returns false and a
+// [*RuleError] wrapping [ErrUnknown].
 func (c *Condition[F]) Match(p Prepared[F]) (bool, error) {
 	if p.env == nil {
 		return false, fmt.Errorf("%w: condition %q: facts not prepared", ErrEval, c.id)

@@ -14,7 +14,10 @@
 //     [*CompileError] of [*RuleError]s, each with the rule id, the part
 //     (when or value), the line:column and a caret line.
 //   - [Set.Eval] evaluates the compiled set on one facts value and returns
-//     an [Outcome]: points, discount, gifts, tier and a [Step] per rule.
+//     an [Outcome]: points, discount, gifts, tier, a [Step] per rule and
+//     the rules that failed. Outcomes, steps and [*RuleError]s are written
+//     to JSON (snake_case fields, statuses and sentinels by name) and read
+//     back unchanged, so a trace can be stored and examined later.
 //   - [CompileCondition] compiles a single condition ([Condition]), for
 //     segments and eligibility checks; [Prepare] readies facts for it.
 //
@@ -30,8 +33,9 @@
 // `0.1 + 0.2 == 0.3` are exact. Float literals are read from the source text
 // as decimals (never through float64), an integer division such as
 // `customer.Orders / 4` is a decimal division, and unary minus works on
-// money. Division keeps 16 decimal places; dividing by zero is an
-// evaluation error, and so is integer arithmetic (+, -, *, unary minus,
+// money. Division keeps 16 decimal places; dividing by a zero computed at
+// run time is an evaluation error (a constant zero divisor is refused at
+// compile time, see below), and so is integer arithmetic (+, -, *, unary minus,
 // sum) that overflows int64, where expr alone would wrap around. Arithmetic
 // that would still be float64 (only possible with float64 facts) is
 // refused at compile time with [ErrInexact].
@@ -53,6 +57,17 @@
 //
 // Nothing reads the clock: `now` is a field of the facts.
 //
+// A zero time.Time (or a nil *time.Time) is an unknown date, not 1 January
+// of year 1: a customer with no birthday on file has no birthday. Given to
+// a date helper (isBirthday, daysSince, daysUntil, yearsSince, weekday,
+// month, day, year, hour; either argument of the two-argument ones) it
+// makes the helper fail with [ErrUnknown], and so the whole expression,
+// however the helper is used: `!isBirthday(customer.Birthday, now, 3)` is
+// not true for an unknown birthday. A rule that needs an unknown value is
+// [StatusUnknown] (see below); a [Condition] reports it as an error
+// wrapping ErrUnknown. An unknown value that is not needed (`false &&
+// isBirthday(…)`) is no problem.
+//
 // # Safety
 //
 // Rule strings are untrusted. At compile time an expression is refused
@@ -60,7 +75,13 @@
 // brackets deeper than MaxDepth, has more than MaxNodes nodes, or uses a
 // method call, a range (..), let, a ; sequence, $env, a map literal,
 // powers, matches, #index/#acc, a predicate inside a predicate, or any
-// function or builtin outside the list above. At run time each expression
+// function or builtin outside the list above. What is bound to fail
+// whatever the facts is refused at compile time too, as an [ErrType] error
+// at the operator or call: a division or modulo by a constant zero (`x / 0`,
+// `x % 0.0`, `x / (1 - 1)`: constants are computed exactly, in decimals),
+// isBirthday with a constant withinDays outside 0..366, round with constant
+// places that are not a whole number in -18..18, and date with a constant
+// text that does not parse. At run time each expression
 // has a memory budget (MemoryBudget) and every result is validated:
 // negative or above MaxValue points, a percent over 100, an empty gift or
 // tier are [ErrResult] errors, never postings. Evaluation never panics.
@@ -105,4 +126,9 @@
 //     makes it return that [*RuleError] and no outcome, so nothing partial
 //     can be posted. A problem that is not about one rule (a negative
 //     discount base) is an error in both modes.
+//  10. A rule whose condition or value needs an unknown value is
+//     [StatusUnknown]: it does not apply and contributes nothing, like a
+//     false condition, and its step's Error says which helper and argument
+//     (with the position). It is not a failure: it is not in
+//     [Outcome].Failures and does not fail Eval under [Strict].
 package rules

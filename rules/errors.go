@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -29,7 +30,20 @@ var (
 	// ErrResult: a rule produced a value that cannot be posted (negative,
 	// above the limit, a percent over 100, an empty gift or tier).
 	ErrResult = errors.New("rules: invalid result")
+	// ErrUnknown: a rule needed a value that is unknown, such as a zero
+	// time.Time (a birthday not on file) given to a date helper. The rule
+	// does not apply ([StatusUnknown]); it is not a failure.
+	ErrUnknown = errors.New("rules: unknown value")
 )
+
+// sentinels names the sentinel errors for JSON.
+var sentinels = []struct {
+	name string
+	err  error
+}{
+	{"invalid_rule", ErrInvalidRule}, {"syntax", ErrSyntax}, {"type", ErrType}, {"forbidden", ErrForbidden},
+	{"inexact", ErrInexact}, {"eval", ErrEval}, {"result", ErrResult}, {"unknown", ErrUnknown},
+}
 
 // Part names which part of a rule an error is about.
 type Part string
@@ -81,6 +95,74 @@ func (e *RuleError) Error() string {
 }
 
 func (e *RuleError) Unwrap() error { return e.Err }
+
+// ruleErrorJSON is the JSON shape of a RuleError.
+type ruleErrorJSON struct {
+	Subject string `json:"subject,omitempty"`
+	RuleID  string `json:"rule_id"`
+	Part    Part   `json:"part"`
+	Line    int    `json:"line,omitempty"`
+	Column  int    `json:"column,omitempty"`
+	Message string `json:"message"`
+	Source  string `json:"source,omitempty"`
+	Error   string `json:"error,omitempty"`
+}
+
+// MarshalJSON writes the error as an object with the fields subject,
+// rule_id, part, line, column, message and source (empty subject, zero
+// line and column and empty source left out) and error, the sentinel's
+// name: invalid_rule, syntax, type, forbidden, inexact, eval, result or
+// unknown. An Err that is none of the sentinels and wraps none of them is
+// an error.
+func (e *RuleError) MarshalJSON() ([]byte, error) {
+	j := ruleErrorJSON{Subject: e.Subject, RuleID: e.RuleID, Part: e.Part, Line: e.Line, Column: e.Column,
+		Message: e.Message, Source: e.Source}
+	if e.Err != nil {
+		j.Error = sentinelName(e.Err)
+		if j.Error == "" {
+			return nil, fmt.Errorf("rules: cannot marshal rule error %q: %v is not a rules sentinel error", e.RuleID, e.Err)
+		}
+	}
+	return json.Marshal(j)
+}
+
+func sentinelName(err error) string {
+	for _, s := range sentinels {
+		if err == s.err {
+			return s.name
+		}
+	}
+	for _, s := range sentinels {
+		if errors.Is(err, s.err) {
+			return s.name
+		}
+	}
+	return ""
+}
+
+// UnmarshalJSON reads what MarshalJSON writes; Err becomes the sentinel
+// named by error, so errors.Is works on a decoded error. An unknown name
+// is an error.
+func (e *RuleError) UnmarshalJSON(b []byte) error {
+	var j ruleErrorJSON
+	if err := json.Unmarshal(b, &j); err != nil {
+		return err
+	}
+	var sentinel error
+	if j.Error != "" {
+		for _, s := range sentinels {
+			if s.name == j.Error {
+				sentinel = s.err
+			}
+		}
+		if sentinel == nil {
+			return fmt.Errorf("rules: unknown error %q", j.Error)
+		}
+	}
+	*e = RuleError{Subject: j.Subject, RuleID: j.RuleID, Part: j.Part, Line: j.Line, Column: j.Column,
+		Message: j.Message, Source: j.Source, Err: sentinel}
+	return nil
+}
 
 // brief is the error on one line without the rule: the part, the position
 // and the message, as a trace step shows it.

@@ -109,11 +109,15 @@ func (s *Set[F]) apply(out *Outcome, st *Step, r *compiled, v any, base decimal.
 	return nil
 }
 
-// contain records a rule's run-time error on its step: the step is
-// [StatusFailed] and the error is added to the outcome's failures, unless
-// the set is strict, in which case contain reports that Eval must return
-// the error.
+// contain records a rule's run-time error on its step: an unknown value
+// makes the step [StatusUnknown]; any other error makes it [StatusFailed]
+// and is added to the outcome's failures, unless the set is strict, in
+// which case contain reports that Eval must return the error.
 func (s *Set[F]) contain(out *Outcome, st *Step, re *RuleError) (fatal bool) {
+	if re.Err == ErrUnknown {
+		st.Status, st.Error = StatusUnknown, re
+		return false
+	}
 	if s.strict {
 		return true
 	}

@@ -116,6 +116,44 @@ func ExampleSet_Eval_trace() {
 	// points: 50 discount: 40
 }
 
+// A rule that fails at run time is contained: it contributes nothing, its
+// step and Failures say why, and the other rules still decide. With
+// Strict, the same failure stops the evaluation instead.
+func ExampleSet_Eval_containedFailure() {
+	defs := []rules.Rule{
+		{ID: "base", Kind: rules.Accrual, Value: "floor(order.Total / 100) * 5"},
+		{ID: "per-line", Kind: rules.Accrual, Stacking: rules.Exclusive, Priority: 1,
+			Value: "order.Total / len(order.Lines)"},
+		{ID: "welcome", Kind: rules.Gift, Value: `"tote-bag"`},
+	}
+	noLines := Facts{Order: Order{Total: decimal.NewFromInt(250)}, Now: time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)}
+
+	set, err := rules.Compile[Facts](defs)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	out, err := set.Eval(noLines)
+	fmt.Println("error:", err)
+	for _, st := range out.Trace {
+		fmt.Println(st)
+	}
+	fmt.Println("points:", out.Points, "gifts:", out.Gifts, "failures:", len(out.Failures))
+
+	strict, _ := rules.Compile[Facts](defs, rules.Strict())
+	_, err = strict.Eval(noLines)
+	fmt.Println(err)
+	// Output:
+	// error: <nil>
+	// per-line               accrual  failed   value 1:13: division by zero
+	// base                   accrual  applied  10
+	// welcome                gift     applied  tote-bag
+	// points: 10 gifts: [tote-bag] failures: 1
+	// rules: rule "per-line" value 1:13: division by zero
+	//  | order.Total / len(order.Lines)
+	//  | ............^
+}
+
 func ExampleCondition() {
 	vip, err := rules.CompileCondition[Facts]("vip", `customer.LifetimeSpend >= 100000 || customer.Tier == "vip"`)
 	if err != nil {

@@ -87,6 +87,9 @@ func (e *env) compile(ruleID string, part Part, src string, want []reflect.Type,
 		return nil, nil, fail(ErrInexact, n.Location().From,
 			"this computes in float64, which is inexact for money; use decimal.Decimal facts (or dec(x) for an integer)")
 	}
+	if n, msg := bound(tree.Node); n != nil {
+		return nil, nil, fail(ErrType, n.Location().From, msg)
+	}
 	ok := false
 	for _, w := range want {
 		ok = ok || got == w
@@ -195,9 +198,14 @@ func run(m *vm.VM, p *vm.Program, env any) (out any, err error) {
 	return m.Run(p, env)
 }
 
-// evalError wraps a run-time failure of one rule expression.
+// evalError wraps a run-time failure of one rule expression: ErrUnknown
+// when a helper was given an unknown value (expr keeps the helper's error
+// as the cause of its own), else ErrEval.
 func evalError(ruleID string, part Part, src string, err error) *RuleError {
 	re := &RuleError{RuleID: ruleID, Part: part, Message: err.Error(), Err: ErrEval}
+	if errors.Is(err, ErrUnknown) {
+		re.Err = ErrUnknown
+	}
 	var fe *file.Error
 	if errors.As(err, &fe) {
 		re.Message = fe.Message

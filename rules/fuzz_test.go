@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/loyalkit/loyalkit/rules"
 )
@@ -35,6 +36,11 @@ var hostile = []string{
 	`"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!" matches "(a+)+$"`,
 	`round(order.Total, 1000000)`,
 	`isBirthday(customer.Birthday, now, -1)`,
+	`!isBirthday(customer.Birthday, now, 3)`,
+	`yearsSince(customer.Birthday, now) * 10`,
+	`order.Total / len(order.Lines)`,
+	`order.Total / (1 - 1)`,
+	`round(order.Total, customer.Orders * 4)`,
 	`date("not a date")`,
 	`customer.Tier + customer.Tier + customer.Tier + customer.Tier`,
 	`order.Lines[100]`,
@@ -82,32 +88,52 @@ func FuzzCompile(f *testing.F) {
 	})
 }
 
-// FuzzEval: whatever compiles evaluates without panicking, and either
-// gives an outcome within the order or an error naming the rule.
+// FuzzEval: whatever compiles evaluates without panicking and without an
+// error (failures are contained), on an order with lines and a birthday
+// and on one with neither; the outcome is within the order, its totals
+// are the sums of its trace, a failing rule is a failed step naming the
+// rule and listed in Failures, and under Strict the same failure is
+// returned (an unknown value is not a failure in either mode).
 func FuzzEval(f *testing.F) {
 	fuzzSeeds(f)
 	f.Fuzz(func(t *testing.T, src string) {
-		facts := sampleFacts()
+		bare := sampleFacts()
+		bare.Order.Lines, bare.Customer.Birthday = nil, time.Time{}
 		for _, r := range []rules.Rule{
 			{ID: "w", Kind: rules.Accrual, When: src, Value: "1"},
 			{ID: "v", Kind: rules.Accrual, Value: src},
 			{ID: "a", Kind: rules.Discount, Unit: rules.Amount, Value: src},
 			{ID: "t", Kind: rules.Tier, Value: src},
 		} {
-			s, err := rules.Compile[shopFacts]([]rules.Rule{r})
+			defs := []rules.Rule{r, {ID: "base", Kind: rules.Accrual, Value: "1"}}
+			s, err := rules.Compile[shopFacts](defs)
 			if err != nil {
 				continue
 			}
-			o, err := s.Eval(facts)
+			strict, err := rules.Compile[shopFacts](defs, rules.Strict())
 			if err != nil {
-				var re *rules.RuleError
-				if !errors.As(err, &re) || re.RuleID != r.ID {
-					t.Fatalf("Eval(%q) error %v does not name rule %q", src, err, r.ID)
+				t.Fatalf("Compile(%q) with Strict: %v, but it compiles without", src, err)
+			}
+			for _, facts := range []shopFacts{sampleFacts(), bare} {
+				o, err := s.Eval(facts)
+				if err != nil {
+					t.Fatalf("Eval(%q) error %v, want failures contained", src, err)
 				}
-				continue
-			}
-			if o.Discount.IsNegative() || o.Discount.GreaterThan(facts.Order.Total) || o.Points.IsNegative() {
-				t.Fatalf("Eval(%q) = points %v discount %v", src, o.Points, o.Discount)
+				checkTotals(t, s.Rules(), facts, o)
+				if st := o.Trace[0]; st.Status == rules.StatusFailed && (len(o.Failures) != 1 || o.Failures[0].RuleID != r.ID) {
+					t.Fatalf("Eval(%q) failures %v, want rule %q", src, o.Failures, r.ID)
+				}
+				if st := o.Trace[1]; st.Status != rules.StatusApplied {
+					t.Fatalf("Eval(%q): the base rule is %v, want applied whatever the other does", src, st.Status)
+				}
+				_, err = strict.Eval(facts)
+				var re *rules.RuleError
+				switch {
+				case len(o.Failures) == 0 && err != nil:
+					t.Fatalf("Eval(%q) with Strict: %v, but nothing failed", src, err)
+				case len(o.Failures) > 0 && (!errors.As(err, &re) || re.RuleID != r.ID || re.Message != o.Failures[0].Message):
+					t.Fatalf("Eval(%q) with Strict: %v, want the failure %v", src, err, o.Failures[0])
+				}
 			}
 		}
 	})

@@ -22,7 +22,6 @@ var helperNames = map[string]bool{
 // signatures, so a wrong argument is a compile error, not a run-time one.
 func helpers() []expr.Option {
 	d := func(p any) decimal.Decimal { x, _ := toDec(p); return x }
-	tm := func(p any) time.Time { return p.(time.Time) }
 	return []expr.Option{
 		expr.Function("floor", func(p ...any) (any, error) {
 			if i, ok := p[0].(int); ok {
@@ -45,8 +44,8 @@ func helpers() []expr.Option {
 				}
 				places = int(pd.IntPart())
 			}
-			if places < -18 || places > 18 {
-				return nil, fmt.Errorf("round: places %d is outside -18..18", places)
+			if places < -maxPlaces || places > maxPlaces {
+				return nil, fmt.Errorf("round: places %d is outside -%d..%d", places, maxPlaces, maxPlaces)
 			}
 			return d(p[0]).Round(int32(places)), nil
 		}, new(func(decimal.Decimal, int) decimal.Decimal), new(func(decimal.Decimal, decimal.Decimal) decimal.Decimal),
@@ -56,32 +55,111 @@ func helpers() []expr.Option {
 		expr.Function("dec", func(p ...any) (any, error) { return toDec(p[0]) },
 			new(func(int) decimal.Decimal), new(func(decimal.Decimal) decimal.Decimal)),
 		expr.Function("_sumadd", sumAdd),
-		expr.Function("daysSince", func(p ...any) (any, error) { return civilDays(tm(p[0]), tm(p[1])), nil },
-			new(func(time.Time, time.Time) int)),
-		expr.Function("daysUntil", func(p ...any) (any, error) { return civilDays(tm(p[1]), tm(p[0])), nil },
-			new(func(time.Time, time.Time) int)),
-		expr.Function("yearsSince", func(p ...any) (any, error) { return yearsSince(tm(p[0]), tm(p[1])), nil },
-			new(func(time.Time, time.Time) int)),
-		expr.Function("weekday", func(p ...any) (any, error) { return strings.ToLower(tm(p[0]).Weekday().String()), nil },
+		expr.Function("daysSince", func(p ...any) (any, error) {
+			t, now, err := known2("daysSince", p, "t", "now")
+			if err != nil {
+				return nil, err
+			}
+			return civilDays(t, now), nil
+		}, new(func(time.Time, time.Time) int)),
+		expr.Function("daysUntil", func(p ...any) (any, error) {
+			t, now, err := known2("daysUntil", p, "t", "now")
+			if err != nil {
+				return nil, err
+			}
+			return civilDays(now, t), nil
+		}, new(func(time.Time, time.Time) int)),
+		expr.Function("yearsSince", func(p ...any) (any, error) {
+			t, now, err := known2("yearsSince", p, "date", "now")
+			if err != nil {
+				return nil, err
+			}
+			return yearsSince(t, now), nil
+		}, new(func(time.Time, time.Time) int)),
+		expr.Function("weekday", datePart("weekday", func(t time.Time) any { return strings.ToLower(t.Weekday().String()) }),
 			new(func(time.Time) string)),
-		expr.Function("month", func(p ...any) (any, error) { return int(tm(p[0]).Month()), nil }, new(func(time.Time) int)),
-		expr.Function("day", func(p ...any) (any, error) { return tm(p[0]).Day(), nil }, new(func(time.Time) int)),
-		expr.Function("year", func(p ...any) (any, error) { return tm(p[0]).Year(), nil }, new(func(time.Time) int)),
-		expr.Function("hour", func(p ...any) (any, error) { return tm(p[0]).Hour(), nil }, new(func(time.Time) int)),
+		expr.Function("month", datePart("month", func(t time.Time) any { return int(t.Month()) }), new(func(time.Time) int)),
+		expr.Function("day", datePart("day", func(t time.Time) any { return t.Day() }), new(func(time.Time) int)),
+		expr.Function("year", datePart("year", func(t time.Time) any { return t.Year() }), new(func(time.Time) int)),
+		expr.Function("hour", datePart("hour", func(t time.Time) any { return t.Hour() }), new(func(time.Time) int)),
 		expr.Function("date", func(p ...any) (any, error) {
 			loc := time.UTC
 			if len(p) == 2 {
-				loc = tm(p[1]).Location()
+				now, ok := p[1].(time.Time) // only its zone counts: a zero time is UTC
+				if !ok {
+					return nil, &unknownError{"date", "now", 2}
+				}
+				loc = now.Location()
 			}
 			return parseDate(p[0].(string), loc)
 		}, new(func(string) time.Time), new(func(string, time.Time) time.Time)),
 		expr.Function("isBirthday", func(p ...any) (any, error) {
 			within, ok := p[2].(int)
-			if !ok || within < 0 || within > 366 {
-				return nil, fmt.Errorf("isBirthday: withinDays must be 0..366, got %v", p[2])
+			if !ok || within < 0 || within > maxWithinDays {
+				return nil, fmt.Errorf("isBirthday: withinDays must be 0..%d, got %v", maxWithinDays, p[2])
 			}
-			return IsBirthday(tm(p[0]), tm(p[1]), within), nil
+			birth, now, err := known2("isBirthday", p, "date", "now")
+			if err != nil {
+				return nil, err
+			}
+			return IsBirthday(birth, now, within), nil
 		}, new(func(time.Time, time.Time, int) bool)),
+	}
+}
+
+// maxWithinDays is the largest withinDays isBirthday accepts; maxPlaces
+// bounds round's places (-maxPlaces..maxPlaces).
+const (
+	maxWithinDays = 366
+	maxPlaces     = 18
+)
+
+// unknownError is what a date helper fails with when given a zero
+// time.Time: the value is unknown (a birthday not on file), and no answer
+// computed from it would be true. It unwraps to [ErrUnknown]; expr keeps it
+// as the cause of its run-time error, so Eval can tell it from a failure.
+type unknownError struct {
+	fn, arg string
+	n       int
+}
+
+func (e *unknownError) Error() string {
+	return fmt.Sprintf("%s: argument %d (%s) is unknown (a zero or nil time)", e.fn, e.n, e.arg)
+}
+
+func (e *unknownError) Unwrap() error { return ErrUnknown }
+
+// knownTime is a date helper's argument, when it is known: a time.Time
+// that is not zero. A nil *time.Time fact arrives as nil, and is unknown
+// too.
+func knownTime(v any) (time.Time, bool) {
+	t, ok := v.(time.Time)
+	return t, ok && !t.IsZero()
+}
+
+// known2 returns the first two arguments of a date helper, or an
+// unknownError for the first of them that is unknown.
+func known2(fn string, p []any, arg1, arg2 string) (time.Time, time.Time, error) {
+	a, ok := knownTime(p[0])
+	if !ok {
+		return a, a, &unknownError{fn, arg1, 1}
+	}
+	b, ok := knownTime(p[1])
+	if !ok {
+		return a, b, &unknownError{fn, arg2, 2}
+	}
+	return a, b, nil
+}
+
+// datePart is a one-argument date helper (weekday, month, ...): an unknown
+// time is an unknownError.
+func datePart(fn string, f func(time.Time) any) func(p ...any) (any, error) {
+	return func(p ...any) (any, error) {
+		t, ok := knownTime(p[0])
+		if !ok {
+			return nil, &unknownError{fn, "t", 1}
+		}
+		return f(t), nil
 	}
 }
 
@@ -152,8 +230,13 @@ func isLeap(y int) bool { return y%4 == 0 && (y%100 != 0 || y%400 == 0) }
 // "today". The birthday is a calendar date: its month and day are read in
 // its own location (store it as midnight of the date in any zone), while
 // today is now's date in now's location. A Feb 29 birthday is celebrated on
-// Feb 28 in non-leap years, so it comes exactly once a year.
+// Feb 28 in non-leap years, so it comes exactly once a year. A zero birth
+// or now is an unknown date, and never a birthday: IsBirthday reports
+// false (in rules, isBirthday with a zero date fails with [ErrUnknown]).
 func IsBirthday(birth, now time.Time, withinDays int) bool {
+	if birth.IsZero() || now.IsZero() {
+		return false
+	}
 	today := civil(now)
 	for _, y := range []int{today.Year(), today.Year() + 1} {
 		b := anniversary(birth, y)

@@ -4,48 +4,54 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/loyalkit/loyalkit/internal/enum"
 	"github.com/shopspring/decimal"
 )
 
-// Outcome is what a [Set] decided for one facts value.
+// Outcome is what a [Set] decided for one facts value. It is written to
+// JSON and read back unchanged (decimals compare equal with Equal; a step's
+// Error and the same entry in Failures come back as two equal values).
 type Outcome struct {
 	// Points is the sum of the accrual rules' contributions (unrounded: the
 	// programme applies its own points precision).
-	Points decimal.Decimal
+	Points decimal.Decimal `json:"points"`
 	// Discount is the money off the discount base, never more than it.
-	Discount decimal.Decimal
+	Discount decimal.Decimal `json:"discount"`
 	// Gifts are the gift identifiers of the applied gift rules, in
 	// evaluation order (a gift given by two rules appears twice).
-	Gifts []string
+	Gifts []string `json:"gifts,omitempty"`
 	// Tier is the tier the first applied tier rule asks for, or "".
-	Tier string
+	Tier string `json:"tier,omitempty"`
 	// Trace has one step per rule, in evaluation order.
-	Trace []Step
+	Trace []Step `json:"trace"`
 	// Failures lists the errors of the rules that failed at run time
 	// ([StatusFailed]), in evaluation order; the same errors are on their
 	// steps. Empty under [Strict], where a failure is returned by Eval.
-	Failures []*RuleError
+	Failures []*RuleError `json:"failures,omitempty"`
 }
 
-// Step explains what one rule did in one evaluation.
+// Step explains what one rule did in one evaluation. In JSON its fields
+// are snake_case; a zero Value or Computed and an empty Text, By or Error
+// are left out.
 type Step struct {
-	RuleID  string
-	Version int
-	Kind    Kind
-	Status  Status
+	RuleID  string `json:"rule_id"`
+	Version int    `json:"version,omitempty"`
+	Kind    Kind   `json:"kind"`
+	Status  Status `json:"status"`
 	// Value is what the rule contributed: points, or money for a discount
 	// (a percent discount is converted to money on the discount base).
-	Value decimal.Decimal
+	Value decimal.Decimal `json:"value,omitzero"`
 	// Computed is the value before the rule's cap, the order total or a
 	// best-of comparison limited it; equal to Value when nothing did.
-	Computed decimal.Decimal
+	Computed decimal.Decimal `json:"computed,omitzero"`
 	// Text is the gift or tier a gift or tier rule produced.
-	Text string
+	Text string `json:"text,omitempty"`
 	// By names the rule that shadowed or outdid this one.
-	By string
+	By string `json:"by,omitempty"`
 	// Error is why a [StatusFailed] or [StatusUnknown] rule did not apply:
-	// the rule, the part, the position and the message.
-	Error *RuleError
+	// the rule, the part, the position and the message (for an unknown
+	// value: which helper and argument). Nil for the other statuses.
+	Error *RuleError `json:"error,omitempty"`
 }
 
 // Status is what happened to a rule in an evaluation.
@@ -62,9 +68,10 @@ const (
 	StatusApplied              // applied in full
 	StatusFailed               // its condition or value failed at run time (see Error); contributed nothing
 	StatusNotApplicable        // its On does not list the facts' occasion; not evaluated
+	StatusUnknown              // it needed an unknown value (see Error); did not apply, not a failure
 )
 
-var statusNames = [...]string{"unset", "inactive", "false", "shadowed", "outdone", "capped", "applied", "failed", "not_applicable"}
+var statusNames = [...]string{"unset", "inactive", "false", "shadowed", "outdone", "capped", "applied", "failed", "not_applicable", "unknown"}
 
 func (s Status) String() string {
 	if int(s) < len(statusNames) {
@@ -73,8 +80,15 @@ func (s Status) String() string {
 	return fmt.Sprintf("Status(%d)", uint8(s))
 }
 
-// MarshalText writes the status name, for JSON traces.
-func (s Status) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+// MarshalText writes the status name, for JSON traces; a value without a
+// name is an error.
+func (s Status) MarshalText() ([]byte, error) { return enum.Marshal("rules", s, statusNames[:]) }
+
+// UnmarshalText reads a status name; an unknown name is an error.
+func (s *Status) UnmarshalText(b []byte) (err error) {
+	*s, err = enum.Parse[Status]("rules", "status", string(b), statusNames[:], false)
+	return err
+}
 
 // String renders a step on one line, as the examples print traces.
 func (st Step) String() string {

@@ -2,6 +2,7 @@ package rules_test
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"sync"
@@ -26,6 +27,8 @@ func genTime(t *rapid.T, label string) time.Time {
 
 // genRule draws a valid rule from menus of realistic expressions with
 // random thresholds, so that sets compile and exercise every stacking.
+// Some can fail at run time (no lines to divide by, a negative value, a
+// percent over 100, an empty gift) or need an unknown birthday.
 func genRule(t *rapid.T, id string) rules.Rule {
 	kind := rapid.SampledFrom([]rules.Kind{rules.Accrual, rules.Discount, rules.Gift, rules.Tier}).Draw(t, "kind")
 	n := rapid.IntRange(0, 200).Draw(t, "n")
@@ -35,6 +38,8 @@ func genRule(t *rapid.T, id string) rules.Rule {
 		fmt.Sprintf("customer.Orders > %d", n%20),
 		fmt.Sprintf(`any(order.Lines, .Category == "suits" && .Price > %d.5)`, n),
 		fmt.Sprintf("customer.LifetimeSpend >= %d00", n),
+		fmt.Sprintf("isBirthday(customer.Birthday, now, %d)", n%30),
+		fmt.Sprintf("order.Total / len(order.Lines) > %d", n),
 	}
 	r := rules.Rule{
 		ID:       id,
@@ -49,16 +54,18 @@ func genRule(t *rapid.T, id string) rules.Rule {
 			fmt.Sprintf("order.Total * 0.0%d", n%10),
 			fmt.Sprintf("sum(order.Lines, .Price * .Qty) * 0.%d", n%10),
 			fmt.Sprint(n),
+			"order.Total / len(order.Lines) / 10",
+			fmt.Sprintf("%d - customer.Orders", n%30),
 		}).Draw(t, "value")
 	case rules.Discount:
 		r.Unit = rapid.SampledFrom([]rules.Unit{rules.Percent, rules.Amount}).Draw(t, "unit")
 		if r.Unit == rules.Percent {
-			r.Value = fmt.Sprint(n % 101)
+			r.Value = rapid.SampledFrom([]string{fmt.Sprint(n % 101), "customer.Orders * 5"}).Draw(t, "percent")
 		} else {
 			r.Value = rapid.SampledFrom([]string{fmt.Sprint(n * 10), "order.Total * 0.3", "min(order.Total, 500)"}).Draw(t, "value")
 		}
 	case rules.Gift:
-		r.Value = fmt.Sprintf("%q", rapid.SampledFrom([]string{"mug", "suit-cover", "baby-kit"}).Draw(t, "gift"))
+		r.Value = rapid.SampledFrom([]string{`"mug"`, `"suit-cover"`, `"baby-kit"`, "order.Coupon"}).Draw(t, "gift")
 	case rules.Tier:
 		r.Value = fmt.Sprintf("%q", rapid.SampledFrom([]string{"silver", "gold", "vip"}).Draw(t, "tier"))
 	}
@@ -105,9 +112,13 @@ func genFacts(t *rapid.T) shopFacts {
 		total = total.Add(l.Price.Mul(decimal.NewFromInt(int64(l.Qty))))
 		lines = append(lines, l)
 	}
+	var birthday time.Time // unknown
+	if rapid.Bool().Draw(t, "birthday known") {
+		birthday = genTime(t, "birthday")
+	}
 	return shopFacts{
-		Customer: customer{ID: "c", Orders: rapid.IntRange(0, 40).Draw(t, "orders"), LifetimeSpend: genDecimal(t, "spend", 200000)},
-		Order:    order{ID: "o", Total: total, Lines: lines},
+		Customer: customer{ID: "c", Orders: rapid.IntRange(0, 40).Draw(t, "orders"), LifetimeSpend: genDecimal(t, "spend", 200000), Birthday: birthday},
+		Order:    order{ID: "o", Total: total, Lines: lines, Coupon: rapid.SampledFrom([]string{"", "WELCOME10"}).Draw(t, "coupon")},
 		Now:      genTime(t, "now"),
 		Event:    rapid.SampledFrom(append([]string{""}, occasions...)).Draw(t, "occasion"),
 	}
@@ -144,24 +155,55 @@ func FuzzJSONRoundTrip(f *testing.F) { f.Fuzz(rapid.MakeFuzz(checkJSONRoundTrip)
 
 // checkOutcome: for any rules and order, the discount is within the
 // order, points are not negative, the totals are the sums of the trace,
-// and an applied exclusive rule leaves every later rule of its kind
-// unevaluated.
+// an applied exclusive rule leaves every later rule of its kind
+// unevaluated, failed and unknown rules contribute nothing and carry their
+// error (the failed ones, and only they, listed in Failures), and under
+// Strict the same set returns the first failure, or the same outcome.
 func checkOutcome(t *rapid.T) {
-	s := compileGen(t, genRules(t))
+	defs := genRules(t)
+	s := compileGen(t, defs)
 	f := genFacts(t)
 	o, err := s.Eval(f)
 	if err != nil {
 		t.Fatalf("Eval: %v", err)
 	}
+	checkTotals(t, s.Rules(), f, o)
+	strict, err := rules.Compile[shopFacts](defs, rules.Strict())
+	if err != nil {
+		t.Fatalf("Compile(Strict): %v", err)
+	}
+	so, err := strict.Eval(f)
+	if len(o.Failures) == 0 {
+		if err != nil {
+			t.Fatalf("Eval (strict): %v, but nothing failed", err)
+		}
+		if diff := cmp.Diff(o, so, traceEqual); diff != "" {
+			t.Fatalf("Eval (strict) differs (-default +strict):\n%s", diff)
+		}
+		return
+	}
+	var re *rules.RuleError
+	if !errors.As(err, &re) || !cmp.Equal(*re, *o.Failures[0], errorsEqual) {
+		t.Fatalf("Eval (strict) error = %v, want the first failure %v", err, o.Failures[0])
+	}
+}
+
+// checkTotals checks an outcome against the rules it came from (in
+// evaluation order) and the facts; FuzzEval uses it too.
+func checkTotals(t interface{ Fatalf(string, ...any) }, defs []rules.Rule, f shopFacts, o rules.Outcome) {
 	if o.Discount.IsNegative() || o.Discount.GreaterThan(f.Order.Total) {
 		t.Fatalf("discount %v outside [0, %v]", o.Discount, f.Order.Total)
 	}
 	if o.Points.IsNegative() {
 		t.Fatalf("points %v negative", o.Points)
 	}
+	if len(o.Trace) != len(defs) {
+		t.Fatalf("trace has %d steps for %d rules", len(o.Trace), len(defs))
+	}
 	points, discount := decimal.Zero, decimal.Zero
 	shadowing := map[rules.Kind]string{}
-	for i, r := range s.Rules() {
+	var failures []*rules.RuleError
+	for i, r := range defs {
 		st := o.Trace[i]
 		if st.RuleID != r.ID {
 			t.Fatalf("trace step %d is %s, want rule %s", i, st.RuleID, r.ID)
@@ -171,6 +213,23 @@ func checkOutcome(t *rapid.T) {
 		}
 		if applicable := len(r.On) == 0 || slices.Contains(r.On, f.Event); st.Status != rules.StatusInactive && applicable == (st.Status == rules.StatusNotApplicable) {
 			t.Fatalf("rule %s with on %q is %v on occasion %q", st.RuleID, r.On, st.Status, f.Event)
+		}
+		switch st.Status {
+		case rules.StatusFailed, rules.StatusUnknown:
+			e := st.Error
+			if e == nil || e.RuleID != r.ID || errors.Is(e, rules.ErrUnknown) != (st.Status == rules.StatusUnknown) {
+				t.Fatalf("rule %s is %v with error %v", st.RuleID, st.Status, e)
+			}
+			if st.Status == rules.StatusFailed {
+				failures = append(failures, e)
+			}
+			if !st.Value.IsZero() || st.Text != "" {
+				t.Fatalf("rule %s is %v but contributed %v %q", st.RuleID, st.Status, st.Value, st.Text)
+			}
+		default:
+			if st.Error != nil {
+				t.Fatalf("rule %s is %v with error %v", st.RuleID, st.Status, st.Error)
+			}
 		}
 		if st.Status != rules.StatusApplied && st.Status != rules.StatusCapped {
 			continue
@@ -191,6 +250,9 @@ func checkOutcome(t *rapid.T) {
 	if !points.Equal(o.Points) || !discount.Equal(o.Discount) {
 		t.Fatalf("totals %v, %v differ from the trace sums %v, %v", o.Points, o.Discount, points, discount)
 	}
+	if !slices.Equal(failures, o.Failures) {
+		t.Fatalf("failures %v, want the failed steps' errors %v", o.Failures, failures)
+	}
 }
 
 func TestOutcome(t *testing.T) { rapid.Check(t, checkOutcome) }
@@ -208,10 +270,10 @@ func checkDeterministic(t *rapid.T) {
 	if err1 != nil || err2 != nil || err3 != nil {
 		t.Fatalf("Eval errors: %v %v %v", err1, err2, err3)
 	}
-	if diff := cmp.Diff(o1, o2); diff != "" {
+	if diff := cmp.Diff(o1, o2, traceEqual); diff != "" {
 		t.Fatalf("second Eval differs (-first +second):\n%s", diff)
 	}
-	if diff := cmp.Diff(o1, o3); diff != "" {
+	if diff := cmp.Diff(o1, o3, traceEqual); diff != "" {
 		t.Fatalf("Eval of a recompiled set differs (-first +recompiled):\n%s", diff)
 	}
 }
@@ -247,7 +309,7 @@ func TestConcurrentEval(t *testing.T) {
 		wg.Wait()
 		for g := range got {
 			for i, o := range got[g] {
-				if diff := cmp.Diff(want[(i+g)%len(facts)], o); diff != "" {
+				if diff := cmp.Diff(want[(i+g)%len(facts)], o, traceEqual); diff != "" {
 					t.Fatalf("goroutine %d, facts %d (-sequential +concurrent):\n%s", g, i, diff)
 				}
 			}

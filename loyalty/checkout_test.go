@@ -359,3 +359,24 @@ func TestInstantsOutOfRange(t *testing.T) {
 		}
 	}
 }
+
+// Points a refund claws back while they are held cannot be captured: the
+// capture fails rather than spending points the lots no longer have.
+func TestCaptureAfterClawback(t *testing.T) {
+	p := mustProgram(t, coffeeConfig())
+	c := loyalty.Customer{ID: "c"}
+	a := funded(t, p)
+	now := at(3, 20)
+	a, _, err := p.Hold(a, c, loyalty.Hold{ID: "h", Points: d("300"), Until: now.Add(time.Hour)}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _, err = p.Refund(a, c, loyalty.Refund{ID: "r", Order: "o0", Amount: d("10000")}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := a.String()
+	if _, r, err := p.Capture(a, c, loyalty.Capture{ID: "h"}, now); !errors.Is(err, loyalty.ErrInsufficientPoints) || a.String() != before {
+		t.Errorf("capture of clawed-back points: %v %+v", err, r)
+	}
+}

@@ -138,13 +138,14 @@ func (p *Program) Capture(a Account, c Customer, cp Capture, now time.Time) (Acc
 		money = p.dec(want).Mul(p.cfg.Redemption.PointValue)
 	}
 	b := a.balance(now)
-	if free := b.available + h.points - a.debt; want > free {
+	others := a.held(now) - h.points // what the other holds reserve
+	if free := b.available + b.held - others - a.debt; want > free {
 		return a, Result{}, opErr(op, ErrInsufficientPoints, "the hold has %s points, %s are still available", p.dec(want), p.dec(max(free, 0)))
 	}
 	if err := t.add(Entry{Kind: Record, Order: h.order, Money: money, Ref: h.op, Fingerprint: t.fp}); err != nil {
 		return a, Result{}, err
 	}
-	if _, err := t.take(p.spendable(&t.acc, now), want, Redeem, ""); err != nil {
+	if err := t.spend(want); err != nil {
 		return a, Result{}, err
 	}
 	return t.acc, t.result(), nil

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"testing"
 	"time"
@@ -28,6 +29,18 @@ type ledgerMachine struct {
 	beans   map[string]beans  // order → its line of beans, for refunds by line
 	redeems []string          // the redemptions made, to cancel
 	late    bool              // a late-dated purchase was made
+	holds   map[string]*holdModel
+	paidBy  map[string]decimal.Decimal // order → the points that paid for it
+	snap    []byte                     // a snapshot the host stored…
+	snapLog int                        // …after this many entries
+}
+
+// holdModel is what the test knows of a hold.
+type holdModel struct {
+	points, captured decimal.Decimal
+	until            time.Time
+	state            string // open, captured, released
+	paid             bool   // a purchase used the capture
 }
 
 type beans struct {
@@ -284,6 +297,155 @@ func (m *ledgerMachine) Retry(t *rapid.T) {
 	}
 }
 
+// Store is the host storing a snapshot (and the number of entries it
+// covers): Check loads it and folds the entries written since.
+func (m *ledgerMachine) Store(t *rapid.T) {
+	m.snap, m.snapLog = m.acc.Snapshot(), len(m.log)
+}
+
+// Quote returns what the purchase would, and changes nothing.
+func (m *ledgerMachine) Quote(t *rapid.T) {
+	o := loyalty.Order{ID: "quoted", Total: decimal.New(rapid.Int64Range(0, 2_000_000).Draw(t, "cents"), -2)}
+	before := m.acc.String()
+	q, err := m.p.Quote(m.acc, m.c, o, m.now)
+	_, r, err2 := m.p.Purchase(m.acc, m.c, o, m.now)
+	if err != nil || err2 != nil || m.acc.String() != before {
+		t.Fatalf("quote: %v, purchase %v, account changed %v", err, err2, m.acc.String() != before)
+	}
+	if !q.Points.Equal(r.Points) || !q.Discount.Equal(r.Discount) || !q.Money.Equal(r.Money) || q.Tier != r.Tier || len(q.Entries) != len(r.Entries) {
+		t.Fatalf("quote %+v, purchase %+v", q, r)
+	}
+}
+
+// Hold reserves some of the available points for a few minutes.
+func (m *ledgerMachine) Hold(t *rapid.T) {
+	b := m.acc.Balance(m.now)
+	free := b.Available.Sub(b.Debt)
+	points := decimal.NewFromInt(rapid.Int64Range(1, 2000).Draw(t, "points"))
+	m.n++
+	h := loyalty.Hold{ID: fmt.Sprint("h", m.n), Points: points, Until: m.now.Add(time.Duration(rapid.IntRange(1, 120).Draw(t, "minutes")) * time.Minute)}
+	now := m.now
+	_, err := m.run(t, "Hold", func(a loyalty.Account) (loyalty.Account, loyalty.Result, error) { return m.p.Hold(a, m.c, h, now) })
+	if points.GreaterThan(free) != errors.Is(err, loyalty.ErrInsufficientPoints) || (err != nil && !errors.Is(err, loyalty.ErrInsufficientPoints)) {
+		t.Fatalf("hold %s with %s free: %v", points, free, err)
+	}
+	if err == nil {
+		m.holds[h.ID] = &holdModel{points: points, until: h.Until, state: "open"}
+	}
+}
+
+// AtDeadline moves time to a nanosecond before, at, or after an open
+// hold's deadline.
+func (m *ledgerMachine) AtDeadline(t *rapid.T) {
+	var open []string
+	for id, h := range m.holds {
+		if h.state == "open" && m.now.Before(h.until) {
+			open = append(open, id)
+		}
+	}
+	if len(open) == 0 {
+		t.Skip("no open hold")
+	}
+	slices.Sort(open)
+	h := m.holds[rapid.SampledFrom(open).Draw(t, "hold")]
+	m.now = h.until.Add(time.Duration(rapid.IntRange(-1, 1).Draw(t, "ns")))
+}
+
+func (m *ledgerMachine) pickHold(t *rapid.T) (string, *holdModel) {
+	if len(m.holds) == 0 {
+		t.Skip("no holds")
+	}
+	ids := slices.Sorted(maps.Keys(m.holds))
+	id := rapid.SampledFrom(ids).Draw(t, "hold")
+	return id, m.holds[id]
+}
+
+// Capture spends a hold: refused once released or lapsed, a retry once
+// captured; otherwise it takes exactly the held points (or fails for want
+// of them, when they expired or were clawed back meanwhile).
+func (m *ledgerMachine) Capture(t *rapid.T) {
+	id, h := m.pickHold(t)
+	before := m.acc.Totals()
+	now := m.now
+	r, err := m.run(t, "Capture", func(a loyalty.Account) (loyalty.Account, loyalty.Result, error) {
+		return m.p.Capture(a, m.c, loyalty.Capture{ID: id}, now)
+	})
+	switch {
+	case h.state == "captured":
+		if err != nil || !r.Duplicate {
+			t.Fatalf("second capture of %s: %v %+v", id, err, r)
+		}
+	case h.state == "released":
+		if !errors.Is(err, loyalty.ErrHoldResolved) {
+			t.Fatalf("capture of released %s: %v", id, err)
+		}
+	case !now.Before(h.until):
+		if !errors.Is(err, loyalty.ErrHoldLapsed) {
+			t.Fatalf("capture of %s at %s, lapsed at %s: %v", id, now, h.until, err)
+		}
+	case errors.Is(err, loyalty.ErrInsufficientPoints):
+	case err != nil:
+		t.Fatalf("Capture: %v", err)
+	default:
+		if !r.Points.Equal(h.points) || !m.acc.Totals().Redeemed.Sub(before.Redeemed).Equal(h.points) {
+			t.Fatalf("capture of %s took %s, redeemed %s → %s; it held %s", id, r.Points, before.Redeemed, m.acc.Totals().Redeemed, h.points)
+		}
+		h.state, h.captured = "captured", h.points
+	}
+}
+
+// Release ends a hold: refused once captured; the points are free again.
+func (m *ledgerMachine) Release(t *rapid.T) {
+	id, h := m.pickHold(t)
+	now := m.now
+	r, err := m.run(t, "Release", func(a loyalty.Account) (loyalty.Account, loyalty.Result, error) { return m.p.Release(a, m.c, id, now) })
+	switch {
+	case h.state == "captured":
+		if !errors.Is(err, loyalty.ErrHoldResolved) {
+			t.Fatalf("release of captured %s: %v", id, err)
+		}
+	case h.state == "released":
+		if err != nil || !r.Duplicate {
+			t.Fatalf("second release of %s: %v", id, err)
+		}
+	case err != nil:
+		t.Fatalf("Release: %v", err)
+	default:
+		h.state = "released"
+	}
+}
+
+// PayWithPoints buys an order part paid by a captured hold: the money
+// paid is the goods less the discount and the points' money.
+func (m *ledgerMachine) PayWithPoints(t *rapid.T) {
+	var ids []string
+	for id, h := range m.holds {
+		if h.state == "captured" && !h.paid {
+			ids = append(ids, id)
+		}
+	}
+	if len(ids) == 0 {
+		t.Skip("no captured hold to pay with")
+	}
+	slices.Sort(ids)
+	id := rapid.SampledFrom(ids).Draw(t, "capture")
+	h := m.holds[id]
+	m.n++
+	o := loyalty.Order{ID: fmt.Sprint("o", m.n), Redemption: id,
+		Total: h.captured.Mul(decimal.NewFromInt(2)).Add(decimal.New(rapid.Int64Range(0, 100_000).Draw(t, "cents"), -2))}
+	now := m.now
+	r, err := m.run(t, "Purchase", func(a loyalty.Account) (loyalty.Account, loyalty.Result, error) { return m.p.Purchase(a, m.c, o, now) })
+	if err != nil {
+		t.Fatalf("purchase paid with %s: %v", id, err)
+	}
+	if want := o.Total.Sub(r.Discount).Sub(h.captured); !r.Money.Equal(want) { // a point pays 1
+		t.Fatalf("money paid %s, want %s", r.Money, want)
+	}
+	h.paid = true
+	m.orders = append(m.orders, o.ID)
+	m.paidBy[o.ID] = h.captured
+}
+
 func (m *ledgerMachine) Check(t *rapid.T) {
 	sum := decimal.Zero
 	for _, e := range m.log {
@@ -300,7 +462,7 @@ func (m *ledgerMachine) Check(t *rapid.T) {
 	if !sum.Equal(remaining.Sub(b.Debt)) {
 		t.Fatalf("sum of entries %s != lots %s − debt %s", sum, remaining, b.Debt)
 	}
-	if !b.Available.Add(b.Pending).Add(b.Expiring).Equal(remaining) {
+	if !b.Available.Add(b.Held).Add(b.Pending).Add(b.Expiring).Equal(remaining) {
 		t.Fatalf("balance %+v does not add up to the lots %s", b, remaining)
 	}
 	tt := m.acc.Totals()
@@ -329,6 +491,40 @@ func (m *ledgerMachine) Check(t *rapid.T) {
 	}
 	if walked, sorted := loyalty.OpenLotOrder(m.acc); !slices.Equal(walked, sorted) {
 		t.Fatalf("lots in redemption order %v, want %v", walked, sorted)
+	}
+	held := decimal.Zero
+	for _, h := range m.holds {
+		if h.state == "open" && m.now.Before(h.until) {
+			held = held.Add(h.points)
+		}
+	}
+	if b.Held.GreaterThan(held) || (b.Available.IsPositive() && !b.Held.Equal(held)) {
+		t.Fatalf("balance holds %s, the open holds %s (%+v)", b.Held, held, b)
+	}
+	for _, o := range m.acc.Orders() {
+		paid, ok := m.paidBy[o.ID]
+		switch {
+		case !ok && !o.PointsBack.IsZero():
+			t.Fatalf("order %s paid with no points gave %s back", o.ID, o.PointsBack)
+		case o.PointsBack.GreaterThan(paid):
+			t.Fatalf("order %s gave back %s points, %s paid for it", o.ID, o.PointsBack, paid)
+		case ok && o.Refunded.Equal(o.Paid) && o.Paid.IsPositive() && !o.PointsBack.Equal(paid):
+			t.Fatalf("order %s fully refunded gave back %s of the %s points that paid for it", o.ID, o.PointsBack, paid)
+		}
+	}
+	// A stored snapshot loads back to the account, and the one stored
+	// earlier, with the entries written since, too.
+	if loaded, err := m.p.LoadSnapshot(m.acc.Snapshot()); err != nil || loaded.String() != m.acc.String() {
+		t.Fatalf("snapshot: %v\n%s\nvs\n%s", err, loaded, m.acc)
+	}
+	if m.snap != nil {
+		earlier, err := m.p.LoadSnapshot(m.snap)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if resumed, err := m.p.Resume(earlier, m.log[m.snapLog:]); err != nil || resumed.String() != m.acc.String() {
+			t.Fatalf("snapshot + entries since: %v\n%s\nvs\n%s", err, resumed, m.acc)
+		}
 	}
 	replayed, err := m.p.Replay(m.log)
 	if err != nil {
@@ -362,7 +558,8 @@ func testLedger(t *rapid.T, cfg loyalty.Config) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := &ledgerMachine{p: prog, c: loyalty.Customer{ID: "c"}, now: time.Date(2026, 1, 30, 23, 30, 0, 0, time.UTC), promoBy: map[string]string{}, beans: map[string]beans{}}
+	m := &ledgerMachine{p: prog, c: loyalty.Customer{ID: "c"}, now: time.Date(2026, 1, 30, 23, 30, 0, 0, time.UTC), promoBy: map[string]string{}, beans: map[string]beans{},
+		holds: map[string]*holdModel{}, paidBy: map[string]decimal.Decimal{}}
 	t.Repeat(rapid.StateMachineActions(m))
 }
 

@@ -28,10 +28,20 @@ func (p *Program) Redeem(a Account, c Customer, r Redemption, now time.Time) (Ac
 		return a, Result{}, err
 	}
 	want, _ := p.units(r.Points) // checked by checkRedemption
-	if _, err := t.take(p.spendable(&t.acc, now), want, Redeem, ""); err != nil {
+	if err := t.spend(want); err != nil {
 		return a, Result{}, err
 	}
 	return t.acc, t.result(), nil
+}
+
+// spend takes pts points from the lots a redemption may use, or fails
+// with ErrInsufficientPoints if they hold fewer (never a partial spend).
+func (t *txn) spend(pts units) error {
+	left, err := t.take(t.p.spendable(&t.acc, t.at), pts, Redeem, "")
+	if err == nil && left > 0 {
+		err = opErr(t.op, ErrInsufficientPoints, "%s points short in the lots", t.p.dec(left))
+	}
+	return err
 }
 
 // checkRedemption checks the input of a redemption or hold.

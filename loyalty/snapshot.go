@@ -165,13 +165,13 @@ func (p *Program) loadSnapshot(b []byte) (Account, error) {
 		return a, fmt.Errorf("%w: format version %d, this code reads %d", ErrSnapshot, v, snapshotVersion)
 	}
 	a.prog = r.str()
-	if r.err == nil && a.prog != p.compat {
+	if r.err == nil && a.prog != p.compat && a.prog != "" { // "": a new account, bound to none yet
 		return a, fmt.Errorf("%w: the snapshot was made under programme %s, this is %s", ErrProgramMismatch, a.prog, p.compat)
 	}
 	a.entries = r.count(math.MaxInt32)
 	a.lastOp = r.str()
 	a.places = int32(r.int())
-	if r.err == nil && a.places != p.cfg.PointsPlaces {
+	if r.err == nil && a.places != p.cfg.PointsPlaces && a.prog != "" {
 		r.fail("points places %d", a.places)
 	}
 	a.firstOpen = r.count(math.MaxInt32)
@@ -255,6 +255,9 @@ func (p *Program) loadSnapshot(b []byte) (Account, error) {
 	}
 	if r.err != nil {
 		return Account{}, r.err
+	}
+	if a.prog == "" && (a.entries != 0 || a.opList.Len() != 0) {
+		return Account{}, fmt.Errorf("%w: an account with entries bound to no programme", ErrSnapshot)
 	}
 	if err := a.checkIndexes(); err != nil {
 		return Account{}, fmt.Errorf("%w: %v", ErrSnapshot, err)

@@ -413,7 +413,10 @@ func (r *snapReader) bool() bool {
 }
 
 func (r *snapReader) str() string {
-	n := r.count(r.left())
+	n := r.count(math.MaxInt32)
+	if n > r.left() {
+		r.fail("a string of %d bytes, %d left", n, r.left())
+	}
 	if r.err != nil {
 		return ""
 	}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"hash/crc32"
 	"testing"
+	"time"
 
 	"github.com/loyalkit/loyalkit/loyalty"
 )
@@ -83,4 +84,83 @@ func flip(b []byte, i int) []byte {
 	out := bytes.Clone(b)
 	out[i] ^= 0x10
 	return out
+}
+
+// snapshotSeeds are snapshots of accounts with every kind of state: lots,
+// orders with lines and refunds, holds, captures, redemptions, tiers.
+func snapshotSeeds(t testing.TB) (*loyalty.Program, [][]byte) {
+	p := mustProgram(t, coffeeConfig())
+	c := loyalty.Customer{ID: "c"}
+	a := loyalty.Account{}
+	seeds := [][]byte{a.Snapshot()}
+	steps := []func(loyalty.Account) (loyalty.Account, loyalty.Result, error){
+		func(a loyalty.Account) (loyalty.Account, loyalty.Result, error) {
+			return p.Purchase(a, c, loyalty.Order{ID: "o1", Total: d("30000"), Lines: []loyalty.Line{{SKU: "b", Category: "beans", Qty: 2, Price: d("1000")}}}, at(3, 1))
+		},
+		func(a loyalty.Account) (loyalty.Account, loyalty.Result, error) {
+			return p.Hold(a, c, loyalty.Hold{ID: "h1", Points: d("300"), Until: at(3, 20).Add(time.Hour)}, at(3, 20))
+		},
+		func(a loyalty.Account) (loyalty.Account, loyalty.Result, error) {
+			return p.Capture(a, c, loyalty.Capture{ID: "h1"}, at(3, 20))
+		},
+		func(a loyalty.Account) (loyalty.Account, loyalty.Result, error) {
+			return p.Purchase(a, c, loyalty.Order{ID: "o2", Total: d("1000"), Redemption: "h1"}, at(3, 20))
+		},
+		func(a loyalty.Account) (loyalty.Account, loyalty.Result, error) {
+			return p.Refund(a, c, loyalty.Refund{ID: "r1", Order: "o1", Lines: []loyalty.RefundLine{{SKU: "b", Qty: 1}}}, at(3, 21))
+		},
+		func(a loyalty.Account) (loyalty.Account, loyalty.Result, error) {
+			return p.Redeem(a, c, loyalty.Redemption{ID: "x1", Points: d("100")}, at(3, 22))
+		},
+		func(a loyalty.Account) (loyalty.Account, loyalty.Result, error) {
+			return p.Hold(a, c, loyalty.Hold{ID: "h2", Points: d("10"), Until: at(3, 23)}, at(3, 22))
+		},
+		func(a loyalty.Account) (loyalty.Account, loyalty.Result, error) {
+			return p.Refund(a, c, loyalty.Refund{ID: "r2", Order: "o2", Amount: d("400")}, at(3, 23))
+		},
+	}
+	for _, step := range steps {
+		var err error
+		if a, _, err = step(a); err != nil {
+			t.Fatal(err)
+		}
+		seeds = append(seeds, a.Snapshot())
+	}
+	return p, seeds
+}
+
+// FuzzLoadSnapshot: any bytes, with a valid checksum (so the fuzzer gets
+// past it), are refused or load to an account that encodes back to the
+// same account and that operations can use without panicking.
+func FuzzLoadSnapshot(f *testing.F) {
+	p, seeds := snapshotSeeds(f)
+	for _, s := range seeds {
+		f.Add(s[:len(s)-4])
+	}
+	table := crc32.MakeTable(crc32.Castagnoli)
+	c := loyalty.Customer{ID: "c"}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		snap := binary.LittleEndian.AppendUint32(bytes.Clone(body), crc32.Checksum(body, table))
+		a, err := p.LoadSnapshot(snap)
+		if err != nil {
+			if !errors.Is(err, loyalty.ErrSnapshot) && !errors.Is(err, loyalty.ErrProgramMismatch) {
+				t.Fatalf("refused with %v, not ErrSnapshot", err)
+			}
+			return
+		}
+		again, err := p.LoadSnapshot(a.Snapshot()) // the bytes may be a non-canonical encoding of it
+		if err != nil || again.String() != a.String() {
+			t.Fatalf("a loaded snapshot does not round-trip: %v", err)
+		}
+		now := at(4, 1)
+		_ = a.Balance(now)
+		_, _, _ = a.Lots(), a.Orders(), a.Expiring(now, at(12, 1))
+		_, _, _ = p.Purchase(a, c, loyalty.Order{ID: "f", Total: d("100")}, now)
+		_, _, _ = p.Redeem(a, c, loyalty.Redemption{ID: "f", Points: d("1")}, now)
+		_, _, _ = p.Refund(a, c, loyalty.Refund{ID: "f", Order: "o1", Amount: d("1")}, now)
+		_, _, _ = p.Expire(a, at(12, 1))
+		_, _, _ = p.CancelRedemption(a, c, "x1", now)
+		_, _, _ = p.Capture(a, c, loyalty.Capture{ID: "h2"}, now)
+		_, _, _ = p.ReviewTier(a, at(12, 1))
+	})
 }

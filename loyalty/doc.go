@@ -1,6 +1,7 @@
 // Package loyalty runs a loyalty programme: a [Program] compiled from a
 // [Config] (rules, tiers, expiry, redemption, pending and refund
-// policies) and an exact, idempotent points ledger.
+// policies) and an exact, idempotent points ledger a shop can put in its
+// checkout path.
 //
 // # Operations
 //
@@ -8,12 +9,15 @@
 // that returns a new [Account], a [Result] with the [Entry] values to
 // persist, or an error — and never changes the account passed in:
 //
+//   - [Program.Quote]: what a purchase would give (points, discount, gifts,
+//     tier, trace, the money to charge), with nothing recorded.
 //   - [Program.Purchase]: evaluates the rules once on [Facts]; points,
 //     discount, gifts, tier promotion.
-//   - [Program.Refund]: by amount, or by lines (units priced at the order's
-//     recorded line prices); takes back points on the cumulative refunded
-//     share of the order; points already spent become debt or are written
-//     off.
+//   - [Program.Hold], [Program.Capture], [Program.Release]: reserve points
+//     while an order is paid, then spend or free them.
+//   - [Program.Refund]: by amount, or by lines; takes back the returned
+//     share of the points earned and gives back the returned share of the
+//     points that paid; lists the gifts to take back.
 //   - [Program.Redeem]: spends available points, soonest to expire first;
 //     [Program.CancelRedemption] puts them back into the same lots.
 //   - [Program.Expire]: expires the unspent remainder of due lots. A run
@@ -22,43 +26,134 @@
 //   - [Program.Event]: registration, birthday, review, survey, referral…
 //   - [Program.ReviewTier]: demotion after the grace period.
 //
+// # Money semantics
+//
+// An order has four amounts, and each has one meaning everywhere:
+//
+//   - goods: [Order].Total, the price before the programme's discount and
+//     before points (at least the sum of its lines). Rules see it as
+//     order.Total; percent discounts are a share of it.
+//   - the rules' discount: [Result].Discount of the purchase.
+//   - points paid: the money the points of the redemption or captured hold
+//     named by Order.Redemption pay (rules see order.PointsPaid).
+//   - money paid: goods − discount − points paid, [Result].Money: what the
+//     customer pays.
+//
+// Points accrue on money: the accrual rules' points (computed on the
+// goods) are scaled by money paid / goods, rounded once. Lifetime spend
+// and the tier window count money paid, net of refunds. [Refund].Amount
+// is money given back, measured against the money paid; a refund by lines
+// refunds the lines' share of the money paid (rounded down to
+// Config.MoneyPlaces on the cumulative lines, so all lines refund exactly
+// the money paid). On the cumulative returned share of the order a refund
+// takes back that share of the points earned and gives back that share of
+// the points that paid. Rules see the customer before the order:
+// customer.LifetimeSpend, customer.LifetimeOrders and the window exclude
+// it, order.Number is its place (10 for the tenth order).
+//
+// Worked through (the runnable Example_moneySemantics): goods 10,000, a 5 %
+// discount of 500, 1,000 points paying 1,000 → money paid 8,500. A 5 %
+// accrual rule gives 500 on the goods, scaled by 8,500/10,000: 425 points.
+// Spend grows by 8,500. A refund of 4,250 (half the money) takes back
+// 212 points (425 × ½, rounded down) and gives back 500 of the points paid;
+// refunding the other 4,250 takes back the remaining 213 and gives back
+// the other 500.
+//
+// # The checkout flow
+//
+// At the till: [Program.Quote] the basket (Order.Redemption may name an
+// open hold) → [Program.Hold] the points the customer pays with, with an
+// Until → on payment, [Program.Capture] the hold and [Program.Purchase]
+// the order naming it (Order.Redemption); if the payment fails,
+// [Program.Release]. A hold neither captured nor released stops holding at
+// Until by itself: Balance, Redeem and Hold compare it with their now, and
+// Capture refuses it ([ErrHoldLapsed]). Open holds count against the
+// available points (Balance.Held). A return ([Program.Refund]) gives back
+// the paid points into the lots they came from, latest-expiring first, and
+// Result.GiftsBack lists the gifts to take back once the order is fully
+// returned. See ExampleProgram_Hold.
+//
+// # Rules
+//
+// Rules are compiled with the [rules] package against [Facts]. A rule runs
+// on the occasions its On lists: "purchase" (the default when On is
+// empty) or event kinds ("registration", "birthday"…), so a purchase rule
+// never runs on an event's empty order. A rule that fails at run time (a
+// division by zero, a result that cannot be posted) contributes nothing,
+// its trace step has status failed and the *rules.RuleError, and
+// Result.RuleFailures lists it: the operation goes on. With
+// Config.StrictRules the operation fails instead, with an error that
+// unwraps to [ErrRule] and to the *rules.RuleError (and rules.ErrEval or
+// rules.ErrResult). A zero time in the facts (no birthday on file, no
+// purchase yet) is unknown: a date helper given one makes its rule not
+// apply (status unknown), never a match. Traces ([rules.Step]) round-trip
+// through JSON.
+//
 // # The ledger
 //
 //  1. Entries are append-only. Each has a deterministic ID: the operation
-//     id (order, refund, redemption, event id; expiry and review time) and
-//     its position, "order:o1/2", so a retried operation writes the same
-//     ids; earnings carry the rule that produced them (RuleID), and the
-//     entries that take points back name the earning (Lot) they come from.
+//     id (order, refund, redemption, hold, event id; expiry and review
+//     time) and its position, "order:o1/2", so a retried operation writes
+//     the same ids; earnings carry the rule that produced them (RuleID), and
+//     the entries that take points back name the earning (Lot) they come
+//     from.
 //  2. The account is the fold of its entries: [Program.Replay] rebuilds
 //     exactly the account the operations returned (both go through one
-//     function that applies an entry).
+//     function, with one small step per entry kind, driven only by what the
+//     entries say).
 //  3. The sum of the entries' Points is the points in lots minus the debt;
-//     earned = available + pending + expiring + redeemed + expired +
+//     earned = available + held + pending + expiring + redeemed + expired +
 //     reversed + repaid.
 //  4. Retrying an operation with the same id and payload returns the
-//     original result (Result.Duplicate) and adds nothing; the same id with
-//     another payload is [ErrConflict].
-//  5. Refusals unwrap to a sentinel ([ErrInsufficientPoints], [ErrPolicy],
-//     [ErrUnknownOrder], [ErrRefundTooLarge], [ErrInvalidInput],
-//     [ErrUnknownTier], [ErrCurrency], [ErrUnknownRedemption], [ErrConflict])
-//     and leave the account as it was.
+//     original result (Result.Duplicate; without its entries and trace,
+//     which the host has from the first call) and adds nothing; the same id
+//     with another payload is [ErrConflict].
+//  5. Refusals unwrap to a sentinel and leave the account as it was.
+//
+// # Storage, versions and concurrency
+//
+// A host stores, per customer, the entries of every operation and, next to
+// them, a snapshot of the account ([Account.Snapshot]) with its
+// [Account.Version]. The recipe for one operation:
+//
+//  1. read the snapshot and its version; load it with [Program.LoadSnapshot]
+//     and fold any entries stored after it with [Program.Resume];
+//  2. run the operation;
+//  3. in one transaction: insert its entries (their IDs are unique keys) and
+//     write the new snapshot and version WHERE the stored version is still
+//     the one read in 1;
+//  4. if no row matched, another request got there first: start again at 1.
+//     The retried operation is then either applied to the newer account, or
+//     recognised as already applied (Result.Duplicate).
+//
+// A snapshot is versioned, checksummed and bound to the programme it was
+// made under: loading it (or using an account) under a programme with
+// another currency, points or money places, or tiers is
+// [ErrProgramMismatch]; rules, expiry and redemption policies may change.
+// Snapshots do not need to be written on every operation: the entries
+// after an older snapshot bring it up to date.
+//
+// A [Program] is immutable and safe for concurrent use. An [Account] is a
+// value that operations only read, so one may be shared between goroutines
+// and used by several operations at once; each returns its own new
+// account, and the version check above decides which one is kept.
 //
 // # Policies and calendar
 //
 // Points keep Config.PointsPlaces decimals, rounded down (or half up).
 // Earned points are split over one lot per accrual rule without losing a
-// unit (largest remainder). A purchase's points are scaled by the share of
-// the order paid after the rules' discount. A purchase's points become
-// available PendingDays calendar days after it (events' points at once). Expiry is in the
-// programme's zone: AfterMonths keeps the time of day, and a day the target
-// month lacks (Jan 31 + 1 month) expires at the end of that month;
+// unit (largest remainder). A purchase's points become available
+// PendingDays calendar days after it (events' points at once). Expiry is in
+// the programme's zone: AfterMonths keeps the time of day, and a day the
+// target month lacks (Jan 31 + 1 month) expires at the end of that month;
 // EndOfMonth and EndOfYear expire at the first instant of the next month or
-// year. Tiers qualify on the net spend or orders of the last
-// TierWindowMonths months; a promotion is immediate; a full refund undoes a
-// promotion its order caused; [Program.ReviewTier] demotes TierGraceDays
-// after the customer last qualified. Redemptions and refunds use lots
-// soonest to expire first, then oldest. Money in an order or redemption
-// must be in the programme's currency when it names one ([ErrCurrency]).
+// year. Tiers qualify on the money paid, net of refunds, or the orders of
+// the last TierWindowMonths months; a promotion is immediate; a full refund
+// undoes a promotion its order caused; [Program.ReviewTier] demotes
+// TierGraceDays after the customer last qualified. Redemptions and refunds
+// use lots soonest to expire first, then oldest. Money in an order,
+// redemption or hold must be in the programme's currency when it names one
+// ([ErrCurrency]). Instants must be in years 1 to 9000.
 //
 // # Cost
 //

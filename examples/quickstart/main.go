@@ -1,13 +1,17 @@
 // Quickstart: a small coffee shop's loyalty programme, end to end. Points
 // for purchases (double on beans), two tiers, a birthday gift; a few
-// purchases, a partial refund, a redemption and an expiry run, printing
-// the ledger entries and the balance after each step, and the trace that
-// explains one order's outcome.
+// purchases, a partial refund, a redemption, a checkout at the till (a
+// quote, points held while the customer pays, captured at payment, and
+// given back on a return) and an expiry run, printing the ledger entries
+// and the balance after each step, the trace that explains one order's
+// outcome (read back from JSON, as a shop would store it), and the account
+// stored as a snapshot.
 //
 //	go run ./examples/quickstart
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"strings"
@@ -23,13 +27,13 @@ var d = decimal.RequireFromString
 
 // programme is what the shop configures once (it could be JSON).
 var programme = loyalty.Config{
-	Name: "Kofe Almaty", Currency: "KZT", TimeZone: "Asia/Almaty",
+	Name: "Kofe Almaty", Currency: "KZT", MoneyPlaces: 2, TimeZone: "Asia/Almaty",
 	Rules: []rules.Rule{
 		{ID: "base", Kind: rules.Accrual, Value: "floor(order.Total / 100) * 5", Description: "5 points per 100 tenge"},
 		{ID: "beans-x2", Kind: rules.Accrual, When: `any(order.Lines, .Category == "beans")`,
 			Value: `floor(sum(filter(order.Lines, .Category == "beans"), .Price * .Qty) / 100) * 5`, Description: "double on beans"},
 		{ID: "gold-5", Kind: rules.Discount, Unit: rules.Percent, When: `customer.Tier == "gold"`, Value: "5"},
-		{ID: "tenth-visit", Kind: rules.Accrual, When: "customer.LifetimeOrders == 10", Value: "100"},
+		{ID: "tenth-visit", Kind: rules.Accrual, When: "order.Number == 10", Value: "100"},
 		{ID: "birthday", Kind: rules.Accrual, On: []string{"birthday"}, Value: "300"},
 		{ID: "birthday-cake", Kind: rules.Gift, On: []string{"birthday"}, Value: `"cake-slice"`},
 	},
@@ -80,13 +84,20 @@ func run() error {
 			}
 		}
 		if r.Discount.IsPositive() {
-			fmt.Printf("  discount %s\n", r.Discount.StringFixed(2))
+			label := "points pay" // a redemption, hold or capture
+			if strings.HasPrefix(r.Op, "order:") {
+				label = "discount"
+			}
+			fmt.Printf("  %s %s\n", label, r.Discount.StringFixed(2))
 		}
 		if len(r.Gifts) > 0 {
 			fmt.Printf("  gifts %v\n", r.Gifts)
 		}
+		if r.PointsBack.IsPositive() {
+			fmt.Printf("  points that paid, given back: %s\n", r.PointsBack)
+		}
 		b := account.Balance(now)
-		fmt.Printf("  balance: %s available, %s pending; tier %s\n", b.Available, b.Pending, account.Tier())
+		fmt.Printf("  balance: %s available, %s held, %s pending; tier %s\n", b.Available, b.Held, b.Pending, account.Tier())
 		return r, nil
 	}
 	order := func(id, total string, lines ...loyalty.Line) loyalty.Order {
@@ -112,8 +123,18 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	fmt.Println("  why (trace of o3):")
-	for _, st := range r.Trace {
+	// The shop keeps the trace (as JSON) to answer "why did I get these
+	// points?" later.
+	stored, err := json.Marshal(r.Trace)
+	if err != nil {
+		return err
+	}
+	var trace []rules.Step
+	if err := json.Unmarshal(stored, &trace); err != nil {
+		return err
+	}
+	fmt.Printf("  why (trace of o3, read back from %d bytes of JSON):\n", len(stored))
+	for _, st := range trace {
 		fmt.Println("    " + st.String())
 	}
 	if _, err := step("refund r1: half of o1 returned (6 000)", day(4, 3, 12), func(a loyalty.Account) (loyalty.Account, loyalty.Result, error) {
@@ -141,6 +162,38 @@ func run() error {
 	}); err != nil {
 		return err
 	}
+	// At the till: a quote, the points the customer pays with held while
+	// the card payment runs, captured when it succeeds, then the purchase.
+	now := day(5, 20, 13)
+	o4 := loyalty.Order{ID: "o4", Total: d("4800"), Lines: []loyalty.Line{{SKU: "latte", Category: "drinks", Qty: 4, Price: d("1200")}}, Redemption: "h1"}
+	if _, err := step("till: hold 800 points for order o4 (4 800), 15 minutes", now, func(a loyalty.Account) (loyalty.Account, loyalty.Result, error) {
+		return p.Hold(a, customer, loyalty.Hold{ID: "h1", Order: "o4", Points: d("800"), OrderTotal: o4.Total, Until: now.Add(15 * time.Minute)}, now)
+	}); err != nil {
+		return err
+	}
+	q, err := p.Quote(account, customer, o4, now)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("  quote: goods %s − discount %s − points %s = to pay %s; earns %s points\n", o4.Total, q.Discount.StringFixed(2), d("800"), q.Money.StringFixed(2), q.Points)
+	if _, err := step("till: the card payment went through — capture h1", now.Add(time.Minute), func(a loyalty.Account) (loyalty.Account, loyalty.Result, error) {
+		return p.Capture(a, customer, loyalty.Capture{ID: "h1"}, now.Add(time.Minute))
+	}); err != nil {
+		return err
+	}
+	r, err = step("till: order o4 recorded, paid partly with h1", now.Add(time.Minute), func(a loyalty.Account) (loyalty.Account, loyalty.Result, error) {
+		return p.Purchase(a, customer, o4, now.Add(time.Minute))
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Printf("  paid in money: %s\n", r.Money.StringFixed(2))
+	if _, err := step("return of 2 of o4's 4 lattes", day(5, 22, 10), func(a loyalty.Account) (loyalty.Account, loyalty.Result, error) {
+		return p.Refund(a, customer, loyalty.Refund{ID: "r2", Order: "o4", Lines: []loyalty.RefundLine{{SKU: "latte", Qty: 2}}}, day(5, 22, 10))
+	}); err != nil {
+		return err
+	}
+
 	// The reminder the articles ask for: tell the customer before points expire.
 	for _, e := range account.Expiring(day(9, 1, 0), day(12, 31, 0)) {
 		fmt.Printf("reminder on 1 Sep: %s points expire on %s\n", e.Points, e.At.In(p.Location()).Format("2 Jan 2006 15:04"))
@@ -154,8 +207,14 @@ func run() error {
 	if err != nil {
 		return err
 	}
+	snapshot := account.Snapshot() // what the shop stores next to the entries
+	loaded, err := p.LoadSnapshot(snapshot)
+	if err != nil {
+		return err
+	}
 	t := account.Totals()
-	fmt.Printf("\n%d ledger entries; replayed account equal: %v\n", len(ledger), replayed.Equal(account))
+	fmt.Printf("\n%d ledger entries; replayed account equal: %v; %d-byte snapshot (version %d) loads equal: %v\n",
+		len(ledger), replayed.Equal(account), len(snapshot), account.Version(), loaded.Equal(account))
 	fmt.Printf("earned %s = redeemed %s + expired %s + reversed %s + balance %s\n",
 		t.Earned, t.Redeemed, t.Expired, t.Reversed, account.Balance(day(10, 1, 0)).Available)
 

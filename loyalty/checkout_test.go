@@ -60,8 +60,8 @@ func TestHold(t *testing.T) {
 		t.Fatalf("Hold: %v %+v", err, r)
 	}
 	for _, tc := range []struct {
-		name                string
-		at                  time.Time
+		name               string
+		at                 time.Time
 		available, heldPts string
 	}{
 		{"while held", now, "200", "300"},

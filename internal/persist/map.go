@@ -172,7 +172,7 @@ func MapOf[V any](n int, key func(int) string, val func(int) V) (Map[V], bool) {
 		bucket := leaf.buckets[c]
 		if bucket == nil {
 			from := start[s]
-			bucket = items[from:from:from+counts[s]]
+			bucket = items[from : from : from+counts[s]]
 		}
 		k := key(i)
 		for _, it := range bucket {

@@ -192,7 +192,7 @@ func checkReplayed(t *testing.T, acc loyalty.Account) {
 		t.Fatalf("totals %+v do not add up to the lots' %s", tt, remaining)
 	}
 	bal := acc.Balance(at(6, 1))
-	if !bal.Available.Add(bal.Pending).Add(bal.Expiring).Equal(remaining) {
+	if !bal.Available.Add(bal.Held).Add(bal.Pending).Add(bal.Expiring).Equal(remaining) {
 		t.Fatalf("balance %+v, lots %s", bal, remaining)
 	}
 	_ = acc.String()

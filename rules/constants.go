@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/expr-lang/expr/ast"
@@ -106,7 +107,10 @@ func constValue(n ast.Node) (any, bool) {
 	switch x := n.(type) {
 	case *ast.IntegerNode:
 		return decimal.NewFromInt(int64(x.Value)), true
-	case *ast.FloatNode:
+	case *ast.FloatNode: // rewritten to decimals; kept for safety
+		if math.IsInf(x.Value, 0) || math.IsNaN(x.Value) {
+			return nil, false
+		}
 		return decimal.NewFromFloat(x.Value), true
 	case *ast.StringNode:
 		return x.Value, true

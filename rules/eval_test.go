@@ -468,7 +468,11 @@ func TestExactMoney(t *testing.T) {
 		{"1_000.5 * 2", "2001"},
 	}
 	for _, tc := range tests {
-		s := mustCompile(t, rules.Rule{ID: "x", Kind: rules.Accrual, Value: tc.expr})
+		s, err := rules.Compile[shopFacts]([]rules.Rule{{ID: "x", Kind: rules.Accrual, Value: tc.expr}}, rules.Strict())
+		if err != nil {
+			t.Errorf("%s: %v", tc.expr, err)
+			continue
+		}
 		o, err := s.Eval(sampleFacts())
 		if err != nil {
 			t.Errorf("%s: %v", tc.expr, err)

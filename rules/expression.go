@@ -202,14 +202,21 @@ func run(m *vm.VM, p *vm.Program, env any) (out any, err error) {
 // when a helper was given an unknown value (expr keeps the helper's error
 // as the cause of its own), else ErrEval.
 func evalError(ruleID string, part Part, src string, err error) *RuleError {
-	re := &RuleError{RuleID: ruleID, Part: part, Message: err.Error(), Err: ErrEval}
-	if errors.Is(err, ErrUnknown) {
+	re := &RuleError{RuleID: ruleID, Part: part, Err: ErrEval}
+	fe, direct := err.(*file.Error) // what expr returns: no errors.As on the common path
+	if direct {
+		if _, ok := fe.Unwrap().(*unknownError); ok {
+			re.Err = ErrUnknown
+		}
+	}
+	if re.Err != ErrUnknown && errors.Is(err, ErrUnknown) {
 		re.Err = ErrUnknown
 	}
-	var fe *file.Error
-	if errors.As(err, &fe) {
+	if direct || errors.As(err, &fe) {
 		re.Message = fe.Message
 		re.Line, re.Column, re.Source = position(src, fe.From)
+	} else {
+		re.Message = err.Error()
 	}
 	return re
 }

@@ -56,21 +56,21 @@ func helpers() []expr.Option {
 			new(func(int) decimal.Decimal), new(func(decimal.Decimal) decimal.Decimal)),
 		expr.Function("_sumadd", sumAdd),
 		expr.Function("daysSince", func(p ...any) (any, error) {
-			t, now, err := known2("daysSince", p, "t", "now")
+			t, now, err := known2(unknownDaysSince, p)
 			if err != nil {
 				return nil, err
 			}
 			return civilDays(t, now), nil
 		}, new(func(time.Time, time.Time) int)),
 		expr.Function("daysUntil", func(p ...any) (any, error) {
-			t, now, err := known2("daysUntil", p, "t", "now")
+			t, now, err := known2(unknownDaysUntil, p)
 			if err != nil {
 				return nil, err
 			}
 			return civilDays(now, t), nil
 		}, new(func(time.Time, time.Time) int)),
 		expr.Function("yearsSince", func(p ...any) (any, error) {
-			t, now, err := known2("yearsSince", p, "date", "now")
+			t, now, err := known2(unknownYearsSince, p)
 			if err != nil {
 				return nil, err
 			}
@@ -87,7 +87,7 @@ func helpers() []expr.Option {
 			if len(p) == 2 {
 				now, ok := p[1].(time.Time) // only its zone counts: a zero time is UTC
 				if !ok {
-					return nil, &unknownError{"date", "now", 2}
+					return nil, unknownDateNow
 				}
 				loc = now.Location()
 			}
@@ -98,7 +98,7 @@ func helpers() []expr.Option {
 			if !ok || within < 0 || within > maxWithinDays {
 				return nil, fmt.Errorf("isBirthday: withinDays must be 0..%d, got %v", maxWithinDays, p[2])
 			}
-			birth, now, err := known2("isBirthday", p, "date", "now")
+			birth, now, err := known2(unknownIsBirthday, p)
 			if err != nil {
 				return nil, err
 			}
@@ -118,14 +118,24 @@ const (
 // time.Time: the value is unknown (a birthday not on file), and no answer
 // computed from it would be true. It unwraps to [ErrUnknown]; expr keeps it
 // as the cause of its run-time error, so Eval can tell it from a failure.
-type unknownError struct {
-	fn, arg string
-	n       int
+type unknownError struct{ msg string }
+
+func (e *unknownError) Error() string { return e.msg }
+
+func newUnknown(fn, arg string, n int) *unknownError {
+	return &unknownError{fmt.Sprintf("%s: argument %d (%s) is unknown (a zero or nil time)", fn, n, arg)}
 }
 
-func (e *unknownError) Error() string {
-	return fmt.Sprintf("%s: argument %d (%s) is unknown (a zero or nil time)", e.fn, e.n, e.arg)
-}
+// The unknown-argument errors of the date helpers, made once: an unknown
+// date is common (no birthday on file) and must stay cheap. They are
+// never changed.
+var (
+	unknownDaysSince  = [2]error{newUnknown("daysSince", "t", 1), newUnknown("daysSince", "now", 2)}
+	unknownDaysUntil  = [2]error{newUnknown("daysUntil", "t", 1), newUnknown("daysUntil", "now", 2)}
+	unknownYearsSince = [2]error{newUnknown("yearsSince", "date", 1), newUnknown("yearsSince", "now", 2)}
+	unknownIsBirthday = [2]error{newUnknown("isBirthday", "date", 1), newUnknown("isBirthday", "now", 2)}
+	unknownDateNow    = newUnknown("date", "now", 2)
+)
 
 func (e *unknownError) Unwrap() error { return ErrUnknown }
 
@@ -137,16 +147,16 @@ func knownTime(v any) (time.Time, bool) {
 	return t, ok && !t.IsZero()
 }
 
-// known2 returns the first two arguments of a date helper, or an
-// unknownError for the first of them that is unknown.
-func known2(fn string, p []any, arg1, arg2 string) (time.Time, time.Time, error) {
+// known2 returns the first two arguments of a date helper, or the
+// helper's unknown error for the first of them that is unknown.
+func known2(unknown [2]error, p []any) (time.Time, time.Time, error) {
 	a, ok := knownTime(p[0])
 	if !ok {
-		return a, a, &unknownError{fn, arg1, 1}
+		return a, a, unknown[0]
 	}
 	b, ok := knownTime(p[1])
 	if !ok {
-		return a, b, &unknownError{fn, arg2, 2}
+		return a, b, unknown[1]
 	}
 	return a, b, nil
 }
@@ -154,10 +164,11 @@ func known2(fn string, p []any, arg1, arg2 string) (time.Time, time.Time, error)
 // datePart is a one-argument date helper (weekday, month, ...): an unknown
 // time is an unknownError.
 func datePart(fn string, f func(time.Time) any) func(p ...any) (any, error) {
+	unknown := newUnknown(fn, "t", 1)
 	return func(p ...any) (any, error) {
 		t, ok := knownTime(p[0])
 		if !ok {
-			return nil, &unknownError{fn, "t", 1}
+			return nil, unknown
 		}
 		return f(t), nil
 	}

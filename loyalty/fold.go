@@ -55,24 +55,24 @@ func (p *Program) apply(a *Account, e *Entry, o *persist.Owner) error {
 	rec.n++
 	a.entries++
 	a.places, a.prog = p.cfg.PointsPlaces, p.compat
-	f := fold{p: p, a: a, e: e, rec: rec, o: o, pts: pts}
+	f := fold{p: p, a: a, rec: rec, o: o, pts: pts}
 	switch e.Kind {
 	case Record:
-		err = f.record()
+		err = f.record(e)
 	case Earn:
-		err = f.earn()
+		err = f.earn(e)
 	case Repay, Redeem, Expire, Reverse:
-		err = f.debit()
+		err = f.debit(e)
 	case Restore:
-		err = f.restore()
+		err = f.restore(e)
 	case Settle:
-		err = f.settle()
+		err = f.settle(e)
 	case Debt:
-		err = f.debt()
+		err = f.debt(e)
 	case WriteOffEntry:
-		err = f.writeOff()
+		err = f.writeOff(e)
 	case TierChange:
-		err = f.tierChange()
+		err = f.tierChange(e)
 	default:
 		err = fmt.Errorf("unknown entry kind %v", e.Kind)
 	}
@@ -81,11 +81,11 @@ func (p *Program) apply(a *Account, e *Entry, o *persist.Owner) error {
 }
 
 // fold is one entry being folded into an account: the step functions
-// below share it.
+// below share it. (The entry is their parameter, not a field, so that it
+// does not escape to the heap.)
 type fold struct {
 	p   *Program
 	a   *Account
-	e   *Entry
 	rec *opRecord // the record of the entry's operation, writable
 	o   *persist.Owner
 	pts units // e.Points in units
@@ -99,13 +99,13 @@ func (f *fold) mutOp(k int) *opRecord {
 	return r
 }
 
-// order is the order the operation concerns, writable.
-func (f *fold) order() *order {
-	return f.a.opOrder(f.rec, f.e.Order, f.o)
+// order is the order the entry concerns, writable.
+func (f *fold) order(e *Entry) *order {
+	return f.a.opOrder(f.rec, e.Order, f.o)
 }
 
-func (f *fold) record() error {
-	e, rec := f.e, f.rec
+func (f *fold) record(e *Entry) error {
+	rec := f.rec
 	if rec.n != 1 {
 		return fmt.Errorf("the record of operation %s is not its first entry", e.Op)
 	}
@@ -119,21 +119,21 @@ func (f *fold) record() error {
 	}
 	switch e.OpKind {
 	case OpPurchase:
-		return f.purchase()
+		return f.purchase(e)
 	case OpRefund:
-		return f.refund()
+		return f.refund(e)
 	case OpRedeem, OpCancelRedemption:
 		rec.discount = e.Money
 	case OpHold:
-		return f.hold()
+		return f.hold(e)
 	case OpCapture, OpRelease:
-		return f.resolve()
+		return f.resolve(e)
 	}
 	return nil
 }
 
-func (f *fold) purchase() error {
-	a, e, rec := f.a, f.e, f.rec
+func (f *fold) purchase(e *Entry) error {
+	a, rec := f.a, f.rec
 	if !isPurchaseOp(e.Op, e.Order) || rec.order != 0 {
 		return fmt.Errorf("the purchase of order %q is recorded as operation %q", e.Order, e.Op)
 	}
@@ -192,9 +192,9 @@ func (f *fold) purchase() error {
 	return nil
 }
 
-func (f *fold) refund() error {
-	a, e := f.a, f.e
-	od := f.order()
+func (f *fold) refund(e *Entry) error {
+	a := f.a
+	od := f.order(e)
 	if od == nil {
 		return fmt.Errorf("%w %q", ErrUnknownOrder, e.Order)
 	}
@@ -231,8 +231,8 @@ func (f *fold) refund() error {
 	return nil
 }
 
-func (f *fold) hold() error {
-	a, e, rec := f.a, f.e, f.rec
+func (f *fold) hold(e *Entry) error {
+	a, rec := f.a, f.rec
 	held, err := f.p.units(e.Held)
 	if err != nil || held <= 0 || e.ExpiresAt.IsZero() {
 		return fmt.Errorf("hold %s: %s points until %s", e.Op, e.Held, e.ExpiresAt)
@@ -245,8 +245,8 @@ func (f *fold) hold() error {
 
 // resolve folds the record of a capture or a release: the hold it names
 // (Ref) stops holding.
-func (f *fold) resolve() error {
-	a, e, rec := f.a, f.e, f.rec
+func (f *fold) resolve(e *Entry) error {
+	a, rec := f.a, f.rec
 	i, ok := a.ops.Get(e.Ref)
 	if !ok || a.opList.Ptr(i).hold == 0 {
 		return fmt.Errorf("%w: %q", ErrUnknownHold, e.Ref)
@@ -267,8 +267,8 @@ func (f *fold) resolve() error {
 	return nil
 }
 
-func (f *fold) earn() error {
-	a, e, rec, pts := f.a, f.e, f.rec, f.pts
+func (f *fold) earn(e *Entry) error {
+	a, rec, pts := f.a, f.rec, f.pts
 	if pts <= 0 {
 		return fmt.Errorf("earns %s points", e.Points)
 	}
@@ -293,7 +293,7 @@ func (f *fold) earn() error {
 		earnedAt: e.At, availableAt: e.AvailableAt, expiresAt: e.ExpiresAt}, f.o)
 	a.totals.earned = earned
 	rec.points += pts
-	if od := f.order(); od != nil {
+	if od := f.order(e); od != nil {
 		od.earned += pts
 	}
 	return nil
@@ -301,8 +301,8 @@ func (f *fold) earn() error {
 
 // debit folds the entries that take points off a lot: Repay, Redeem,
 // Expire and Reverse.
-func (f *fold) debit() error {
-	a, e, rec, pts := f.a, f.e, f.rec, f.pts
+func (f *fold) debit(e *Entry) error {
+	a, rec, pts := f.a, f.rec, f.pts
 	i, ok := a.lotIndex(e.Lot)
 	if !ok {
 		return fmt.Errorf("no lot %q", e.Lot)
@@ -326,7 +326,7 @@ func (f *fold) debit() error {
 		a.totals.expired -= pts
 	case Reverse:
 		a.totals.reversed -= pts
-		if od := f.order(); od != nil {
+		if od := f.order(e); od != nil {
 			od.reversed -= pts
 		}
 	}
@@ -336,8 +336,8 @@ func (f *fold) debit() error {
 
 // restore puts redeemed points back into the lot they were taken from:
 // the redemption or capture Ref took them, and each point goes back once.
-func (f *fold) restore() error {
-	a, e, pts := f.a, f.e, f.pts
+func (f *fold) restore(e *Entry) error {
+	a, pts := f.a, f.pts
 	i, ok := a.lotIndex(e.Lot)
 	if !ok {
 		return fmt.Errorf("no lot %q", e.Lot)
@@ -359,55 +359,55 @@ func (f *fold) restore() error {
 	a.firstOpen = min(a.firstOpen, i)
 	if e.OpKind != OpRefund {
 		f.rec.points += pts
-	} else if od := f.order(); od != nil {
+	} else if od := f.order(e); od != nil {
 		od.pointsBack += pts
 		f.rec.pointsBack += pts
 	}
 	return nil
 }
 
-func (f *fold) settle() error {
+func (f *fold) settle(e *Entry) error {
 	if f.pts <= 0 || f.pts > f.a.debt {
-		return fmt.Errorf("settles %s of a %s debt", f.e.Points, toDecimal(f.a.debt, f.a.places))
+		return fmt.Errorf("settles %s of a %s debt", e.Points, toDecimal(f.a.debt, f.a.places))
 	}
 	f.a.debt -= f.pts
 	return nil
 }
 
-func (f *fold) debt() error {
+func (f *fold) debt(e *Entry) error {
 	a, pts := f.a, f.pts
 	if pts >= 0 {
-		return fmt.Errorf("debt of %s points", f.e.Points)
+		return fmt.Errorf("debt of %s points", e.Points)
 	}
 	a.debt -= pts
 	a.totals.debt -= pts
 	f.rec.points -= pts
-	if od := f.order(); od != nil {
+	if od := f.order(e); od != nil {
 		od.reversed -= pts
 	}
 	return nil
 }
 
-func (f *fold) writeOff() error {
-	off, err := f.p.units(f.e.Money)
+func (f *fold) writeOff(e *Entry) error {
+	off, err := f.p.units(e.Money)
 	if err != nil || off <= 0 {
-		return fmt.Errorf("writes off %s points", f.e.Money)
+		return fmt.Errorf("writes off %s points", e.Money)
 	}
 	f.a.totals.writtenOff += off
 	f.rec.points += off
-	if od := f.order(); od != nil {
+	if od := f.order(e); od != nil {
 		od.reversed += off
 	}
 	return nil
 }
 
-func (f *fold) tierChange() error {
-	a, e := f.a, f.e
+func (f *fold) tierChange(e *Entry) error {
+	a := f.a
 	if f.p.tierRank(e.Tier) < 0 {
 		return fmt.Errorf("%w %q", ErrUnknownTier, e.Tier)
 	}
 	if e.OpKind == OpPurchase { // a purchase only ever promotes: the order caused it
-		if od := f.order(); od != nil {
+		if od := f.order(e); od != nil {
 			od.promotedTo = e.Tier
 		}
 	}

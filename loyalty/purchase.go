@@ -6,6 +6,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/loyalkit/loyalkit/internal/decsum"
 	"github.com/loyalkit/loyalkit/rules"
 	"github.com/shopspring/decimal"
 )
@@ -92,7 +93,10 @@ func (p *Program) purchase(a Account, c Customer, o Order, now time.Time, quote 
 	if err != nil {
 		return a, Result{}, err
 	}
-	paid := o.Total.Sub(out.Discount).Sub(pointsPaid)
+	paid := o.Total
+	if !out.Discount.IsZero() || !pointsPaid.IsZero() {
+		paid = o.Total.Sub(out.Discount).Sub(pointsPaid)
+	}
 	if paid.IsNegative() {
 		return a, Result{}, opErr(op, ErrInvalidInput, "points pay %s, more than the %s left of order %s after the discount %s",
 			pointsPaid, o.Total.Sub(out.Discount), o.ID, out.Discount)
@@ -160,8 +164,12 @@ func checkOrder(o Order) error {
 			return fmt.Errorf("order %s line %d: quantity %d and price %s must be positive", o.ID, i, l.Qty, l.Price)
 		}
 	}
-	if v := linesValue(o.Lines); v.GreaterThan(o.Total) {
-		return fmt.Errorf("order %s: its lines are worth %s, more than its total %s", o.ID, v, o.Total)
+	var lines, total decsum.Sum
+	for _, l := range o.Lines {
+		lines.AddMul(l.Price, int64(l.Qty))
+	}
+	if total.Add(o.Total); lines.Cmp(total) > 0 {
+		return fmt.Errorf("order %s: its lines are worth %s, more than its total %s", o.ID, lines.Value(), o.Total)
 	}
 	return nil
 }

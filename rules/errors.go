@@ -196,12 +196,16 @@ func (e *CompileError) Unwrap() []error {
 	return out
 }
 
-// sourceLine returns the 1-based line of src.
+// sourceLine returns the 1-based line of src (without allocating).
 func sourceLine(src string, line int) string {
-	for i, l := range strings.Split(src, "\n") {
-		if i+1 == line {
+	for i := 1; ; i++ {
+		l, rest, more := strings.Cut(src, "\n")
+		if i == line {
 			return l
 		}
+		if !more {
+			return ""
+		}
+		src = rest
 	}
-	return ""
 }

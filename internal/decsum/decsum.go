@@ -41,6 +41,20 @@ func (s *Sum) add(d decimal.Decimal, neg bool) {
 	s.big = ptr(s.bigValue().Add(d))
 }
 
+// AddMul adds d × n, without allocating on the fast path.
+func (s *Sum) AddMul(d decimal.Decimal, n int64) {
+	if exp := d.Exponent(); exp >= -sumPlaces && exp <= 0 && d.NumDigits() <= 14 && n >= 0 && n <= 1<<20 {
+		v := d.CoefficientInt64() * pow10[exp+sumPlaces] // < 10^18
+		if n == 0 || (v*n)/n == v {
+			if sum := s.small + v*n; (v*n >= 0) == (sum >= s.small) {
+				s.small = sum
+				return
+			}
+		}
+	}
+	s.add(d.Mul(decimal.NewFromInt(n)), false)
+}
+
 func ptr(d decimal.Decimal) *decimal.Decimal { return &d }
 
 func (s Sum) bigValue() decimal.Decimal {

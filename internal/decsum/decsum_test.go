@@ -56,3 +56,19 @@ func TestSubAndMinusAreExact(t *testing.T) {
 		}
 	})
 }
+
+// AddMul adds exactly what adding d×n as a decimal adds.
+func TestAddMul(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		var fast, slow Sum
+		for range rapid.IntRange(0, 6).Draw(t, "terms") {
+			d := decimal.New(rapid.Int64().Draw(t, "coef"), int32(rapid.IntRange(-8, 3).Draw(t, "exp")))
+			n := rapid.Int64Range(0, 1<<21).Draw(t, "n")
+			fast.AddMul(d, n)
+			slow.Add(d.Mul(decimal.NewFromInt(n)))
+		}
+		if !fast.Value().Equal(slow.Value()) {
+			t.Fatalf("AddMul: %s, Add of the products: %s", fast.Value(), slow.Value())
+		}
+	})
+}

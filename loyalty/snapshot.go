@@ -198,9 +198,9 @@ func (p *Program) loadSnapshot(b []byte) (Account, error) {
 		od := order{id: r.str(), at: r.time(), goods: r.dec(), discount: r.dec(), pointsPaid: r.dec(), refunded: r.dec(),
 			returnedGoods: r.dec(), inRefunded: r.bool(), earned: r.int(), reversed: r.int(), paidWith: r.count(math.MaxInt32),
 			paidPoints: r.int(), pointsBack: r.int(), tierBefore: r.str(), promotedTo: r.str()}
-		od.paid = od.goods.Sub(od.discount).Sub(od.pointsPaid)
-		if od.discount.IsZero() && od.pointsPaid.IsZero() {
-			od.paid = od.goods // the same decimal: nothing to allocate
+		od.paid = od.goods // the same decimal: nothing to allocate
+		if !od.discount.IsZero() || !od.pointsPaid.IsZero() {
+			od.paid = od.goods.Sub(od.discount).Sub(od.pointsPaid)
 		}
 		if n := r.count(r.left()); n > 0 {
 			od.lines = make([]Line, n)
@@ -225,9 +225,8 @@ func (p *Program) loadSnapshot(b []byte) (Account, error) {
 		a.holds.Push(hold{op: r.str(), order: r.str(), points: r.int(), money: r.dec(), until: r.time(), state: holdState(r.uint())}, o)
 	}
 	nops := r.count(r.left())
-	recs := make([]opRecord, nops)
-	for i := range recs {
-		rec := &recs[i]
+	for range nops {
+		var rec opRecord
 		rec.id, rec.kind, rec.fingerprint = r.str(), OpKind(r.uint()), r.str()
 		rec.n, rec.lot0, rec.lots = r.count(math.MaxInt32), r.count(math.MaxInt32), r.count(math.MaxInt32)
 		rec.order, rec.hold = r.count(math.MaxInt32), r.count(math.MaxInt32)
@@ -245,7 +244,7 @@ func (p *Program) loadSnapshot(b []byte) (Account, error) {
 				rec.taken[k] = taken{lot: r.count(math.MaxInt32), pts: r.int(), back: r.int()}
 			}
 		}
-		a.opList.Push(*rec, o)
+		a.opList.Push(rec, o)
 	}
 	for range r.count(r.left()) {
 		a.refundedOrders.Push(r.count(math.MaxInt32), o)
@@ -262,7 +261,7 @@ func (p *Program) loadSnapshot(b []byte) (Account, error) {
 	if err := a.checkIndexes(); err != nil {
 		return Account{}, fmt.Errorf("%w: %v", ErrSnapshot, err)
 	}
-	ops, ok := persist.MapOf(nops, func(i int) string { return recs[i].id }, func(i int) int { return i })
+	ops, ok := persist.MapOf(nops, func(i int) string { return a.opList.Ptr(i).id }, func(i int) int { return i })
 	if !ok {
 		return Account{}, fmt.Errorf("%w: an operation id repeats", ErrSnapshot)
 	}

@@ -380,3 +380,62 @@ func TestCaptureAfterClawback(t *testing.T) {
 		t.Errorf("capture of clawed-back points: %v %+v", err, r)
 	}
 }
+
+// Found by review (issue 10): a refund of a zero-money line, then a
+// refund by amount, counted the order as refunded twice in the tier
+// window; and a refund dated before its purchase was accepted.
+func TestRefundsAndTheTierWindow(t *testing.T) {
+	p := mustProgram(t, coffeeConfig()) // gold from 20,000 in 12 months
+	c := loyalty.Customer{ID: "c"}
+	o := loyalty.Order{ID: "o", Total: d("30000"), Lines: []loyalty.Line{{SKU: "sample", Qty: 1, Price: d("0")}, {SKU: "machine", Qty: 1, Price: d("30000")}}}
+	a, _, err := p.Purchase(loyalty.Account{}, c, o, at(3, 1))
+	if err != nil || a.Tier() != "gold" {
+		t.Fatalf("purchase: %v, tier %s", err, a.Tier())
+	}
+	a, _, err = p.Refund(a, c, loyalty.Refund{ID: "r1", Order: "o", Lines: []loyalty.RefundLine{{SKU: "sample", Qty: 1}}}, at(3, 2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _, err = p.Refund(a, c, loyalty.Refund{ID: "r2", Order: "o", Amount: d("6000")}, at(3, 3))
+	if err != nil || a.Tier() != "gold" {
+		t.Errorf("after refunds leaving 24,000 in the window: %v, tier %s", err, a.Tier())
+	}
+	if _, _, err := p.Refund(a, c, loyalty.Refund{ID: "r3", Order: "o", Amount: d("1")}, at(3, 1).Add(-time.Minute)); !errors.Is(err, loyalty.ErrInvalidInput) {
+		t.Errorf("a refund dated before its purchase: %v", err)
+	}
+}
+
+// A retry returns the original result: FirstPurchase and the tier as they
+// were, though the account has moved on since.
+func TestRetryReturnsTheOriginal(t *testing.T) {
+	p := mustProgram(t, coffeeConfig())
+	c := loyalty.Customer{ID: "c"}
+	first := loyalty.Order{ID: "o1", Total: d("100")}
+	a, r1, err := p.Purchase(loyalty.Account{}, c, first, at(3, 1))
+	if err != nil || !r1.FirstPurchase || r1.Tier != "silver" {
+		t.Fatalf("first purchase: %v %+v", err, r1)
+	}
+	a, _, err = p.Purchase(a, c, loyalty.Order{ID: "o2", Total: d("25000")}, at(3, 2)) // gold now
+	if err != nil || a.Tier() != "gold" {
+		t.Fatalf("second purchase: %v, tier %s", err, a.Tier())
+	}
+	_, again, err := p.Purchase(a, c, first, at(3, 3))
+	if err != nil || !again.Duplicate || !again.FirstPurchase || again.Tier != "silver" || !again.TierChanged {
+		t.Errorf("retry of the first purchase: %v %+v", err, again)
+	}
+}
+
+// A zero Program refuses operations instead of panicking.
+func TestZeroProgram(t *testing.T) {
+	var p loyalty.Program
+	c := loyalty.Customer{ID: "c"}
+	if _, _, err := p.Purchase(loyalty.Account{}, c, loyalty.Order{ID: "o", Total: d("1")}, at(3, 1)); !errors.Is(err, loyalty.ErrInvalidInput) {
+		t.Errorf("Purchase on a zero Program: %v", err)
+	}
+	if _, _, err := p.Expire(loyalty.Account{}, at(3, 1)); !errors.Is(err, loyalty.ErrInvalidInput) {
+		t.Errorf("Expire on a zero Program: %v", err)
+	}
+	if _, err := p.LoadSnapshot(loyalty.Account{}.Snapshot()); !errors.Is(err, loyalty.ErrInvalidInput) {
+		t.Errorf("LoadSnapshot on a zero Program: %v", err)
+	}
+}

@@ -144,6 +144,9 @@ func (a Account) Snapshot() []byte {
 // or money places or tiers is [ErrProgramMismatch]. Fold the entries
 // written after the snapshot with [Program.Resume].
 func (p *Program) LoadSnapshot(b []byte) (Account, error) {
+	if err := p.bind(&Account{}, "load"); err != nil {
+		return Account{}, err
+	}
 	a, err := p.loadSnapshot(b)
 	if err != nil {
 		return Account{}, err

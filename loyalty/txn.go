@@ -80,6 +80,9 @@ func (p *Program) begin(a Account, op string, kind OpKind, fp string, now time.T
 // bind checks that account a was made under this programme (or is new,
 // and binds it).
 func (p *Program) bind(a *Account, op string) error {
+	if p == nil || p.rules == nil {
+		return opErr(op, ErrInvalidInput, "the programme was not made by Compile")
+	}
 	switch a.prog {
 	case p.compat:
 		return nil

@@ -33,17 +33,8 @@ func (p *Program) Expire(a Account, now time.Time) (Account, Result, error) {
 // in earning order. In time order they are a prefix of the open lots.
 func (a *Account) dueLots(now time.Time) []lot {
 	var due []lot
-	for i := a.firstOpen; i < a.lots.Len(); i++ {
-		l := a.lots.Ptr(i)
-		if l.expiresAt.IsZero() || now.Before(l.expiresAt) {
-			if a.lotsUnsorted {
-				continue
-			}
-			break
-		}
-		if l.remaining > 0 {
-			due = append(due, *l)
-		}
+	for l := range a.expiringBy(now) {
+		due = append(due, *l)
 	}
 	return due
 }

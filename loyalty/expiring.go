@@ -25,15 +25,8 @@ func (a Account) Expiring(now, until time.Time) []ExpiringPoints {
 		pts units
 	}
 	var lots []due
-	for i := a.firstOpen; i < a.lots.Len(); i++ {
-		l := a.lots.Ptr(i)
-		if l.expiresAt.IsZero() || l.expiresAt.After(until) {
-			if a.lotsUnsorted {
-				continue
-			}
-			break // in time order, no later lot expires sooner
-		}
-		if l.remaining > 0 && l.expiresAt.After(now) {
+	for l := range a.expiringBy(until) {
+		if l.expiresAt.After(now) {
 			lots = append(lots, due{l.expiresAt, l.remaining})
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"iter"
 	"slices"
+	"time"
 )
 
 // redeemOrder is the order lots are consumed in by redemptions and
@@ -91,4 +92,25 @@ func (a *Account) orderLots(id string) []*lot {
 	}
 	slices.SortFunc(ls, redeemOrder)
 	return ls
+}
+
+// expiringBy yields the lots with points left whose expiry is at or
+// before t, in earning order. While the lots are in time order these are
+// a prefix of the open lots, and the walk stops at the first lot that
+// expires later; otherwise it looks at every open lot.
+func (a *Account) expiringBy(t time.Time) iter.Seq[*lot] {
+	return func(yield func(*lot) bool) {
+		for i := a.firstOpen; i < a.lots.Len(); i++ {
+			l := a.lots.Ptr(i)
+			if l.expiresAt.IsZero() || l.expiresAt.After(t) {
+				if a.lotsUnsorted {
+					continue
+				}
+				return // in time order, no later lot expires sooner
+			}
+			if l.remaining > 0 && !yield(l) {
+				return
+			}
+		}
+	}
 }

@@ -231,8 +231,8 @@ func (a Account) String() string {
 	}
 	for _, o := range a.orders.All {
 		fmt.Fprintf(&b, "order %s at=%s goods=%s discount=%s points=%s paid=%s refunded=%s returned=%s earned=%d reversed=%d paidWith=%d %d/%d tier %q→%q lines=%v returned=%v\n",
-			o.id, ts(o.at), o.goods, o.discount, o.pointsPaid, o.paid, o.refunded, o.returnedGoods, o.earned, o.reversed,
-			o.paidWith, o.paidPoints, o.pointsBack, o.tierBefore, o.promotedTo, o.lines, o.returned)
+			o.id, ts(o.at), o.goods(), o.discount(), o.pointsPaid(), o.paid, o.refunded, o.returnedGoods, o.earned, o.reversed,
+			o.paidWith(), o.paidPoints(), o.pointsBack, o.tierBefore, o.promotedTo, o.lines(), o.returned)
 	}
 	for _, h := range a.holds.All {
 		fmt.Fprintf(&b, "hold %s order=%s points=%d money=%s until=%s %v\n", h.op, h.order, h.points, h.money, ts(h.until), h.state)

@@ -137,12 +137,17 @@ func (f *fold) purchase(e *Entry) error {
 	if !isPurchaseOp(e.Op, e.Order) || rec.order != 0 {
 		return fmt.Errorf("the purchase of order %q is recorded as operation %q", e.Order, e.Op)
 	}
-	paid := e.Money.Sub(e.Discount).Sub(e.PointsPaid)
+	paid := e.Money
+	if !e.Discount.IsZero() || !e.PointsPaid.IsZero() {
+		paid = e.Money.Sub(e.Discount).Sub(e.PointsPaid)
+	}
 	if paid.IsNegative() {
 		return fmt.Errorf("order %s: discount %s and points %s are more than its goods %s", e.Order, e.Discount, e.PointsPaid, e.Money)
 	}
-	od := order{id: e.Order, at: e.At, goods: e.Money, discount: e.Discount, pointsPaid: e.PointsPaid, paid: paid,
-		tierBefore: a.tier, lines: slices.Clone(e.Lines)}
+	info := orderInfo{goods: e.Money, discount: e.Discount, pointsPaid: e.PointsPaid}
+	if len(e.Lines) > 0 {
+		info.lines = slices.Clone(e.Lines)
+	}
 	if e.Ref != "" {
 		i, ok := a.ops.Get(e.Ref)
 		if !ok {
@@ -159,11 +164,11 @@ func (f *fold) purchase(e *Entry) error {
 			return fmt.Errorf("order %s says its points paid %s, %s paid %s", e.Order, e.PointsPaid, e.Ref, pay.discount)
 		}
 		pay.order = a.orders.Len() + 1
-		od.paidWith = i + 1
-		od.paidPoints = pay.taken.sum()
+		info.paidWith, info.paidPoints = i+1, pay.taken.sum()
 	} else if !e.PointsPaid.IsZero() {
 		return fmt.Errorf("order %s has points paid %s but no redemption", e.Order, e.PointsPaid)
 	}
+	od := newOrder(e.Order, e.At, paid, info, a.tier)
 	if !a.last.IsZero() && e.At.Before(a.last) {
 		a.unsorted = true
 	}

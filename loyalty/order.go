@@ -15,24 +15,65 @@ import (
 type order struct {
 	id string
 	at time.Time
-	// goods is the order's Total (before discounts); paid = goods −
-	// discount − pointsPaid is the money the customer paid: what spend
-	// counts and refunds are measured against.
-	goods, discount, pointsPaid, paid decimal.Decimal
-	cum                               decsum.Sum // paid of all orders up to this one
-	refunded                          decimal.Decimal
-	returnedGoods                     decimal.Decimal // the goods value of the lines returned
-	inRefunded                        bool            // listed in Account.refundedOrders
-	earned                            units           // points earned on it
-	reversed                          units           // points taken back for it: reversed, debt and written off
-	// paidWith is 1 + the index of the record of the redemption or capture
-	// whose paidPoints paid for it (0: none); pointsBack is what returns
-	// have given back of them.
-	paidWith               int
-	paidPoints, pointsBack units
-	tierBefore, promotedTo string
-	lines                  []Line // as bought; shared between versions, never changed
-	returned               []int  // units of each line refunded (nil: none); copied to change
+	// paid = goods − discount − pointsPaid is the money the customer
+	// paid: what spend counts and refunds are measured against.
+	paid          decimal.Decimal
+	cum           decsum.Sum // paid of all orders up to this one
+	refunded      decimal.Decimal
+	returnedGoods decimal.Decimal // the goods value of the lines returned
+	inRefunded    bool            // listed in Account.refundedOrders
+	earned        units           // points earned on it
+	reversed      units           // points taken back for it: reversed, debt and written off
+	pointsBack    units           // of the points that paid for it, what returns gave back
+	tierBefore    string
+	promotedTo    string
+	returned      []int // units of each line refunded (nil: none); copied to change
+	// info is what never changes after the purchase, shared between
+	// versions (nil: goods = paid, no lines, not paid with points), so an
+	// order that changes copies less.
+	info *orderInfo
+}
+
+// orderInfo is the part of an order that never changes: the goods (the
+// order's Total), the rules' discount, the money points paid, the lines as
+// bought, and the record (1 + its index) of the redemption or capture whose
+// paidPoints paid for it.
+type orderInfo struct {
+	goods, discount, pointsPaid decimal.Decimal
+	lines                       []Line
+	paidWith                    int
+	paidPoints                  units
+}
+
+var noInfo orderInfo
+
+func (o *order) details() *orderInfo {
+	if o.info == nil {
+		return &noInfo
+	}
+	return o.info
+}
+
+func (o *order) goods() decimal.Decimal {
+	if o.info == nil {
+		return o.paid
+	}
+	return o.info.goods
+}
+func (o *order) discount() decimal.Decimal   { return o.details().discount }
+func (o *order) pointsPaid() decimal.Decimal { return o.details().pointsPaid }
+func (o *order) lines() []Line               { return o.details().lines }
+func (o *order) paidWith() int               { return o.details().paidWith }
+func (o *order) paidPoints() units           { return o.details().paidPoints }
+
+// newOrder is an order as bought; info is kept only when it says more
+// than paid does.
+func newOrder(id string, at time.Time, paid decimal.Decimal, info orderInfo, tierBefore string) order {
+	o := order{id: id, at: at, paid: paid, tierBefore: tierBefore}
+	if !info.goods.Equal(paid) || len(info.lines) > 0 || info.paidWith != 0 || !info.discount.IsZero() || !info.pointsPaid.IsZero() {
+		o.info = &info
+	}
+	return o
 }
 
 // returnedShare is the share of the order returned so far, as a fraction:
@@ -42,8 +83,8 @@ func (o *order) returnedShare() (num, den decimal.Decimal) {
 	switch {
 	case o.paid.IsPositive():
 		return o.refunded, o.paid
-	case o.goods.IsPositive():
-		return o.returnedGoods, o.goods
+	case o.goods().IsPositive():
+		return o.returnedGoods, o.goods()
 	}
 	return decimal.Zero, decimal.NewFromInt(1)
 }
@@ -51,7 +92,7 @@ func (o *order) returnedShare() (num, den decimal.Decimal) {
 // fullyReturned reports whether nothing of the order is left.
 func (o *order) fullyReturned() bool {
 	num, den := o.returnedShare()
-	return !num.LessThan(den) && den.IsPositive() && (o.paid.IsPositive() || o.goods.IsPositive())
+	return !num.LessThan(den) && den.IsPositive() && (o.paid.IsPositive() || o.goods().IsPositive())
 }
 
 // lineRefundMoney is the money a refund of lines (priced at the order's
@@ -62,8 +103,8 @@ func (o *order) fullyReturned() bool {
 func (p *Program) lineRefundMoney(o *order, lines []Line) (decimal.Decimal, error) {
 	before := o.returnedGoods
 	after := before.Add(linesValue(lines))
-	if after.GreaterThan(o.goods) {
-		return decimal.Zero, fmt.Errorf("%w: lines worth %s returned of order %s, whose goods are %s", ErrRefundTooLarge, after, o.id, o.goods)
+	if after.GreaterThan(o.goods()) {
+		return decimal.Zero, fmt.Errorf("%w: lines worth %s returned of order %s, whose goods are %s", ErrRefundTooLarge, after, o.id, o.goods())
 	}
 	return p.paidFor(o, after).Sub(p.paidFor(o, before)), nil
 }
@@ -71,14 +112,14 @@ func (p *Program) lineRefundMoney(o *order, lines []Line) (decimal.Decimal, erro
 // paidFor is the money paid for goods worth g of order o.
 func (p *Program) paidFor(o *order, g decimal.Decimal) decimal.Decimal {
 	switch {
-	case g.Equal(o.goods):
+	case g.Equal(o.goods()):
 		return o.paid
-	case o.paid.Equal(o.goods):
+	case o.paid.Equal(o.goods()):
 		return g
-	case !o.goods.IsPositive():
+	case !o.goods().IsPositive():
 		return decimal.Zero
 	}
-	q, _ := g.Mul(o.paid).QuoRem(o.goods, p.cfg.MoneyPlaces)
+	q, _ := g.Mul(o.paid).QuoRem(o.goods(), p.cfg.MoneyPlaces)
 	return q
 }
 
@@ -91,12 +132,12 @@ func (p *Program) paidFor(o *order, g decimal.Decimal) decimal.Decimal {
 func (o *order) refundLines(ask []RefundLine) ([]Line, []int, error) {
 	returned := slices.Clone(o.returned)
 	if returned == nil {
-		returned = make([]int, len(o.lines))
+		returned = make([]int, len(o.lines()))
 	}
 	var out []Line
 	for _, r := range ask {
 		want, found := r.Qty, false
-		for i, l := range o.lines {
+		for i, l := range o.lines() {
 			if l.SKU != r.SKU {
 				continue
 			}
@@ -200,7 +241,7 @@ type OrderSummary struct {
 func (a Account) Orders() []OrderSummary {
 	out := make([]OrderSummary, a.orders.Len())
 	for i, o := range a.orders.All {
-		out[i] = OrderSummary{ID: o.id, At: o.at, Total: o.goods, Discount: o.discount, PointsPaid: o.pointsPaid, Paid: o.paid,
+		out[i] = OrderSummary{ID: o.id, At: o.at, Total: o.goods(), Discount: o.discount(), PointsPaid: o.pointsPaid(), Paid: o.paid,
 			Refunded: o.refunded, Earned: toDecimal(o.earned, a.places), Reversed: toDecimal(o.reversed, a.places),
 			PointsBack: toDecimal(o.pointsBack, a.places)}
 	}

@@ -104,15 +104,15 @@ func (p *Program) reverseEarned(t *txn, o *order) error {
 // for order o, less what earlier refunds gave back (and never more than
 // is left to give back of them: a cancelled redemption gave them all).
 func (p *Program) returnPaidPoints(t *txn, o *order) (units, error) {
-	if o.paidWith == 0 {
+	if o.paidWith() == 0 {
 		return 0, nil
 	}
-	target := o.paidPoints
+	target := o.paidPoints()
 	if !o.fullyReturned() {
 		num, den := o.returnedShare()
-		target, _ = p.units(p.share(p.dec(o.paidPoints), num, den, false))
+		target, _ = p.units(p.share(p.dec(o.paidPoints()), num, den, false))
 	}
-	pay := t.acc.opList.At(o.paidWith - 1)
+	pay := t.acc.opList.At(o.paidWith() - 1)
 	back := min(target-o.pointsBack, pay.taken.left())
 	if back <= 0 {
 		return 0, nil

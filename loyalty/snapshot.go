@@ -69,21 +69,21 @@ func (a Account) Snapshot() []byte {
 	for _, o := range a.orders.All {
 		w.str(o.id)
 		w.time(o.at)
-		w.dec(o.goods)
-		w.dec(o.discount)
-		w.dec(o.pointsPaid)
+		w.dec(o.goods())
+		w.dec(o.discount())
+		w.dec(o.pointsPaid())
 		w.dec(o.refunded)
 		w.dec(o.returnedGoods)
 		w.bool(o.inRefunded)
 		w.int(o.earned)
 		w.int(o.reversed)
-		w.uint(uint64(o.paidWith))
-		w.int(o.paidPoints)
+		w.uint(uint64(o.paidWith()))
+		w.int(o.paidPoints())
 		w.int(o.pointsBack)
 		w.str(o.tierBefore)
 		w.str(o.promotedTo)
-		w.uint(uint64(len(o.lines)))
-		for _, l := range o.lines {
+		w.uint(uint64(len(o.lines())))
+		for _, l := range o.lines() {
 			w.str(l.SKU)
 			w.str(l.Category)
 			w.int(int64(l.Qty))
@@ -198,19 +198,24 @@ func (p *Program) loadSnapshot(b []byte) (Account, error) {
 	}
 	var cum, spend decsum.Sum
 	for range r.count(r.left()) {
-		od := order{id: r.str(), at: r.time(), goods: r.dec(), discount: r.dec(), pointsPaid: r.dec(), refunded: r.dec(),
-			returnedGoods: r.dec(), inRefunded: r.bool(), earned: r.int(), reversed: r.int(), paidWith: r.count(math.MaxInt32),
-			paidPoints: r.int(), pointsBack: r.int(), tierBefore: r.str(), promotedTo: r.str()}
-		od.paid = od.goods // the same decimal: nothing to allocate
-		if !od.discount.IsZero() || !od.pointsPaid.IsZero() {
-			od.paid = od.goods.Sub(od.discount).Sub(od.pointsPaid)
-		}
+		id, at := r.str(), r.time()
+		info := orderInfo{goods: r.dec(), discount: r.dec(), pointsPaid: r.dec()}
+		rest := order{refunded: r.dec(), returnedGoods: r.dec(), inRefunded: r.bool(), earned: r.int(), reversed: r.int()}
+		info.paidWith, info.paidPoints = r.count(math.MaxInt32), r.int()
+		rest.pointsBack, rest.tierBefore, rest.promotedTo = r.int(), r.str(), r.str()
 		if n := r.count(r.left()); n > 0 {
-			od.lines = make([]Line, n)
-			for i := range od.lines {
-				od.lines[i] = Line{SKU: r.str(), Category: r.str(), Qty: int(r.int()), Price: r.dec()}
+			info.lines = make([]Line, n)
+			for i := range info.lines {
+				info.lines[i] = Line{SKU: r.str(), Category: r.str(), Qty: int(r.int()), Price: r.dec()}
 			}
 		}
+		paid := info.goods // the same decimal: nothing to allocate
+		if !info.discount.IsZero() || !info.pointsPaid.IsZero() {
+			paid = info.goods.Sub(info.discount).Sub(info.pointsPaid)
+		}
+		od := newOrder(id, at, paid, info, rest.tierBefore)
+		od.refunded, od.returnedGoods, od.inRefunded, od.earned, od.reversed = rest.refunded, rest.returnedGoods, rest.inRefunded, rest.earned, rest.reversed
+		od.pointsBack, od.promotedTo = rest.pointsBack, rest.promotedTo
 		if n := r.count(r.left()); n > 0 {
 			od.returned = make([]int, n)
 			for i := range od.returned {
@@ -284,7 +289,7 @@ func (a *Account) checkIndexes() error {
 		return errors.New("the last operation is not the last record")
 	}
 	for _, od := range a.orders.All {
-		if od.paidWith > nr || len(od.returned) > len(od.lines) {
+		if od.paidWith() > nr || len(od.returned) > len(od.lines()) {
 			return fmt.Errorf("order %s: index out of range", od.id)
 		}
 	}

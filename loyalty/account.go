@@ -12,7 +12,7 @@ import (
 )
 
 // Account is one customer's loyalty state: a plain value the host stores
-// (as a snapshot, [Account.MarshalBinary]) and passes to each operation,
+// (as a snapshot, [Account.Snapshot]) and passes to each operation,
 // which returns a new one (the one passed in is never changed). It is the
 // fold of the customer's ledger entries.
 //

@@ -439,3 +439,20 @@ func TestZeroProgram(t *testing.T) {
 		t.Errorf("LoadSnapshot on a zero Program: %v", err)
 	}
 }
+
+// Found by review: a cancelled redemption could still pay for an order,
+// and an event of kind "purchase" ran the purchase rules.
+func TestCancelledRedemptionDoesNotPay(t *testing.T) {
+	p := mustProgram(t, coffeeConfig())
+	c := loyalty.Customer{ID: "c"}
+	a := funded(t, p)
+	now := at(3, 20)
+	a, _, _ = p.Redeem(a, c, loyalty.Redemption{ID: "r1", Points: d("500")}, now)
+	a, _, _ = p.CancelRedemption(a, c, "r1", now)
+	if _, _, err := p.Purchase(a, c, loyalty.Order{ID: "o1", Total: d("1000"), Redemption: "r1"}, now); !errors.Is(err, loyalty.ErrInvalidInput) {
+		t.Errorf("a cancelled redemption paying: %v", err)
+	}
+	if _, _, err := p.Event(a, c, loyalty.Event{ID: "e", Kind: "purchase"}, now); !errors.Is(err, loyalty.ErrInvalidInput) {
+		t.Errorf("an event of kind purchase: %v", err)
+	}
+}

@@ -146,6 +146,8 @@ func (p *Program) payment(a *Account, op string, o Order, now time.Time, quote b
 			return ref, rec.discount, nil // a quote only: a purchase's record never names a hold
 		case rec.order != 0:
 			return "", decimal.Zero, opErr(op, ErrInvalidInput, "%s already paid for order %s", ref, a.orders.Ptr(rec.order-1).id)
+		case rec.taken.left() != rec.taken.sum():
+			return "", decimal.Zero, opErr(op, ErrInvalidInput, "%s was cancelled: its points were given back", ref)
 		}
 		return ref, rec.discount, nil
 	}

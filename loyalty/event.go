@@ -10,6 +10,9 @@ import (
 // use "birthday-2026" to reward a birthday once a year.
 func (p *Program) Event(a Account, c Customer, ev Event, now time.Time) (Account, Result, error) {
 	op := "event:" + ev.ID
+	if err := p.usable(op); err != nil {
+		return a, Result{}, err
+	}
 	if ev.Kind == OccasionPurchase {
 		return a, Result{}, opErr(op, ErrInvalidInput, "an event cannot be of kind %q: purchases are Purchase", ev.Kind)
 	}

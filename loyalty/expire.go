@@ -13,6 +13,9 @@ import (
 // before now have made more lots due since: a further run, with id
 // "expire:<now>#2", expires those.
 func (p *Program) Expire(a Account, now time.Time) (Account, Result, error) {
+	if err := p.usable("expire"); err != nil {
+		return a, Result{}, err
+	}
 	due := a.dueLots(now)
 	t, done, err := p.scheduled(a, "expire:"+now.UTC().Format(time.RFC3339Nano), OpExpire, now, len(due) > 0)
 	if err != nil || done != nil {

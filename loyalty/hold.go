@@ -86,8 +86,14 @@ func (a *Account) holdOf(id string) (*hold, bool) {
 // with [ErrInsufficientPoints].
 func (p *Program) Hold(a Account, c Customer, h Hold, now time.Time) (Account, Result, error) {
 	op := "hold:" + h.ID
+	if err := p.usable(op); err != nil {
+		return a, Result{}, err
+	}
 	r := Redemption{ID: h.ID, Points: h.Points, OrderTotal: h.OrderTotal, Currency: h.Currency}
 	if err := p.checkRedemption(op, r); err != nil {
+		return a, Result{}, err
+	}
+	if err := checkTime(op, "until", h.Until); err != nil {
 		return a, Result{}, err
 	}
 	if !h.Until.After(now) {
@@ -116,6 +122,9 @@ func (p *Program) Hold(a Account, c Customer, h Hold, now time.Time) (Account, R
 // [Order].Redemption names.
 func (p *Program) Capture(a Account, c Customer, cp Capture, now time.Time) (Account, Result, error) {
 	op := "capture:" + cp.ID
+	if err := p.usable(op); err != nil {
+		return a, Result{}, err
+	}
 	if cp.ID == "" || cp.Points.IsNegative() {
 		return a, Result{}, opErr(op, ErrInvalidInput, "hold id is required and points %s must not be negative", cp.Points)
 	}
@@ -156,6 +165,9 @@ func (p *Program) Capture(a Account, c Customer, cp Capture, now time.Time) (Acc
 // records the release; releasing a captured one is [ErrHoldResolved].
 func (p *Program) Release(a Account, c Customer, id string, now time.Time) (Account, Result, error) {
 	op := "release:" + id
+	if err := p.usable(op); err != nil {
+		return a, Result{}, err
+	}
 	if id == "" {
 		return a, Result{}, opErr(op, ErrInvalidInput, "hold id is required")
 	}

@@ -243,7 +243,12 @@ func Compile(c Config, opts ...rules.Option) (*Program, error) {
 
 // Config returns a copy of the programme's configuration: changing it
 // does not change the programme.
-func (p *Program) Config() Config { return p.cfg.clone() }
+func (p *Program) Config() Config {
+	if p == nil {
+		return Config{}
+	}
+	return p.cfg.clone()
+}
 
 // clone is a deep copy of c.
 func (c Config) clone() Config {
@@ -280,7 +285,12 @@ func (c Config) compatKey() string {
 }
 
 // Location is the programme's time zone.
-func (p *Program) Location() *time.Location { return p.loc }
+func (p *Program) Location() *time.Location {
+	if p == nil || p.loc == nil {
+		return time.UTC
+	}
+	return p.loc
+}
 
 // roundPoints applies the programme's points precision and rounding.
 func (p *Program) roundPoints(d decimal.Decimal) decimal.Decimal {

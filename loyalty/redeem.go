@@ -13,6 +13,9 @@ import (
 // [Order].Redemption names.
 func (p *Program) Redeem(a Account, c Customer, r Redemption, now time.Time) (Account, Result, error) {
 	op := "redeem:" + r.ID
+	if err := p.usable(op); err != nil {
+		return a, Result{}, err
+	}
 	if err := p.checkRedemption(op, r); err != nil {
 		return a, Result{}, err
 	}
@@ -107,6 +110,9 @@ func (p *Program) spendable(a *Account, now time.Time) iter.Seq[*lot] {
 // first result.
 func (p *Program) CancelRedemption(a Account, c Customer, id string, now time.Time) (Account, Result, error) {
 	op := "unredeem:" + id
+	if err := p.usable(op); err != nil {
+		return a, Result{}, err
+	}
 	if id == "" {
 		return a, Result{}, opErr(op, ErrInvalidInput, "redemption id is required")
 	}

@@ -24,6 +24,9 @@ import (
 // Result.Money is the money refunded.
 func (p *Program) Refund(a Account, c Customer, r Refund, now time.Time) (Account, Result, error) {
 	op := "refund:" + r.ID
+	if err := p.usable(op); err != nil {
+		return a, Result{}, err
+	}
 	switch {
 	case r.ID == "" || r.Order == "":
 		return a, Result{}, opErr(op, ErrInvalidInput, "refund id and order are required")

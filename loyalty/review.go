@@ -8,6 +8,9 @@ import "time"
 // period ends; running it again for the same now adds nothing (as with
 // Expire, a further run at the same instant gets the id "review:<now>#2").
 func (p *Program) ReviewTier(a Account, now time.Time) (Account, Result, error) {
+	if err := p.usable("review"); err != nil {
+		return a, Result{}, err
+	}
 	scratch := a
 	q := p.qualifying(&scratch, now)
 	demote := a.tier != "" && p.tierRank(q) < p.tierRank(a.tier) && !now.Before(addDays(a.tierSince, p.cfg.TierGraceDays, p.loc))

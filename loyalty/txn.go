@@ -80,8 +80,8 @@ func (p *Program) begin(a Account, op string, kind OpKind, fp string, now time.T
 // bind checks that account a was made under this programme (or is new,
 // and binds it).
 func (p *Program) bind(a *Account, op string) error {
-	if p == nil || p.rules == nil {
-		return opErr(op, ErrInvalidInput, "the programme was not made by Compile")
+	if err := p.usable(op); err != nil {
+		return err
 	}
 	switch a.prog {
 	case p.compat:
@@ -92,6 +92,15 @@ func (p *Program) bind(a *Account, op string) error {
 		}
 	}
 	return opErr(op, ErrProgramMismatch, "the account was made under programme %s, this is %s", a.prog, p.compat)
+}
+
+// usable refuses a nil Program or one not made by Compile: every
+// operation checks it before it reads the programme.
+func (p *Program) usable(op string) error {
+	if p == nil || p.rules == nil {
+		return opErr(op, ErrInvalidInput, "the programme was not made by Compile")
+	}
+	return nil
 }
 
 // checkTime refuses a zero instant, and instants JSON cannot carry

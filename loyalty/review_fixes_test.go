@@ -1,0 +1,98 @@
+package loyalty_test
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/loyalkit/loyalkit/loyalty"
+	"github.com/loyalkit/loyalkit/rules"
+)
+
+// Found by review: a redemption checked against the order total it was
+// told could pay more than the maximum share of the order it then paid
+// for. The purchase checks the share against its own total.
+func TestMaxShareAtPurchase(t *testing.T) {
+	p := mustProgram(t, coffeeConfig()) // MaxShare 0.5, a point pays 1
+	c := loyalty.Customer{ID: "c"}
+	a := funded(t, p)
+	now := at(3, 20)
+	a, _, err := p.Redeem(a, c, loyalty.Redemption{ID: "r1", Points: d("500"), OrderTotal: d("1000")}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for total, want := range map[string]error{"999.98": loyalty.ErrPolicy, "1000": nil} {
+		_, r, err := p.Purchase(a, c, loyalty.Order{ID: "o1", Total: d(total), Redemption: "r1"}, now)
+		if !errors.Is(err, want) || (want == nil && !r.Money.Equal(d(total).Sub(d("500")))) {
+			t.Errorf("points paying 500 of an order of %s: %v (money %s), want %v", total, err, r.Money, want)
+		}
+	}
+}
+
+// Found by review: the redemption an order names was not part of its
+// fingerprint, so a retry naming another one returned the first result.
+func TestOrderFingerprintHasRedemption(t *testing.T) {
+	p := mustProgram(t, coffeeConfig())
+	c := loyalty.Customer{ID: "c"}
+	a := funded(t, p)
+	now := at(3, 20)
+	a, _, err := p.Redeem(a, c, loyalty.Redemption{ID: "r1", Points: d("100")}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _, err = p.Purchase(a, c, loyalty.Order{ID: "o1", Total: d("1000")}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := p.Purchase(a, c, loyalty.Order{ID: "o1", Total: d("1000"), Redemption: "r1"}, now); !errors.Is(err, loyalty.ErrConflict) {
+		t.Errorf("a retry naming a redemption the original did not: %v, want ErrConflict", err)
+	}
+}
+
+// Found by review: a hold could last until an instant a snapshot or JSON
+// cannot carry.
+func TestHoldUntilInRange(t *testing.T) {
+	p := mustProgram(t, coffeeConfig())
+	a := funded(t, p)
+	now := at(3, 20)
+	for _, until := range []time.Time{time.Date(9001, 1, 1, 0, 0, 0, 0, time.UTC), {}} {
+		if _, _, err := p.Hold(a, loyalty.Customer{ID: "c"}, loyalty.Hold{ID: "h", Points: d("1"), Until: until}, now); !errors.Is(err, loyalty.ErrInvalidInput) {
+			t.Errorf("a hold until %v: %v, want ErrInvalidInput", until, err)
+		}
+	}
+}
+
+// Rules read the day and hour of an instant in the programme's zone,
+// whatever zone the host passed it in and whether the account came from
+// operations or a snapshot (whose times load in UTC).
+func TestFactsInProgrammeZone(t *testing.T) {
+	cfg := coffeeConfig() // Asia/Almaty
+	cfg.Rules = append(cfg.Rules,
+		rules.Rule{ID: "happy-hour", Kind: rules.Accrual, When: "hour(now) == 10", Value: "7"},
+		rules.Rule{ID: "came-on-the-1st", Kind: rules.Accrual, When: "day(customer.LastPurchase) == 1 && hour(customer.LastPurchase) == 1", Value: "11"})
+	p := mustProgram(t, cfg)
+	c := loyalty.Customer{ID: "c"}
+	first := time.Date(2026, 3, 1, 1, 0, 0, 0, alma) // 28 February in UTC
+	a, _, err := p.Purchase(loyalty.Account{}, c, loyalty.Order{ID: "o1", Total: d("100")}, first.UTC())
+	if err != nil {
+		t.Fatal(err)
+	}
+	loaded, err := p.LoadSnapshot(a.Snapshot())
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := at(3, 5).UTC() // 10:00 in Almaty, 04:00 in UTC
+	for name, acc := range map[string]loyalty.Account{"as operated": a, "from a snapshot": loaded} {
+		r, err := p.Quote(acc, c, loyalty.Order{ID: "o2", Total: d("100")}, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		applied := map[string]bool{}
+		for _, st := range r.Trace {
+			applied[st.RuleID] = st.Status == rules.StatusApplied
+		}
+		if !applied["happy-hour"] || !applied["came-on-the-1st"] {
+			t.Errorf("%s: happy-hour %v, came-on-the-1st %v; want both applied", name, applied["happy-hour"], applied["came-on-the-1st"])
+		}
+	}
+}

@@ -2,6 +2,7 @@ package loyalty_test
 
 import (
 	"errors"
+	"strconv"
 	"testing"
 	"time"
 
@@ -94,5 +95,48 @@ func TestFactsInProgrammeZone(t *testing.T) {
 		if !applied["happy-hour"] || !applied["came-on-the-1st"] {
 			t.Errorf("%s: happy-hour %v, came-on-the-1st %v; want both applied", name, applied["happy-hour"], applied["came-on-the-1st"])
 		}
+	}
+}
+
+// Found by review: the points a rule gave on an order of no value could
+// never be taken back, and a refund by lines of an undiscounted order was
+// not rounded to the money places like a discounted one.
+func TestRefundEdges(t *testing.T) {
+	cfg := coffeeConfig() // money places 2
+	cfg.Rules = append(cfg.Rules, rules.Rule{ID: "visit", Kind: rules.Accrual, Value: "50"})
+	p := mustProgram(t, cfg)
+	c := loyalty.Customer{ID: "c"}
+	now := at(3, 1)
+	a, _, err := p.Purchase(loyalty.Account{}, c, loyalty.Order{ID: "free", Total: d("0"),
+		Lines: []loyalty.Line{{SKU: "sample", Qty: 2, Price: d("0")}}}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []string{"25", "0"} {
+		a, _, err = p.Refund(a, c, loyalty.Refund{ID: "back" + strconv.Itoa(i), Order: "free", Lines: []loyalty.RefundLine{{SKU: "sample", Qty: 1}}}, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := a.Totals().Earned.Sub(a.Totals().Reversed); !got.Equal(d(want)) {
+			t.Errorf("after returning %d of 2 free samples: %s points left, want %s", i+1, got, want)
+		}
+	}
+
+	a, r, err := p.Purchase(loyalty.Account{}, c, loyalty.Order{ID: "o", Total: d("3.335"),
+		Lines: []loyalty.Line{{SKU: "a", Qty: 1, Price: d("1.115")}, {SKU: "b", Qty: 1, Price: d("2.22")}}}, now)
+	if err != nil || !r.Money.Equal(d("3.335")) {
+		t.Fatal(err, r.Money)
+	}
+	var refunded []string
+	for _, sku := range []string{"a", "b"} {
+		var r loyalty.Result
+		a, r, err = p.Refund(a, c, loyalty.Refund{ID: "r-" + sku, Order: "o", Lines: []loyalty.RefundLine{{SKU: sku, Qty: 1}}}, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		refunded = append(refunded, r.Money.String())
+	}
+	if refunded[0] != "1.11" || refunded[1] != "2.225" {
+		t.Errorf("line refunds %v, want [1.11 2.225] (rounded down, then the rest of the money paid)", refunded)
 	}
 }

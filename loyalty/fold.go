@@ -24,7 +24,7 @@ func (p *Program) Resume(a Account, entries []Entry) (Account, error) {
 	}
 	o := new(persist.Owner)
 	for i := range entries {
-		if err := p.apply(&a, &entries[i], o); err != nil {
+		if err := p.apply(&a, &entries[i], o, false); err != nil {
 			return Account{}, fmt.Errorf("loyalty: replay entry %d (%s): %w", i, entries[i].ID, err)
 		}
 	}
@@ -39,7 +39,7 @@ func (p *Program) Resume(a Account, entries []Entry) (Account, error) {
 //
 // The entries of one operation must be consecutive; o owns the blocks the
 // batch may change in place.
-func (p *Program) apply(a *Account, e *Entry, o *persist.Owner) error {
+func (p *Program) apply(a *Account, e *Entry, o *persist.Owner, quote bool) error {
 	pts, err := p.units(e.Points)
 	if err != nil {
 		return err
@@ -55,7 +55,7 @@ func (p *Program) apply(a *Account, e *Entry, o *persist.Owner) error {
 	rec.n++
 	a.entries++
 	a.places, a.prog = p.cfg.PointsPlaces, p.compat
-	f := fold{p: p, a: a, rec: rec, o: o, pts: pts}
+	f := fold{p: p, a: a, rec: rec, o: o, pts: pts, quote: quote}
 	switch e.Kind {
 	case Record:
 		err = f.record(e)
@@ -89,6 +89,9 @@ type fold struct {
 	rec *opRecord // the record of the entry's operation, writable
 	o   *persist.Owner
 	pts units // e.Points in units
+	// quote: the entries are a quote's, never stored; only a quote's
+	// order may name an open hold as paying.
+	quote bool
 }
 
 // mutOp returns operation record k, writable. Making it writable may copy
@@ -156,7 +159,7 @@ func (f *fold) purchase(e *Entry) error {
 		pay := f.mutOp(i)
 		rec = f.rec
 		switch {
-		case pay.kind != OpRedeem && pay.kind != OpCapture && pay.kind != OpHold: // OpHold: a quote
+		case pay.kind != OpRedeem && pay.kind != OpCapture && (pay.kind != OpHold || !f.quote):
 			return fmt.Errorf("order %s is paid with %q, which is not a redemption or capture", e.Order, e.Ref)
 		case pay.order != 0:
 			return fmt.Errorf("%s already paid for another order", e.Ref)

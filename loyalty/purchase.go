@@ -92,6 +92,7 @@ func (p *Program) purchase(a Account, c Customer, o Order, now time.Time, quote 
 	if err != nil || dup != nil {
 		return a, deref(dup), err
 	}
+	t.quote = quote
 	ref, pointsPaid, err := p.payment(&t.acc, op, o, now, quote)
 	if err != nil {
 		return a, Result{}, err

@@ -2,6 +2,7 @@ package loyalty_test
 
 import (
 	"errors"
+	"slices"
 	"strconv"
 	"testing"
 	"time"
@@ -138,5 +139,30 @@ func TestRefundEdges(t *testing.T) {
 	}
 	if refunded[0] != "1.11" || refunded[1] != "2.225" {
 		t.Errorf("line refunds %v, want [1.11 2.225] (rounded down, then the rest of the money paid)", refunded)
+	}
+}
+
+// Found by review: a replay accepted an order paid by a hold that was
+// never captured (only a quote may count an open hold as paying).
+func TestReplayRefusesOrderPaidByHold(t *testing.T) {
+	p := mustProgram(t, coffeeConfig())
+	c := loyalty.Customer{ID: "c"}
+	now := at(3, 1)
+	a, r0, err := p.Purchase(loyalty.Account{}, c, loyalty.Order{ID: "o0", Total: d("10000")}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now = at(3, 20)
+	a, r1, err := p.Hold(a, c, loyalty.Hold{ID: "h", Points: d("100"), Until: now.Add(time.Hour)}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := p.Quote(a, c, loyalty.Order{ID: "o1", Total: d("1000"), Redemption: "h"}, now)
+	if err != nil || !q.Money.Equal(d("900")) {
+		t.Fatalf("quote paid by the open hold: %v, money %s", err, q.Money)
+	}
+	log := append(append(slices.Clone(r0.Entries), r1.Entries...), q.Entries...)
+	if _, err := p.Replay(log); err == nil {
+		t.Error("a replay accepted a purchase paid by an uncaptured hold")
 	}
 }

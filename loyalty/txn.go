@@ -24,13 +24,14 @@ type txn struct {
 	fp    string  // the payload's fingerprint
 	es    []Entry // the entries made so far, for the result
 	ids   string  // the ids of the next entries, "<op>/<n>" each, end to end
+	quote bool    // a quote: nothing it makes is stored
 }
 
 func (t *txn) add(e Entry) error {
 	e.ID = t.nextID()
 	e.Op, e.OpKind, e.At = t.op, t.kind, t.at
 	t.n++
-	if err := t.p.apply(&t.acc, &e, t.owner); err != nil {
+	if err := t.p.apply(&t.acc, &e, t.owner, t.quote); err != nil {
 		return err
 	}
 	t.es = append(t.es, e)

@@ -89,6 +89,13 @@
 // apply (status unknown), never a match. Traces ([rules.Step]) round-trip
 // through JSON.
 //
+// Rules see the [Facts]. To let them see the host's own typed data too (a
+// customer's margin, each line's brand), compile with [CompileWith] over
+// the host's struct X: rules read it as ext (`ext.Margin >= 0.3`,
+// `any(ext.Lines, .Brand == "Lavazza")`), type-checked at compile time, and
+// each operation takes its value from [Customer].Ext. The untyped
+// Customer.Attributes remain for quick use.
+//
 // # The ledger
 //
 //  1. Entries are append-only. Each has a deterministic ID: the operation

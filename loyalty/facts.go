@@ -14,6 +14,7 @@ type Facts struct {
 	Event    EventFacts    `expr:"event"`
 	Now      time.Time     `expr:"now"`
 	occasion string
+	ext      any // Customer.Ext, for a programme compiled with CompileWith
 }
 
 // OccasionPurchase is the occasion of a purchase: a rule whose On is empty

@@ -24,6 +24,7 @@ func (p *Program) facts(a *Account, c Customer, now time.Time, occasion string) 
 			Attributes: c.Attributes},
 		Now:      now.In(p.loc),
 		occasion: occasion,
+		ext:      c.Ext,
 	}
 }
 
@@ -42,7 +43,7 @@ func (p *Program) inZone(t time.Time) time.Time {
 // programme is strict, when the operation fails with [ErrRule] and the
 // rule's *rules.RuleError.
 func (p *Program) evaluate(op string, f Facts) (rules.Outcome, error) {
-	out, err := p.rules.Eval(f)
+	out, err := p.rules.eval(f, f.ext)
 	switch {
 	case err == nil:
 		return out, nil

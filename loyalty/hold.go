@@ -132,9 +132,12 @@ func (p *Program) Capture(a Account, c Customer, cp Capture, now time.Time) (Acc
 	if err != nil || dup != nil {
 		return a, deref(dup), err
 	}
-	h, err := p.openHold(a, op, cp.ID, now)
+	h, err := p.unresolvedHold(a, op, cp.ID)
 	if err != nil {
 		return a, Result{}, err
+	}
+	if !h.holding(now) {
+		return a, Result{}, opErr(op, ErrHoldLapsed, "hold %q lapsed at %s", cp.ID, h.until.Format(time.RFC3339Nano))
 	}
 	want := h.points
 	if cp.Points.IsPositive() {
@@ -175,12 +178,9 @@ func (p *Program) Release(a Account, c Customer, id string, now time.Time) (Acco
 	if err != nil || dup != nil {
 		return a, deref(dup), err
 	}
-	h, ok := a.holdOf(id)
-	switch {
-	case !ok:
-		return a, Result{}, opErr(op, ErrUnknownHold, "no hold %q on this account", id)
-	case h.state != holdOpen:
-		return a, Result{}, opErr(op, ErrHoldResolved, "hold %q was %v", id, h.state)
+	h, err := p.unresolvedHold(a, op, id)
+	if err != nil {
+		return a, Result{}, err
 	}
 	if err := t.add(Entry{Kind: Record, Order: h.order, Ref: h.op}); err != nil {
 		return a, Result{}, err
@@ -188,16 +188,15 @@ func (p *Program) Release(a Account, c Customer, id string, now time.Time) (Acco
 	return t.acc, t.result(), nil
 }
 
-// openHold finds a hold that can be captured at now.
-func (p *Program) openHold(a Account, op, id string, now time.Time) (*hold, error) {
+// unresolvedHold finds a hold neither captured nor released (it may have
+// lapsed).
+func (p *Program) unresolvedHold(a Account, op, id string) (*hold, error) {
 	h, ok := a.holdOf(id)
 	switch {
 	case !ok:
 		return nil, opErr(op, ErrUnknownHold, "no hold %q on this account", id)
 	case h.state != holdOpen:
 		return nil, opErr(op, ErrHoldResolved, "hold %q was %v", id, h.state)
-	case !h.holding(now):
-		return nil, opErr(op, ErrHoldLapsed, "hold %q lapsed at %s", id, h.until.Format(time.RFC3339Nano))
 	}
 	return h, nil
 }

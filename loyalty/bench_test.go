@@ -114,6 +114,17 @@ func BenchmarkPurchase(b *testing.B) {
 	})
 }
 
+// BenchmarkPurchaseBirthdayOnFile is BenchmarkPurchase for a customer
+// whose birthday is known: the two birthday rules evaluate to false
+// instead of stopping at an unknown date (which costs an error inside the
+// expression engine).
+func BenchmarkPurchaseBirthdayOnFile(b *testing.B) {
+	c := loyalty.Customer{ID: "c", Birthday: time.Date(1990, 8, 15, 0, 0, 0, 0, time.UTC)}
+	chained(b, 12*time.Hour, func(p *loyalty.Program, a loyalty.Account, i int, at time.Time) (loyalty.Account, loyalty.Result, error) {
+		return p.Purchase(a, c, benchOrder(i), at)
+	})
+}
+
 // BenchmarkPurchaseWithExtension is BenchmarkPurchase under a programme
 // compiled with CompileWith, with two more rules on the host's facts: the
 // cost of the extension is the difference.

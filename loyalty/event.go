@@ -19,7 +19,7 @@ func (p *Program) Event(a Account, c Customer, ev Event, now time.Time) (Account
 	if ev.ID == "" || ev.Kind == "" {
 		return a, Result{}, opErr(op, ErrInvalidInput, "event id and kind are required")
 	}
-	t, dup, err := p.begin(a, op, OpEvent, ev.fingerprint(), now)
+	t, dup, err := p.begin(a, c.ID, op, OpEvent, ev.fingerprint(), now)
 	if err != nil || dup != nil {
 		return a, deref(dup), err
 	}

@@ -70,5 +70,5 @@ func (p *Program) scheduled(a Account, base string, kind OpKind, now time.Time, 
 		}
 		return nil, &Result{Op: base, Points: decimal.Zero, Discount: decimal.Zero, Money: decimal.Zero, Tier: a.tier}, nil
 	}
-	return p.begin(a, op, kind, "", now)
+	return p.begin(a, "", op, kind, "", now)
 }

@@ -99,7 +99,7 @@ func (p *Program) Hold(a Account, c Customer, h Hold, now time.Time) (Account, R
 	if !h.Until.After(now) {
 		return a, Result{}, opErr(op, ErrInvalidInput, "until %s is not after now %s", h.Until.Format(time.RFC3339), now.Format(time.RFC3339))
 	}
-	t, dup, err := p.begin(a, op, OpHold, h.fingerprint(), now)
+	t, dup, err := p.begin(a, c.ID, op, OpHold, h.fingerprint(), now)
 	if err != nil || dup != nil {
 		return a, deref(dup), err
 	}
@@ -128,7 +128,7 @@ func (p *Program) Capture(a Account, c Customer, cp Capture, now time.Time) (Acc
 	if cp.ID == "" || cp.Points.IsNegative() {
 		return a, Result{}, opErr(op, ErrInvalidInput, "hold id is required and points %s must not be negative", cp.Points)
 	}
-	t, dup, err := p.begin(a, op, OpCapture, newFingerprint('c').str(cp.ID).dec(cp.Points).sum(), now)
+	t, dup, err := p.begin(a, c.ID, op, OpCapture, newFingerprint('c').str(cp.ID).dec(cp.Points).sum(), now)
 	if err != nil || dup != nil {
 		return a, deref(dup), err
 	}
@@ -174,7 +174,7 @@ func (p *Program) Release(a Account, c Customer, id string, now time.Time) (Acco
 	if id == "" {
 		return a, Result{}, opErr(op, ErrInvalidInput, "hold id is required")
 	}
-	t, dup, err := p.begin(a, op, OpRelease, "", now)
+	t, dup, err := p.begin(a, c.ID, op, OpRelease, "", now)
 	if err != nil || dup != nil {
 		return a, deref(dup), err
 	}

@@ -89,7 +89,7 @@ func (p *Program) purchase(a Account, c Customer, o Order, now time.Time, quote 
 	if err := checkOrder(o); err != nil {
 		return a, Result{}, opErr(op, ErrInvalidInput, "%v", err)
 	}
-	t, dup, err := p.begin(a, op, OpPurchase, o.fingerprint(), now)
+	t, dup, err := p.begin(a, c.ID, op, OpPurchase, o.fingerprint(), now)
 	if err != nil || dup != nil {
 		return a, deref(dup), err
 	}

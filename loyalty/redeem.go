@@ -19,7 +19,7 @@ func (p *Program) Redeem(a Account, c Customer, r Redemption, now time.Time) (Ac
 	if err := p.checkRedemption(op, r); err != nil {
 		return a, Result{}, err
 	}
-	t, dup, err := p.begin(a, op, OpRedeem, r.fingerprint(), now)
+	t, dup, err := p.begin(a, c.ID, op, OpRedeem, r.fingerprint(), now)
 	if err != nil || dup != nil {
 		return a, deref(dup), err
 	}
@@ -116,7 +116,7 @@ func (p *Program) CancelRedemption(a Account, c Customer, id string, now time.Ti
 	if id == "" {
 		return a, Result{}, opErr(op, ErrInvalidInput, "redemption id is required")
 	}
-	t, dup, err := p.begin(a, op, OpCancelRedemption, "", now)
+	t, dup, err := p.begin(a, c.ID, op, OpCancelRedemption, "", now)
 	if err != nil || dup != nil {
 		return a, deref(dup), err
 	}

@@ -40,7 +40,7 @@ func (p *Program) Refund(a Account, c Customer, r Refund, now time.Time) (Accoun
 			return a, Result{}, opErr(op, ErrInvalidInput, "line %d: sku %q and quantity %d must be given and positive", i, l.SKU, l.Qty)
 		}
 	}
-	t, dup, err := p.begin(a, op, OpRefund, r.fingerprint(), now)
+	t, dup, err := p.begin(a, c.ID, op, OpRefund, r.fingerprint(), now)
 	if err != nil || dup != nil {
 		return a, deref(dup), err
 	}

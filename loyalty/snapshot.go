@@ -21,7 +21,7 @@ import (
 // nanoseconds since 1970 (UTC), decimals a coefficient and an exponent.
 const (
 	snapshotMagic   = "LKSNAP"
-	snapshotVersion = 1
+	snapshotVersion = 2
 )
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
@@ -37,6 +37,8 @@ func (a Account) Snapshot() []byte {
 	w.b = append(w.b, snapshotMagic...)
 	w.uint(snapshotVersion)
 	w.str(a.prog)
+	w.str(a.customer)
+	w.str(string(a.head[:]))
 	w.uint(uint64(a.entries))
 	w.str(a.lastOp)
 	w.int(int64(a.places))
@@ -175,6 +177,12 @@ func (p *Program) loadSnapshot(b []byte) (Account, error) {
 	a.prog = r.str()
 	if r.err == nil && a.prog != p.compat && a.prog != "" { // "": a new account, bound to none yet
 		return a, fmt.Errorf("%w: the snapshot was made under programme %s, this is %s", ErrProgramMismatch, a.prog, p.compat)
+	}
+	a.customer = r.str()
+	if head := r.str(); len(head) == hashLen {
+		a.head = chainHash([]byte(head))
+	} else {
+		r.fail("a head of %d bytes", len(head))
 	}
 	a.entries = r.count(math.MaxInt32)
 	a.lastOp = r.str()

@@ -6,7 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"strconv"
+	"slices"
 	"strings"
 	"time"
 
@@ -51,53 +51,66 @@ func link(prev chainHash, e *Entry) chainHash {
 
 // appendEntry appends e's content (all but Hash) to b.
 func appendEntry(b []byte, e *Entry) []byte {
-	str := func(s string) {
-		b = binary.AppendUvarint(b, uint64(len(s)))
-		b = append(b, s...)
-	}
-	at := func(t time.Time) {
-		if t.IsZero() {
-			b = append(b, 0)
-			return
-		}
-		b = append(b, 1)
-		b = binary.AppendVarint(b, t.Unix())
-		b = binary.AppendUvarint(b, uint64(t.Nanosecond()))
-	}
-	dec := func(d decimal.Decimal) {
-		f := fingerprinter{b: b}
-		b = f.dec(d).b
-	}
-	str(e.ID)
-	str(e.Customer)
-	str(e.Op)
+	b = appendStr(b, e.ID)
+	b = appendStr(b, e.Customer)
+	b = appendStr(b, e.Op)
 	b = append(b, byte(e.OpKind), byte(e.Kind))
-	dec(e.Points)
-	str(e.Lot)
-	str(e.RuleID)
-	at(e.At)
-	at(e.AvailableAt)
-	at(e.ExpiresAt)
-	str(e.Order)
-	dec(e.Money)
-	dec(e.PointsPaid)
-	dec(e.Held)
-	str(e.Ref)
+	b = appendDec(b, e.Points)
+	b = appendStr(b, e.Lot)
+	b = appendStr(b, e.RuleID)
+	b = appendTime(b, e.At)
+	b = appendTime(b, e.AvailableAt)
+	b = appendTime(b, e.ExpiresAt)
+	b = appendStr(b, e.Order)
+	b = appendDec(b, e.Money)
+	b = appendDec(b, e.PointsPaid)
+	b = appendDec(b, e.Held)
+	b = appendStr(b, e.Ref)
 	b = binary.AppendUvarint(b, uint64(len(e.Lines)))
 	for _, l := range e.Lines {
-		str(l.SKU)
-		str(l.Category)
+		b = appendStr(b, l.SKU)
+		b = appendStr(b, l.Category)
 		b = binary.AppendVarint(b, int64(l.Qty))
-		dec(l.Price)
+		b = appendDec(b, l.Price)
 	}
-	dec(e.Discount)
+	b = appendDec(b, e.Discount)
 	b = binary.AppendUvarint(b, uint64(len(e.Gifts)))
 	for _, g := range e.Gifts {
-		str(g)
+		b = appendStr(b, g)
 	}
-	str(e.Tier)
-	str(e.Fingerprint)
-	return b
+	b = appendStr(b, e.Tier)
+	return appendStr(b, e.Fingerprint)
+}
+
+func appendStr(b []byte, s string) []byte {
+	return append(binary.AppendUvarint(b, uint64(len(s))), s...)
+}
+
+// appendTime appends 0 for the zero time, else 1, seconds and nanoseconds
+// (the same instant in any zone appends the same bytes).
+func appendTime(b []byte, t time.Time) []byte {
+	if t.IsZero() {
+		return append(b, 0)
+	}
+	b = binary.AppendVarint(append(b, 1), t.Unix())
+	return binary.AppendUvarint(b, uint64(t.Nanosecond()))
+}
+
+// appendDec appends d by value (10 and 10.00 append the same bytes): its
+// coefficient and exponent with trailing zeros stripped.
+func appendDec(b []byte, d decimal.Decimal) []byte {
+	if d.NumDigits() > 18 {
+		f := fingerprinter{b: slices.Clone(b)} // rare: a long coefficient
+		return f.dec(d).b
+	}
+	c, e := d.CoefficientInt64(), int64(d.Exponent())
+	if c == 0 {
+		e = 0
+	}
+	for c != 0 && c%10 == 0 {
+		c, e = c/10, e+1
+	}
+	return binary.AppendVarint(binary.AppendVarint(b, c), e)
 }
 
 // chain links e after the account's head: an operation's entry gets its
@@ -151,7 +164,7 @@ func (a *Account) checkPlace(e *Entry, n int) error {
 	if int(e.Kind) >= len(entryOps) || entryOps[e.Kind]&(1<<e.OpKind) == 0 {
 		return fmt.Errorf("a %v operation does not write %v entries", e.OpKind, e.Kind)
 	}
-	if len(e.ID) <= len(e.Op) || e.ID[:len(e.Op)] != e.Op || e.ID[len(e.Op)] != '/' || e.ID[len(e.Op)+1:] != itoa(n) {
+	if len(e.ID) <= len(e.Op) || e.ID[:len(e.Op)] != e.Op || e.ID[len(e.Op)] != '/' || !isDecimal(e.ID[len(e.Op)+1:], n) {
 		return fmt.Errorf("entry %q is not entry %d of operation %q", e.ID, n, e.Op)
 	}
 	if a.entries > 0 && e.Customer != a.customer {
@@ -161,17 +174,18 @@ func (a *Account) checkPlace(e *Entry, n int) error {
 	return nil
 }
 
-// itoa is strconv.Itoa without allocating for small numbers.
-func itoa(n int) string {
-	if n >= 0 && n < len(smallInts) {
-		return smallInts[n]
+// isDecimal reports whether s is n in decimal (no sign, no leading
+// zero), without allocating.
+func isDecimal(s string, n int) bool {
+	if n < 0 || s == "" || (len(s) > 1 && s[0] == '0') || len(s) > 19 {
+		return false
 	}
-	return strconv.Itoa(n)
+	v := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+		v = v*10 + int(s[i]-'0')
+	}
+	return v == n
 }
-
-var smallInts = func() (s [64]string) {
-	for i := range s {
-		s[i] = strconv.Itoa(i)
-	}
-	return s
-}()

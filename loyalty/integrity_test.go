@@ -39,7 +39,9 @@ func debtLedger(tb testing.TB) (*loyalty.Program, []loyalty.Entry, loyalty.Accou
 		func(a loyalty.Account) (loyalty.Account, loyalty.Result, error) {
 			return p.CancelRedemption(a, c, "x2", at(3, 2))
 		},
-		func(a loyalty.Account) (loyalty.Account, loyalty.Result, error) { return p.Expire(a, at(12, 31).AddDate(1, 0, 0)) },
+		func(a loyalty.Account) (loyalty.Account, loyalty.Result, error) {
+			return p.Expire(a, at(12, 31).AddDate(1, 0, 0))
+		},
 	} {
 		acc, r, err := op(a)
 		if err != nil {

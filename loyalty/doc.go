@@ -157,7 +157,9 @@
 // year. Tiers qualify on the money paid, net of refunds, or the orders of
 // the last TierWindowMonths months; a promotion is immediate; a full refund
 // undoes a promotion its order caused; [Program.ReviewTier] demotes
-// TierGraceDays after the customer last qualified. Redemptions and refunds
+// TierGraceDays after the customer stopped qualifying (an order rolling
+// out of the window, or a refund, took them below the tier; for a tier a
+// rule granted, from the promotion). Redemptions and refunds
 // use lots soonest to expire first, then oldest. Money in an order,
 // redemption or hold must be in the programme's currency when it names one
 // ([ErrCurrency]). Instants must be in years 1 to 9000.

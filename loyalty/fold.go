@@ -3,6 +3,7 @@ package loyalty
 import (
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/loyalkit/loyalkit/internal/persist"
 )
@@ -216,7 +217,7 @@ func (f *fold) purchase(e *Entry) error {
 		if e.Tier != a.tier {
 			return fmt.Errorf("order %s confirms tier %q, the customer is in %q", e.Order, e.Tier, a.tier)
 		}
-		a.tierSince = e.At
+		a.tierSince, a.tierLapsed = e.At, time.Time{}
 	}
 	return nil
 }
@@ -252,6 +253,16 @@ func (f *fold) refund(e *Entry) error {
 		i, _ := a.orderIndex(e.Order)
 		a.refundedOrders.Push(i, f.o)
 		od.inRefunded = true
+	}
+	if e.Tier != "" && a.tier != "" { // the tier the customer qualifies for after the refund
+		switch r := f.p.tierRank(e.Tier); {
+		case r < 0:
+			return fmt.Errorf("%w %q", ErrUnknownTier, e.Tier)
+		case r >= f.p.tierRank(a.tier):
+			a.tierSince, a.tierLapsed = e.At, time.Time{}
+		case a.tierLapsed.IsZero():
+			a.tierLapsed = e.At
+		}
 	}
 	od.refunded = od.refunded.Add(money)
 	f.rec.money = money
@@ -464,7 +475,7 @@ func (f *fold) tierChange(e *Entry) error {
 			od.promotedTo = e.Tier
 		}
 	}
-	a.tier, a.tierSince = e.Tier, e.At
+	a.tier, a.tierSince, a.tierLapsed = e.Tier, e.At, time.Time{}
 	f.rec.tierChanged = true
 	return nil
 }

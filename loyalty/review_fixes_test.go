@@ -166,3 +166,94 @@ func TestReplayRefusesOrderPaidByHold(t *testing.T) {
 		t.Error("a replay accepted a purchase paid by an uncaptured hold")
 	}
 }
+
+// Issue 10: the grace period runs from the instant the customer stopped
+// qualifying — when the order that kept them in gold rolled out of the
+// window, or the refund that took them below — and the review demotes
+// from the deadline on, not a nanosecond before.
+func TestGraceFromLapse(t *testing.T) {
+	p := mustProgram(t, coffeeConfig()) // gold from 20,000 in 12 months, grace 30 days
+	c := loyalty.Customer{ID: "c"}
+	bought := time.Date(2025, 3, 10, 12, 0, 0, 0, alma)
+	a, _, err := p.Purchase(loyalty.Account{}, c, loyalty.Order{ID: "o1", Total: d("25000")}, bought)
+	if err != nil || a.Tier() != "gold" {
+		t.Fatalf("%v %s", err, a.Tier())
+	}
+	a, _, err = p.Purchase(a, c, loyalty.Order{ID: "o2", Total: d("100")}, bought.AddDate(0, 6, 0)) // qualifies: grace restarts
+	if err != nil {
+		t.Fatal(err)
+	}
+	lapse := time.Date(2026, 3, 10, 12, 0, 0, 0, alma) // o1 rolls out of the 12-month window
+	deadline := lapse.AddDate(0, 0, 30)
+	for _, tc := range []struct {
+		at   time.Time
+		want string
+	}{{lapse.Add(-time.Nanosecond), "gold"}, {lapse, "gold"}, {deadline.Add(-time.Nanosecond), "gold"}, {deadline, "silver"}, {deadline.Add(time.Nanosecond), "silver"}} {
+		got, _, err := p.ReviewTier(a, tc.at)
+		if err != nil || got.Tier() != tc.want {
+			t.Errorf("review at %s: %v, tier %s, want %s", tc.at, err, got.Tier(), tc.want)
+		}
+	}
+
+	// A refund that takes the customer below gold starts the grace at the
+	// refund (o2 promoted them, the refund is of o1: no promotion to undo).
+	var log []loyalty.Entry
+	step := func(acc loyalty.Account, r loyalty.Result, err error) loyalty.Account {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		log = append(log, r.Entries...)
+		return acc
+	}
+	b := step(p.Purchase(loyalty.Account{}, c, loyalty.Order{ID: "o1", Total: d("15000")}, bought))
+	b = step(p.Purchase(b, c, loyalty.Order{ID: "o2", Total: d("10000")}, bought.AddDate(0, 0, 1)))
+	refunded := bought.AddDate(0, 0, 5)
+	b = step(p.Refund(b, c, loyalty.Refund{ID: "r", Order: "o1", Amount: d("10000")}, refunded))
+	if b.Tier() != "gold" {
+		t.Fatalf("after the refund: tier %s, want gold until the review", b.Tier())
+	}
+	replayed, err := p.Replay(log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	loaded, err := p.LoadSnapshot(b.Snapshot())
+	if err != nil {
+		t.Fatal(err)
+	}
+	deadline = refunded.AddDate(0, 0, 30)
+	for name, acc := range map[string]loyalty.Account{"operated": b, "replayed": replayed, "loaded": loaded} {
+		for at, want := range map[time.Time]string{deadline.Add(-time.Nanosecond): "gold", deadline: "silver"} {
+			if got, _, err := p.ReviewTier(acc, at); err != nil || got.Tier() != want {
+				t.Errorf("%s: review at %s after the refund: %v, tier %s, want %s", name, at, err, got.Tier(), want)
+			}
+		}
+	}
+}
+
+// A tier a rule granted, which the window never qualified the customer
+// for, is kept for the grace period from the promotion, then demoted; the
+// rule grants it again at the next purchase where it holds.
+func TestRuleGrantedTierGrace(t *testing.T) {
+	cfg := coffeeConfig()
+	cfg.Rules = append(cfg.Rules, rules.Rule{ID: "app-gold", Kind: rules.Tier, When: `order.Channel == "app"`, Value: `"gold"`})
+	p := mustProgram(t, cfg)
+	c := loyalty.Customer{ID: "c"}
+	promoted := at(3, 1)
+	a, _, err := p.Purchase(loyalty.Account{}, c, loyalty.Order{ID: "o1", Total: d("100"), Channel: "app"}, promoted)
+	if err != nil || a.Tier() != "gold" {
+		t.Fatalf("%v %s", err, a.Tier())
+	}
+	deadline := promoted.AddDate(0, 0, 30)
+	if got, _, _ := p.ReviewTier(a, deadline.Add(-time.Nanosecond)); got.Tier() != "gold" {
+		t.Errorf("before the deadline: %s", got.Tier())
+	}
+	demoted, _, err := p.ReviewTier(a, deadline)
+	if err != nil || demoted.Tier() != "silver" {
+		t.Fatalf("at the deadline: %v %s", err, demoted.Tier())
+	}
+	again, _, err := p.Purchase(demoted, c, loyalty.Order{ID: "o2", Total: d("100"), Channel: "app"}, deadline.Add(time.Hour))
+	if err != nil || again.Tier() != "gold" {
+		t.Errorf("the rule again: %v %s", err, again.Tier())
+	}
+}

@@ -173,5 +173,9 @@
 // more is [ErrInvalidInput]) and are decimals at its edges. Balance,
 // redemption, refund and expiry look at the lots at the ends of the
 // account, not all of them, while operations come in time order (late-dated
-// ones are handled too, by scanning). See the package benchmarks.
+// ones are handled too, by scanning). See the package benchmarks. A
+// very large order (or host facts with long slices) cannot make the rules
+// run away: the rules engine's step budget (rules.Limits MaxRuleSteps and
+// MaxSteps, estimated from the longest collection) skips the rules that
+// would exceed it, as contained failures listed in Result.RuleFailures.
 package loyalty

@@ -24,6 +24,34 @@ type FactsWith[X any] struct {
 	Ext X `expr:"ext"`
 }
 
+// EvalSize is the longest collection rules can iterate: the order lines,
+// or a slice in the host's facts (at its top level or in its structs, not
+// inside slice elements), for the rules engine's step budget.
+func (f FactsWith[X]) EvalSize() int {
+	return max(f.Facts.EvalSize(), longestSlice(reflect.ValueOf(f.Ext), 4))
+}
+
+func longestSlice(v reflect.Value, depth int) int {
+	switch {
+	case depth == 0 || !v.IsValid():
+		return 0
+	case v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface:
+		if v.IsNil() {
+			return 0
+		}
+		return longestSlice(v.Elem(), depth-1)
+	case v.Kind() == reflect.Slice || v.Kind() == reflect.Array || v.Kind() == reflect.Map:
+		return v.Len()
+	case v.Kind() == reflect.Struct:
+		n := 0
+		for i := range v.NumField() {
+			n = max(n, longestSlice(v.Field(i), depth-1))
+		}
+		return n
+	}
+	return 0
+}
+
 // CompileWith compiles a programme whose rules also see the host's own
 // facts of type X as `ext` ([FactsWith]). Each operation takes them from
 // [Customer].Ext, which must then hold an X (nil: X's zero value); any

@@ -2,6 +2,7 @@ package loyalty_test
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -103,6 +104,28 @@ func TestExtensionMismatch(t *testing.T) {
 		}
 		if _, _, err := tc.p.Event(a, c, loyalty.Event{ID: "e", Kind: "birthday"}, at(3, 20)); !errors.Is(err, loyalty.ErrInvalidInput) {
 			t.Errorf("%s, event: %v", name, err)
+		}
+	}
+}
+
+// The step budget counts the host's slices as well as the order's lines
+// (the estimate takes the longest collection for every walk, so the
+// order-line rule "beans" is not run either): a rule over a long ext slice
+// is not run, and the purchase goes on.
+func TestExtensionStepBudget(t *testing.T) {
+	cfg := coffeeConfig()
+	cfg.Rules = append(cfg.Rules, rules.Rule{ID: "brands", Kind: rules.Accrual, When: `any(ext.Lines, .Brand == "Lavazza")`, Value: "10"})
+	p, err := loyalty.CompileWith[shopFacts](cfg, rules.WithLimits(rules.Limits{MaxRuleSteps: 500}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for n, wantFailed := range map[int]bool{10: false, 1000: true} {
+		lines := make([]shopLine, n)
+		lines[n-1].Brand = "Lavazza"
+		_, r, err := p.Purchase(loyalty.Account{}, loyalty.Customer{ID: "c", Ext: shopFacts{Lines: lines}}, loyalty.Order{ID: "o", Total: d("100")}, at(3, 1))
+		failed := slices.ContainsFunc(r.RuleFailures, func(re *rules.RuleError) bool { return re.RuleID == "brands" })
+		if err != nil || failed != wantFailed || (!wantFailed && !r.Points.Equal(d("15"))) {
+			t.Errorf("%d ext lines: %v, failures %v, points %s", n, err, r.RuleFailures, r.Points)
 		}
 	}
 }

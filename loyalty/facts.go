@@ -29,6 +29,10 @@ func (f Facts) Occasion() string { return f.occasion }
 // EvalTime is the time rules are evaluated at.
 func (f Facts) EvalTime() time.Time { return f.Now }
 
+// EvalSize is the number of order lines, the longest collection rules
+// iterate: the rules engine bounds a rule's cost by it (rules.Sizer).
+func (f Facts) EvalSize() int { return len(f.Order.Lines) }
+
 // DiscountBase is the order total: discounts never exceed it.
 func (f Facts) DiscountBase() decimal.Decimal { return f.Order.Total }
 

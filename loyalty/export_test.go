@@ -3,6 +3,9 @@ package loyalty
 import (
 	"encoding/hex"
 	"slices"
+	"time"
+
+	"github.com/shopspring/decimal"
 )
 
 // OpenLotOrder returns the ids of the open lots as openLots yields them
@@ -34,4 +37,11 @@ func Rechain(entries []Entry) {
 		head = link(head, &entries[i])
 		entries[i].Hash = hex.EncodeToString(head[:])
 	}
+}
+
+// WindowSpend is the tier window's spend and orders at now, for the state
+// machine's independent model.
+func WindowSpend(p *Program, a Account, now time.Time) (decimal.Decimal, int) {
+	s, n := p.window(&a, now)
+	return s.Value(), n
 }

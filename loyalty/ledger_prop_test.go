@@ -351,6 +351,40 @@ func (m *ledgerMachine) AtDeadline(t *rapid.T) {
 	m.now = h.until.Add(time.Duration(rapid.IntRange(-1, 1).Draw(t, "ns")))
 }
 
+// AtLotBoundary moves time to a nanosecond before, at, or after a lot's
+// availability or expiry, where a point changes state.
+func (m *ledgerMachine) AtLotBoundary(t *rapid.T) {
+	var at []time.Time
+	for _, l := range m.acc.Lots() {
+		for _, b := range []time.Time{l.AvailableAt, l.ExpiresAt} {
+			if b.After(m.now.Add(time.Nanosecond)) {
+				at = append(at, b)
+			}
+		}
+	}
+	if len(at) == 0 {
+		t.Skip("no boundary ahead")
+	}
+	slices.SortFunc(at, time.Time.Compare)
+	m.now = rapid.SampledFrom(at).Draw(t, "boundary").Add(time.Duration(rapid.IntRange(-1, 1).Draw(t, "ns")))
+}
+
+// AtWindowEdge moves time to a nanosecond before, at, or after the
+// instant an order leaves the tier window.
+func (m *ledgerMachine) AtWindowEdge(t *rapid.T) {
+	var at []time.Time
+	for _, o := range m.acc.Orders() {
+		if edge := o.At.In(m.p.Location()).AddDate(0, m.p.Config().TierWindowMonths, 0); edge.After(m.now.Add(time.Nanosecond)) {
+			at = append(at, edge)
+		}
+	}
+	if len(at) == 0 {
+		t.Skip("no order to leave the window")
+	}
+	slices.SortFunc(at, time.Time.Compare)
+	m.now = rapid.SampledFrom(at).Draw(t, "edge").Add(time.Duration(rapid.IntRange(-1, 1).Draw(t, "ns")))
+}
+
 func (m *ledgerMachine) pickHold(t *rapid.T) (string, *holdModel) {
 	if len(m.holds) == 0 {
 		t.Skip("no holds")
@@ -512,6 +546,12 @@ func (m *ledgerMachine) Check(t *rapid.T) {
 			t.Fatalf("order %s fully refunded gave back %s of the %s points that paid for it", o.ID, o.PointsBack, paid)
 		}
 	}
+	// The tier window, by an independent model from the entries: the money
+	// paid on orders made in (now − W months, now], net of every refund of
+	// them, and the orders not fully returned.
+	if spend, n := loyalty.WindowSpend(m.p, m.acc, m.now); !spend.Equal(m.windowModel()) || n != m.windowOrders() {
+		t.Fatalf("window spend %s over %d orders, the model says %s over %d", spend, n, m.windowModel(), m.windowOrders())
+	}
 	// A stored snapshot loads back to the account, and the one stored
 	// earlier, with the entries written since, too.
 	if loaded, err := m.p.LoadSnapshot(m.acc.Snapshot()); err != nil || loaded.String() != m.acc.String() {
@@ -548,6 +588,51 @@ func (m *ledgerMachine) Check(t *rapid.T) {
 	}
 }
 
+// windowStart is now − W calendar months in the programme's zone, the day
+// clamped to the shorter month's end (31 March − 1 month = 28 February).
+func (m *ledgerMachine) windowStart() time.Time {
+	cfg := m.p.Config()
+	t := m.now.In(m.p.Location())
+	y, mo, d := t.Date()
+	target := time.Date(y, mo-time.Month(cfg.TierWindowMonths), 1, 0, 0, 0, 0, time.UTC)
+	last := time.Date(target.Year(), target.Month()+1, 0, 0, 0, 0, 0, time.UTC).Day()
+	h, mi, s := t.Clock()
+	return time.Date(target.Year(), target.Month(), min(d, last), h, mi, s, t.Nanosecond(), m.p.Location())
+}
+
+func (m *ledgerMachine) windowModel() decimal.Decimal {
+	from, spend := m.windowStart(), decimal.Zero
+	in := map[string]bool{}
+	for _, e := range m.log {
+		switch {
+		case e.Kind == loyalty.Record && e.OpKind == loyalty.OpPurchase && e.At.After(from) && !e.At.After(m.now):
+			in[e.Order] = true
+			spend = spend.Add(e.Money.Sub(e.Discount).Sub(e.PointsPaid))
+		case e.Kind == loyalty.Record && e.OpKind == loyalty.OpRefund && in[e.Order]:
+			spend = spend.Sub(e.Money)
+		}
+	}
+	return spend
+}
+
+func (m *ledgerMachine) windowOrders() int {
+	from, n := m.windowStart(), 0
+	for _, o := range m.acc.Orders() {
+		returned := (o.Paid.IsPositive() && !o.Refunded.LessThan(o.Paid)) || (o.Paid.IsZero() && m.allGoodsBack(o.ID, o.Total))
+		if o.At.After(from) && !o.At.After(m.now) && !returned {
+			n++
+		}
+	}
+	return n
+}
+
+// allGoodsBack: an order paid without money is returned when goods worth
+// its total came back (its beans were all of it, and all came back).
+func (m *ledgerMachine) allGoodsBack(id string, total decimal.Decimal) bool {
+	b, ok := m.beans[id]
+	return ok && b.returned >= b.qty && b.price.Mul(decimal.NewFromInt(int64(b.qty))).Equal(total)
+}
+
 func testLedger(t *rapid.T, cfg loyalty.Config) {
 	if rapid.Bool().Draw(t, "writeOff") {
 		cfg.RefundOfSpent = loyalty.WriteOff
@@ -563,17 +648,26 @@ func testLedger(t *rapid.T, cfg loyalty.Config) {
 	t.Repeat(rapid.StateMachineActions(m))
 }
 
+// TestLedgerStateMachine runs the machine with the programme in zones
+// without and with DST, in both hemispheres, and the machine's local zone
+// set to another (the library must not depend on it).
 func TestLedgerStateMachine(t *testing.T) {
-	for _, zone := range []string{"UTC", "America/New_York"} {
-		t.Run("TZ="+zone, func(t *testing.T) {
-			loc, err := time.LoadLocation(zone)
+	for _, tc := range []struct{ local, programme string }{
+		{"UTC", "Asia/Almaty"},
+		{"America/New_York", "Europe/Berlin"},
+		{"Asia/Tokyo", "Australia/Sydney"},
+	} {
+		t.Run("TZ="+tc.local+"/programme="+tc.programme, func(t *testing.T) {
+			loc, err := time.LoadLocation(tc.local)
 			if err != nil {
-				t.Skip(err)
+				t.Fatal(err)
 			}
 			old := time.Local
-			time.Local = loc // the library must not depend on it
+			time.Local = loc
 			defer func() { time.Local = old }()
-			rapid.Check(t, func(t *rapid.T) { testLedger(t, coffeeConfig()) })
+			cfg := coffeeConfig()
+			cfg.TimeZone = tc.programme
+			rapid.Check(t, func(t *rapid.T) { testLedger(t, cfg) })
 		})
 	}
 }

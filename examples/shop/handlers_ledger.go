@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"net/http"
 	"time"
 
@@ -23,6 +24,11 @@ type runFunc = func(p *loyalty.Program, a loyalty.Account, c loyalty.Customer, n
 // apply runs one operation through the store and writes its response.
 func (s *Server) apply(w http.ResponseWriter, r *http.Request, customer string, run runFunc) {
 	reply, err := s.store.Apply(r.Context(), Operation{Customer: customer, Now: s.Now(), Run: run, Render: renderResult})
+	s.reply(w, r, reply, err)
+}
+
+// reply writes an operation's response, or its error.
+func (s *Server) reply(w http.ResponseWriter, r *http.Request, reply Reply, err error) {
 	if err != nil {
 		writeError(w, r, err)
 		return
@@ -105,20 +111,45 @@ func (s *Server) event(w http.ResponseWriter, r *http.Request) {
 // "order_total", "until"}; until defaults to the server's hold time from
 // now. Capture it when the payment succeeds, release it when it fails;
 // one neither captured nor released stops holding at until by itself.
+//
+// The library identifies a hold by its id and payload, until included, so
+// a retried request without until must reuse the original deadline, not
+// compute a new one from its own arrival: Prepare reads it from the hold's
+// stored record (see the report on Hold in README.md).
 func (s *Server) hold(w http.ResponseWriter, r *http.Request) {
 	customer, ok := customerID(w, r)
 	var h holdRequest
 	if !ok || !body(w, r, &h, false, holdRequest.check) {
 		return
 	}
-	s.apply(w, r, customer, func(p *loyalty.Program, a loyalty.Account, c loyalty.Customer, now time.Time) (loyalty.Account, loyalty.Result, error) {
+	var original time.Time // the deadline of this hold if it was already placed
+	prepare := func(ctx context.Context, st *Store) error {
+		original = time.Time{}
+		if !h.Until.IsZero() {
+			return nil
+		}
+		entries, err := st.OpEntries(ctx, customer, "hold:"+h.ID)
+		for _, e := range entries {
+			if e.Kind == loyalty.Record {
+				original = e.ExpiresAt
+			}
+		}
+		return err
+	}
+	run := func(p *loyalty.Program, a loyalty.Account, c loyalty.Customer, now time.Time) (loyalty.Account, loyalty.Result, error) {
 		until := h.Until
-		if until.IsZero() {
+		switch {
+		case !until.IsZero():
+		case !original.IsZero():
+			until = original
+		default:
 			until = now.Add(s.HoldFor)
 		}
 		return p.Hold(a, c, loyalty.Hold{ID: h.ID, Order: h.Order, Points: h.Points, OrderTotal: h.OrderTotal,
 			Currency: h.Currency, Until: until}, now)
-	})
+	}
+	reply, err := s.store.Apply(r.Context(), Operation{Customer: customer, Now: s.Now(), Run: run, Render: renderResult, Prepare: prepare})
+	s.reply(w, r, reply, err)
 }
 
 // capture spends a hold's points (the payment went through); the body is

@@ -10,6 +10,7 @@ import (
 	"math/rand/v2"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/loyalkit/loyalkit/loyalty"
@@ -53,6 +54,10 @@ type Store struct {
 	// "commit", and "committed" after the commit); an error it returns
 	// aborts the operation there, as a crash would. Tests use it.
 	Fault func(step string) error
+
+	// Retries counts the operations run again because the account moved
+	// under them (a figure to watch: many mean hot accounts).
+	Retries atomic.Int64
 
 	mu      sync.Mutex
 	current *programRevision // the last programme compiled, by revision
@@ -107,6 +112,9 @@ type Operation struct {
 	// Render is the response to an applied operation; it is stored with
 	// the operation and returned as it was to any retry.
 	Render func(p *loyalty.Program, r loyalty.Result, a loyalty.Account, now time.Time) any
+	// Prepare, when set, runs before Run on every attempt, to read what
+	// Run needs from the store (a hold's original deadline).
+	Prepare func(ctx context.Context, s *Store) error
 }
 
 // Reply is an operation's response.
@@ -130,6 +138,7 @@ func (s *Store) Apply(ctx context.Context, op Operation) (Reply, error) {
 		if attempt >= attempts {
 			return Reply{}, errBusy
 		}
+		s.Retries.Add(1)
 		// Back off a little, more after each lost race, with jitter so
 		// that the losers do not collide again.
 		wait := time.Duration(rand.Int64N(int64(min(attempt, 10))*int64(time.Millisecond))) + 50*time.Microsecond
@@ -150,8 +159,21 @@ func (s *Store) applyOnce(ctx context.Context, op Operation) (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
+	if op.Prepare != nil {
+		if err := op.Prepare(ctx, s); err != nil {
+			return Reply{}, err
+		}
+	}
 	next, res, err := op.Run(prog.program, st.account, st.customer, op.Now)
 	if err != nil {
+		// A refusal must be about the current account, not one another
+		// request has since moved on from (it may have freed the points,
+		// or applied this very operation).
+		if moved, verr := s.moved(ctx, op.Customer, st.version); verr != nil {
+			return Reply{}, verr
+		} else if moved {
+			return Reply{}, errRetry
+		}
 		return Reply{}, err
 	}
 	if res.Duplicate {
@@ -375,6 +397,19 @@ func retryable(err error) error {
 	return err
 }
 
+// moved reports whether the customer's account is no longer at version.
+func (s *Store) moved(ctx context.Context, customer string, version int64) (bool, error) {
+	var v int64
+	err := s.db.QueryRowContext(ctx, `SELECT version FROM accounts WHERE customer = ?`, customer).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return version != 0, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("store: reading account %s: %w", customer, err)
+	}
+	return v != version, nil
+}
+
 // storedResponse is the response stored with an applied operation.
 func (s *Store) storedResponse(ctx context.Context, customer, op string) ([]byte, bool, error) {
 	var body []byte
@@ -397,6 +432,28 @@ func (s *Store) Account(ctx context.Context, customer string) (loyalty.Account, 
 	}
 	st, err := s.load(ctx, prog.program, customer)
 	return st.account, st.customer, prog, err
+}
+
+// OpEntries is the entries an operation wrote ("hold:h1"), if any.
+func (s *Store) OpEntries(ctx context.Context, customer, op string) ([]loyalty.Entry, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT body FROM entries WHERE customer = ? AND op = ? ORDER BY seq`, customer, op)
+	if err != nil {
+		return nil, fmt.Errorf("store: reading %s of %s: %w", op, customer, err)
+	}
+	defer rows.Close()
+	var out []loyalty.Entry
+	for rows.Next() {
+		var body []byte
+		var e loyalty.Entry
+		if err := rows.Scan(&body); err != nil {
+			return nil, fmt.Errorf("store: reading %s of %s: %w", op, customer, err)
+		}
+		if err := json.Unmarshal(body, &e); err != nil {
+			return nil, fmt.Errorf("store: entry of %s: %w", customer, err)
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
 }
 
 // Ledger is every entry of a customer, in the order written.

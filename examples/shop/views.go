@@ -47,6 +47,8 @@ type resultView struct {
 	TierChanged   bool               `json:"tier_changed,omitempty"`
 	FirstPurchase bool               `json:"first_purchase,omitempty"`
 	RuleFailures  []*rules.RuleError `json:"rule_failures,omitempty"`
+	// Until is when a hold lapses (hold operations).
+	Until string `json:"until,omitempty"`
 	// Entries is how many ledger entries the operation wrote.
 	Entries int         `json:"entries"`
 	Balance balanceView `json:"balance"`
@@ -57,7 +59,13 @@ type resultView struct {
 
 // renderResult is the Render of every ledger operation.
 func renderResult(p *loyalty.Program, r loyalty.Result, a loyalty.Account, now time.Time) any {
-	return resultView{
+	until := ""
+	for _, e := range r.Entries {
+		if e.Kind == loyalty.Record && e.OpKind == loyalty.OpHold {
+			until = e.ExpiresAt.In(p.Location()).Format(time.RFC3339)
+		}
+	}
+	return resultView{Until: until,
 		Op: r.Op, At: now.In(p.Location()).Format(time.RFC3339),
 		Points: r.Points, Discount: r.Discount, Money: r.Money, Gifts: r.Gifts,
 		PointsBack: r.PointsBack, GiftsBack: r.GiftsBack, Tier: r.Tier, TierChanged: r.TierChanged,

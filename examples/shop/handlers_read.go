@@ -47,7 +47,12 @@ func (s *Server) balance(w http.ResponseWriter, r *http.Request) {
 	loc := prog.program.Location()
 	expiring := []expiringView{}
 	for _, e := range a.Expiring(now, now.AddDate(0, 0, days)) {
-		expiring = append(expiring, expiringView{At: e.At.In(loc).Format(time.RFC3339), Points: e.Points})
+		at := e.At.In(loc).Format(time.RFC3339)
+		if n := len(expiring); n > 0 && expiring[n-1].At == at { // lots due in the same second: one line
+			expiring[n-1].Points = expiring[n-1].Points.Add(e.Points)
+			continue
+		}
+		expiring = append(expiring, expiringView{At: at, Points: e.Points})
 	}
 	spend, orders := a.Spend()
 	writeJSON(w, r, http.StatusOK, struct {

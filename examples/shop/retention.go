@@ -3,12 +3,14 @@ package main
 import (
 	"cmp"
 	"fmt"
+	"math"
 	"net/http"
 	"slices"
 	"strconv"
 	"time"
 
 	"github.com/loyalkit/loyalkit/metrics"
+	"github.com/shopspring/decimal"
 )
 
 // The retention figures, computed from the stored orders (money paid, net
@@ -28,16 +30,20 @@ import (
 // run now and then; a large shop would cache it.
 
 type retentionView struct {
-	AsOf       string          `json:"as_of"`
-	Period     string          `json:"period"`
-	Customers  int             `json:"customers"`
-	Orders     int             `json:"orders"`
-	RepeatRate *float64        `json:"repeat_rate"`
-	Periods    []periodView    `json:"periods"`
-	Model      string          `json:"model,omitempty"`
-	Spend      string          `json:"spend_model,omitempty"`
-	ModelError string          `json:"model_error,omitempty"`
-	Top        []customerValue `json:"top_customers"`
+	AsOf       string       `json:"as_of"`
+	Period     string       `json:"period"`
+	Customers  int          `json:"customers"`
+	Orders     int          `json:"orders"`
+	RepeatRate *float64     `json:"repeat_rate"`
+	Periods    []periodView `json:"periods"`
+	Model      string       `json:"model,omitempty"`
+	Spend      string       `json:"spend_model,omitempty"`
+	ModelError string       `json:"model_error,omitempty"`
+	// Withheld counts the customers whose CLV is left out because the
+	// model's expected purchases over the horizon were not plausible (see
+	// plausible).
+	Withheld int             `json:"clv_withheld,omitempty"`
+	Top      []customerValue `json:"top_customers"`
 }
 
 type periodView struct {
@@ -105,9 +111,9 @@ func (s *Server) retention(w http.ResponseWriter, r *http.Request) {
 		if o.At.After(now) {
 			continue
 		}
-		net := o.Paid.Sub(o.Refunded)
+		net := o.Paid.Sub(o.Refunded) // a refund never exceeds the money paid
 		if net.IsNegative() {
-			net = net.Sub(net) // never below zero (a refund never exceeds the money paid)
+			net = decimal.Zero
 		}
 		p := metrics.Purchase{Customer: o.Customer, At: o.At, Amount: net}
 		if err := activity.Add(p); err != nil {
@@ -172,8 +178,12 @@ func (s *Server) retention(w http.ResponseWriter, r *http.Request) {
 	for _, c := range customers {
 		v := customerValue{Customer: c.ID, Frequency: c.Frequency, PAlive: bg.PAlive(c.Frequency, c.Recency, c.T)}
 		if ggErr == nil {
-			if clv, err := metrics.CLV(bg, gg, c, horizon, discount, margin); err == nil {
+			if !plausible(bg, c, months) {
+				out.Withheld++
+			} else if clv, err := metrics.CLV(bg, gg, c, horizon, discount, margin); err == nil && clv >= 0 && !math.IsInf(clv, 0) {
 				v.CLV = &clv
+			} else {
+				out.Withheld++
 			}
 		}
 		out.Top = append(out.Top, v)
@@ -190,6 +200,27 @@ func (s *Server) retention(w http.ResponseWriter, r *http.Request) {
 	})
 	out.Top = out.Top[:min(top, len(out.Top))]
 	writeJSON(w, r, http.StatusOK, out)
+}
+
+// plausible checks the BG/NBD expected purchases of a customer at the end
+// of each month of the horizon before a CLV is built on them: they must be
+// finite, not negative, never decreasing, and grow by less each month
+// (the chance the customer is still alive only falls). loyalkit's
+// ConditionalExpectedPurchases can return wrong values far out in the
+// horizon for some fitted parameters (its hypergeometric function loses
+// all precision for z > 0.75 when c − a − b is large); this check keeps
+// those out of the report instead of showing a negative or inflated CLV.
+func plausible(bg metrics.BGNBD, c metrics.CustomerSummary, months int) bool {
+	const weeksPerMonth = 30.4375 / 7
+	prev, step := 0.0, math.Inf(1)
+	for m := 1; m <= months; m++ {
+		e := bg.ConditionalExpectedPurchases(float64(m)*weeksPerMonth, c.Frequency, c.Recency, c.T)
+		if math.IsNaN(e) || math.IsInf(e, 0) || e < prev || e-prev > step*(1+1e-9)+1e-12 {
+			return false
+		}
+		prev, step = e, e-prev
+	}
+	return true
 }
 
 func intParam(s string, def, lo, hi int) (int, error) {

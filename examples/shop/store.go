@@ -127,7 +127,11 @@ type Reply struct {
 }
 
 // Apply runs op until it is applied, refused (the library's error, with
-// nothing stored) or has lost the race MaxAttempts times.
+// nothing stored) or has lost the race MaxAttempts times. A refusal is
+// returned only when the account is still at the version it was judged
+// on; otherwise the operation is judged again on the newer account. An
+// operation the library recognises as already applied returns the
+// response stored with it (Reply.Replayed).
 func (s *Store) Apply(ctx context.Context, op Operation) (Reply, error) {
 	attempts := max(s.MaxAttempts, 1)
 	for attempt := 1; ; attempt++ {

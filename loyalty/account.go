@@ -36,6 +36,10 @@ type Account struct {
 	entries int // entries folded: the version
 	// prog binds the account to the programme it was made under.
 	prog string
+	// customer is the customer of its entries; head the hash of the last
+	// entry (see integrity.go).
+	customer string
+	head     chainHash
 	// refundedOrders are the indexes of orders with refunds (few), for
 	// the tier window.
 	refundedOrders persist.Vector[int]
@@ -51,15 +55,18 @@ type Account struct {
 	// tierSince is the last time the customer qualified for their tier
 	// (a promotion, or a purchase with which they still qualified).
 	tierSince time.Time
-	debt      units
-	spend     decsum.Sum // lifetime, net of refunds
-	orderN    int
-	first     time.Time
-	last      time.Time
-	totals    totals
-	places    int32 // the programme's points places, to report units as decimals
-	refundN   int   // refund records, for the window memo
-	win       windowMemo
+	// tierLapsed is when a refund left the customer below their tier
+	// (zero: no refund did since tierSince); see Program.lapsedAt.
+	tierLapsed time.Time
+	debt       units
+	spend      decsum.Sum // lifetime, net of refunds
+	orderN     int
+	first      time.Time
+	last       time.Time
+	totals     totals
+	places     int32 // the programme's points places, to report units as decimals
+	refundN    int   // refund records, for the window memo
+	win        windowMemo
 }
 
 // Lot is one earning: points from one rule on one operation, spent,
@@ -223,8 +230,8 @@ func (a Account) Equal(b Account) bool { return a.String() == b.String() }
 func (a Account) String() string {
 	ts := func(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
 	var b strings.Builder
-	fmt.Fprintf(&b, "tier=%q since=%s debt=%d spend=%s orders=%d first=%s last=%s entries=%d totals=%v places=%d prog=%s\n",
-		a.tier, ts(a.tierSince), a.debt, a.spend.Value(), a.orderN, ts(a.first), ts(a.last), a.entries, a.totals, a.places, a.prog)
+	fmt.Fprintf(&b, "customer=%q head=%x tier=%q since=%s lapsed=%s debt=%d spend=%s orders=%d first=%s last=%s entries=%d totals=%v places=%d prog=%s\n",
+		a.customer, a.head, a.tier, ts(a.tierSince), ts(a.tierLapsed), a.debt, a.spend.Value(), a.orderN, ts(a.first), ts(a.last), a.entries, a.totals, a.places, a.prog)
 	for _, l := range a.lots.All {
 		fmt.Fprintf(&b, "lot %s order=%s rule=%s earned=%d remaining=%d at=%s avail=%s exp=%s\n", l.id, l.order, l.rule,
 			l.earned, l.remaining, ts(l.earnedAt), ts(l.availableAt), ts(l.expiresAt))

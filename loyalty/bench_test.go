@@ -78,7 +78,11 @@ func benchOrder(i int) loyalty.Order {
 // every 100 calls, so it stays near that size however long the benchmark
 // runs.
 func chained(b *testing.B, step time.Duration, op func(p *loyalty.Program, a loyalty.Account, i int, at time.Time) (loyalty.Account, loyalty.Result, error)) {
-	p := mustProgram(b, benchConfig())
+	chainedOn(b, mustProgram(b, benchConfig()), step, op)
+}
+
+// chainedOn is chained under programme p.
+func chainedOn(b *testing.B, p *loyalty.Program, step time.Duration, op func(p *loyalty.Program, a loyalty.Account, i int, at time.Time) (loyalty.Account, loyalty.Result, error)) {
 	start, _, now := openAccount(b, p, 1000)
 	if n := len(start.Lots()); n < 1000 {
 		b.Fatalf("%d lots", n)
@@ -106,6 +110,35 @@ func chained(b *testing.B, step time.Duration, op func(p *loyalty.Program, a loy
 func BenchmarkPurchase(b *testing.B) {
 	c := loyalty.Customer{ID: "c"}
 	chained(b, 12*time.Hour, func(p *loyalty.Program, a loyalty.Account, i int, at time.Time) (loyalty.Account, loyalty.Result, error) {
+		return p.Purchase(a, c, benchOrder(i), at)
+	})
+}
+
+// BenchmarkPurchaseBirthdayOnFile is BenchmarkPurchase for a customer
+// whose birthday is known: the two birthday rules evaluate to false
+// instead of stopping at an unknown date (which costs an error inside the
+// expression engine).
+func BenchmarkPurchaseBirthdayOnFile(b *testing.B) {
+	c := loyalty.Customer{ID: "c", Birthday: time.Date(1990, 8, 15, 0, 0, 0, 0, time.UTC)}
+	chained(b, 12*time.Hour, func(p *loyalty.Program, a loyalty.Account, i int, at time.Time) (loyalty.Account, loyalty.Result, error) {
+		return p.Purchase(a, c, benchOrder(i), at)
+	})
+}
+
+// BenchmarkPurchaseWithExtension is BenchmarkPurchase under a programme
+// compiled with CompileWith, with two more rules on the host's facts: the
+// cost of the extension is the difference.
+func BenchmarkPurchaseWithExtension(b *testing.B) {
+	cfg := benchConfig()
+	cfg.Rules = append(cfg.Rules,
+		rules.Rule{ID: "lavazza", Kind: rules.Accrual, When: `any(ext.Lines, .Brand == "Lavazza")`, Value: "10"},
+		rules.Rule{ID: "margin", Kind: rules.Discount, Unit: rules.Amount, When: "ext.Margin >= 0.3", Value: "50"})
+	p, err := loyalty.CompileWith[shopFacts](cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	c := loyalty.Customer{ID: "c", Ext: shopFacts{Margin: d("0.35"), Lines: []shopLine{{Brand: "Illy"}, {Brand: "Lavazza"}}}}
+	chainedOn(b, p, 12*time.Hour, func(p *loyalty.Program, a loyalty.Account, i int, at time.Time) (loyalty.Account, loyalty.Result, error) {
 		return p.Purchase(a, c, benchOrder(i), at)
 	})
 }

@@ -427,16 +427,55 @@ func TestRetryReturnsTheOriginal(t *testing.T) {
 
 // A zero Program refuses operations instead of panicking.
 func TestZeroProgram(t *testing.T) {
-	var p loyalty.Program
 	c := loyalty.Customer{ID: "c"}
-	if _, _, err := p.Purchase(loyalty.Account{}, c, loyalty.Order{ID: "o", Total: d("1")}, at(3, 1)); !errors.Is(err, loyalty.ErrInvalidInput) {
-		t.Errorf("Purchase on a zero Program: %v", err)
-	}
-	if _, _, err := p.Expire(loyalty.Account{}, at(3, 1)); !errors.Is(err, loyalty.ErrInvalidInput) {
-		t.Errorf("Expire on a zero Program: %v", err)
-	}
-	if _, err := p.LoadSnapshot(loyalty.Account{}.Snapshot()); !errors.Is(err, loyalty.ErrInvalidInput) {
-		t.Errorf("LoadSnapshot on a zero Program: %v", err)
+	now := at(3, 1)
+	for name, p := range map[string]*loyalty.Program{"nil": nil, "zero": new(loyalty.Program)} {
+		a := loyalty.Account{}
+		ops := map[string]func() error{
+			"Purchase": func() error {
+				_, _, err := p.Purchase(a, c, loyalty.Order{ID: "o", Total: d("1"), Currency: "EUR"}, now)
+				return err
+			},
+			"Quote": func() error {
+				_, err := p.Quote(a, c, loyalty.Order{ID: "o", Total: d("1"), Currency: "EUR"}, now)
+				return err
+			},
+			"Refund": func() error {
+				_, _, err := p.Refund(a, c, loyalty.Refund{ID: "r", Order: "o", Amount: d("1")}, now)
+				return err
+			},
+			"Redeem": func() error {
+				_, _, err := p.Redeem(a, c, loyalty.Redemption{ID: "r", Points: d("1"), Currency: "EUR"}, now)
+				return err
+			},
+			"CancelRedemption": func() error { _, _, err := p.CancelRedemption(a, c, "r", now); return err },
+			"Hold": func() error {
+				_, _, err := p.Hold(a, c, loyalty.Hold{ID: "h", Order: "o", Points: d("1"), Until: now.Add(time.Hour)}, now)
+				return err
+			},
+			"Capture": func() error { _, _, err := p.Capture(a, c, loyalty.Capture{ID: "h"}, now); return err },
+			"Release": func() error { _, _, err := p.Release(a, c, "h", now); return err },
+			"Event": func() error {
+				_, _, err := p.Event(a, c, loyalty.Event{ID: "e", Kind: "registration"}, now)
+				return err
+			},
+			"Expire":       func() error { _, _, err := p.Expire(a, now); return err },
+			"ReviewTier":   func() error { _, _, err := p.ReviewTier(a, now); return err },
+			"Replay":       func() error { _, err := p.Replay(nil); return err },
+			"Resume":       func() error { _, err := p.Resume(a, nil); return err },
+			"LoadSnapshot": func() error { _, err := p.LoadSnapshot(a.Snapshot()); return err },
+		}
+		for op, f := range ops {
+			if err := f(); !errors.Is(err, loyalty.ErrInvalidInput) {
+				t.Errorf("%s on a %s Program: %v, want ErrInvalidInput", op, name, err)
+			}
+		}
+		if cfg := p.Config(); cfg.Currency != "" || len(cfg.Rules) != 0 {
+			t.Errorf("Config of a %s Program: %+v", name, cfg)
+		}
+		if p.Location() != time.UTC {
+			t.Errorf("Location of a %s Program: %v", name, p.Location())
+		}
 	}
 }
 

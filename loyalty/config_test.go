@@ -217,17 +217,26 @@ func FuzzReplay(f *testing.F) {
 	})
 }
 
-// FuzzReplayCorrupted changes one field of one entry of a valid ledger (a
-// corrupted or forged row): Replay refuses it or gives a consistent account.
+// FuzzReplayCorrupted is the replay oracle: it changes one field of one
+// entry of a valid ledger, or duplicates, removes or swaps entries (a
+// corrupted or forged row), and Replay either refuses it with
+// ErrCorruptLedger or gives the identical account (the change was no
+// change) — or, when the log was only cut short, an account whose head is
+// not the stored one.
 func FuzzReplayCorrupted(f *testing.F) {
 	p, log := seedLedger(f)
+	want, err := p.Replay(log)
+	if err != nil {
+		f.Fatal(err)
+	}
 	for i := range log {
 		f.Add(uint(i), uint8(i), int64(i)-3, "o1")
 	}
 	f.Fuzz(func(t *testing.T, idx uint, field uint8, n int64, str string) {
 		entries := slices.Clone(log)
-		e := &entries[idx%uint(len(entries))]
-		switch field % 10 {
+		i := int(idx % uint(len(entries)))
+		e := &entries[i]
+		switch field % 14 {
 		case 0:
 			e.Points = decimal.New(n, int32(field%5)-2)
 		case 1:
@@ -243,13 +252,34 @@ func FuzzReplayCorrupted(f *testing.F) {
 		case 6:
 			e.Money = decimal.New(n, int32(field%5)-2)
 		case 7:
-			e.OpKind = loyalty.OpKind(n % 8)
+			e.OpKind = loyalty.OpKind(n % 12)
 		case 8:
 			e.Tier = str
 		case 9:
 			e.Lines = []loyalty.Line{{SKU: str, Qty: int(n % 5), Price: decimal.New(n, 0)}}
+		case 10:
+			entries = slices.Insert(entries, i, *e)
+		case 11:
+			entries = slices.Delete(entries, i, i+1)
+		case 12:
+			j := int(uint64(n) % uint64(len(entries)))
+			entries[i], entries[j] = entries[j], entries[i]
+		case 13:
+			e.Customer = str
 		}
-		if acc, err := p.Replay(entries); err == nil {
+		acc, err := p.Replay(entries)
+		switch {
+		case err != nil && !errors.Is(err, loyalty.ErrCorruptLedger):
+			t.Fatalf("refused without ErrCorruptLedger: %v", err)
+		case err != nil:
+		case len(entries) < len(log) && slices.EqualFunc(entries, log[:len(entries)], func(a, b loyalty.Entry) bool { return a.Hash == b.Hash }):
+			if acc.Head() == want.Head() {
+				t.Fatal("a shortened log has the stored head")
+			}
+		case !acc.Equal(want) || acc.Head() != want.Head():
+			t.Fatalf("a changed log replayed to another account without an error:\n%s", acc)
+		}
+		if err == nil {
 			checkReplayed(t, acc)
 		}
 	})

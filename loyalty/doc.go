@@ -89,6 +89,13 @@
 // apply (status unknown), never a match. Traces ([rules.Step]) round-trip
 // through JSON.
 //
+// Rules see the [Facts]. To let them see the host's own typed data too (a
+// customer's margin, each line's brand), compile with [CompileWith] over
+// the host's struct X: rules read it as ext (`ext.Margin >= 0.3`,
+// `any(ext.Lines, .Brand == "Lavazza")`), type-checked at compile time, and
+// each operation takes its value from [Customer].Ext. The untyped
+// Customer.Attributes remain for quick use.
+//
 // # The ledger
 //
 //  1. Entries are append-only. Each has a deterministic ID: the operation
@@ -150,7 +157,9 @@
 // year. Tiers qualify on the money paid, net of refunds, or the orders of
 // the last TierWindowMonths months; a promotion is immediate; a full refund
 // undoes a promotion its order caused; [Program.ReviewTier] demotes
-// TierGraceDays after the customer last qualified. Redemptions and refunds
+// TierGraceDays after the customer stopped qualifying (an order rolling
+// out of the window, or a refund, took them below the tier; for a tier a
+// rule granted, from the promotion). Redemptions and refunds
 // use lots soonest to expire first, then oldest. Money in an order,
 // redemption or hold must be in the programme's currency when it names one
 // ([ErrCurrency]). Instants must be in years 1 to 9000.
@@ -164,5 +173,9 @@
 // more is [ErrInvalidInput]) and are decimals at its edges. Balance,
 // redemption, refund and expiry look at the lots at the ends of the
 // account, not all of them, while operations come in time order (late-dated
-// ones are handled too, by scanning). See the package benchmarks.
+// ones are handled too, by scanning). See the package benchmarks. A
+// very large order (or host facts with long slices) cannot make the rules
+// run away: the rules engine's step budget (rules.Limits MaxRuleSteps and
+// MaxSteps, estimated from the longest collection) skips the rules that
+// would exceed it, as contained failures listed in Result.RuleFailures.
 package loyalty

@@ -14,6 +14,9 @@ import (
 // entry's position in it, so a retried operation yields the same ids.
 type Entry struct {
 	ID string `json:"id"`
+	// Customer is the customer the account belongs to (Customer.ID of
+	// its first operation).
+	Customer string `json:"customer"`
 	// Op is the operation that wrote the entry: "order:<id>",
 	// "refund:<id>", "redeem:<id>", "unredeem:<id>", "hold:<id>",
 	// "capture:<id>", "release:<id>", "event:<id>", "expire:<time>",
@@ -62,6 +65,10 @@ type Entry struct {
 	// Fingerprint identifies the operation's payload (on its record), so
 	// that reusing an id with another payload is caught.
 	Fingerprint string `json:"fingerprint,omitempty"`
+	// Hash chains the entry to the one before it (see [ErrCorruptLedger]
+	// and [Account.Head]): a replay refuses an entry whose hash does not
+	// match.
+	Hash string `json:"hash"`
 }
 
 // detached is a copy of e that shares no slice with it.

@@ -10,13 +10,16 @@ import (
 // use "birthday-2026" to reward a birthday once a year.
 func (p *Program) Event(a Account, c Customer, ev Event, now time.Time) (Account, Result, error) {
 	op := "event:" + ev.ID
+	if err := p.usable(op); err != nil {
+		return a, Result{}, err
+	}
 	if ev.Kind == OccasionPurchase {
 		return a, Result{}, opErr(op, ErrInvalidInput, "an event cannot be of kind %q: purchases are Purchase", ev.Kind)
 	}
 	if ev.ID == "" || ev.Kind == "" {
 		return a, Result{}, opErr(op, ErrInvalidInput, "event id and kind are required")
 	}
-	t, dup, err := p.begin(a, op, OpEvent, ev.fingerprint(), now)
+	t, dup, err := p.begin(a, c.ID, op, OpEvent, ev.fingerprint(), now)
 	if err != nil || dup != nil {
 		return a, deref(dup), err
 	}

@@ -13,6 +13,9 @@ import (
 // before now have made more lots due since: a further run, with id
 // "expire:<now>#2", expires those.
 func (p *Program) Expire(a Account, now time.Time) (Account, Result, error) {
+	if err := p.usable("expire"); err != nil {
+		return a, Result{}, err
+	}
 	due := a.dueLots(now)
 	t, done, err := p.scheduled(a, "expire:"+now.UTC().Format(time.RFC3339Nano), OpExpire, now, len(due) > 0)
 	if err != nil || done != nil {
@@ -67,5 +70,5 @@ func (p *Program) scheduled(a Account, base string, kind OpKind, now time.Time, 
 		}
 		return nil, &Result{Op: base, Points: decimal.Zero, Discount: decimal.Zero, Money: decimal.Zero, Tier: a.tier}, nil
 	}
-	return p.begin(a, op, kind, "", now)
+	return p.begin(a, "", op, kind, "", now)
 }

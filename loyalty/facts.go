@@ -14,6 +14,7 @@ type Facts struct {
 	Event    EventFacts    `expr:"event"`
 	Now      time.Time     `expr:"now"`
 	occasion string
+	ext      any // Customer.Ext, for a programme compiled with CompileWith
 }
 
 // OccasionPurchase is the occasion of a purchase: a rule whose On is empty
@@ -27,6 +28,10 @@ func (f Facts) Occasion() string { return f.occasion }
 
 // EvalTime is the time rules are evaluated at.
 func (f Facts) EvalTime() time.Time { return f.Now }
+
+// EvalSize is the number of order lines, the longest collection rules
+// iterate: the rules engine bounds a rule's cost by it (rules.Sizer).
+func (f Facts) EvalSize() int { return len(f.Order.Lines) }
 
 // DiscountBase is the order total: discounts never exceed it.
 func (f Facts) DiscountBase() decimal.Decimal { return f.Order.Total }

@@ -74,7 +74,7 @@ func newFingerprint(kind byte) *fingerprinter {
 }
 
 func (o Order) fingerprint() string {
-	f := newFingerprint('o').str(o.ID).str(o.Currency).dec(o.Total).str(o.Channel).str(o.Coupon).num(int64(len(o.Lines)))
+	f := newFingerprint('o').str(o.ID).str(o.Currency).dec(o.Total).str(o.Channel).str(o.Coupon).str(o.Redemption).num(int64(len(o.Lines)))
 	for _, l := range o.Lines {
 		f.str(l.SKU).str(l.Category).num(int64(l.Qty)).dec(l.Price)
 	}

@@ -3,6 +3,7 @@ package loyalty
 import (
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/loyalkit/loyalkit/internal/persist"
 )
@@ -24,8 +25,8 @@ func (p *Program) Resume(a Account, entries []Entry) (Account, error) {
 	}
 	o := new(persist.Owner)
 	for i := range entries {
-		if err := p.apply(&a, &entries[i], o); err != nil {
-			return Account{}, fmt.Errorf("loyalty: replay entry %d (%s): %w", i, entries[i].ID, err)
+		if err := p.apply(&a, &entries[i], o, foldReplay); err != nil {
+			return Account{}, fmt.Errorf("%w: entry %d (%s): %w", ErrCorruptLedger, i, entries[i].ID, err)
 		}
 	}
 	return a, nil
@@ -39,12 +40,20 @@ func (p *Program) Resume(a Account, entries []Entry) (Account, error) {
 //
 // The entries of one operation must be consecutive; o owns the blocks the
 // batch may change in place.
-func (p *Program) apply(a *Account, e *Entry, o *persist.Owner) error {
+func (p *Program) apply(a *Account, e *Entry, o *persist.Owner, mode foldMode) error {
 	pts, err := p.units(e.Points)
 	if err != nil {
 		return err
 	}
-	if a.opList.Len() == 0 || e.Op != a.lastOp {
+	newOp := a.opList.Len() == 0 || e.Op != a.lastOp
+	n := 0
+	if !newOp {
+		n = a.opList.Ptr(a.opList.Len() - 1).n
+	}
+	if err := a.checkPlace(e, n); err != nil {
+		return err
+	}
+	if newOp {
 		if !a.ops.Insert(e.Op, a.opList.Len(), o) {
 			return fmt.Errorf("entries of operation %s are not consecutive", e.Op)
 		}
@@ -55,7 +64,7 @@ func (p *Program) apply(a *Account, e *Entry, o *persist.Owner) error {
 	rec.n++
 	a.entries++
 	a.places, a.prog = p.cfg.PointsPlaces, p.compat
-	f := fold{p: p, a: a, rec: rec, o: o, pts: pts}
+	f := fold{p: p, a: a, rec: rec, o: o, pts: pts, quote: mode == foldQuote}
 	switch e.Kind {
 	case Record:
 		err = f.record(e)
@@ -77,8 +86,21 @@ func (p *Program) apply(a *Account, e *Entry, o *persist.Owner) error {
 		err = fmt.Errorf("unknown entry kind %v", e.Kind)
 	}
 	f.rec.tier = a.tier
-	return err
+	if err != nil {
+		return err
+	}
+	return a.chain(e, mode == foldReplay)
 }
+
+// foldMode is who folds an entry: an operation (which stores it), a
+// quote (which does not) or a replay (which checks it).
+type foldMode uint8
+
+const (
+	foldOperation foldMode = iota
+	foldQuote
+	foldReplay
+)
 
 // fold is one entry being folded into an account: the step functions
 // below share it. (The entry is their parameter, not a field, so that it
@@ -89,6 +111,9 @@ type fold struct {
 	rec *opRecord // the record of the entry's operation, writable
 	o   *persist.Owner
 	pts units // e.Points in units
+	// quote: the entries are a quote's, never stored; only a quote's
+	// order may name an open hold as paying.
+	quote bool
 }
 
 // mutOp returns operation record k, writable. Making it writable may copy
@@ -156,7 +181,7 @@ func (f *fold) purchase(e *Entry) error {
 		pay := f.mutOp(i)
 		rec = f.rec
 		switch {
-		case pay.kind != OpRedeem && pay.kind != OpCapture && pay.kind != OpHold: // OpHold: a quote
+		case pay.kind != OpRedeem && pay.kind != OpCapture && (pay.kind != OpHold || !f.quote):
 			return fmt.Errorf("order %s is paid with %q, which is not a redemption or capture", e.Order, e.Ref)
 		case pay.order != 0:
 			return fmt.Errorf("%s already paid for another order", e.Ref)
@@ -192,7 +217,7 @@ func (f *fold) purchase(e *Entry) error {
 		if e.Tier != a.tier {
 			return fmt.Errorf("order %s confirms tier %q, the customer is in %q", e.Order, e.Tier, a.tier)
 		}
-		a.tierSince = e.At
+		a.tierSince, a.tierLapsed = e.At, time.Time{}
 	}
 	return nil
 }
@@ -228,6 +253,16 @@ func (f *fold) refund(e *Entry) error {
 		i, _ := a.orderIndex(e.Order)
 		a.refundedOrders.Push(i, f.o)
 		od.inRefunded = true
+	}
+	if e.Tier != "" && a.tier != "" { // the tier the customer qualifies for after the refund
+		switch r := f.p.tierRank(e.Tier); {
+		case r < 0:
+			return fmt.Errorf("%w %q", ErrUnknownTier, e.Tier)
+		case r >= f.p.tierRank(a.tier):
+			a.tierSince, a.tierLapsed = e.At, time.Time{}
+		case a.tierLapsed.IsZero():
+			a.tierLapsed = e.At
+		}
 	}
 	od.refunded = od.refunded.Add(money)
 	f.rec.money = money
@@ -331,8 +366,12 @@ func (f *fold) debit(e *Entry) error {
 		a.totals.expired -= pts
 	case Reverse:
 		a.totals.reversed -= pts
-		if od := f.order(e); od != nil {
-			od.reversed -= pts
+		od := f.order(e)
+		if od == nil {
+			return fmt.Errorf("a reversal for no order (%q)", e.Order)
+		}
+		if err := f.takeBack(od, -pts); err != nil {
+			return err
 		}
 	}
 	rec.points -= pts
@@ -384,12 +423,28 @@ func (f *fold) debt(e *Entry) error {
 	if pts >= 0 {
 		return fmt.Errorf("debt of %s points", e.Points)
 	}
-	a.debt -= pts
-	a.totals.debt -= pts
-	f.rec.points -= pts
-	if od := f.order(e); od != nil {
-		od.reversed -= pts
+	od := f.order(e)
+	if od == nil {
+		return fmt.Errorf("debt for no order (%q)", e.Order)
 	}
+	debt, ok1 := addUnits(a.debt, -pts)
+	total, ok2 := addUnits(a.totals.debt, -pts)
+	if !ok1 || !ok2 {
+		return fmt.Errorf("a debt of %s points overflows the account's debt", e.Points)
+	}
+	a.debt, a.totals.debt = debt, total
+	f.rec.points -= pts
+	return f.takeBack(od, -pts)
+}
+
+// takeBack counts pts more points taken back for order od (reversed,
+// recorded as debt or written off): never more than were earned on it.
+func (f *fold) takeBack(od *order, pts units) error {
+	if pts > od.earned-od.reversed {
+		return fmt.Errorf("takes back %s points for order %s, which has %s earned and not taken back",
+			toDecimal(pts, f.a.places), od.id, toDecimal(od.earned-od.reversed, f.a.places))
+	}
+	od.reversed += pts
 	return nil
 }
 
@@ -398,11 +453,15 @@ func (f *fold) writeOff(e *Entry) error {
 	if err != nil || off <= 0 {
 		return fmt.Errorf("writes off %s points", e.Money)
 	}
-	f.a.totals.writtenOff += off
-	f.rec.points += off
-	if od := f.order(e); od != nil {
-		od.reversed += off
+	od := f.order(e)
+	if od == nil {
+		return fmt.Errorf("a write-off for no order (%q)", e.Order)
 	}
+	if err := f.takeBack(od, off); err != nil {
+		return err
+	}
+	f.a.totals.writtenOff += off // at most the points earned: no overflow
+	f.rec.points += off
 	return nil
 }
 
@@ -416,7 +475,7 @@ func (f *fold) tierChange(e *Entry) error {
 			od.promotedTo = e.Tier
 		}
 	}
-	a.tier, a.tierSince = e.Tier, e.At
+	a.tier, a.tierSince, a.tierLapsed = e.Tier, e.At, time.Time{}
 	f.rec.tierChanged = true
 	return nil
 }

@@ -86,14 +86,20 @@ func (a *Account) holdOf(id string) (*hold, bool) {
 // with [ErrInsufficientPoints].
 func (p *Program) Hold(a Account, c Customer, h Hold, now time.Time) (Account, Result, error) {
 	op := "hold:" + h.ID
+	if err := p.usable(op); err != nil {
+		return a, Result{}, err
+	}
 	r := Redemption{ID: h.ID, Points: h.Points, OrderTotal: h.OrderTotal, Currency: h.Currency}
 	if err := p.checkRedemption(op, r); err != nil {
+		return a, Result{}, err
+	}
+	if err := checkTime(op, "until", h.Until); err != nil {
 		return a, Result{}, err
 	}
 	if !h.Until.After(now) {
 		return a, Result{}, opErr(op, ErrInvalidInput, "until %s is not after now %s", h.Until.Format(time.RFC3339), now.Format(time.RFC3339))
 	}
-	t, dup, err := p.begin(a, op, OpHold, h.fingerprint(), now)
+	t, dup, err := p.begin(a, c.ID, op, OpHold, h.fingerprint(), now)
 	if err != nil || dup != nil {
 		return a, deref(dup), err
 	}
@@ -116,16 +122,22 @@ func (p *Program) Hold(a Account, c Customer, h Hold, now time.Time) (Account, R
 // [Order].Redemption names.
 func (p *Program) Capture(a Account, c Customer, cp Capture, now time.Time) (Account, Result, error) {
 	op := "capture:" + cp.ID
+	if err := p.usable(op); err != nil {
+		return a, Result{}, err
+	}
 	if cp.ID == "" || cp.Points.IsNegative() {
 		return a, Result{}, opErr(op, ErrInvalidInput, "hold id is required and points %s must not be negative", cp.Points)
 	}
-	t, dup, err := p.begin(a, op, OpCapture, newFingerprint('c').str(cp.ID).dec(cp.Points).sum(), now)
+	t, dup, err := p.begin(a, c.ID, op, OpCapture, newFingerprint('c').str(cp.ID).dec(cp.Points).sum(), now)
 	if err != nil || dup != nil {
 		return a, deref(dup), err
 	}
-	h, err := p.openHold(a, op, cp.ID, now)
+	h, err := p.unresolvedHold(a, op, cp.ID)
 	if err != nil {
 		return a, Result{}, err
+	}
+	if !h.holding(now) {
+		return a, Result{}, opErr(op, ErrHoldLapsed, "hold %q lapsed at %s", cp.ID, h.until.Format(time.RFC3339Nano))
 	}
 	want := h.points
 	if cp.Points.IsPositive() {
@@ -156,19 +168,19 @@ func (p *Program) Capture(a Account, c Customer, cp Capture, now time.Time) (Acc
 // records the release; releasing a captured one is [ErrHoldResolved].
 func (p *Program) Release(a Account, c Customer, id string, now time.Time) (Account, Result, error) {
 	op := "release:" + id
+	if err := p.usable(op); err != nil {
+		return a, Result{}, err
+	}
 	if id == "" {
 		return a, Result{}, opErr(op, ErrInvalidInput, "hold id is required")
 	}
-	t, dup, err := p.begin(a, op, OpRelease, "", now)
+	t, dup, err := p.begin(a, c.ID, op, OpRelease, "", now)
 	if err != nil || dup != nil {
 		return a, deref(dup), err
 	}
-	h, ok := a.holdOf(id)
-	switch {
-	case !ok:
-		return a, Result{}, opErr(op, ErrUnknownHold, "no hold %q on this account", id)
-	case h.state != holdOpen:
-		return a, Result{}, opErr(op, ErrHoldResolved, "hold %q was %v", id, h.state)
+	h, err := p.unresolvedHold(a, op, id)
+	if err != nil {
+		return a, Result{}, err
 	}
 	if err := t.add(Entry{Kind: Record, Order: h.order, Ref: h.op}); err != nil {
 		return a, Result{}, err
@@ -176,16 +188,15 @@ func (p *Program) Release(a Account, c Customer, id string, now time.Time) (Acco
 	return t.acc, t.result(), nil
 }
 
-// openHold finds a hold that can be captured at now.
-func (p *Program) openHold(a Account, op, id string, now time.Time) (*hold, error) {
+// unresolvedHold finds a hold neither captured nor released (it may have
+// lapsed).
+func (p *Program) unresolvedHold(a Account, op, id string) (*hold, error) {
 	h, ok := a.holdOf(id)
 	switch {
 	case !ok:
 		return nil, opErr(op, ErrUnknownHold, "no hold %q on this account", id)
 	case h.state != holdOpen:
 		return nil, opErr(op, ErrHoldResolved, "hold %q was %v", id, h.state)
-	case !h.holding(now):
-		return nil, opErr(op, ErrHoldLapsed, "hold %q lapsed at %s", id, h.until.Format(time.RFC3339Nano))
 	}
 	return h, nil
 }

@@ -14,6 +14,10 @@ type Customer struct {
 	Birthday   time.Time         `json:"birthday,omitzero"`
 	Registered time.Time         `json:"registered,omitzero"`
 	Attributes map[string]string `json:"attributes,omitempty"`
+	// Ext is the host's own facts for this operation, of the type the
+	// programme was compiled with by [CompileWith] (rules see it as ext);
+	// nil under [Compile].
+	Ext any `json:"-"`
 }
 
 // Order is a purchase. Total is the goods' price before the programme's

@@ -77,8 +77,10 @@ func newOrder(id string, at time.Time, paid decimal.Decimal, info orderInfo, tie
 }
 
 // returnedShare is the share of the order returned so far, as a fraction:
-// the money refunded of the money paid, or, for an order paid without
-// money, the goods returned of its goods.
+// the money refunded of the money paid; for an order paid without money,
+// the goods returned of its goods; for an order of no value, the units
+// returned of the units bought (0 of 1 when it has no lines: nothing can
+// be returned).
 func (o *order) returnedShare() (num, den decimal.Decimal) {
 	switch {
 	case o.paid.IsPositive():
@@ -86,13 +88,23 @@ func (o *order) returnedShare() (num, den decimal.Decimal) {
 	case o.goods().IsPositive():
 		return o.returnedGoods, o.goods()
 	}
-	return decimal.Zero, decimal.NewFromInt(1)
+	var bought, back int64
+	for i, l := range o.lines() {
+		bought += int64(l.Qty)
+		if i < len(o.returned) {
+			back += int64(o.returned[i])
+		}
+	}
+	if bought == 0 {
+		return decimal.Zero, decimal.NewFromInt(1)
+	}
+	return decimal.NewFromInt(back), decimal.NewFromInt(bought)
 }
 
 // fullyReturned reports whether nothing of the order is left.
 func (o *order) fullyReturned() bool {
 	num, den := o.returnedShare()
-	return !num.LessThan(den) && den.IsPositive() && (o.paid.IsPositive() || o.goods().IsPositive())
+	return !num.LessThan(den)
 }
 
 // lineRefundMoney is the money a refund of lines (priced at the order's
@@ -114,7 +126,7 @@ func (p *Program) paidFor(o *order, g decimal.Decimal) decimal.Decimal {
 	switch {
 	case g.Equal(o.goods()):
 		return o.paid
-	case o.paid.Equal(o.goods()):
+	case o.paid.Equal(o.goods()) && g.Exponent() >= -p.cfg.MoneyPlaces:
 		return g
 	case !o.goods().IsPositive():
 		return decimal.Zero

@@ -148,7 +148,7 @@ type Program struct {
 	cfg     Config
 	compat  string // what an account made under it is bound to (see compatKey)
 	loc     *time.Location
-	rules   *rules.Set[Facts]
+	rules   ruleSet
 	tierMin []decsum.Sum // the tiers' MinSpend, to compare with window sums
 	small   []decimal.Decimal
 }
@@ -224,11 +224,22 @@ func (c Config) Validate() error {
 // Compile validates the configuration and compiles its rules against
 // [Facts]. Every problem is reported at once.
 func Compile(c Config, opts ...rules.Option) (*Program, error) {
+	return compile(c, opts, func(rs []rules.Rule, opts []rules.Option) (ruleSet, error) {
+		s, err := rules.Compile[Facts](rs, opts...)
+		if err != nil {
+			return nil, err
+		}
+		return plainSet{s}, nil
+	})
+}
+
+// compile validates c and compiles its rules with compileRules.
+func compile(c Config, opts []rules.Option, compileRules func([]rules.Rule, []rules.Option) (ruleSet, error)) (*Program, error) {
 	err := c.Validate()
 	if c.StrictRules {
 		opts = append(slices.Clip(opts), rules.Strict())
 	}
-	set, rerr := rules.Compile[Facts](occasions(c.Rules), opts...)
+	set, rerr := compileRules(occasions(c.Rules), opts)
 	if err != nil || rerr != nil {
 		return nil, errors.Join(err, rerr)
 	}
@@ -243,7 +254,12 @@ func Compile(c Config, opts ...rules.Option) (*Program, error) {
 
 // Config returns a copy of the programme's configuration: changing it
 // does not change the programme.
-func (p *Program) Config() Config { return p.cfg.clone() }
+func (p *Program) Config() Config {
+	if p == nil {
+		return Config{}
+	}
+	return p.cfg.clone()
+}
 
 // clone is a deep copy of c.
 func (c Config) clone() Config {
@@ -280,7 +296,12 @@ func (c Config) compatKey() string {
 }
 
 // Location is the programme's time zone.
-func (p *Program) Location() *time.Location { return p.loc }
+func (p *Program) Location() *time.Location {
+	if p == nil || p.loc == nil {
+		return time.UTC
+	}
+	return p.loc
+}
 
 // roundPoints applies the programme's points precision and rounding.
 func (p *Program) roundPoints(d decimal.Decimal) decimal.Decimal {

@@ -20,11 +20,22 @@ func (p *Program) facts(a *Account, c Customer, now time.Time, occasion string) 
 	return Facts{
 		Customer: CustomerFacts{ID: c.ID, Tier: a.tier, Available: p.dec(b.available),
 			Pending: p.dec(b.pending), LifetimeSpend: a.spend.Value(), LifetimeOrders: a.orderN, WindowSpend: spend.Value(), WindowOrders: n,
-			FirstPurchase: a.first, LastPurchase: a.last, Birthday: c.Birthday, Registered: c.Registered,
+			FirstPurchase: p.inZone(a.first), LastPurchase: p.inZone(a.last), Birthday: c.Birthday, Registered: c.Registered,
 			Attributes: c.Attributes},
-		Now:      now,
+		Now:      now.In(p.loc),
 		occasion: occasion,
+		ext:      c.Ext,
 	}
+}
+
+// inZone is t in the programme's zone (a zero t stays zero: unknown), so
+// that rules read the same day and hour of an instant whether it came
+// from the till, a replay or a snapshot.
+func (p *Program) inZone(t time.Time) time.Time {
+	if t.IsZero() {
+		return t
+	}
+	return t.In(p.loc)
 }
 
 // evaluate runs the rules on f. A rule that fails is contained by the
@@ -32,7 +43,7 @@ func (p *Program) facts(a *Account, c Customer, now time.Time, occasion string) 
 // programme is strict, when the operation fails with [ErrRule] and the
 // rule's *rules.RuleError.
 func (p *Program) evaluate(op string, f Facts) (rules.Outcome, error) {
-	out, err := p.rules.Eval(f)
+	out, err := p.rules.eval(f, f.ext)
 	switch {
 	case err == nil:
 		return out, nil
@@ -69,16 +80,20 @@ func (p *Program) Quote(a Account, c Customer, o Order, now time.Time) (Result, 
 
 func (p *Program) purchase(a Account, c Customer, o Order, now time.Time, quote bool) (Account, Result, error) {
 	op := purchaseOp(o.ID)
+	if err := p.usable(op); err != nil {
+		return a, Result{}, err
+	}
 	if err := p.checkCurrency(op, o.Currency); err != nil {
 		return a, Result{}, err
 	}
 	if err := checkOrder(o); err != nil {
 		return a, Result{}, opErr(op, ErrInvalidInput, "%v", err)
 	}
-	t, dup, err := p.begin(a, op, OpPurchase, o.fingerprint(), now)
+	t, dup, err := p.begin(a, c.ID, op, OpPurchase, o.fingerprint(), now)
 	if err != nil || dup != nil {
 		return a, deref(dup), err
 	}
+	t.quote = quote
 	ref, pointsPaid, err := p.payment(&t.acc, op, o, now, quote)
 	if err != nil {
 		return a, Result{}, err
@@ -92,6 +107,10 @@ func (p *Program) purchase(a Account, c Customer, o Order, now time.Time, quote 
 	out, err := p.evaluate(op, f)
 	if err != nil {
 		return a, Result{}, err
+	}
+	if share := p.cfg.Redemption.MaxShare; share.IsPositive() && pointsPaid.GreaterThan(o.Total.Mul(share)) {
+		return a, Result{}, opErr(op, ErrPolicy, "points pay %s of order %s, more than the maximum share %s of its total %s",
+			pointsPaid, o.ID, share, o.Total)
 	}
 	paid := o.Total
 	if !out.Discount.IsZero() || !pointsPaid.IsZero() {

@@ -13,10 +13,13 @@ import (
 // [Order].Redemption names.
 func (p *Program) Redeem(a Account, c Customer, r Redemption, now time.Time) (Account, Result, error) {
 	op := "redeem:" + r.ID
+	if err := p.usable(op); err != nil {
+		return a, Result{}, err
+	}
 	if err := p.checkRedemption(op, r); err != nil {
 		return a, Result{}, err
 	}
-	t, dup, err := p.begin(a, op, OpRedeem, r.fingerprint(), now)
+	t, dup, err := p.begin(a, c.ID, op, OpRedeem, r.fingerprint(), now)
 	if err != nil || dup != nil {
 		return a, deref(dup), err
 	}
@@ -107,10 +110,13 @@ func (p *Program) spendable(a *Account, now time.Time) iter.Seq[*lot] {
 // first result.
 func (p *Program) CancelRedemption(a Account, c Customer, id string, now time.Time) (Account, Result, error) {
 	op := "unredeem:" + id
+	if err := p.usable(op); err != nil {
+		return a, Result{}, err
+	}
 	if id == "" {
 		return a, Result{}, opErr(op, ErrInvalidInput, "redemption id is required")
 	}
-	t, dup, err := p.begin(a, op, OpCancelRedemption, "", now)
+	t, dup, err := p.begin(a, c.ID, op, OpCancelRedemption, "", now)
 	if err != nil || dup != nil {
 		return a, deref(dup), err
 	}

@@ -24,6 +24,9 @@ import (
 // Result.Money is the money refunded.
 func (p *Program) Refund(a Account, c Customer, r Refund, now time.Time) (Account, Result, error) {
 	op := "refund:" + r.ID
+	if err := p.usable(op); err != nil {
+		return a, Result{}, err
+	}
 	switch {
 	case r.ID == "" || r.Order == "":
 		return a, Result{}, opErr(op, ErrInvalidInput, "refund id and order are required")
@@ -37,7 +40,7 @@ func (p *Program) Refund(a Account, c Customer, r Refund, now time.Time) (Accoun
 			return a, Result{}, opErr(op, ErrInvalidInput, "line %d: sku %q and quantity %d must be given and positive", i, l.SKU, l.Qty)
 		}
 	}
-	t, dup, err := p.begin(a, op, OpRefund, r.fingerprint(), now)
+	t, dup, err := p.begin(a, c.ID, op, OpRefund, r.fingerprint(), now)
 	if err != nil || dup != nil {
 		return a, deref(dup), err
 	}
@@ -62,17 +65,26 @@ func (p *Program) Refund(a Account, c Customer, r Refund, now time.Time) (Accoun
 		return a, Result{}, opErr(op, ErrRefundTooLarge, "%s asked, %s of order %s left to refund", amount, left, r.Order)
 	}
 	rec := Entry{Kind: Record, Order: r.Order, Money: amount, Lines: lines, Fingerprint: t.fp}
-	if after := o; !o.fullyReturned() { // the gifts go back with the last of the order
-		after.refunded, after.returnedGoods = o.refunded.Add(amount), o.returnedGoods.Add(linesValue(lines))
-		if after.fullyReturned() {
-			bought, _ := a.op(purchaseOp(r.Order))
-			rec.Gifts = bought.gifts
+	after := o
+	after.refunded, after.returnedGoods = o.refunded.Add(amount), o.returnedGoods.Add(linesValue(lines))
+	if !o.fullyReturned() && after.fullyReturned() { // the gifts go back with the last of the order
+		bought, _ := a.op(purchaseOp(r.Order))
+		rec.Gifts = bought.gifts
+	}
+	if len(p.cfg.Tiers) > 0 && a.tier != "" { // the tier the customer qualifies for after it
+		spend, n := p.window(&t.acc, now)
+		if p.inWindow(o.at, now) {
+			spend.Sub(amount)
+			if !o.fullyReturned() && after.fullyReturned() {
+				n--
+			}
 		}
+		rec.Tier = p.tierFor(spend, n)
 	}
 	if err := t.add(rec); err != nil {
 		return a, Result{}, opCause(op, ErrInvalidInput, err)
 	}
-	after, _ := t.acc.order(r.Order)
+	after, _ = t.acc.order(r.Order)
 	if err := p.reverseEarned(t, &after); err != nil {
 		return a, Result{}, err
 	}

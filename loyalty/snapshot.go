@@ -21,7 +21,7 @@ import (
 // nanoseconds since 1970 (UTC), decimals a coefficient and an exponent.
 const (
 	snapshotMagic   = "LKSNAP"
-	snapshotVersion = 1
+	snapshotVersion = 2
 )
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
@@ -37,6 +37,8 @@ func (a Account) Snapshot() []byte {
 	w.b = append(w.b, snapshotMagic...)
 	w.uint(snapshotVersion)
 	w.str(a.prog)
+	w.str(a.customer)
+	w.str(string(a.head[:]))
 	w.uint(uint64(a.entries))
 	w.str(a.lastOp)
 	w.int(int64(a.places))
@@ -46,6 +48,7 @@ func (a Account) Snapshot() []byte {
 	w.bool(a.unsorted)
 	w.str(a.tier)
 	w.time(a.tierSince)
+	w.time(a.tierLapsed)
 	w.int(a.debt)
 	w.uint(uint64(a.orderN))
 	w.time(a.first)
@@ -69,29 +72,34 @@ func (a Account) Snapshot() []byte {
 	for _, o := range a.orders.All {
 		w.str(o.id)
 		w.time(o.at)
-		w.dec(o.goods())
-		w.dec(o.discount())
-		w.dec(o.pointsPaid())
+		w.dec(o.paid)
 		w.dec(o.refunded)
 		w.dec(o.returnedGoods)
 		w.bool(o.inRefunded)
 		w.int(o.earned)
 		w.int(o.reversed)
-		w.uint(uint64(o.paidWith()))
-		w.int(o.paidPoints())
 		w.int(o.pointsBack)
 		w.str(o.tierBefore)
 		w.str(o.promotedTo)
-		w.uint(uint64(len(o.lines())))
-		for _, l := range o.lines() {
+		w.uint(uint64(len(o.returned)))
+		for _, n := range o.returned {
+			w.int(int64(n))
+		}
+		w.bool(o.info != nil)
+		if o.info == nil {
+			continue
+		}
+		w.dec(o.info.goods)
+		w.dec(o.info.discount)
+		w.dec(o.info.pointsPaid)
+		w.uint(uint64(o.info.paidWith))
+		w.int(o.info.paidPoints)
+		w.uint(uint64(len(o.info.lines)))
+		for _, l := range o.info.lines {
 			w.str(l.SKU)
 			w.str(l.Category)
 			w.int(int64(l.Qty))
 			w.dec(l.Price)
-		}
-		w.uint(uint64(len(o.returned)))
-		for _, n := range o.returned {
-			w.int(int64(n))
 		}
 	}
 	w.uint(uint64(a.holds.Len()))
@@ -171,6 +179,12 @@ func (p *Program) loadSnapshot(b []byte) (Account, error) {
 	if r.err == nil && a.prog != p.compat && a.prog != "" { // "": a new account, bound to none yet
 		return a, fmt.Errorf("%w: the snapshot was made under programme %s, this is %s", ErrProgramMismatch, a.prog, p.compat)
 	}
+	a.customer = r.str()
+	if head := r.str(); len(head) == hashLen {
+		a.head = chainHash([]byte(head))
+	} else {
+		r.fail("a head of %d bytes", len(head))
+	}
 	a.entries = r.count(math.MaxInt32)
 	a.lastOp = r.str()
 	a.places = int32(r.int())
@@ -183,6 +197,7 @@ func (p *Program) loadSnapshot(b []byte) (Account, error) {
 	a.unsorted = r.bool()
 	a.tier = r.str()
 	a.tierSince = r.time()
+	a.tierLapsed = r.time()
 	a.debt = r.int()
 	a.orderN = r.count(math.MaxInt32)
 	a.first = r.time()
@@ -191,31 +206,15 @@ func (p *Program) loadSnapshot(b []byte) (Account, error) {
 		*u = r.int()
 	}
 	a.refundN = r.count(math.MaxInt32)
-	o := new(persist.Owner)
-	for range r.count(r.left()) {
-		a.lots.Push(lot{id: r.str(), order: r.str(), rule: r.str(), earned: r.int(), remaining: r.int(),
-			earnedAt: r.time(), availableAt: r.time(), expiresAt: r.time()}, o)
-	}
+	a.lots = persist.Build(r.count(r.left()), func(_ int, l *lot) {
+		*l = lot{id: r.str(), order: r.str(), rule: r.str(), earned: r.int(), remaining: r.int(),
+			earnedAt: r.time(), availableAt: r.time(), expiresAt: r.time()}
+	})
 	var cum, spend decsum.Sum
-	for range r.count(r.left()) {
-		id, at := r.str(), r.time()
-		info := orderInfo{goods: r.dec(), discount: r.dec(), pointsPaid: r.dec()}
-		rest := order{refunded: r.dec(), returnedGoods: r.dec(), inRefunded: r.bool(), earned: r.int(), reversed: r.int()}
-		info.paidWith, info.paidPoints = r.count(math.MaxInt32), r.int()
-		rest.pointsBack, rest.tierBefore, rest.promotedTo = r.int(), r.str(), r.str()
-		if n := r.count(r.left()); n > 0 {
-			info.lines = make([]Line, n)
-			for i := range info.lines {
-				info.lines[i] = Line{SKU: r.str(), Category: r.str(), Qty: int(r.int()), Price: r.dec()}
-			}
-		}
-		paid := info.goods // the same decimal: nothing to allocate
-		if !info.discount.IsZero() || !info.pointsPaid.IsZero() {
-			paid = info.goods.Sub(info.discount).Sub(info.pointsPaid)
-		}
-		od := newOrder(id, at, paid, info, rest.tierBefore)
-		od.refunded, od.returnedGoods, od.inRefunded, od.earned, od.reversed = rest.refunded, rest.returnedGoods, rest.inRefunded, rest.earned, rest.reversed
-		od.pointsBack, od.promotedTo = rest.pointsBack, rest.promotedTo
+	var infos []orderInfo // one allocation for the orders' infos
+	a.orders = persist.Build(r.count(r.left()), func(_ int, od *order) {
+		*od = order{id: r.str(), at: r.time(), paid: r.dec(), refunded: r.dec(), returnedGoods: r.dec(),
+			inRefunded: r.bool(), earned: r.int(), reversed: r.int(), pointsBack: r.int(), tierBefore: r.str(), promotedTo: r.str()}
 		if n := r.count(r.left()); n > 0 {
 			od.returned = make([]int, n)
 			for i := range od.returned {
@@ -226,15 +225,29 @@ func (p *Program) loadSnapshot(b []byte) (Account, error) {
 		od.cum = cum
 		spend.Add(od.paid)
 		spend.Sub(od.refunded)
-		a.orders.Push(od, o)
-	}
+		if !r.bool() {
+			return
+		}
+		if len(infos) == cap(infos) {
+			infos = make([]orderInfo, 0, max(16, r.left()/64))
+		}
+		infos = append(infos, orderInfo{goods: r.dec(), discount: r.dec(), pointsPaid: r.dec(),
+			paidWith: r.count(math.MaxInt32), paidPoints: r.int()})
+		info := &infos[len(infos)-1]
+		if n := r.count(r.left()); n > 0 {
+			info.lines = make([]Line, n)
+			for i := range info.lines {
+				info.lines[i] = Line{SKU: r.str(), Category: r.str(), Qty: int(r.int()), Price: r.dec()}
+			}
+		}
+		od.info = info
+	})
 	a.spend = spend
-	for range r.count(r.left()) {
-		a.holds.Push(hold{op: r.str(), order: r.str(), points: r.int(), money: r.dec(), until: r.time(), state: holdState(r.uint())}, o)
-	}
+	a.holds = persist.Build(r.count(r.left()), func(_ int, h *hold) {
+		*h = hold{op: r.str(), order: r.str(), points: r.int(), money: r.dec(), until: r.time(), state: holdState(r.uint())}
+	})
 	nops := r.count(r.left())
-	for range nops {
-		var rec opRecord
+	a.opList = persist.Build(nops, func(_ int, rec *opRecord) {
 		rec.id, rec.kind, rec.fingerprint = r.str(), OpKind(r.uint()), r.str()
 		rec.n, rec.lot0, rec.lots = r.count(math.MaxInt32), r.count(math.MaxInt32), r.count(math.MaxInt32)
 		rec.order, rec.hold = r.count(math.MaxInt32), r.count(math.MaxInt32)
@@ -252,11 +265,8 @@ func (p *Program) loadSnapshot(b []byte) (Account, error) {
 				rec.taken[k] = taken{lot: r.count(math.MaxInt32), pts: r.int(), back: r.int()}
 			}
 		}
-		a.opList.Push(rec, o)
-	}
-	for range r.count(r.left()) {
-		a.refundedOrders.Push(r.count(math.MaxInt32), o)
-	}
+	})
+	a.refundedOrders = persist.Build(r.count(r.left()), func(_ int, i *int) { *i = r.count(math.MaxInt32) })
 	if r.err == nil && r.i != len(r.s) {
 		r.fail("%d bytes after the end", len(r.s)-r.i)
 	}
@@ -372,11 +382,16 @@ func (r *snapReader) fail(format string, args ...any) {
 	if r.err == nil {
 		r.err = fmt.Errorf("%w: at byte %d: %s", ErrSnapshot, r.i, fmt.Sprintf(format, args...))
 	}
+	r.s = r.s[:r.i] // nothing more to read: every later read is a zero value
 }
 
 func (r *snapReader) left() int { return len(r.s) - r.i }
 
 func (r *snapReader) uint() uint64 {
+	if r.i < len(r.s) && r.s[r.i] < 0x80 { // one byte: most numbers
+		r.i++
+		return uint64(r.s[r.i-1])
+	}
 	if r.err != nil {
 		return 0
 	}

@@ -65,7 +65,8 @@ func TestSnapshot(t *testing.T) {
 		{"truncated", snap[:len(snap)/2]},
 		{"one byte flipped", flip(snap, len(snap)/3)},
 		{"not a snapshot", []byte("LKSNAQ and more bytes")},
-		{"a future format version", resealed(snap, func(b []byte) { b[len("LKSNAP")] = 2 })},
+		{"a future format version", resealed(snap, func(b []byte) { b[len("LKSNAP")]++ })},
+		{"a past format version", resealed(snap, func(b []byte) { b[len("LKSNAP")]-- })},
 	} {
 		if _, err := p.LoadSnapshot(tc.snap); !errors.Is(err, loyalty.ErrSnapshot) {
 			t.Errorf("%s: %v, want ErrSnapshot", tc.name, err)

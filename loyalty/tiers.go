@@ -1,6 +1,7 @@
 package loyalty
 
 import (
+	"slices"
 	"sort"
 	"time"
 
@@ -103,4 +104,58 @@ func (p *Program) tierFor(spend decsum.Sum, n int) string {
 		}
 	}
 	return best
+}
+
+// inWindow reports whether an order made at is in the tier window ending
+// at now.
+func (p *Program) inWindow(at, now time.Time) bool {
+	return at.After(addMonths(now, -p.cfg.TierWindowMonths, p.loc)) && !at.After(now)
+}
+
+// rollOut is the first instant at which an order made at is no longer in
+// the tier window: W months later, or, when that date was clamped to a
+// shorter month's end (31 March + 1 month = 30 April), the start of the
+// next day.
+func (p *Program) rollOut(at time.Time) time.Time {
+	r := addMonths(at, p.cfg.TierWindowMonths, p.loc)
+	if !addMonths(r, -p.cfg.TierWindowMonths, p.loc).Before(at) {
+		return r
+	}
+	y, m, d := r.In(p.loc).Date()
+	return time.Date(y, m, d+1, 0, 0, 0, 0, p.loc)
+}
+
+// lapsedAt is when the customer stopped qualifying for their tier: the
+// refund that left them below it, or the first instant after they last
+// qualified (tierSince) at which an order rolling out of the window did,
+// or tierSince itself when the window never qualified them (a tier a rule
+// granted). Zero: they still qualify at now.
+func (p *Program) lapsedAt(a *Account, now time.Time) time.Time {
+	rank := p.tierRank(a.tier)
+	below := func(at time.Time) bool {
+		spend, n := p.computeWindow(a, at)
+		return p.tierRank(p.tierFor(spend, n)) < rank
+	}
+	if !below(now) {
+		return time.Time{}
+	}
+	if !a.tierLapsed.IsZero() {
+		return a.tierLapsed
+	}
+	if below(a.tierSince) {
+		return a.tierSince
+	}
+	var outs []time.Time // roll-outs in (tierSince, now]
+	for _, o := range a.orders.All {
+		if r := p.rollOut(o.at); r.After(a.tierSince) && !r.After(now) {
+			outs = append(outs, r)
+		}
+	}
+	slices.SortFunc(outs, time.Time.Compare)
+	for _, r := range outs {
+		if below(r) {
+			return r
+		}
+	}
+	return now
 }

@@ -24,13 +24,20 @@ type txn struct {
 	fp    string  // the payload's fingerprint
 	es    []Entry // the entries made so far, for the result
 	ids   string  // the ids of the next entries, "<op>/<n>" each, end to end
+	quote bool    // a quote: nothing it makes is stored
+	// customer is the account's customer, whom the entries name.
+	customer string
 }
 
 func (t *txn) add(e Entry) error {
 	e.ID = t.nextID()
-	e.Op, e.OpKind, e.At = t.op, t.kind, t.at
+	e.Op, e.OpKind, e.At, e.Customer = t.op, t.kind, t.at, t.customer
 	t.n++
-	if err := t.p.apply(&t.acc, &e, t.owner); err != nil {
+	mode := foldOperation
+	if t.quote {
+		mode = foldQuote
+	}
+	if err := t.p.apply(&t.acc, &e, t.owner, mode); err != nil {
 		return err
 	}
 	t.es = append(t.es, e)
@@ -59,9 +66,14 @@ func (t *txn) nextID() string {
 
 // begin checks the operation id: a retry with the same payload returns
 // the original result; another payload is a conflict.
-func (p *Program) begin(a Account, op string, kind OpKind, fp string, now time.Time) (*txn, *Result, error) {
+func (p *Program) begin(a Account, customer, op string, kind OpKind, fp string, now time.Time) (*txn, *Result, error) {
 	if err := p.bind(&a, op); err != nil {
 		return nil, nil, err
+	}
+	if customer == "" {
+		customer = a.customer
+	} else if a.entries > 0 && customer != a.customer {
+		return nil, nil, opErr(op, ErrInvalidInput, "the account is customer %q's, not %q's", a.customer, customer)
 	}
 	if err := checkTime(op, "now", now); err != nil {
 		return nil, nil, err
@@ -74,14 +86,14 @@ func (p *Program) begin(a Account, op string, kind OpKind, fp string, now time.T
 		r.Duplicate = true
 		return nil, &r, nil
 	}
-	return &txn{p: p, acc: a, owner: new(persist.Owner), op: op, kind: kind, at: now, fp: fp, es: make([]Entry, 0, 8)}, nil, nil
+	return &txn{p: p, acc: a, owner: new(persist.Owner), op: op, kind: kind, at: now, fp: fp, es: make([]Entry, 0, 8), customer: customer}, nil, nil
 }
 
 // bind checks that account a was made under this programme (or is new,
 // and binds it).
 func (p *Program) bind(a *Account, op string) error {
-	if p == nil || p.rules == nil {
-		return opErr(op, ErrInvalidInput, "the programme was not made by Compile")
+	if err := p.usable(op); err != nil {
+		return err
 	}
 	switch a.prog {
 	case p.compat:
@@ -92,6 +104,15 @@ func (p *Program) bind(a *Account, op string) error {
 		}
 	}
 	return opErr(op, ErrProgramMismatch, "the account was made under programme %s, this is %s", a.prog, p.compat)
+}
+
+// usable refuses a nil Program or one not made by Compile: every
+// operation checks it before it reads the programme.
+func (p *Program) usable(op string) error {
+	if p == nil || p.rules == nil {
+		return opErr(op, ErrInvalidInput, "the programme was not made by Compile")
+	}
+	return nil
 }
 
 // checkTime refuses a zero instant, and instants JSON cannot carry

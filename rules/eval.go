@@ -33,6 +33,11 @@ func (s *Set[F]) Eval(f F) (Outcome, error) {
 			occasion = o.Occasion()
 		}
 	}
+	size, sized := env.(Sizer)
+	n, spent := 0, 0
+	if sized {
+		n = max(size.EvalSize(), 0)
+	}
 	m := s.run.get()
 	defer s.run.put(m)
 	out := Outcome{Trace: make([]Step, len(s.rules))}
@@ -52,6 +57,16 @@ func (s *Set[F]) Eval(f F) (Outcome, error) {
 		case exclusiveBy[r.Kind] != "":
 			st.Status, st.By = StatusShadowed, exclusiveBy[r.Kind]
 			continue
+		}
+		if sized {
+			steps := r.cost.at(n)
+			if re := s.overBudget(r, steps, spent, n); re != nil {
+				if s.contain(&out, st, re) {
+					return Outcome{}, re
+				}
+				continue
+			}
+			spent += steps
 		}
 		v, re := s.decide(m, r, env)
 		if re == nil && v == nil {
@@ -124,6 +139,21 @@ func (s *Set[F]) contain(out *Outcome, st *Step, re *RuleError) (fatal bool) {
 	st.Status, st.Error = StatusFailed, re
 	out.Failures = append(out.Failures, re)
 	return false
+}
+
+// overBudget refuses to run a rule whose estimated steps on facts of size
+// n go past the rule's budget or, after the spent steps of the rules
+// before it, the evaluation's.
+func (s *Set[F]) overBudget(r *compiled, steps, spent, n int) *RuleError {
+	switch {
+	case steps > s.limits.MaxRuleSteps:
+		return &RuleError{RuleID: r.ID, Part: PartDefinition, Err: ErrEval,
+			Message: fmt.Sprintf("not run: about %d steps on %d elements, more than the rule budget %d", steps, n, s.limits.MaxRuleSteps)}
+	case spent+steps > s.limits.MaxSteps:
+		return &RuleError{RuleID: r.ID, Part: PartDefinition, Err: ErrEval,
+			Message: fmt.Sprintf("not run: about %d steps on %d elements after %d by the rules before it, more than the budget %d", steps, n, spent, s.limits.MaxSteps)}
+	}
+	return nil
 }
 
 // decide runs a rule's condition and value: it returns nil when the

@@ -17,6 +17,15 @@ type Limits struct {
 	// expression, in its units of roughly one collection element
 	// (default 10000). Exceeding it is an evaluation error.
 	MemoryBudget uint
+	// MaxRuleSteps and MaxSteps bound the estimated cost of evaluating
+	// one rule, and all the rules of one Eval, on facts that implement
+	// [Sizer] (defaults 100 000 and 1 000 000): a step is one expression
+	// node, and a predicate over a collection of n elements costs its
+	// nodes n times. A rule that would go past either budget is not run: it
+	// fails with [ErrEval] (contained unless [Strict]), so a huge order
+	// costs at most the budget, not a rule set times its lines.
+	MaxRuleSteps int
+	MaxSteps     int
 	// MaxValue is the largest value one rule may produce: points for an
 	// accrual, money for an amount discount (default 1 000 000 000). A
 	// larger result is an error, never a posting.
@@ -31,6 +40,8 @@ func DefaultLimits() Limits {
 		MaxDepth:     32,
 		MaxRules:     1000,
 		MemoryBudget: 10_000,
+		MaxRuleSteps: 100_000,
+		MaxSteps:     1_000_000,
 		MaxValue:     decimal.NewFromInt(1_000_000_000),
 	}
 }
@@ -51,6 +62,12 @@ func (l Limits) withDefaults() Limits {
 	}
 	if l.MemoryBudget == 0 {
 		l.MemoryBudget = d.MemoryBudget
+	}
+	if l.MaxRuleSteps <= 0 {
+		l.MaxRuleSteps = d.MaxRuleSteps
+	}
+	if l.MaxSteps <= 0 {
+		l.MaxSteps = d.MaxSteps
 	}
 	if !l.MaxValue.IsPositive() {
 		l.MaxValue = d.MaxValue

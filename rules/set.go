@@ -62,6 +62,7 @@ type compiled struct {
 	// fused is `when ? value : nil` when the rule has both and the value
 	// is not a literal: one VM run instead of two.
 	fused *vm.Program
+	cost  cost // of the condition and the value
 }
 
 var (
@@ -100,6 +101,9 @@ func Compile[F Facts](defs []Rule, opts ...Option) (*Set[F], error) {
 				errs = append(errs, re)
 			}
 			c.when = p
+			if p != nil {
+				c.cost = c.cost.plus(estimate(p.Node()))
+			}
 		}
 		if want, name, ok := valueTypes(r.Kind); ok && r.Value != "" {
 			p, _, re := e.compile(r.ID, PartValue, r.Value, want, name)
@@ -109,6 +113,7 @@ func Compile[F Facts](defs []Rule, opts ...Option) (*Set[F], error) {
 			c.value = p
 			if p != nil {
 				c.fixed, c.hasFixed = constant(p)
+				c.cost = c.cost.plus(estimate(p.Node()))
 			}
 		}
 		if c.when != nil && c.value != nil && !c.hasFixed {

@@ -181,3 +181,40 @@ func TestMapOf(t *testing.T) {
 		}
 	})
 }
+
+// Build makes the vector n Pushes make, and it stays persistent: a
+// change or append to one copy leaves the built vector and other copies
+// as they were, across block and node boundaries.
+func TestBuild(t *testing.T) {
+	for _, n := range []int{0, 1, 15, 16, 17, 1023, 1024, 1025, 3000} {
+		v := Build(n, func(i int, x *int) { *x = i * 3 })
+		if v.Len() != n {
+			t.Fatalf("n=%d: Len %d", n, v.Len())
+		}
+		for i := range n {
+			if v.At(i) != i*3 {
+				t.Fatalf("n=%d: [%d] = %d", n, i, v.At(i))
+			}
+		}
+		a, b := v, v
+		oa, ob := new(Owner), new(Owner)
+		a.Push(-1, oa)
+		b.Push(-2, ob)
+		a.Push(-3, oa)
+		if n > 0 {
+			*a.Mut(n-1, oa) = -4
+			*b.Mut(0, ob) = -5
+		}
+		if a.At(n) != -1 || a.At(n+1) != -3 || b.At(n) != -2 || a.Len() != n+2 || b.Len() != n+1 || v.Len() != n {
+			t.Fatalf("n=%d: appends a %d %d, b %d", n, a.At(n), a.At(n+1), b.At(n))
+		}
+		for i := range n {
+			if v.At(i) != i*3 {
+				t.Fatalf("n=%d: the built vector changed at %d: %d", n, i, v.At(i))
+			}
+		}
+		if n > 0 && (a.At(n-1) != -4 || b.At(0) != -5 || (n > 1 && a.At(0) != 0) || (n > 1 && b.At(n-1) != (n-1)*3)) {
+			t.Fatalf("n=%d: changes leaked between copies", n)
+		}
+	}
+}

@@ -166,3 +166,33 @@ func (v *Vector[T]) Push(x T, o *Owner) {
 	}
 	v.n++
 }
+
+// Build returns a vector of n elements, each written by fill in order, in
+// a few allocations (all blocks in one, all nodes in one): for decoding a
+// stored vector. No owner owns the result, so any change copies.
+func Build[T any](n int, fill func(i int, x *T)) Vector[T] {
+	var v Vector[T]
+	if n <= 0 {
+		return v
+	}
+	nb := (n + blockSize - 1) >> blockBits
+	blocks := make([]block[T], nb)
+	nodes := make([]node[T], (nb+nodeSize-1)>>nodeBits)
+	v.nodes = make([]*node[T], len(nodes))
+	for i := range nodes {
+		v.nodes[i] = &nodes[i]
+	}
+	for bi := range blocks {
+		b := &blocks[bi]
+		k := min(n-bi<<blockBits, blockSize)
+		for j := range k {
+			fill(bi<<blockBits+j, &b.items[j])
+		}
+		b.used.Store(int32(k))
+		nd := &nodes[bi>>nodeBits]
+		nd.blocks[bi&(nodeSize-1)] = b
+		nd.used.Add(1)
+	}
+	v.n = n
+	return v
+}

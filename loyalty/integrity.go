@@ -1,0 +1,191 @@
+package loyalty
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/shopspring/decimal"
+)
+
+// ErrCorruptLedger is what [Program.Replay] and [Program.Resume] return
+// for entries these operations did not write: changed, removed, reordered,
+// inserted or renamed entries, another customer's entries, amounts out of
+// range. The error names the entry and why; it also unwraps to a more
+// specific sentinel where there is one (ErrRefundTooLarge, …).
+var ErrCorruptLedger = errors.New("loyalty: corrupt ledger")
+
+// The ledger is a hash chain: each entry's Hash is SHA-256 (the first 16
+// bytes, in hex) of the previous entry's hash and of the entry's content
+// (every field but Hash, in a fixed binary encoding, instants in UTC,
+// decimals by value). A changed, removed, reordered or inserted entry
+// breaks the chain at that entry; [Account.Head] is the hash of the last
+// entry, for the host to store next to the account and compare.
+const hashLen = 16
+
+type chainHash [hashLen]byte
+
+// Head is the hash of the account's last entry ("" for a new account):
+// store it with the account, and a replay of the stored entries must end
+// at the same head.
+func (a Account) Head() string {
+	if a.entries == 0 {
+		return ""
+	}
+	return hex.EncodeToString(a.head[:])
+}
+
+// link is the hash of e chained after prev.
+func link(prev chainHash, e *Entry) chainHash {
+	var buf [512]byte
+	b := append(buf[:0], prev[:]...)
+	b = appendEntry(b, e)
+	sum := sha256.Sum256(b)
+	return chainHash(sum[:hashLen])
+}
+
+// appendEntry appends e's content (all but Hash) to b.
+func appendEntry(b []byte, e *Entry) []byte {
+	b = appendStr(b, e.ID)
+	b = appendStr(b, e.Customer)
+	b = appendStr(b, e.Op)
+	b = append(b, byte(e.OpKind), byte(e.Kind))
+	b = appendDec(b, e.Points)
+	b = appendStr(b, e.Lot)
+	b = appendStr(b, e.RuleID)
+	b = appendTime(b, e.At)
+	b = appendTime(b, e.AvailableAt)
+	b = appendTime(b, e.ExpiresAt)
+	b = appendStr(b, e.Order)
+	b = appendDec(b, e.Money)
+	b = appendDec(b, e.PointsPaid)
+	b = appendDec(b, e.Held)
+	b = appendStr(b, e.Ref)
+	b = binary.AppendUvarint(b, uint64(len(e.Lines)))
+	for _, l := range e.Lines {
+		b = appendStr(b, l.SKU)
+		b = appendStr(b, l.Category)
+		b = binary.AppendVarint(b, int64(l.Qty))
+		b = appendDec(b, l.Price)
+	}
+	b = appendDec(b, e.Discount)
+	b = binary.AppendUvarint(b, uint64(len(e.Gifts)))
+	for _, g := range e.Gifts {
+		b = appendStr(b, g)
+	}
+	b = appendStr(b, e.Tier)
+	return appendStr(b, e.Fingerprint)
+}
+
+func appendStr(b []byte, s string) []byte {
+	return append(binary.AppendUvarint(b, uint64(len(s))), s...)
+}
+
+// appendTime appends 0 for the zero time, else 1, seconds and nanoseconds
+// (the same instant in any zone appends the same bytes).
+func appendTime(b []byte, t time.Time) []byte {
+	if t.IsZero() {
+		return append(b, 0)
+	}
+	b = binary.AppendVarint(append(b, 1), t.Unix())
+	return binary.AppendUvarint(b, uint64(t.Nanosecond()))
+}
+
+// appendDec appends d by value (10 and 10.00 append the same bytes): its
+// coefficient and exponent with trailing zeros stripped.
+func appendDec(b []byte, d decimal.Decimal) []byte {
+	if d.NumDigits() > 18 {
+		f := fingerprinter{b: slices.Clone(b)} // rare: a long coefficient
+		return f.dec(d).b
+	}
+	c, e := d.CoefficientInt64(), int64(d.Exponent())
+	if c == 0 {
+		e = 0
+	}
+	for c != 0 && c%10 == 0 {
+		c, e = c/10, e+1
+	}
+	return binary.AppendVarint(binary.AppendVarint(b, c), e)
+}
+
+// chain links e after the account's head: an operation's entry gets its
+// Hash; a replayed one must carry the hash its content and place give.
+func (a *Account) chain(e *Entry, replay bool) error {
+	h := link(a.head, e)
+	if !replay {
+		e.Hash = hex.EncodeToString(h[:])
+	} else if !hashIs(e.Hash, h) {
+		return errors.New("its hash does not match its content and place: it, or an entry before it, was changed, removed or inserted")
+	}
+	a.head = h
+	return nil
+}
+
+// hashIs reports whether s is h in hex, without allocating.
+func hashIs(s string, h chainHash) bool {
+	var buf [2 * hashLen]byte
+	hex.Encode(buf[:], h[:])
+	return s == string(buf[:])
+}
+
+// opPrefixes are the id prefixes of each operation kind.
+var opPrefixes = [...]string{OpPurchase: "order:", OpRefund: "refund:", OpRedeem: "redeem:", OpExpire: "expire:",
+	OpEvent: "event:", OpReview: "review:", OpCancelRedemption: "unredeem:", OpHold: "hold:", OpCapture: "capture:",
+	OpRelease: "release:"}
+
+// entryOps are, per entry kind, the operations that write it.
+var entryOps = [...]uint16{
+	Record:        1<<OpPurchase | 1<<OpRefund | 1<<OpRedeem | 1<<OpExpire | 1<<OpEvent | 1<<OpReview | 1<<OpCancelRedemption | 1<<OpHold | 1<<OpCapture | 1<<OpRelease,
+	Earn:          1<<OpPurchase | 1<<OpEvent,
+	Repay:         1<<OpPurchase | 1<<OpEvent | 1<<OpCancelRedemption | 1<<OpRefund, // points given back pay a debt too
+	Settle:        1<<OpPurchase | 1<<OpEvent | 1<<OpCancelRedemption | 1<<OpRefund,
+	Redeem:        1<<OpRedeem | 1<<OpCapture,
+	Expire:        1 << OpExpire,
+	Reverse:       1 << OpRefund,
+	Debt:          1 << OpRefund,
+	WriteOffEntry: 1 << OpRefund,
+	TierChange:    1<<OpPurchase | 1<<OpRefund | 1<<OpReview | 1<<OpEvent,
+	Restore:       1<<OpCancelRedemption | 1<<OpRefund,
+}
+
+// checkPlace checks that e belongs where it is: its operation id fits its
+// kind, the operation writes entries of its kind, its id is the
+// operation's and its position in it (n, from 0), and it is the account's
+// customer's.
+func (a *Account) checkPlace(e *Entry, n int) error {
+	if int(e.OpKind) >= len(opPrefixes) || e.OpKind == OpUnset || !strings.HasPrefix(e.Op, opPrefixes[e.OpKind]) {
+		return fmt.Errorf("operation %q is not of kind %v", e.Op, e.OpKind)
+	}
+	if int(e.Kind) >= len(entryOps) || entryOps[e.Kind]&(1<<e.OpKind) == 0 {
+		return fmt.Errorf("a %v operation does not write %v entries", e.OpKind, e.Kind)
+	}
+	if len(e.ID) <= len(e.Op) || e.ID[:len(e.Op)] != e.Op || e.ID[len(e.Op)] != '/' || !isDecimal(e.ID[len(e.Op)+1:], n) {
+		return fmt.Errorf("entry %q is not entry %d of operation %q", e.ID, n, e.Op)
+	}
+	if a.entries > 0 && e.Customer != a.customer {
+		return fmt.Errorf("entry %q is customer %q's, the account is %q's", e.ID, e.Customer, a.customer)
+	}
+	a.customer = e.Customer
+	return nil
+}
+
+// isDecimal reports whether s is n in decimal (no sign, no leading
+// zero), without allocating.
+func isDecimal(s string, n int) bool {
+	if n < 0 || s == "" || (len(s) > 1 && s[0] == '0') || len(s) > 19 {
+		return false
+	}
+	v := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+		v = v*10 + int(s[i]-'0')
+	}
+	return v == n
+}

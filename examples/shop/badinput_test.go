@@ -67,6 +67,7 @@ func TestBadInput(t *testing.T) {
 		{"event unicode kind", "", "POST", "/v1/customers/c1/events", `{"id":"e1","kind":"день рождения"}`, 422, "invalid_id"},
 		{"profile date", "", "PUT", "/v1/customers/c1", `{"birthday":"12/05/1994"}`, 422, "invalid_date"},
 		{"profile field", "", "PUT", "/v1/customers/c1", `{"birthdate":"1994-05-12"}`, 400, "unknown_field"},
+		{"huge programme", "over the 1 MiB limit for programmes", "PUT", "/v1/program", `{"name":"` + strings.Repeat("x", 1<<20) + `"}`, 413, "body_too_large"},
 		{"programme field", "", "PUT", "/v1/program", `{"name":"x","currency":"KZT","time_zone":"UTC","rulez":[]}`, 400, "unknown_field"},
 		{"programme rules", "a rule that does not type-check", "PUT", "/v1/program", `{"name":"x","currency":"KZT","time_zone":"UTC","redemption":{"point_value":"1"},"rules":[{"id":"r","kind":"accrual","value":"order.Totl"}]}`, 422, "invalid_rules"},
 		{"programme enum", "an unknown expiry kind", "PUT", "/v1/program", `{"name":"x","currency":"KZT","time_zone":"UTC","expiry":{"kind":"someday"},"rules":[]}`, 400, "invalid_value"},

@@ -16,16 +16,18 @@ type Server struct {
 	log   *slog.Logger
 	// Now is the server's clock: every operation is dated by it.
 	Now func() time.Time
-	// MaxBody is the largest request body accepted (bytes).
-	MaxBody int64
+	// MaxBody is the largest request body accepted (bytes), and
+	// MaxProgramBody the largest programme (PUT /v1/program), which may
+	// hold many rules.
+	MaxBody, MaxProgramBody int64
 	// HoldFor is how long a hold lasts when the request gives no until.
 	HoldFor time.Duration
 }
 
 // NewServer returns a server over store with the defaults: the wall
-// clock, 64 KiB bodies, 15-minute holds.
+// clock, 64 KiB bodies (1 MiB programmes), 15-minute holds.
 func NewServer(store *Store, log *slog.Logger) *Server {
-	return &Server{store: store, log: log, Now: time.Now, MaxBody: 64 << 10, HoldFor: 15 * time.Minute}
+	return &Server{store: store, log: log, Now: time.Now, MaxBody: 64 << 10, MaxProgramBody: 1 << 20, HoldFor: 15 * time.Minute}
 }
 
 // Handler is the API, with Go 1.22 method and wildcard patterns.
@@ -84,7 +86,11 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		ctx := context.WithValue(context.WithValue(r.Context(), keyRequestID, id), keyLogger, log)
 		r = r.WithContext(ctx)
 		w.Header().Set("X-Request-Id", id)
-		r.Body = http.MaxBytesReader(w, r.Body, s.MaxBody)
+		limit := s.MaxBody
+		if r.URL.Path == "/v1/program" {
+			limit = s.MaxProgramBody
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		sw := &statusWriter{ResponseWriter: w}
 		defer func() {
 			if p := recover(); p != nil {

@@ -15,13 +15,39 @@ import (
 // (every operation takes now, and compares). Order and OrderTotal are the
 // order it pays for (the programme's maximum share applies to
 // OrderTotal); Currency, when set, must be the programme's.
+//
+// Give Until, or For: how long the hold lasts from the instant it is
+// first made. For suits a host that sets deadlines from its own clock ("15
+// minutes"): a retry with the same For is the same hold, where a deadline
+// recomputed at the retry would be another payload ([ErrConflict]).
 type Hold struct {
 	ID         string          `json:"id"`
 	Order      string          `json:"order,omitempty"`
 	Points     decimal.Decimal `json:"points"`
 	OrderTotal decimal.Decimal `json:"order_total,omitzero"`
 	Currency   string          `json:"currency,omitempty"`
-	Until      time.Time       `json:"until"`
+	Until      time.Time       `json:"until,omitzero"`
+	For        time.Duration   `json:"for,omitempty"`
+}
+
+// HoldInfo is a hold as [Account.Holds] lists it.
+type HoldInfo struct {
+	ID, Order string
+	Points    decimal.Decimal
+	Money     decimal.Decimal // what the points pay
+	Until     time.Time
+	State     string // "open", "captured" or "released"
+	Holding   bool   // open and not lapsed at the instant asked
+}
+
+// Holds lists the account's holds, oldest first, as they are at now.
+func (a Account) Holds(now time.Time) []HoldInfo {
+	out := make([]HoldInfo, 0, a.holds.Len())
+	for _, h := range a.holds.All {
+		out = append(out, HoldInfo{ID: h.op[len("hold:"):], Order: h.order, Points: toDecimal(h.points, a.places), Money: h.money,
+			Until: h.until, State: h.state.String(), Holding: h.holding(now)})
+	}
+	return out
 }
 
 // Capture spends a hold's points: all of them, or Points (fewer) — the
@@ -93,15 +119,22 @@ func (p *Program) Hold(a Account, c Customer, h Hold, now time.Time) (Account, R
 	if err := p.checkRedemption(op, r); err != nil {
 		return a, Result{}, err
 	}
+	if (h.For != 0) == !h.Until.IsZero() || h.For < 0 || h.For > maxDays*24*time.Hour {
+		return a, Result{}, opErr(op, ErrInvalidInput, "give until or a positive for (at most %d days), not both: until %s, for %v",
+			maxDays, h.Until.Format(time.RFC3339), h.For)
+	}
+	t, dup, err := p.begin(a, c.ID, op, OpHold, h.fingerprint(), now)
+	if err != nil || dup != nil {
+		return a, deref(dup), err
+	}
+	if h.For != 0 {
+		h.Until = now.Add(h.For)
+	}
 	if err := checkTime(op, "until", h.Until); err != nil {
 		return a, Result{}, err
 	}
 	if !h.Until.After(now) {
 		return a, Result{}, opErr(op, ErrInvalidInput, "until %s is not after now %s", h.Until.Format(time.RFC3339), now.Format(time.RFC3339))
-	}
-	t, dup, err := p.begin(a, c.ID, op, OpHold, h.fingerprint(), now)
-	if err != nil || dup != nil {
-		return a, deref(dup), err
 	}
 	money, err := p.redeemable(t, r, 0)
 	if err != nil {
@@ -203,5 +236,5 @@ func (p *Program) unresolvedHold(a Account, op, id string) (*hold, error) {
 
 func (h Hold) fingerprint() string {
 	return newFingerprint('h').str(h.ID).str(h.Order).dec(h.Points).dec(h.OrderTotal).str(h.Currency).
-		num(h.Until.UnixNano()).num(int64(h.Until.Year())).sum()
+		num(h.Until.UnixNano()).num(int64(h.Until.Year())).num(int64(h.For)).sum()
 }

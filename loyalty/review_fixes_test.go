@@ -257,3 +257,38 @@ func TestRuleGrantedTierGrace(t *testing.T) {
 		t.Errorf("the rule again: %v %s", err, again.Tier())
 	}
 }
+
+// Found by the shop example: a host that sets a hold's deadline from its
+// own clock got ErrConflict on a retry. Hold.For lasts from the instant
+// the hold is first made, so a retry is the same hold; Account.Holds lists
+// the holds.
+func TestHoldFor(t *testing.T) {
+	p := mustProgram(t, coffeeConfig())
+	c := loyalty.Customer{ID: "c"}
+	a := funded(t, p)
+	now := at(3, 20)
+	h := loyalty.Hold{ID: "h", Order: "o1", Points: d("100"), For: 15 * time.Minute}
+	a, r, err := p.Hold(a, c, h, now)
+	if err != nil || !r.Entries[0].ExpiresAt.Equal(now.Add(15*time.Minute)) {
+		t.Fatalf("%v %+v", err, r)
+	}
+	_, again, err := p.Hold(a, c, h, now.Add(time.Minute))
+	if err != nil || !again.Duplicate {
+		t.Errorf("a retry a minute later: %v, duplicate %v", err, again.Duplicate)
+	}
+	if _, _, err := p.Hold(a, c, loyalty.Hold{ID: "h", Order: "o1", Points: d("100"), For: 16 * time.Minute}, now); !errors.Is(err, loyalty.ErrConflict) {
+		t.Errorf("another duration: %v", err)
+	}
+	for _, bad := range []loyalty.Hold{{ID: "x", Points: d("1"), For: time.Minute, Until: now.Add(time.Hour)}, {ID: "y", Points: d("1"), For: -time.Minute}} {
+		if _, _, err := p.Hold(a, c, bad, now); !errors.Is(err, loyalty.ErrInvalidInput) {
+			t.Errorf("hold %+v: %v", bad, err)
+		}
+	}
+	hs := a.Holds(now.Add(15*time.Minute - time.Nanosecond))
+	if len(hs) != 1 || hs[0].ID != "h" || !hs[0].Points.Equal(d("100")) || !hs[0].Holding || hs[0].State != "open" {
+		t.Errorf("holds: %+v", hs)
+	}
+	if hs := a.Holds(now.Add(15 * time.Minute)); hs[0].Holding {
+		t.Errorf("holding at its deadline: %+v", hs)
+	}
+}

@@ -75,7 +75,7 @@ func BenchmarkFitGammaGamma(b *testing.B) {
 
 func BenchmarkSummary(b *testing.B) {
 	for _, file := range []string{"master"} {
-		ps, err := refdata.CDNOWTransactions(dataFile(b, "CDNOW_"+file+".txt"))
+		ps, err := refdata.CDNOWTransactions("", "CDNOW_"+file+".txt")
 		if err != nil {
 			b.Fatal(err)
 		}

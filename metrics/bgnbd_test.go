@@ -12,7 +12,7 @@ import (
 // cdnowPublished reads the published 2,357-customer calibration summary.
 func cdnowPublished(t testing.TB) []metrics.CustomerSummary {
 	t.Helper()
-	rows, err := refdata.CDNOWSummary(dataFile(t, "cdnow_customers_summary_with_transactions.csv"))
+	rows, err := refdata.CDNOWSummary("", "cdnow_customers_summary_with_transactions.csv")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -101,7 +101,7 @@ func TestActivityMerge(t *testing.T) { rapid.Check(t, checkActivityMerge) }
 // TestCDNOWCohorts: the CDNOW cohort first bought in Q1 1997, so its
 // monthly table has three cohorts whose sizes add up to the 2,357.
 func TestCDNOWCohorts(t *testing.T) {
-	ps, err := refdata.CDNOWTransactions(dataFile(t, "CDNOW_sample.txt"))
+	ps, err := refdata.CDNOWTransactions("", "CDNOW_sample.txt")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -24,7 +24,7 @@ var cdnowConfig = metrics.SummaryConfig{
 // cdnowSample summarises CDNOW_sample.txt keyed by the sample id (1..2357).
 func cdnowSample(t testing.TB) ([]metrics.CustomerSummary, *metrics.Summarizer) {
 	t.Helper()
-	ps, err := refdata.CDNOWTransactions(dataFile(t, "CDNOW_sample.txt"))
+	ps, err := refdata.CDNOWTransactions("", "CDNOW_sample.txt")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,7 +44,7 @@ func cdnowSample(t testing.TB) ([]metrics.CustomerSummary, *metrics.Summarizer) 
 // mean repeat spend within its rounding, and the 1,882 holdout purchases.
 func TestSummaryMatchesCDNOW(t *testing.T) {
 	got, _ := cdnowSample(t)
-	want, err := refdata.CDNOWSummary(dataFile(t, "cdnow_customers_summary_with_transactions.csv"))
+	want, err := refdata.CDNOWSummary("", "cdnow_customers_summary_with_transactions.csv")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,14 +4,13 @@
 //	go run ./examples/cdnow [-data DIR]
 //
 // DIR holds CDNOW_sample.txt and cdnow_customers_summary_with_transactions.csv
-// (default: $LOYALKIT_DATA, else ../shared/data/cdnow beside the repository).
+// (default: $LOYALKIT_DATA/cdnow when set, else the copy in the repository).
 package main
 
 import (
 	"flag"
 	"fmt"
 	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/loyalkit/loyalkit/internal/refdata"
@@ -27,33 +26,10 @@ func main() {
 	}
 }
 
-func find(dir, file string) (string, error) {
-	if dir == "" {
-		d, err := refdata.Dir("cdnow", file)
-		if err != nil {
-			return "", err
-		}
-		dir = d
-	}
-	path := filepath.Join(dir, file)
-	if _, err := os.Stat(path); err != nil {
-		return "", fmt.Errorf("%w: %s is missing; %s", refdata.ErrMissing, path, refdata.Hint)
-	}
-	return path, nil
-}
-
 func run(dir string) error {
-	summaryPath, err := find(dir, "cdnow_customers_summary_with_transactions.csv")
-	if err != nil {
-		return err
-	}
-	txPath, err := find(dir, "CDNOW_sample.txt")
-	if err != nil {
-		return err
-	}
 	// The published calibration summary (weeks, 2 decimals): the input of
 	// the count models in the papers.
-	rows, err := refdata.CDNOWSummary(summaryPath)
+	rows, err := refdata.CDNOWSummary(dir, "cdnow_customers_summary_with_transactions.csv")
 	if err != nil {
 		return err
 	}
@@ -63,7 +39,7 @@ func run(dir string) error {
 	}
 	// The same customers summarised from the raw transactions, with the
 	// 39-week holdout and unrounded spend for the Gamma-Gamma model.
-	purchases, err := refdata.CDNOWTransactions(txPath)
+	purchases, err := refdata.CDNOWTransactions(dir, "CDNOW_sample.txt")
 	if err != nil {
 		return err
 	}

@@ -4,15 +4,14 @@
 //
 //	go run ./examples/segments [-data DIR]
 //
-// DIR holds CDNOW_master.txt (default: $LOYALKIT_DATA, else
-// ../shared/data/cdnow beside the repository).
+// DIR holds CDNOW_master.txt (default: $LOYALKIT_DATA/cdnow when set, else
+// the copy in the repository).
 package main
 
 import (
 	"flag"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -30,19 +29,7 @@ func main() {
 }
 
 func run(dir string) error {
-	const file = "CDNOW_master.txt"
-	if dir == "" {
-		d, err := refdata.Dir("cdnow", file)
-		if err != nil {
-			return err
-		}
-		dir = d
-	}
-	path := filepath.Join(dir, file)
-	if _, err := os.Stat(path); err != nil {
-		return fmt.Errorf("%w: %s is missing; %s", refdata.ErrMissing, path, refdata.Hint)
-	}
-	purchases, err := refdata.CDNOWTransactions(path)
+	purchases, err := refdata.CDNOWTransactions(dir, "CDNOW_master.txt")
 	if err != nil {
 		return err
 	}

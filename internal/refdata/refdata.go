@@ -1,12 +1,16 @@
-// Package refdata finds and reads the reference data sets (CDNOW) that
-// tests and examples check the metrics against. The data is not part of
-// the repository: it is read from the folder named by $LOYALKIT_DATA, or
-// from ../shared/data beside the repository. This package does file I/O
-// and is for tests and examples only; the library never imports it.
+// Package refdata reads the reference data sets (CDNOW) that tests and
+// examples check the metrics against. The files the code uses are in the
+// repository (data/cdnow, unchanged copies; see its README) and embedded,
+// so a fresh clone runs every test and example with no set-up; setting
+// $LOYALKIT_DATA to another folder holding cdnow/ reads that copy instead.
+// This package is for tests and examples only; the library never imports
+// it.
 package refdata
 
 import (
 	"bufio"
+	"bytes"
+	"embed"
 	"errors"
 	"fmt"
 	"iter"
@@ -20,62 +24,47 @@ import (
 	"github.com/shopspring/decimal"
 )
 
+//go:embed data/cdnow/*.txt data/cdnow/*.csv
+var embedded embed.FS
+
 // ErrMissing is returned when a data file cannot be found.
 var ErrMissing = errors.New("refdata: reference data not found")
 
-// Where to get the data, for messages.
-const Hint = "set $LOYALKIT_DATA to the folder holding cdnow/ (or the cdnow folder itself), or put the shared data at ../shared/data beside the repository; CDNOW comes from github.com/CamDavidsonPilon/lifetimes (lifetimes/datasets) or brucehardie.com"
-
-// Dir returns the folder of a data set ("cdnow") that holds file. It looks
-// in $LOYALKIT_DATA/<set>, $LOYALKIT_DATA, then ../shared/data/<set>
-// relative to the module root found from the working directory.
-func Dir(set, file string) (string, error) {
-	var candidates []string
-	if env := os.Getenv("LOYALKIT_DATA"); env != "" {
-		candidates = append(candidates, filepath.Join(env, set), env)
-	}
-	if root, ok := moduleRoot(); ok {
-		candidates = append(candidates, filepath.Join(root, "..", "shared", "data", set))
-	}
-	for _, c := range candidates {
-		if _, err := os.Stat(filepath.Join(c, file)); err == nil {
-			return c, nil
+// Read returns file of data set set ("cdnow"): from dir when it is not
+// empty, else from $LOYALKIT_DATA/<set> when that is set, else the copy
+// embedded in the repository.
+func Read(dir, set, file string) ([]byte, error) {
+	if dir == "" {
+		if env := os.Getenv("LOYALKIT_DATA"); env != "" {
+			dir = filepath.Join(env, set)
 		}
 	}
-	return "", fmt.Errorf("%w: %s/%s (looked in %s); %s", ErrMissing, set, file, strings.Join(candidates, ", "), Hint)
-}
-
-func moduleRoot() (string, bool) {
-	dir, err := os.Getwd()
+	if dir == "" {
+		b, err := embedded.ReadFile("data/" + set + "/" + file)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %s/%s is not in the repository", ErrMissing, set, file)
+		}
+		return b, nil
+	}
+	b, err := os.ReadFile(filepath.Join(dir, file))
 	if err != nil {
-		return "", false
+		return nil, fmt.Errorf("%w: %v", ErrMissing, err)
 	}
-	for {
-		if b, err := os.ReadFile(filepath.Join(dir, "go.mod")); err == nil && strings.Contains(string(b), "module github.com/loyalkit/loyalkit\n") {
-			return dir, true
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", false
-		}
-		dir = parent
-	}
+	return b, nil
 }
-
-// Required reports whether missing data must fail rather than skip
-// ($LOYALKIT_REQUIRE_DATA=1, as CI sets it).
-func Required() bool { return os.Getenv("LOYALKIT_REQUIRE_DATA") == "1" }
 
 // CDNOWTransactions reads CDNOW_sample.txt (five columns) or
-// CDNOW_master.txt (a header and four columns) as a purchase log in file
-// order, which is time order within each customer. The customer id is the
-// sample id (0001–2357, as in the summary files) for the sample and the
-// master id for the master file; purchases are dated at midnight UTC.
-func CDNOWTransactions(path string) ([]metrics.Purchase, error) {
-	b, err := os.ReadFile(path)
+// CDNOW_master.txt (a header and four columns) from dir (see [Read]) as a
+// purchase log in file order, which is time order within each customer.
+// The customer id is the sample id (0001–2357, as in the summary files)
+// for the sample and the master id for the master file; purchases are
+// dated at midnight UTC.
+func CDNOWTransactions(dir, file string) ([]metrics.Purchase, error) {
+	b, err := Read(dir, "cdnow", file)
 	if err != nil {
 		return nil, err
 	}
+	path := file
 	var out []metrics.Purchase
 	for i, line := range strings.Split(string(b), "\n") {
 		f := strings.Fields(line)
@@ -123,15 +112,16 @@ type SummaryRow struct {
 	Monetary float64
 }
 
-// CDNOWSummary reads cdnow_customers_summary_with_transactions.csv.
-func CDNOWSummary(path string) ([]SummaryRow, error) {
-	f, err := os.Open(path)
+// CDNOWSummary reads cdnow_customers_summary_with_transactions.csv from
+// dir (see [Read]).
+func CDNOWSummary(dir, file string) ([]SummaryRow, error) {
+	b, err := Read(dir, "cdnow", file)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
+	path := file
 	var out []SummaryRow
-	sc := bufio.NewScanner(f)
+	sc := bufio.NewScanner(bytes.NewReader(b))
 	for n := 1; sc.Scan(); n++ {
 		if n == 1 {
 			continue

@@ -504,6 +504,18 @@ func (m *ledgerMachine) Check(t *rapid.T) {
 		t.Fatalf("earned %s != remaining %s + redeemed %s + expired %s + reversed %s + repaid %s",
 			tt.Earned, remaining, tt.Redeemed, tt.Expired, tt.Reversed, tt.Repaid)
 	}
+	debts, settled := decimal.Zero, decimal.Zero // Totals.Debt is every debt recorded; Balance.Debt what is not settled
+	for _, e := range m.log {
+		switch e.Kind {
+		case loyalty.Debt:
+			debts = debts.Sub(e.Points)
+		case loyalty.Settle:
+			settled = settled.Add(e.Points)
+		}
+	}
+	if !tt.Debt.Equal(debts) || !b.Debt.Equal(debts.Sub(settled)) {
+		t.Fatalf("debt totals %s, balance %s; the entries record %s, settle %s", tt.Debt, b.Debt, debts, settled)
+	}
 	if b.Debt.IsNegative() || (b.Debt.IsPositive() && remaining.IsPositive()) {
 		t.Fatalf("debt %s with %s points in lots", b.Debt, remaining)
 	}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"net/http"
 	"time"
 
@@ -55,101 +54,59 @@ func body[T any](w http.ResponseWriter, r *http.Request, v *T, allowEmpty bool, 
 	return true
 }
 
+// withBody is a handler that decodes the body into a T, checks it, and
+// applies op on the customer's account.
+func withBody[T any](s *Server, check func(T) error, op func(p *loyalty.Program, a loyalty.Account, c loyalty.Customer, x T, now time.Time) (loyalty.Account, loyalty.Result, error)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		customer, ok := customerID(w, r)
+		var x T
+		if !ok || !body(w, r, &x, false, check) {
+			return
+		}
+		s.apply(w, r, customer, func(p *loyalty.Program, a loyalty.Account, c loyalty.Customer, now time.Time) (loyalty.Account, loyalty.Result, error) {
+			return op(p, a, c, x, now)
+		})
+	}
+}
+
 // purchase records an order: POST a loyalty.Order ({"id", "total",
 // "lines", "redemption"…}). The response's money is what the customer
 // pays.
 func (s *Server) purchase(w http.ResponseWriter, r *http.Request) {
-	customer, ok := customerID(w, r)
-	var o loyalty.Order
-	if !ok || !body(w, r, &o, false, checkOrder) {
-		return
-	}
-	s.apply(w, r, customer, func(p *loyalty.Program, a loyalty.Account, c loyalty.Customer, now time.Time) (loyalty.Account, loyalty.Result, error) {
-		return p.Purchase(a, c, o, now)
-	})
+	withBody(s, checkOrder, (*loyalty.Program).Purchase)(w, r)
 }
 
 // refund returns money for an order, by amount ({"id", "order",
 // "amount"}) or by lines ({"id", "order", "lines": [{"sku", "qty"}]}).
 func (s *Server) refund(w http.ResponseWriter, r *http.Request) {
-	customer, ok := customerID(w, r)
-	var x loyalty.Refund
-	if !ok || !body(w, r, &x, false, checkRefund) {
-		return
-	}
-	s.apply(w, r, customer, func(p *loyalty.Program, a loyalty.Account, c loyalty.Customer, now time.Time) (loyalty.Account, loyalty.Result, error) {
-		return p.Refund(a, c, x, now)
-	})
+	withBody(s, checkRefund, (*loyalty.Program).Refund)(w, r)
 }
 
 // redeem spends points outside the hold/capture flow.
 func (s *Server) redeem(w http.ResponseWriter, r *http.Request) {
-	customer, ok := customerID(w, r)
-	var x loyalty.Redemption
-	if !ok || !body(w, r, &x, false, checkRedemption) {
-		return
-	}
-	s.apply(w, r, customer, func(p *loyalty.Program, a loyalty.Account, c loyalty.Customer, now time.Time) (loyalty.Account, loyalty.Result, error) {
-		return p.Redeem(a, c, x, now)
-	})
+	withBody(s, checkRedemption, (*loyalty.Program).Redeem)(w, r)
 }
 
 // event rewards something other than a purchase: {"id": "birthday-2026",
 // "kind": "birthday"}. The id makes it once-only.
 func (s *Server) event(w http.ResponseWriter, r *http.Request) {
-	customer, ok := customerID(w, r)
-	var ev loyalty.Event
-	if !ok || !body(w, r, &ev, false, checkEvent) {
-		return
-	}
-	s.apply(w, r, customer, func(p *loyalty.Program, a loyalty.Account, c loyalty.Customer, now time.Time) (loyalty.Account, loyalty.Result, error) {
-		return p.Event(a, c, ev, now)
-	})
+	withBody(s, checkEvent, (*loyalty.Program).Event)(w, r)
 }
 
 // hold reserves points while an order is paid: {"id", "order", "points",
-// "order_total", "until"}; until defaults to the server's hold time from
-// now. Capture it when the payment succeeds, release it when it fails;
-// one neither captured nor released stops holding at until by itself.
-//
-// The library identifies a hold by its id and payload, until included, so
-// a retried request without until must reuse the original deadline, not
-// compute a new one from its own arrival: Prepare reads it from the hold's
-// stored record (see the report on Hold in README.md).
+// "order_total", "until"}; without until it lasts the server's hold time
+// from when it is first placed (loyalty.Hold.For, so a retried request is
+// the same hold). Capture it when the payment succeeds, release it when it
+// fails; one neither captured nor released stops holding at its deadline
+// by itself.
 func (s *Server) hold(w http.ResponseWriter, r *http.Request) {
-	customer, ok := customerID(w, r)
-	var h holdRequest
-	if !ok || !body(w, r, &h, false, holdRequest.check) {
-		return
-	}
-	var original time.Time // the deadline of this hold if it was already placed
-	prepare := func(ctx context.Context, st *Store) error {
-		original = time.Time{}
-		if !h.Until.IsZero() {
-			return nil
+	withBody(s, holdRequest.check, func(p *loyalty.Program, a loyalty.Account, c loyalty.Customer, h holdRequest, now time.Time) (loyalty.Account, loyalty.Result, error) {
+		x := loyalty.Hold{ID: h.ID, Order: h.Order, Points: h.Points, OrderTotal: h.OrderTotal, Currency: h.Currency, Until: h.Until}
+		if x.Until.IsZero() {
+			x.For = s.HoldFor
 		}
-		entries, err := st.OpEntries(ctx, customer, "hold:"+h.ID)
-		for _, e := range entries {
-			if e.Kind == loyalty.Record {
-				original = e.ExpiresAt
-			}
-		}
-		return err
-	}
-	run := func(p *loyalty.Program, a loyalty.Account, c loyalty.Customer, now time.Time) (loyalty.Account, loyalty.Result, error) {
-		until := h.Until
-		switch {
-		case !until.IsZero():
-		case !original.IsZero():
-			until = original
-		default:
-			until = now.Add(s.HoldFor)
-		}
-		return p.Hold(a, c, loyalty.Hold{ID: h.ID, Order: h.Order, Points: h.Points, OrderTotal: h.OrderTotal,
-			Currency: h.Currency, Until: until}, now)
-	}
-	reply, err := s.store.Apply(r.Context(), Operation{Customer: customer, Now: s.Now(), Run: run, Render: renderResult, Prepare: prepare})
-	s.reply(w, r, reply, err)
+		return p.Hold(a, c, x, now)
+	})(w, r)
 }
 
 // capture spends a hold's points (the payment went through); the body is

@@ -232,7 +232,7 @@ func runModel(p *loyalty.Program, a loyalty.Account, c loyalty.Customer, s sentO
 		var h holdRequest
 		if err = json.Unmarshal(s.body, &h); err == nil {
 			return p.Hold(a, c, loyalty.Hold{ID: h.ID, Order: h.Order, Points: h.Points, OrderTotal: h.OrderTotal,
-				Until: now.Add(15 * time.Minute)}, now)
+				For: 15 * time.Minute}, now) // as the server places a hold without until
 		}
 	case "capture":
 		return p.Capture(a, c, loyalty.Capture{ID: holdOf(s.path)}, now)

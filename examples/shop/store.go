@@ -112,9 +112,6 @@ type Operation struct {
 	// Render is the response to an applied operation; it is stored with
 	// the operation and returned as it was to any retry.
 	Render func(p *loyalty.Program, r loyalty.Result, a loyalty.Account, now time.Time) any
-	// Prepare, when set, runs before Run on every attempt, to read what
-	// Run needs from the store (a hold's original deadline).
-	Prepare func(ctx context.Context, s *Store) error
 }
 
 // Reply is an operation's response.
@@ -162,11 +159,6 @@ func (s *Store) applyOnce(ctx context.Context, op Operation) (Reply, error) {
 	st, err := s.load(ctx, prog.program, op.Customer)
 	if err != nil {
 		return Reply{}, err
-	}
-	if op.Prepare != nil {
-		if err := op.Prepare(ctx, s); err != nil {
-			return Reply{}, err
-		}
 	}
 	next, res, err := op.Run(prog.program, st.account, st.customer, op.Now)
 	if err != nil {
@@ -436,28 +428,6 @@ func (s *Store) Account(ctx context.Context, customer string) (loyalty.Account, 
 	}
 	st, err := s.load(ctx, prog.program, customer)
 	return st.account, st.customer, prog, err
-}
-
-// OpEntries is the entries an operation wrote ("hold:h1"), if any.
-func (s *Store) OpEntries(ctx context.Context, customer, op string) ([]loyalty.Entry, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT body FROM entries WHERE customer = ? AND op = ? ORDER BY seq`, customer, op)
-	if err != nil {
-		return nil, fmt.Errorf("store: reading %s of %s: %w", op, customer, err)
-	}
-	defer rows.Close()
-	var out []loyalty.Entry
-	for rows.Next() {
-		var body []byte
-		var e loyalty.Entry
-		if err := rows.Scan(&body); err != nil {
-			return nil, fmt.Errorf("store: reading %s of %s: %w", op, customer, err)
-		}
-		if err := json.Unmarshal(body, &e); err != nil {
-			return nil, fmt.Errorf("store: entry of %s: %w", customer, err)
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
 }
 
 // Ledger is every entry of a customer, in the order written.

@@ -145,9 +145,7 @@ func FuzzConfig(f *testing.F) {
 func seedLedger(tb testing.TB) (*loyalty.Program, []loyalty.Entry) {
 	p := mustProgram(tb, coffeeConfig())
 	c := loyalty.Customer{ID: "c"}
-	var a loyalty.Account
-	var log []loyalty.Entry
-	for _, op := range []func(loyalty.Account) (loyalty.Account, loyalty.Result, error){
+	_, log := runOps(tb,
 		func(a loyalty.Account) (loyalty.Account, loyalty.Result, error) {
 			return p.Purchase(a, c, loyalty.Order{ID: "o1", Total: d("12000"), Lines: []loyalty.Line{{SKU: "b", Category: "beans", Qty: 2, Price: d("5000")}}}, at(3, 1))
 		},
@@ -167,14 +165,24 @@ func seedLedger(tb testing.TB) (*loyalty.Program, []loyalty.Entry) {
 			return p.CancelRedemption(a, c, "x2", at(4, 3))
 		},
 		func(a loyalty.Account) (loyalty.Account, loyalty.Result, error) { return p.Expire(a, at(12, 31)) },
-	} {
+	)
+	return p, log
+}
+
+// runOps runs ops in turn from a new account, failing on an error, and
+// returns the last account and every entry written.
+func runOps(tb testing.TB, ops ...func(loyalty.Account) (loyalty.Account, loyalty.Result, error)) (loyalty.Account, []loyalty.Entry) {
+	tb.Helper()
+	var a loyalty.Account
+	var log []loyalty.Entry
+	for _, op := range ops {
 		acc, r, err := op(a)
 		if err != nil {
 			tb.Fatal(err)
 		}
 		a, log = acc, append(log, r.Entries...)
 	}
-	return p, log
+	return a, log
 }
 
 // checkReplayed fails if a replayed account's lots, totals and balance do

@@ -6,11 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
-	"time"
-
-	"github.com/shopspring/decimal"
 )
 
 // ErrCorruptLedger is what [Program.Replay] and [Program.Resume] return
@@ -80,37 +76,6 @@ func appendEntry(b []byte, e *Entry) []byte {
 	}
 	b = appendStr(b, e.Tier)
 	return appendStr(b, e.Fingerprint)
-}
-
-func appendStr(b []byte, s string) []byte {
-	return append(binary.AppendUvarint(b, uint64(len(s))), s...)
-}
-
-// appendTime appends 0 for the zero time, else 1, seconds and nanoseconds
-// (the same instant in any zone appends the same bytes).
-func appendTime(b []byte, t time.Time) []byte {
-	if t.IsZero() {
-		return append(b, 0)
-	}
-	b = binary.AppendVarint(append(b, 1), t.Unix())
-	return binary.AppendUvarint(b, uint64(t.Nanosecond()))
-}
-
-// appendDec appends d by value (10 and 10.00 append the same bytes): its
-// coefficient and exponent with trailing zeros stripped.
-func appendDec(b []byte, d decimal.Decimal) []byte {
-	if d.NumDigits() > 18 {
-		f := fingerprinter{b: slices.Clone(b)} // rare: a long coefficient
-		return f.dec(d).b
-	}
-	c, e := d.CoefficientInt64(), int64(d.Exponent())
-	if c == 0 {
-		e = 0
-	}
-	for c != 0 && c%10 == 0 {
-		c, e = c/10, e+1
-	}
-	return binary.AppendVarint(binary.AppendVarint(b, c), e)
 }
 
 // chain links e after the account's head: an operation's entry gets its

@@ -18,9 +18,7 @@ import (
 func debtLedger(tb testing.TB) (*loyalty.Program, []loyalty.Entry, loyalty.Account) {
 	p := mustProgram(tb, coffeeConfig())
 	c := loyalty.Customer{ID: "c"}
-	var a loyalty.Account
-	var log []loyalty.Entry
-	for _, op := range []func(loyalty.Account) (loyalty.Account, loyalty.Result, error){
+	a, log := runOps(tb,
 		func(a loyalty.Account) (loyalty.Account, loyalty.Result, error) {
 			return p.Purchase(a, c, loyalty.Order{ID: "o1", Total: d("10000")}, at(1, 1))
 		},
@@ -42,13 +40,7 @@ func debtLedger(tb testing.TB) (*loyalty.Program, []loyalty.Entry, loyalty.Accou
 		func(a loyalty.Account) (loyalty.Account, loyalty.Result, error) {
 			return p.Expire(a, at(12, 31).AddDate(1, 0, 0))
 		},
-	} {
-		acc, r, err := op(a)
-		if err != nil {
-			tb.Fatal(err)
-		}
-		a, log = acc, append(log, r.Entries...)
-	}
+	)
 	kinds := map[loyalty.EntryKind]bool{}
 	for _, e := range log {
 		kinds[e.Kind] = true

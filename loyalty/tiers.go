@@ -129,15 +129,12 @@ func (p *Program) rollOut(at time.Time) time.Time {
 // refund that left them below it, or the first instant after they last
 // qualified (tierSince) at which an order rolling out of the window did,
 // or tierSince itself when the window never qualified them (a tier a rule
-// granted). Zero: they still qualify at now.
+// granted). The caller has found them below their tier at now.
 func (p *Program) lapsedAt(a *Account, now time.Time) time.Time {
 	rank := p.tierRank(a.tier)
 	below := func(at time.Time) bool {
 		spend, n := p.computeWindow(a, at)
 		return p.tierRank(p.tierFor(spend, n)) < rank
-	}
-	if !below(now) {
-		return time.Time{}
 	}
 	if !a.tierLapsed.IsZero() {
 		return a.tierLapsed

@@ -212,7 +212,8 @@ func (p *Program) loadSnapshot(b []byte) (Account, error) {
 	})
 	var cum, spend decsum.Sum
 	var infos []orderInfo // one allocation for the orders' infos
-	a.orders = persist.Build(r.count(r.left()), func(_ int, od *order) {
+	norders := r.count(r.left())
+	a.orders = persist.Build(norders, func(i int, od *order) {
 		*od = order{id: r.str(), at: r.time(), paid: r.dec(), refunded: r.dec(), returnedGoods: r.dec(),
 			inRefunded: r.bool(), earned: r.int(), reversed: r.int(), pointsBack: r.int(), tierBefore: r.str(), promotedTo: r.str()}
 		if n := r.count(r.left()); n > 0 {
@@ -229,7 +230,7 @@ func (p *Program) loadSnapshot(b []byte) (Account, error) {
 			return
 		}
 		if len(infos) == cap(infos) {
-			infos = make([]orderInfo, 0, max(16, r.left()/64))
+			infos = make([]orderInfo, 0, norders-i) // at most one an order
 		}
 		infos = append(infos, orderInfo{goods: r.dec(), discount: r.dec(), pointsPaid: r.dec(),
 			paidWith: r.count(math.MaxInt32), paidPoints: r.int()})

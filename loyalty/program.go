@@ -8,6 +8,7 @@ import (
 
 	"github.com/loyalkit/loyalkit/internal/decsum"
 	"github.com/loyalkit/loyalkit/internal/enum"
+	"github.com/loyalkit/loyalkit/internal/name"
 	"github.com/loyalkit/loyalkit/rules"
 	"github.com/shopspring/decimal"
 )
@@ -181,9 +182,9 @@ func (c Config) Validate() error {
 	}
 	seen := map[string]bool{}
 	for i, t := range c.Tiers {
-		switch {
-		case t.Name == "":
-			bad("tiers", "[%d] has no name", i)
+		switch err := name.Check(t.Name); {
+		case err != nil:
+			bad("tiers", "[%d] name %q %v", i, t.Name, err)
 		case seen[t.Name]:
 			bad("tiers", "[%d] %q is a duplicate", i, t.Name)
 		case t.MinSpend.IsNegative() || t.MinOrders < 0:

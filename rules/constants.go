@@ -44,6 +44,14 @@ func bound(root ast.Node) (at ast.Node, msg string) {
 			}
 		case *ast.CallNode:
 			name := calleeName(n)
+			if _, ok := constOps[name]; ok && len(n.Arguments) == 2 {
+				a, okA := constDec(n.Arguments[0])
+				b, okB := constDec(n.Arguments[1])
+				if _, ok := constValue(n); okA && okB && !ok && !b.IsZero() {
+					refuse(n, "this arithmetic on %s and %s is out of range (at most %d digits before the decimal point and %d after it)",
+						clip(a.String()), clip(b.String()), maxWholeDigits, maxFracDigits)
+				}
+			}
 			switch {
 			case name == "_div" && len(n.Arguments) == 2:
 				zero(n, "division", n.Arguments[1])
@@ -137,8 +145,7 @@ func constValue(n ast.Node) (any, bool) {
 		switch name := calleeName(x); name {
 		case "_add", "_iadd", "_sub", "_isub", "_mul", "_imul", "_div", "_mod":
 			if len(args) == 2 {
-				return constOp(map[string]string{"_add": "+", "_iadd": "+", "_sub": "-", "_isub": "-",
-					"_mul": "*", "_imul": "*", "_div": "/", "_mod": "%"}[name], args[0], args[1])
+				return constOp(constOps[name], args[0], args[1])
 			}
 		case "_neg", "_ineg", "dec", "floor", "ceil":
 			if len(args) == 1 {
@@ -159,9 +166,22 @@ func constValue(n ast.Node) (any, bool) {
 	return nil, false
 }
 
+// constOps are the hidden arithmetic functions and their operators.
+var constOps = map[string]string{"_add": "+", "_iadd": "+", "_sub": "-", "_isub": "-",
+	"_mul": "*", "_imul": "*", "_div": "/", "_mod": "%"}
+
 // constOp applies an arithmetic operator to two constants; a division or
-// modulo by zero is not a constant (it is reported where it is written).
+// modulo by zero, and a result beyond the decimal bound, are not constants
+// (both are reported where they are written).
 func constOp(op string, l, r ast.Node) (any, bool) {
+	v, ok := constOpUnbounded(op, l, r)
+	if d, isDec := v.(decimal.Decimal); ok && isDec && !inBounds(d) {
+		return nil, false
+	}
+	return v, ok
+}
+
+func constOpUnbounded(op string, l, r ast.Node) (any, bool) {
 	lv, ok1 := constValue(l)
 	rv, ok2 := constValue(r)
 	if !ok1 || !ok2 {

@@ -78,7 +78,7 @@ func (e *RuleError) Error() string {
 	if subject == "" {
 		subject = "rule"
 	}
-	fmt.Fprintf(&b, "rules: %s %q %s", subject, e.RuleID, e.Part)
+	fmt.Fprintf(&b, "rules: %s %q %s", subject, clip(e.RuleID), e.Part)
 	if e.Line > 0 {
 		fmt.Fprintf(&b, " %d:%d", e.Line, e.Column)
 	}

@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/expr-lang/expr/vm"
+	"github.com/loyalkit/loyalkit/internal/name"
 	"github.com/shopspring/decimal"
 )
 
@@ -102,8 +103,8 @@ func (s *Set[F]) apply(out *Outcome, st *Step, r *compiled, v any, base decimal.
 	switch r.Kind {
 	case Gift, Tier:
 		text, _ := v.(string)
-		if text == "" {
-			return resultError(r, "%v is empty", r.Kind)
+		if err := name.Check(text); err != nil {
+			return resultError(r, "the %v %q %v", r.Kind, clip(text), err)
 		}
 		st.Status, st.Text = StatusApplied, text
 		if r.Kind == Gift {

@@ -210,7 +210,7 @@ func TestEvalErrors(t *testing.T) {
 		{"negative points", rules.Rule{ID: "neg", Kind: rules.Accrual, Value: "100 - order.Total"}, f, rules.PartValue, rules.ErrResult, "-1134.56 is negative"},
 		{"absurd points", rules.Rule{ID: "big", Kind: rules.Accrual, Value: "order.Total * 10000000"}, f, rules.PartValue, rules.ErrResult, "above the limit"},
 		{"percent over 100", rules.Rule{ID: "pct", Kind: rules.Discount, Unit: rules.Percent, Value: "150"}, f, rules.PartValue, rules.ErrResult, "more than 100%"},
-		{"empty gift", rules.Rule{ID: "gift", Kind: rules.Gift, Value: "order.Coupon"}, f, rules.PartValue, rules.ErrResult, "gift is empty"},
+		{"empty gift", rules.Rule{ID: "gift", Kind: rules.Gift, Value: "order.Coupon"}, f, rules.PartValue, rules.ErrResult, `gift "" is empty`},
 		{"memory budget", rules.Rule{ID: "mem", Kind: rules.Accrual, When: `count(filter(order.Lines, .Qty == 0), .Qty == 0) > 0`, Value: "1"}, many, rules.PartWhen, rules.ErrEval, "memory budget exceeded"},
 		{"round places", rules.Rule{ID: "rnd", Kind: rules.Accrual, Value: "round(order.Total, customer.Orders * 4)"}, f, rules.PartValue, rules.ErrEval, "outside -18..18"},
 		{"birthday window", rules.Rule{ID: "bd", Kind: rules.Accrual, When: "isBirthday(customer.Birthday, now, -customer.Orders)", Value: "1"}, f, rules.PartWhen, rules.ErrEval, "withinDays must be 0..366, got -11"},

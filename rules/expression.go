@@ -49,7 +49,7 @@ func newEnv[F any](l Limits) (*env, error) {
 // types the part accepts, described by wantName for the error message.
 func (e *env) compile(ruleID string, part Part, src string, want []reflect.Type, wantName string) (*vm.Program, reflect.Type, *RuleError) {
 	fail := func(sentinel error, at int, msg string) *RuleError {
-		re := &RuleError{RuleID: ruleID, Part: part, Message: msg, Err: sentinel}
+		re := &RuleError{RuleID: ruleID, Part: part, Message: clipTo(msg, maxMessage), Err: sentinel}
 		if at >= 0 {
 			re.Line, re.Column, re.Source = position(src, at)
 		}
@@ -78,14 +78,20 @@ func (e *env) compile(ruleID string, part Part, src string, want []reflect.Type,
 	if g.msg != "" {
 		return nil, nil, fail(ErrForbidden, g.at.Location().From, g.msg)
 	}
-	e.lit.src = []rune(src)
+	e.lit.src, e.lit.bad = []rune(src), nil
 	got, err := new(checker.Checker).PatchAndCheck(tree, e.cfg)
+	if e.lit.bad != nil {
+		return nil, nil, fail(e.lit.badErr, e.lit.bad.Location().From, e.lit.badMsg)
+	}
 	if err != nil {
 		return nil, nil, fromFile(ErrType, err)
 	}
 	if n := floatArithmetic(tree.Node); n != nil {
 		return nil, nil, fail(ErrInexact, n.Location().From,
 			"this computes in float64, which is inexact for money; use decimal.Decimal facts (or dec(x) for an integer)")
+	}
+	if n, msg := untypedArithmetic(tree.Node); n != nil {
+		return nil, nil, fail(ErrType, n.Location().From, msg)
 	}
 	if n, msg := bound(tree.Node); n != nil {
 		return nil, nil, fail(ErrType, n.Location().From, msg)

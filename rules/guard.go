@@ -3,10 +3,14 @@ package rules
 import (
 	"fmt"
 	"maps"
+	"reflect"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/expr-lang/expr/ast"
+	"github.com/expr-lang/expr/file"
+	"github.com/expr-lang/expr/parser/lexer"
 )
 
 // allowedBuiltins are the expr builtins a rule may use: len, and the
@@ -17,37 +21,36 @@ var allowedBuiltins = map[string]bool{
 }
 
 // checkSource bounds an expression before it is parsed: its length and
-// the nesting of brackets (deep nesting overflows the parser's stack).
+// the nesting of brackets (deep nesting overflows the parser's stack). It
+// counts the brackets of expr's own tokens, so brackets inside strings
+// (raw or quoted, with any escapes) and comments never count and none can
+// be hidden from it. A source the lexer refuses is left to the parser,
+// which reports the same error with its position.
 func checkSource(src string, l Limits) (msg string, at int) {
 	if len(src) > l.MaxSourceLen {
 		return fmt.Sprintf("expression is %d bytes, the limit is %d", len(src), l.MaxSourceLen), -1
 	}
+	lx := lexer.New()
+	lx.Reset(file.NewSource(src))
 	depth := 0
-	var quote rune
-	escaped := false
-	for i, r := range []rune(src) {
-		switch {
-		case quote != 0:
-			switch {
-			case escaped:
-				escaped = false
-			case r == '\\':
-				escaped = true
-			case r == quote:
-				quote = 0
-			}
-		case r == '"' || r == '\'' || r == '`':
-			quote = r
-		case r == '(' || r == '[' || r == '{':
+	for {
+		t, err := lx.Next()
+		if err != nil || t.Kind == lexer.EOF {
+			return "", 0
+		}
+		if t.Kind != lexer.Bracket {
+			continue
+		}
+		switch t.Value {
+		case "(", "[", "{":
 			depth++
 			if depth > l.MaxDepth {
-				return fmt.Sprintf("nesting deeper than %d", l.MaxDepth), i
+				return fmt.Sprintf("nesting deeper than %d", l.MaxDepth), t.From
 			}
-		case r == ')' || r == ']' || r == '}':
+		default:
 			depth--
 		}
 	}
-	return "", 0
 }
 
 // guard walks a parsed expression (as written, before any rewriting) and
@@ -158,3 +161,58 @@ func floatArithmetic(root ast.Node) ast.Node {
 	}))
 	return found
 }
+
+// untypedArithmetic finds, after the money rewriting, arithmetic or an
+// ordering whose operand is not a known number: an operand whose type
+// expr cannot tell (a ?: whose branches differ, such as `c ? 1 : 1.5`, or
+// a list literal of mixed elements), which expr would compute in int64
+// with wrap-around or in float64; and arithmetic on times and durations,
+// which saturates at ±292 years. Each is refused with what to write
+// instead.
+func untypedArithmetic(root ast.Node) (at ast.Node, msg string) {
+	ast.Walk(&root, visitFunc(func(m *ast.Node) {
+		if at != nil {
+			return
+		}
+		var operands []ast.Node
+		switch n := (*m).(type) {
+		case *ast.BinaryNode:
+			switch n.Operator {
+			case "+", "-", "*", "/", "%", "<", "<=", ">", ">=":
+				operands = []ast.Node{n.Left, n.Right}
+			case "==", "!=":
+				if isNumber(n.Left) || isNumber(n.Right) {
+					operands = []ast.Node{n.Left, n.Right}
+				}
+			}
+			for _, o := range operands {
+				if t := o.Type(); t == timeType || t == durationType {
+					if n.Operator == "+" || n.Operator == "-" || n.Operator == "*" || n.Operator == "/" || n.Operator == "%" {
+						at, msg = n, "arithmetic on dates and durations is not allowed; use daysSince, daysUntil or yearsSince"
+						return
+					}
+				}
+			}
+		case *ast.UnaryNode:
+			if n.Operator == "-" || n.Operator == "+" {
+				operands = []ast.Node{n.Node}
+			}
+		case *ast.BuiltinNode:
+			if n.Name == "sum" {
+				operands = []ast.Node{n}
+			}
+		}
+		for _, o := range operands {
+			if t := o.Type(); t == nil || t.Kind() == reflect.Interface {
+				at, msg = o, "cannot tell whether this is a whole number or a decimal (the branches of ?: or the elements of a list differ); make them the same type, e.g. with dec(x)"
+				return
+			}
+		}
+	}))
+	return at, msg
+}
+
+var (
+	timeType     = reflect.TypeOf(time.Time{})
+	durationType = reflect.TypeOf(time.Duration(0))
+)

@@ -1,11 +1,13 @@
 package rules
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
 
 	"github.com/expr-lang/expr"
+	"github.com/loyalkit/loyalkit/internal/calendar"
 	"github.com/shopspring/decimal"
 )
 
@@ -36,18 +38,11 @@ func helpers() []expr.Option {
 			return d(p[0]).Ceil(), nil
 		}, new(func(decimal.Decimal) decimal.Decimal), new(func(int) int)),
 		expr.Function("round", func(p ...any) (any, error) {
-			places, ok := p[1].(int)
-			if !ok {
-				pd := d(p[1])
-				if !pd.IsInteger() {
-					return nil, fmt.Errorf("round: places must be a whole number, got %s", pd)
-				}
-				places = int(pd.IntPart())
+			pd := d(p[1])
+			if m := roundPlaces(pd); m != "" {
+				return nil, errors.New(m)
 			}
-			if places < -maxPlaces || places > maxPlaces {
-				return nil, fmt.Errorf("round: places %d is outside -%d..%d", places, maxPlaces, maxPlaces)
-			}
-			return d(p[0]).Round(int32(places)), nil
+			return d(p[0]).Round(int32(pd.IntPart())), nil
 		}, new(func(decimal.Decimal, int) decimal.Decimal), new(func(decimal.Decimal, decimal.Decimal) decimal.Decimal),
 			new(func(int, int) decimal.Decimal)),
 		expr.Function("min", func(p ...any) (any, error) { return minMax(p, -1) }, minMaxTypes()...),
@@ -202,10 +197,7 @@ func minMax(p []any, sign int) (any, error) {
 // programme's zone): a is an instant, such as a purchase time. It counts
 // dates, not 24-hour periods, so a DST day counts as one day.
 func civilDays(a, b time.Time) int {
-	a = a.In(b.Location())
-	da := time.Date(a.Year(), a.Month(), a.Day(), 0, 0, 0, 0, time.UTC)
-	db := time.Date(b.Year(), b.Month(), b.Day(), 0, 0, 0, 0, time.UTC)
-	return int(db.Sub(da).Hours() / 24)
+	return calendar.DayIndex(b, b.Location()) - calendar.DayIndex(a, b.Location())
 }
 
 // yearsSince is the number of whole years from the calendar date a (read
@@ -251,7 +243,7 @@ func IsBirthday(birth, now time.Time, withinDays int) bool {
 	today := civil(now)
 	for _, y := range []int{today.Year(), today.Year() + 1} {
 		b := anniversary(birth, y)
-		days := int(b.Sub(today).Hours() / 24)
+		days := calendar.DayIndex(b, time.UTC) - calendar.DayIndex(today, time.UTC)
 		if days >= 0 && days <= withinDays {
 			return true
 		}

@@ -88,6 +88,11 @@ func (p *exactLiterals) checkInts(node *ast.Node) bool {
 			}
 		}
 	case *ast.BuiltinNode:
+		if n.Name == "sum" && len(n.Arguments) == 1 && isInt(n) { // sum(xs) = sum(xs, #)
+			elem := &ast.PointerNode{}
+			elem.SetType(intType)
+			n.Arguments = append(n.Arguments, &ast.PredicateNode{Node: elem})
+		}
 		if n.Name == "sum" && len(n.Arguments) == 2 {
 			if pred, ok := n.Arguments[1].(*ast.PredicateNode); ok && isInt(pred.Node) {
 				add := p.call(pred.Node, "_isumadd", intType, &ast.PointerNode{Name: "acc"}, pred.Node)

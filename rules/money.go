@@ -35,7 +35,7 @@ func toDec(v any) (decimal.Decimal, error) {
 		if math.IsNaN(x) || math.IsInf(x, 0) {
 			return decimal.Decimal{}, fmt.Errorf("non-finite number %v", x)
 		}
-		return decimal.NewFromFloat(x), nil
+		return bounded(decimal.NewFromFloat(x))
 	}
 	return decimal.Decimal{}, fmt.Errorf("%T is not a number", v)
 }
@@ -74,7 +74,11 @@ func moneyOps() []expr.Option {
 			if err != nil {
 				return nil, err
 			}
-			return f(a, b)
+			d, err := f(a, b)
+			if err != nil {
+				return nil, err
+			}
+			return bounded(d)
 		}
 	}
 	cmp := func(f func(c int) bool) func(p ...any) (any, error) {
@@ -116,6 +120,7 @@ func moneyOps() []expr.Option {
 	for _, o := range ops {
 		opts = append(opts, expr.Function(moneyFuncs[o.op].name, o.fn, pairTypes(moneyFuncs[o.op].result)...))
 	}
+	opts = append(opts, expr.Function("_in", inDec))
 	opts = append(opts, expr.Function(negName, func(p ...any) (any, error) {
 		return p[0].(decimal.Decimal).Neg(), nil
 	}, new(func(decimal.Decimal) decimal.Decimal)))
@@ -160,6 +165,18 @@ const negName = "_neg"
 type exactLiterals struct {
 	src     []rune
 	changed bool
+	// bad is the first literal that cannot be read exactly or is beyond
+	// the decimal bound, and why: compile reports it.
+	bad    ast.Node
+	badMsg string
+	badErr error // the sentinel
+}
+
+// refuse records the first problem compile must report.
+func (p *exactLiterals) refuse(sentinel error, n ast.Node, format string, args ...any) {
+	if p.bad == nil {
+		p.bad, p.badMsg, p.badErr = n, fmt.Sprintf(format, args...), sentinel
+	}
 }
 
 func (p *exactLiterals) Reset()             { p.changed = false }
@@ -179,19 +196,27 @@ func (p *exactLiterals) literal(n ast.Node) (decimal.Decimal, bool) {
 		return decimal.NewFromInt(int64(x.Value)), true
 	case *ast.FloatNode:
 		loc := x.Location()
+		text := ""
 		if loc.From >= 0 && loc.To <= len(p.src) && loc.From < loc.To {
-			text := strings.ReplaceAll(string(p.src[loc.From:loc.To]), "_", "")
-			if d, err := decimal.NewFromString(text); err == nil {
-				return d, true
-			}
+			text = strings.ReplaceAll(string(p.src[loc.From:loc.To]), "_", "")
 		}
-		return decimal.NewFromFloat(x.Value), true
+		d, err := decimal.NewFromString(text)
+		switch {
+		case err != nil:
+			p.refuse(ErrType, n, "the number %s cannot be read exactly (a rule's numbers have at most %d digits before the decimal point and %d after it)",
+				clip(text), maxWholeDigits, maxFracDigits)
+		case !inBounds(d):
+			p.refuse(ErrType, n, "the number %s is out of range (at most %d digits before the decimal point and %d after it)",
+				clip(text), maxWholeDigits, maxFracDigits)
+		}
+		return d, true
 	}
 	return decimal.Decimal{}, false
 }
 
-func isDec(n ast.Node) bool { return n.Type() == decType }
-func isInt(n ast.Node) bool { return n.Type() == intType }
+func isDec(n ast.Node) bool   { return n.Type() == decType }
+func isInt(n ast.Node) bool   { return n.Type() == intType }
+func isFloat(n ast.Node) bool { return n.Type() == floatType }
 
 // isNumber: the operand types the money functions are registered for.
 func isNumber(n ast.Node) bool {
@@ -208,6 +233,10 @@ func (p *exactLiterals) Visit(node *ast.Node) {
 		d, _ := p.literal(n)
 		*node = p.constDec(n, d)
 	case *ast.BinaryNode:
+		if n.Operator == "in" && (isDec(n.Left) || hasDec(n.Right)) {
+			*node = p.call(n, "_in", boolType, n.Left, n.Right)
+			return
+		}
 		if isDec(n.Left) || isDec(n.Right) {
 			if _, ok := n.Left.(*ast.IntegerNode); ok {
 				d, _ := p.literal(n.Left)
@@ -217,9 +246,17 @@ func (p *exactLiterals) Visit(node *ast.Node) {
 				d, _ := p.literal(n.Right)
 				n.Right = p.constDec(n.Right, d)
 			}
+			if f, ok := moneyFuncs[n.Operator]; ok && f.result == decType && (isFloat(n.Left) || isFloat(n.Right)) {
+				p.refuse(ErrInexact, n, "%s between a decimal and a float64 fact is inexact (the float is not the decimal it looks like); make the fact a decimal.Decimal", n.Operator)
+				return
+			}
 			if f, ok := moneyFuncs[n.Operator]; ok && isNumber(n.Left) && isNumber(n.Right) {
 				*node = p.call(n, f.name, f.result, n.Left, n.Right)
 			}
+			return
+		}
+		if n.Operator == "in" && hasDec(n.Right) {
+			*node = p.call(n, "_in", boolType, n.Left, n.Right)
 			return
 		}
 		if n.Operator == "/" && isInt(n.Left) && isInt(n.Right) {
@@ -240,6 +277,11 @@ func (p *exactLiterals) Visit(node *ast.Node) {
 			*node = p.call(n, negName, decType, n.Node)
 		}
 	case *ast.BuiltinNode:
+		if n.Name == "sum" && len(n.Arguments) == 1 && (isDec(n) || hasDec(n.Arguments[0])) { // sum(xs) = sum(xs, #)
+			elem := &ast.PointerNode{}
+			elem.SetType(decType)
+			n.Arguments = append(n.Arguments, &ast.PredicateNode{Node: elem})
+		}
 		if n.Name == "sum" && len(n.Arguments) == 2 {
 			pred, ok := n.Arguments[1].(*ast.PredicateNode)
 			if !ok || !isDec(pred.Node) {
@@ -264,6 +306,58 @@ func (p *exactLiterals) call(at ast.Node, name string, result reflect.Type, args
 	return c
 }
 
+// hasDec says whether the collection n may hold decimals: an array of
+// decimals, or an array literal with a decimal element.
+func hasDec(n ast.Node) bool {
+	if t := n.Type(); t != nil && (t.Kind() == reflect.Slice || t.Kind() == reflect.Array) && t.Elem() == decType {
+		return true
+	}
+	if a, ok := n.(*ast.ArrayNode); ok {
+		for _, x := range a.Nodes {
+			if isDec(x) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// inDec is `x in xs` where a decimal takes part: numbers compare by value
+// (1234.560 is 1234.56 and 5 is 5.0), as == does; anything else compares
+// as expr's == would.
+func inDec(p ...any) (any, error) {
+	xs := reflect.ValueOf(p[1])
+	if xs.Kind() != reflect.Slice && xs.Kind() != reflect.Array {
+		return nil, fmt.Errorf("in: %T is not a list", p[1])
+	}
+	x, xNum := p[0], isNum(p[0])
+	for i := range xs.Len() {
+		e := xs.Index(i).Interface()
+		if xNum && isNum(e) {
+			a, b, err := dec2([]any{x, e})
+			if err != nil {
+				return nil, err
+			}
+			if a.Equal(b) {
+				return true, nil
+			}
+			continue
+		}
+		if !isNum(e) && reflect.TypeOf(e) == reflect.TypeOf(x) && reflect.TypeOf(x).Comparable() && e == x {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+func isNum(v any) bool {
+	switch v.(type) {
+	case decimal.Decimal, int, float64:
+		return true
+	}
+	return false
+}
+
 func isIntLiteral(n ast.Node) bool { _, ok := n.(*ast.IntegerNode); return ok }
 
 // sumAdd is the step of the decimal fold that sum(xs, body) becomes; the
@@ -273,5 +367,5 @@ func sumAdd(p ...any) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return a.Add(b), nil
+	return bounded(a.Add(b))
 }

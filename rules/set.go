@@ -1,12 +1,14 @@
 package rules
 
 import (
+	"cmp"
 	"fmt"
 	"reflect"
 	"slices"
 	"time"
 
 	"github.com/expr-lang/expr/vm"
+	"github.com/loyalkit/loyalkit/internal/name"
 	"github.com/shopspring/decimal"
 )
 
@@ -105,8 +107,8 @@ func Compile[F Facts](defs []Rule, opts ...Option) (*Set[F], error) {
 				c.cost = c.cost.plus(estimate(p.Node()))
 			}
 		}
-		if want, name, ok := valueTypes(r.Kind); ok && r.Value != "" {
-			p, _, re := e.compile(r.ID, PartValue, r.Value, want, name)
+		if want, wantName, ok := valueTypes(r.Kind); ok && r.Value != "" {
+			p, _, re := e.compile(r.ID, PartValue, r.Value, want, wantName)
 			if re != nil {
 				errs = append(errs, re)
 			}
@@ -114,6 +116,12 @@ func Compile[F Facts](defs []Rule, opts ...Option) (*Set[F], error) {
 			if p != nil {
 				c.fixed, c.hasFixed = constant(p)
 				c.cost = c.cost.plus(estimate(p.Node()))
+				if text, ok := c.fixed.(string); ok && c.hasFixed && (r.Kind == Gift || r.Kind == Tier) {
+					if err := name.Check(text); err != nil {
+						errs = append(errs, &RuleError{RuleID: r.ID, Part: PartValue, Err: ErrResult,
+							Message: fmt.Sprintf("the %v %q %v", r.Kind, clip(text), err)})
+					}
+				}
 			}
 		}
 		if c.when != nil && c.value != nil && !c.hasFixed {
@@ -126,7 +134,7 @@ func Compile[F Facts](defs []Rule, opts ...Option) (*Set[F], error) {
 	if len(errs) > 0 {
 		return nil, &CompileError{Errors: errs}
 	}
-	slices.SortStableFunc(out, func(a, b compiled) int { return b.Priority - a.Priority })
+	slices.SortStableFunc(out, func(a, b compiled) int { return cmp.Compare(b.Priority, a.Priority) })
 	return &Set[F]{rules: out, limits: o.limits, run: newRunner(o.limits.MemoryBudget), strict: o.strict, occasions: occasions}, nil
 }
 

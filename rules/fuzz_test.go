@@ -2,11 +2,13 @@ package rules_test
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/loyalkit/loyalkit/rules"
+	"github.com/shopspring/decimal"
 )
 
 // hostile are rules written to hurt: each is refused at compile time or
@@ -51,6 +53,26 @@ var hostile = []string{
 	`0.1 + 0.2 == 0.3`,
 	"\x00\xff\xfe",
 	`"\u0000" + "\uffff"`,
+	// the classes of the hardening issue
+	`1e39 * 1e39 * 1e39 * 1e39 * 1e39 * 1e39 > 0`,
+	`order.Total * 1e39 * 1e39 * 1e39`,
+	`1e-20000 + 1`,
+	`0.00000000000000000000000000000000000000001`,
+	`round(order.Total, 18446744073709551616.0)`,
+	`round(order.Total, customer.Orders + 18446744073709551616.0)`,
+	`sum([9223372036854775807, 1])`,
+	`sum([1, 1.5])`,
+	`(customer.Expecting ? 9223372036854775807 : 1.5) + 1`,
+	`order.Total in [1234.560, 5]`,
+	`daysSince(date("1700-01-01"), now)`,
+	`daysUntil(date("9999-12-31"), now)`,
+	`now + (now - now) > now`,
+	`order.Total * customer.Score`,
+	"`\\` + " + strings.Repeat("(", 600) + "1" + strings.Repeat(")", 600),
+	"1 /* \" */ + " + strings.Repeat("(", 600) + "1" + strings.Repeat(")", 600),
+	"1 // " + strings.Repeat("(", 600),
+	`"\u202emug"`,
+	`"  "`,
 }
 
 func fuzzSeeds(f *testing.F) {
@@ -135,6 +157,58 @@ func FuzzEval(f *testing.F) {
 					t.Fatalf("Eval(%q) with Strict: %v, want the failure %v", src, err, o.Failures[0])
 				}
 			}
+		}
+	})
+}
+
+// FuzzDecimalOracle: arithmetic on two decimal literals agrees with
+// shopspring/decimal computing the same directly (division to 16 places,
+// half away from zero), or is refused at compile time because an operand
+// or the result is beyond the bound — never a different number.
+func FuzzDecimalOracle(f *testing.F) {
+	f.Add(int64(1), int8(-1), int64(2), int8(-1), uint8(0))
+	f.Add(int64(1234560), int8(-3), int64(3), int8(0), uint8(3))
+	f.Add(int64(1), int8(39), int64(1), int8(39), uint8(2))
+	f.Add(int64(-7), int8(-40), int64(9), int8(-40), uint8(2))
+	f.Add(int64(5), int8(0), int64(0), int8(0), uint8(4))
+	f.Fuzz(func(t *testing.T, ca int64, ea int8, cb int64, eb int8, op uint8) {
+		ops := []string{"+", "-", "*", "/", "%"}
+		a, b := decimal.New(ca, int32(ea)), decimal.New(cb, int32(eb))
+		o := ops[int(op)%len(ops)]
+		src := fmt.Sprintf("(%s) %s (%s)", a.String(), o, b.String())
+		var want decimal.Decimal
+		switch o {
+		case "+":
+			want = a.Add(b)
+		case "-":
+			want = a.Sub(b)
+		case "*":
+			want = a.Mul(b)
+		case "/", "%":
+			if b.IsZero() {
+				if _, err := rules.Compile[shopFacts]([]rules.Rule{{ID: "r", Kind: rules.Accrual, When: src + " != 0", Value: "1"}}); err == nil {
+					t.Fatalf("%s compiles", src)
+				}
+				return
+			}
+			want = a.DivRound(b, 16)
+			if o == "%" {
+				want = a.Mod(b)
+			}
+		}
+		// The value is compared inside the rule, exactly, with the oracle's
+		// answer written as a literal.
+		s, err := rules.Compile[shopFacts]([]rules.Rule{{ID: "r", Kind: rules.Accrual, When: src + " == " + want.String(), Value: "1"}})
+		if err != nil {
+			// ErrSyntax: expr refuses an integer literal beyond int64.
+			if !errors.Is(err, rules.ErrType) && !errors.Is(err, rules.ErrSyntax) || !strings.Contains(err.Error(), "out of range") && !strings.Contains(err.Error(), "cannot be read") {
+				t.Fatalf("%s: %v", src, err)
+			}
+			return
+		}
+		out, err := s.Eval(sampleFacts())
+		if err != nil || out.Trace[0].Status != rules.StatusApplied {
+			t.Fatalf("%s == %s: %v %v", src, want, out.Trace, err)
 		}
 	})
 }

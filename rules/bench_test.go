@@ -1,6 +1,9 @@
 package rules_test
 
 import (
+	"errors"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -283,4 +286,54 @@ func BenchmarkCompile(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// budgetRules fills the default programme budget (Limits.MaxProgramNodes)
+// with rules of heavy nodes: each value divides decimals (the slowest
+// operator) 30 times.
+func budgetRules(tb testing.TB) []rules.Rule {
+	var defs []rules.Rule
+	for i := 0; ; i++ {
+		var terms []string
+		for j := range 30 {
+			terms = append(terms, fmt.Sprintf("order.Total / 3.%d", 10+j))
+		}
+		defs = append(defs, rules.Rule{ID: fmt.Sprint("r", i), Kind: rules.Accrual, When: "order.Total > 0",
+			Value: "floor(" + strings.Join(terms, " + ") + ") % 1000"})
+		if _, err := rules.Compile[shopFacts](defs); err != nil {
+			if !errors.Is(err, rules.ErrForbidden) {
+				tb.Fatal(err)
+			}
+			return defs[:len(defs)-1]
+		}
+	}
+}
+
+// BenchmarkProgramBudget compiles and evaluates a rule set as large as the
+// default Limits.MaxProgramNodes allows, made of the slowest nodes: the
+// budget's promise is compile ≤ 200 ms and one evaluation ≤ 1 ms.
+func BenchmarkProgramBudget(b *testing.B) {
+	defs := budgetRules(b)
+	s, err := rules.Compile[shopFacts](defs)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("Compile", func(b *testing.B) {
+		b.ReportAllocs()
+		b.ReportMetric(float64(s.Nodes()), "nodes")
+		for b.Loop() {
+			if _, err := rules.Compile[shopFacts](defs); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("Eval", func(b *testing.B) {
+		b.ReportAllocs()
+		f := sampleFacts()
+		for b.Loop() {
+			if out, err := s.Eval(f); err != nil || len(out.Failures) > 0 {
+				b.Fatal(err, out.Failures)
+			}
+		}
+	})
 }

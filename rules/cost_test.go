@@ -38,7 +38,7 @@ func manyLineRules(n int) []rules.Rule {
 // fails the others without running them; on 10,000 lines each rule alone
 // is over the rule budget (100,000); a strict set fails.
 func TestStepBudget(t *testing.T) {
-	set, err := rules.Compile[sizedFacts](manyLineRules(1000))
+	set, err := rules.Compile[sizedFacts](manyLineRules(1000), rules.WithLimits(rules.Limits{MaxProgramNodes: 1 << 20}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +75,7 @@ func TestStepBudget(t *testing.T) {
 			t.Errorf("%d lines: %v, %v, want %v", n, err, out.Trace[0].Status, want)
 		}
 	}
-	strict, err := rules.Compile[sizedFacts](manyLineRules(1000), rules.Strict())
+	strict, err := rules.Compile[sizedFacts](manyLineRules(1000), rules.Strict(), rules.WithLimits(rules.Limits{MaxProgramNodes: 1 << 20}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,5 +97,36 @@ func BenchmarkEvalHugeOrder(b *testing.B) {
 		if _, err := set.Eval(f); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestProgramBudget: a rule set past Limits.MaxProgramNodes is refused,
+// naming the rule that spent the budget, without compiling the rest; the
+// limit is configurable.
+func TestProgramBudget(t *testing.T) {
+	big := make([]rules.Rule, 1000)
+	for i := range big {
+		big[i] = rules.Rule{ID: fmt.Sprintf("r%d", i), Kind: rules.Accrual,
+			When: strings.TrimSuffix(strings.Repeat("order.Total > 1 && ", 30), " && "), Value: "1"}
+	}
+	start := time.Now()
+	_, err := rules.Compile[shopFacts](big)
+	var ce *rules.CompileError
+	if !errors.As(err, &ce) || len(ce.Errors) != 1 || !errors.Is(err, rules.ErrForbidden) || !strings.Contains(err.Error(), "MaxProgramNodes") {
+		t.Fatalf("1,000 rules of ~180 nodes: %v, want the programme budget", err)
+	}
+	t.Logf("refused %s after %v", ce.Errors[0].RuleID, time.Since(start))
+	if id := ce.Errors[0].RuleID; id == "r0" || id == "r999" {
+		t.Fatalf("refused at %s; want the rule that went past 6,000 nodes", id)
+	}
+	s, err := rules.Compile[shopFacts](big[:10])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := rules.Compile[shopFacts](big[:10], rules.WithLimits(rules.Limits{MaxProgramNodes: s.Nodes() - 1})); !errors.Is(err, rules.ErrForbidden) {
+		t.Fatalf("one node under the set's %d: %v", s.Nodes(), err)
+	}
+	if _, err := rules.Compile[shopFacts](big[:10], rules.WithLimits(rules.Limits{MaxProgramNodes: s.Nodes()})); err != nil {
+		t.Fatalf("at the set's %d nodes: %v", s.Nodes(), err)
 	}
 }

@@ -26,6 +26,11 @@ type Limits struct {
 	// costs at most the budget, not a rule set times its lines.
 	MaxRuleSteps int
 	MaxSteps     int
+	// MaxProgramNodes bounds the whole rule set: the expression nodes of
+	// all its rules together (default 6 000, which keeps compiling a set
+	// under ~50 ms and one evaluation under ~1 ms on orders of a few lines;
+	// see BenchmarkProgramBudget). A typical rule has 5 to 30 nodes.
+	MaxProgramNodes int
 	// MaxValue is the largest value one rule may produce: points for an
 	// accrual, money for an amount discount (default 1 000 000 000). A
 	// larger result is an error, never a posting.
@@ -43,6 +48,8 @@ func DefaultLimits() Limits {
 		MaxRuleSteps: 100_000,
 		MaxSteps:     1_000_000,
 		MaxValue:     decimal.NewFromInt(1_000_000_000),
+
+		MaxProgramNodes: 6_000,
 	}
 }
 
@@ -68,6 +75,9 @@ func (l Limits) withDefaults() Limits {
 	}
 	if l.MaxSteps <= 0 {
 		l.MaxSteps = d.MaxSteps
+	}
+	if l.MaxProgramNodes <= 0 {
+		l.MaxProgramNodes = d.MaxProgramNodes
 	}
 	if !l.MaxValue.IsPositive() {
 		l.MaxValue = d.MaxValue

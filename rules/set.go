@@ -91,6 +91,7 @@ func Compile[F Facts](defs []Rule, opts ...Option) (*Set[F], error) {
 	out := make([]compiled, 0, len(defs))
 	occasioner := reflect.TypeFor[F]().Implements(occasionerType)
 	occasions := false
+	nodes := 0
 	for _, r := range defs {
 		defErrs := validateDefinition(r, seen, occasioner)
 		errs = append(errs, defErrs...)
@@ -130,6 +131,13 @@ func Compile[F Facts](defs []Rule, opts ...Option) (*Set[F], error) {
 			}
 		}
 		out = append(out, c)
+		// The programme budget: stop compiling once it is spent, so that
+		// refusing a huge set costs no more than compiling an allowed one.
+		if nodes += c.cost.fixed; nodes > o.limits.MaxProgramNodes {
+			errs = append(errs, &RuleError{RuleID: r.ID, Part: PartDefinition, Err: ErrForbidden,
+				Message: fmt.Sprintf("the rules up to this one have %d expression nodes in all, the limit is %d (Limits.MaxProgramNodes)", nodes, o.limits.MaxProgramNodes)})
+			break
+		}
 	}
 	if len(errs) > 0 {
 		return nil, &CompileError{Errors: errs}
@@ -201,6 +209,16 @@ func validateDefinition(r Rule, seen map[string]bool, occasioner bool) []*RuleEr
 		}
 	}
 	return errs
+}
+
+// Nodes is the number of expression nodes of all the set's rules, what
+// [Limits].MaxProgramNodes bounds.
+func (s *Set[F]) Nodes() int {
+	n := 0
+	for _, c := range s.rules {
+		n += c.cost.fixed
+	}
+	return n
 }
 
 // Rules returns the set's rules in evaluation order (a copy).

@@ -98,7 +98,7 @@ const (
 
 var entryNames = [...]string{"unset", "record", "earn", "repay", "settle", "redeem", "expire", "reverse", "debt", "write_off", "tier", "restore"}
 
-func (k EntryKind) String() string               { return enum.String(k, entryNames[:]) }
+func (k EntryKind) String() string               { return enum.String(k, "EntryKind", entryNames[:]) }
 func (k EntryKind) MarshalText() ([]byte, error) { return enum.Marshal("loyalty", k, entryNames[:]) }
 func (k *EntryKind) UnmarshalText(b []byte) (err error) {
 	*k, err = enum.Parse[EntryKind]("loyalty", "entry kind", string(b), entryNames[:], false)
@@ -125,7 +125,7 @@ const (
 
 var opNames = [...]string{"unset", "purchase", "refund", "redeem", "expire", "event", "review", "cancel_redemption", "hold", "capture", "release"}
 
-func (k OpKind) String() string               { return enum.String(k, opNames[:]) }
+func (k OpKind) String() string               { return enum.String(k, "OpKind", opNames[:]) }
 func (k OpKind) MarshalText() ([]byte, error) { return enum.Marshal("loyalty", k, opNames[:]) }
 func (k *OpKind) UnmarshalText(b []byte) (err error) {
 	*k, err = enum.Parse[OpKind]("loyalty", "operation kind", string(b), opNames[:], false)

@@ -78,7 +78,7 @@ const (
 
 var holdNames = [...]string{"open", "captured", "released"}
 
-func (s holdState) String() string { return enum.String(s, holdNames[:]) }
+func (s holdState) String() string { return enum.String(s, "holdState", holdNames[:]) }
 
 // holding reports whether the hold still holds at now.
 func (h *hold) holding(now time.Time) bool { return h.state == holdOpen && now.Before(h.until) }

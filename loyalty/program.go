@@ -80,7 +80,7 @@ const (
 
 var expiryNames = [...]string{"never", "after_months", "end_of_month", "end_of_year"}
 
-func (k ExpiryKind) String() string               { return enum.String(k, expiryNames[:]) }
+func (k ExpiryKind) String() string               { return enum.String(k, "ExpiryKind", expiryNames[:]) }
 func (k ExpiryKind) MarshalText() ([]byte, error) { return enum.Marshal("loyalty", k, expiryNames[:]) }
 func (k *ExpiryKind) UnmarshalText(b []byte) (err error) {
 	*k, err = enum.Parse[ExpiryKind]("loyalty", "expiry kind", string(b), expiryNames[:], true)
@@ -110,7 +110,7 @@ const (
 
 var refundNames = [...]string{"record_debt", "write_off"}
 
-func (p RefundPolicy) String() string { return enum.String(p, refundNames[:]) }
+func (p RefundPolicy) String() string { return enum.String(p, "RefundPolicy", refundNames[:]) }
 func (p RefundPolicy) MarshalText() ([]byte, error) {
 	return enum.Marshal("loyalty", p, refundNames[:])
 }
@@ -130,7 +130,7 @@ const (
 
 var roundingNames = [...]string{"down", "half_up"}
 
-func (r Rounding) String() string               { return enum.String(r, roundingNames[:]) }
+func (r Rounding) String() string               { return enum.String(r, "Rounding", roundingNames[:]) }
 func (r Rounding) MarshalText() ([]byte, error) { return enum.Marshal("loyalty", r, roundingNames[:]) }
 func (r *Rounding) UnmarshalText(b []byte) (err error) {
 	*r, err = enum.Parse[Rounding]("loyalty", "rounding", string(b), roundingNames[:], true)

@@ -73,12 +73,7 @@ const (
 
 var statusNames = [...]string{"unset", "inactive", "false", "shadowed", "outdone", "capped", "applied", "failed", "not_applicable", "unknown"}
 
-func (s Status) String() string {
-	if int(s) < len(statusNames) {
-		return statusNames[s]
-	}
-	return fmt.Sprintf("Status(%d)", uint8(s))
-}
+func (s Status) String() string { return enum.String(s, "Status", statusNames[:]) }
 
 // MarshalText writes the status name, for JSON traces; a value without a
 // name is an error.

@@ -66,15 +66,7 @@ const (
 
 var kindNames = [...]string{"", "accrual", "discount", "gift", "tier"}
 
-func (k Kind) String() string {
-	switch {
-	case k == KindUnset:
-		return "unset"
-	case int(k) < len(kindNames):
-		return kindNames[k]
-	}
-	return fmt.Sprintf("Kind(%d)", uint8(k))
-}
+func (k Kind) String() string { return enum.String(k, "Kind", kindNames[:]) }
 
 // MarshalText writes the kind's name; an unset or unknown kind is an error.
 func (k Kind) MarshalText() ([]byte, error) {
@@ -103,12 +95,7 @@ const (
 
 var stackingNames = [...]string{"stack", "exclusive", "best_of"}
 
-func (s Stacking) String() string {
-	if int(s) < len(stackingNames) {
-		return stackingNames[s]
-	}
-	return fmt.Sprintf("Stacking(%d)", uint8(s))
-}
+func (s Stacking) String() string { return enum.String(s, "Stacking", stackingNames[:]) }
 
 // MarshalText writes the stacking's name; an unknown value is an error.
 func (s Stacking) MarshalText() ([]byte, error) { return enum.Marshal("rules", s, stackingNames[:]) }
@@ -131,15 +118,7 @@ const (
 
 var unitNames = [...]string{"", "percent", "amount"}
 
-func (u Unit) String() string {
-	switch {
-	case u == UnitUnset:
-		return "unset"
-	case int(u) < len(unitNames):
-		return unitNames[u]
-	}
-	return fmt.Sprintf("Unit(%d)", uint8(u))
-}
+func (u Unit) String() string { return enum.String(u, "Unit", unitNames[:]) }
 
 // MarshalText writes the unit's name ("" for unset).
 func (u Unit) MarshalText() ([]byte, error) { return enum.Marshal("rules", u, unitNames[:]) }

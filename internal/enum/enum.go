@@ -5,12 +5,16 @@ package enum
 
 import "fmt"
 
-// String is the name of e, or its number when it has none.
-func String[E ~uint8](e E, names []string) string {
-	if int(e) < len(names) {
+// String is the name of e; "unset" for a zero value without a name; and
+// typ(n) for a value beyond the names, such as "Kind(9)".
+func String[E ~uint8](e E, typ string, names []string) string {
+	switch {
+	case int(e) < len(names) && names[e] != "":
 		return names[e]
+	case e == 0:
+		return "unset"
 	}
-	return fmt.Sprintf("%d", uint8(e))
+	return fmt.Sprintf("%s(%d)", typ, uint8(e))
 }
 
 // Marshal writes e's name; a value without one is an error naming pkg.

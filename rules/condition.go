@@ -13,6 +13,8 @@ type Condition[F any] struct {
 	id, src string
 	prog    *vm.Program
 	run     *runner
+	dnf     [][]Threshold // see Thresholds
+	dnfOK   bool
 }
 
 // CompileCondition compiles one condition under the same rules, limits and
@@ -28,7 +30,9 @@ func CompileCondition[F any](id, src string, opts ...Option) (*Condition[F], err
 		re.Subject = "condition"
 		return nil, &CompileError{Errors: []*RuleError{re}}
 	}
-	return &Condition[F]{id: id, src: src, prog: p, run: newRunner(o.limits.MemoryBudget)}, nil
+	c := &Condition[F]{id: id, src: src, prog: p, run: newRunner(o.limits.MemoryBudget)}
+	c.dnf, c.dnfOK = e.thresholds(p.Node())
+	return c, nil
 }
 
 // ID returns the name the condition was compiled with.

@@ -85,13 +85,43 @@ func (e *RuleError) Error() string {
 	b.WriteString(": ")
 	b.WriteString(e.Message)
 	if e.Line > 0 && e.Source != "" {
+		line, col := caretWindow(e.Source, e.Column)
 		b.WriteString("\n | ")
-		b.WriteString(e.Source)
+		b.WriteString(line)
 		b.WriteString("\n | ")
-		b.WriteString(strings.Repeat(".", max(e.Column-1, 0)))
+		b.WriteString(strings.Repeat(".", max(col-1, 0)))
 		b.WriteString("^")
 	}
 	return b.String()
+}
+
+// caretContext is how many runes either side of the position an error
+// shows of a long line.
+const caretContext = 32
+
+// caretWindow returns the part of a source line an error shows, and the
+// 1-based column of the position in it: the whole line when it is short,
+// else caretContext runes either side of the position, with "…" where it
+// was cut.
+func caretWindow(src string, col int) (string, int) {
+	runes := []rune(src)
+	if len(runes) <= 2*caretContext+1 || col < 1 || col > len(runes)+1 {
+		return src, col
+	}
+	from, to := max(col-1-caretContext, 0), min(col-1+caretContext, len(runes))
+	var b strings.Builder
+	if from > 0 {
+		b.WriteString("…")
+	}
+	b.WriteString(string(runes[from:to]))
+	if to < len(runes) {
+		b.WriteString("…")
+	}
+	newCol := col - from
+	if from > 0 {
+		newCol++ // the "…"
+	}
+	return b.String(), newCol
 }
 
 func (e *RuleError) Unwrap() error { return e.Err }

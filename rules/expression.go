@@ -84,6 +84,10 @@ func (e *env) compile(ruleID string, part Part, src string, want []reflect.Type,
 		return nil, nil, fail(e.lit.badErr, e.lit.bad.Location().From, e.lit.badMsg)
 	}
 	if err != nil {
+		if msg, at, ok := lookalike(src); ok {
+			re := fromFile(ErrType, err)
+			return nil, nil, fail(ErrType, at, re.Message+": "+msg)
+		}
 		return nil, nil, fromFile(ErrType, err)
 	}
 	if n := floatArithmetic(tree.Node); n != nil {

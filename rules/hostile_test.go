@@ -1,6 +1,7 @@
 package rules_test
 
 import (
+	"encoding/json"
 	"errors"
 	"math"
 	"strings"
@@ -189,4 +190,43 @@ func TestPriorityExtremes(t *testing.T) {
 	if !out.Discount.Equal(decimal.NewFromInt(2)) || out.Trace[0].RuleID != "high" {
 		t.Fatalf("discount %s, first %s: want the MaxInt rule first and alone", out.Discount, out.Trace[0].RuleID)
 	}
+}
+
+// TestStaffErrors: what shop staff see when a rule is wrong in a way that
+// reads right — a lookalike letter, an error far along a long line, an
+// unknown enum name in JSON.
+func TestStaffErrors(t *testing.T) {
+	t.Run("lookalike", func(t *testing.T) {
+		_, err := rules.Compile[shopFacts]([]rules.Rule{{ID: "r", Kind: rules.Accrual, Value: "order.T\u043etal * 0.1"}})
+		for _, want := range []string{"U+043E", "Cyrillic", `Latin 'o'`, "did you mean Total?", "1:8"} {
+			if err == nil || !strings.Contains(err.Error(), want) {
+				t.Fatalf("error %v, want %q", err, want)
+			}
+		}
+	})
+	t.Run("caret window", func(t *testing.T) {
+		src := strings.Repeat("order.Total > 1 && ", 30) + "order.Nope > 1"
+		_, err := rules.Compile[shopFacts]([]rules.Rule{{ID: "r", Kind: rules.Accrual, When: src, Value: "1"}})
+		if err == nil {
+			t.Fatal("compiled")
+		}
+		lines := strings.Split(err.Error(), "\n")
+		if len(lines) != 3 || len(lines[1]) > 100 || len(lines[2]) > 100 {
+			t.Fatalf("error lines of %d, %d bytes:\n%v", len(lines[1]), len(lines[2]), err)
+		}
+		// The caret is under the start of the unknown field.
+		caret := strings.Index(lines[2], "^")
+		if !strings.HasPrefix(string([]rune(lines[1])[caret:]), "Nope") {
+			t.Fatalf("caret at %d does not point at Nope:\n%v", caret, err)
+		}
+	})
+	t.Run("json enum", func(t *testing.T) {
+		var r rules.Rule
+		err := json.Unmarshal([]byte(`{"id": "bday", "kind": "Accrual", "value": "1"}`), &r)
+		for _, want := range []string{`rule "bday"`, `unknown kind "Accrual"`, "valid: accrual, discount, gift, tier", "did you mean accrual?"} {
+			if err == nil || !strings.Contains(err.Error(), want) {
+				t.Fatalf("error %v, want %q", err, want)
+			}
+		}
+	})
 }

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -50,6 +51,25 @@ type Rule struct {
 	Cap decimal.Decimal `json:"cap,omitzero"`
 	// Description is free text for people; the engine ignores it.
 	Description string `json:"description,omitempty"`
+}
+
+// UnmarshalJSON reads a rule; an error names the rule (by its id, when
+// the JSON has one) and the field: `rules: rule "bday": rules: unknown
+// kind "points" (valid: accrual, discount, gift, tier)`.
+func (r *Rule) UnmarshalJSON(b []byte) error {
+	type plain Rule
+	var p plain
+	if err := json.Unmarshal(b, &p); err != nil {
+		var id struct {
+			ID string `json:"id"`
+		}
+		if json.Unmarshal(b, &id) != nil || id.ID == "" {
+			return fmt.Errorf("rules: rule without an id: %w", err)
+		}
+		return fmt.Errorf("rules: rule %q: %w", clip(id.ID), err)
+	}
+	*r = Rule(p)
+	return nil
 }
 
 // Kind is the closed set of things a rule can produce.

@@ -1,6 +1,9 @@
 package enum
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 type kind uint8
 
@@ -39,5 +42,26 @@ func TestMarshalParse(t *testing.T) {
 	}
 	if _, err := Parse[kind]("p", "kind", "Accrual", names, false); err == nil {
 		t.Error("parsed a name in another case")
+	}
+}
+
+func TestParseSuggests(t *testing.T) {
+	expiry := []string{"never", "after_months", "end_of_month", "end_of_year"}
+	for _, c := range []struct{ in, want string }{
+		{"AfterMonths", `unknown expiry kind "AfterMonths" (valid: never, after_months, end_of_month, end_of_year); did you mean after_months?`},
+		{"end-of-year", "did you mean end_of_year?"},
+		{"nevr", "did you mean never?"},
+		{"end_of_mnth", "did you mean end_of_month?"},
+		{"weekly", `(valid: never, after_months, end_of_month, end_of_year)`},
+	} {
+		t.Run(c.in, func(t *testing.T) {
+			_, err := Parse[kind]("loyalty", "expiry kind", c.in, expiry, false)
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("Parse(%q) = %v, want %q", c.in, err, c.want)
+			}
+			if c.in == "weekly" && strings.Contains(err.Error(), "did you mean") {
+				t.Fatalf("Parse(%q) suggests a far name: %v", c.in, err)
+			}
+		})
 	}
 }

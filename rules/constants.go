@@ -61,6 +61,24 @@ func bound(root ast.Node) (at ast.Node, msg string) {
 				if d, ok := constDec(n.Arguments[2]); ok && (d.IsNegative() || d.GreaterThan(decimal.NewFromInt(maxWithinDays))) {
 					refuse(n, "isBirthday: withinDays must be 0..%d, got %s", maxWithinDays, d)
 				}
+			case name == "nearAnniversary" && len(n.Arguments) == 4:
+				b, ok1 := constDec(n.Arguments[2])
+				a, ok2 := constDec(n.Arguments[3])
+				if ok1 && ok2 && b.IsInteger() && a.IsInteger() && b.Abs().LessThan(decimal.NewFromInt(1<<20)) && a.Abs().LessThan(decimal.NewFromInt(1<<20)) {
+					if m := windowDays(int(b.IntPart()), int(a.IntPart())); m != "" {
+						refuse(n, "nearAnniversary: %s", m)
+					}
+				}
+			case name == "withinHours" && len(n.Arguments) == 3:
+				for _, arg := range n.Arguments[1:] {
+					if v, ok := constValue(arg); ok {
+						if s, ok := v.(string); ok {
+							if _, err := clockMinutes(s); err != nil {
+								refuse(n, "withinHours: %v", err)
+							}
+						}
+					}
+				}
 			case name == "round" && len(n.Arguments) == 2:
 				if d, ok := constDec(n.Arguments[1]); ok {
 					if m := roundPlaces(d); m != "" {

@@ -50,6 +50,17 @@
 //	yearsSince(date, now)                  whole years (ages, anniversaries)
 //	weekday(t) ("monday"…), month(t), day(t), year(t), hour(t)
 //	isBirthday(date, now, withinDays)      see [IsBirthday]; Feb 29 → Feb 28
+//	daysToAnniversary(date, now)           days to the next anniversary of date's
+//	daysSinceAnniversary(date, now)        month and day / since the last (0: today)
+//	nearAnniversary(date, now, before, after)
+//	                                       at most before days before or after days
+//	                                       after one: birthday week is (…, 3, 3)
+//	startOfWeek(now), endOfWeek(now)       Monday 00:00 of this ISO week / of the next
+//	startOfMonth, endOfMonth, startOfQuarter, endOfQuarter, startOfYear, endOfYear
+//	                                       the same for months, quarters, years: ends
+//	                                       are exclusive (`t < endOfMonth(now)`)
+//	withinHours(now, "15:00", "17:00")     wall clock in [from, to) in now's zone;
+//	                                       "22:00", "02:00" runs past midnight
 //	len(xs)
 //	any, all, none, one, count, sum, filter over a slice, with a predicate:
 //	    any(order.Lines, .Category == "suits")
@@ -59,8 +70,8 @@
 //
 // A zero time.Time (or a nil *time.Time) is an unknown date, not 1 January
 // of year 1: a customer with no birthday on file has no birthday. Given to
-// a date helper (isBirthday, daysSince, daysUntil, yearsSince, weekday,
-// month, day, year, hour; either argument of the two-argument ones) it
+// a date helper (any of the date and window helpers above; either argument
+// of the two-argument ones) it
 // makes the helper fail with [ErrUnknown], and so the whole expression,
 // however the helper is used: `!isBirthday(customer.Birthday, now, 3)` is
 // not true for an unknown birthday. A rule that needs an unknown value is
@@ -83,8 +94,10 @@
 // places that are not a whole number in -18..18, and date with a constant
 // text that does not parse. At run time each expression
 // has a memory budget (MemoryBudget) and every result is validated:
-// negative or above MaxValue points, a percent over 100, an empty gift or
-// tier are [ErrResult] errors, never postings. Evaluation never panics.
+// negative or above MaxValue points, a percent over 100, a gift or tier
+// that is not a name (empty, only white space, control or bidirectional
+// formatting characters, invalid UTF-8, over 200 bytes) are [ErrResult]
+// errors, never postings (constant ones are refused at compile time). Evaluation never panics.
 // On facts that say their size ([Sizer]: the longest collection, such as
 // an order's lines) each rule's cost is estimated before it runs (its
 // nodes, plus its predicates' nodes once per element: rules cannot nest

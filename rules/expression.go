@@ -38,6 +38,7 @@ func newEnv[F any](l Limits) (*env, error) {
 	opts = append(opts, moneyOps()...)
 	opts = append(opts, intOps()...)
 	opts = append(opts, helpers()...)
+	opts = append(opts, windowHelpers()...)
 	for _, op := range opts {
 		op(e.cfg)
 	}

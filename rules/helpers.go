@@ -18,6 +18,9 @@ var helperNames = map[string]bool{
 	"floor": true, "ceil": true, "round": true, "min": true, "max": true, "dec": true,
 	"daysSince": true, "daysUntil": true, "weekday": true, "month": true, "day": true,
 	"year": true, "hour": true, "isBirthday": true, "yearsSince": true, "date": true,
+	"daysToAnniversary": true, "daysSinceAnniversary": true, "nearAnniversary": true,
+	"startOfWeek": true, "endOfWeek": true, "startOfMonth": true, "endOfMonth": true,
+	"startOfQuarter": true, "endOfQuarter": true, "startOfYear": true, "endOfYear": true, "withinHours": true,
 }
 
 // helpers returns the pure functions rules can call. Every one has typed

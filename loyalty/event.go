@@ -2,6 +2,8 @@ package loyalty
 
 import (
 	"time"
+
+	"github.com/shopspring/decimal"
 )
 
 // Event evaluates the rules on a non-purchase event (registration,
@@ -40,5 +42,6 @@ func (p *Program) Event(a Account, c Customer, ev Event, now time.Time) (Account
 	}
 	r := t.result()
 	r.Trace, r.RuleFailures = out.Trace, out.Failures
+	r.Earned = p.earnings(out, r.Entries, decimal.Zero, decimal.Zero)
 	return t.acc, r, nil
 }

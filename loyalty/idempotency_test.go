@@ -129,7 +129,7 @@ func TestIdempotencyPerField(t *testing.T) {
 				t.Fatalf("retry: %v, duplicate %v, version %d → %d", err, again.Duplicate, later.Version(), got.Version())
 			}
 			want := first
-			want.Entries, want.Trace, want.RuleFailures, want.Duplicate = nil, nil, nil, true
+			want.Entries, want.Trace, want.Earned, want.RuleFailures, want.Duplicate = nil, nil, nil, nil, true
 			if diff := cmp.Diff(want, again, cmpopts.EquateEmpty()); diff != "" {
 				t.Errorf("the retry's result differs from the original (-original +retry):\n%s", diff)
 			}

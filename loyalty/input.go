@@ -73,6 +73,19 @@ type Event struct {
 	Attributes map[string]string `json:"attributes,omitempty"`
 }
 
+// Earning is what one accrual rule's value became: the rule gave Value
+// (its trace step's value); the ledger earned Points. They differ when a
+// purchase is paid partly by the rules' discount or by points (points are
+// earned on the money paid: Value × paid / goods), by the programme's
+// rounding to its points places, and by the sharing of the rounded total
+// over the rules (largest remainder). Reason says which applied.
+type Earning struct {
+	RuleID string
+	Value  decimal.Decimal
+	Points decimal.Decimal
+	Reason string `json:",omitempty"`
+}
+
 // Result is what an operation did.
 type Result struct {
 	Op      string
@@ -96,6 +109,9 @@ type Result struct {
 	TierChanged bool
 	// Trace explains every rule (purchases and events; nil on a retry).
 	Trace []rules.Step
+	// Earned says, for each accrual rule that applied, what its value in
+	// the trace became in the ledger and why they differ (nil on a retry).
+	Earned []Earning
 	// RuleFailures are the rules that failed at run time and contributed
 	// nothing (their steps say so too): the operation went on without
 	// them. Alert on them; a strict programme fails instead.
@@ -104,7 +120,7 @@ type Result struct {
 	// referrer with an Event on their account).
 	FirstPurchase bool
 	// Duplicate is set when the operation had already been applied: the
-	// result is the original's (without its Entries, Trace and
+	// result is the original's (without its Entries, Trace, Earned and
 	// RuleFailures, which the host has from the first call) and nothing
 	// was added.
 	Duplicate bool

@@ -126,7 +126,7 @@ func TestResultsAreCopies(t *testing.T) {
 		t.Fatalf("a change to a result reached the account: gift %q", evAgain.Gifts[0])
 	}
 	want := r
-	want.Entries, want.Trace, want.RuleFailures, want.Duplicate = nil, nil, nil, true
+	want.Entries, want.Trace, want.Earned, want.RuleFailures, want.Duplicate = nil, nil, nil, nil, true
 	if diff := cmp.Diff(want, again, cmp.Comparer(func(x, y decimal.Decimal) bool { return x.Equal(y) })); diff != "" {
 		t.Errorf("retry of the purchase (-original +retry):\n%s", diff)
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/loyalkit/loyalkit/internal/decsum"
@@ -143,7 +144,39 @@ func (p *Program) purchase(a Account, c Customer, o Order, now time.Time, quote 
 	}
 	r := t.result()
 	r.Trace, r.RuleFailures, r.Money = out.Trace, out.Failures, paid
+	r.Earned = p.earnings(out, r.Entries, paid, o.Total)
 	return t.acc, r, nil
+}
+
+// earnings pairs each applied accrual rule's value with the points the
+// ledger earned for it (its Earn entries), saying why they differ.
+func (p *Program) earnings(out rules.Outcome, entries []Entry, paid, goods decimal.Decimal) []Earning {
+	var es []Earning
+	for _, st := range out.Trace {
+		if st.Kind != rules.Accrual || !st.Value.IsPositive() {
+			continue
+		}
+		e := Earning{RuleID: st.RuleID, Value: st.Value, Points: decimal.Zero}
+		for _, en := range entries {
+			if en.Kind == Earn && en.RuleID == st.RuleID {
+				e.Points = e.Points.Add(en.Points)
+			}
+		}
+		if !e.Points.Equal(e.Value) {
+			var why []string
+			if paid.LessThan(goods) && goods.IsPositive() {
+				why = append(why, fmt.Sprintf("earned on the money paid, %s of the goods' %s (the rest paid by discount or points)", paid, goods))
+			}
+			rounding := "down"
+			if p.cfg.Rounding == HalfUp {
+				rounding = "half up"
+			}
+			why = append(why, fmt.Sprintf("the total rounded %s to %d places and shared over the rules by largest remainder", rounding, p.cfg.PointsPlaces))
+			e.Reason = strings.Join(why, "; ")
+		}
+		es = append(es, e)
+	}
+	return es
 }
 
 // payment finds what the order's points paid: the operation id of the

@@ -7,8 +7,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/loyalkit/loyalkit/loyalty"
 	"github.com/loyalkit/loyalkit/rules"
+	"github.com/shopspring/decimal"
 )
 
 // Found by review: a redemption checked against the order total it was
@@ -290,5 +292,29 @@ func TestHoldFor(t *testing.T) {
 	}
 	if hs := a.Holds(now.Add(15 * time.Minute)); hs[0].Holding {
 		t.Errorf("holding at its deadline: %+v", hs)
+	}
+}
+
+// TestEarnedExplainsTheLedger: the result pairs each accrual rule's value
+// with the points the ledger earned for it, and says why they differ (a
+// discounted order earns on the money paid).
+func TestEarnedExplainsTheLedger(t *testing.T) {
+	cfg := coffeeConfig()
+	cfg.Rules = append(cfg.Rules, rules.Rule{ID: "vip-5", Kind: rules.Discount, Unit: rules.Percent, When: "order.Total >= 2000", Value: "5"})
+	p := mustProgram(t, cfg)
+	now := time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)
+	_, r, err := p.Purchase(loyalty.Account{}, loyalty.Customer{ID: "c"}, loyalty.Order{ID: "o1", Total: d("2400")}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// base: 2400 × 0.05 = 120 by the rule; the customer paid 2280 (5 % off), so 114.
+	want := []loyalty.Earning{{RuleID: "base", Value: d("120"), Points: d("114"),
+		Reason: "earned on the money paid, 2280 of the goods' 2400 (the rest paid by discount or points); the total rounded down to 0 places and shared over the rules by largest remainder"}}
+	if diff := cmp.Diff(want, r.Earned, cmp.Comparer(func(a, b decimal.Decimal) bool { return a.Equal(b) })); diff != "" {
+		t.Fatalf("Earned (-want +got):\n%s", diff)
+	}
+	_, r, err = p.Purchase(loyalty.Account{}, loyalty.Customer{ID: "c"}, loyalty.Order{ID: "o2", Total: d("1000")}, now)
+	if err != nil || len(r.Earned) != 1 || r.Earned[0].Reason != "" || !r.Earned[0].Points.Equal(d("50")) {
+		t.Fatalf("an undiscounted order: %+v %v", r.Earned, err)
 	}
 }

@@ -21,6 +21,10 @@
 //   - [Segmentation.Transition]: the matrix of moves between two
 //     snapshots, and who moved up or down.
 //
+// Impossible input (a purchase without a customer, a recent
+// period of 0 days) is an [*InputError] naming the function and field; it
+// unwraps to [ErrInput], and leaves the receiver as it was.
+//
 // # The RFM segment map
 //
 // The usual map (as in the popular pandas RFM recipe), with "lost" split

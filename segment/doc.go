@@ -21,7 +21,7 @@
 //   - [Segmentation.Transition]: the matrix of moves between two
 //     snapshots, and who moved up or down.
 //
-// Impossible input (a purchase without a customer, a recent
+// Impossible input (a purchase without a customer or a time, a recent
 // period of 0 days) is an [*InputError] naming the function and field; it
 // unwraps to [ErrInput], and leaves the receiver as it was.
 //

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/loyalkit/loyalkit/internal/fixed"
 	"github.com/shopspring/decimal"
 )
 
@@ -78,19 +79,12 @@ func ScoreRFM(ps []Profile) {
 func spendKeys(ps []Profile, keys []int64) bool {
 	scale := int32(0)
 	for _, p := range ps {
-		scale = max(scale, -p.Spend.Exponent())
-	}
-	if scale > 18 {
-		return false
+		scale = max(scale, fixed.Places(p.Spend))
 	}
 	for i, p := range ps {
-		shift := scale + p.Spend.Exponent()
-		if p.Spend.NumDigits()+int(shift) > 18 {
+		k, ok := fixed.Int64(p.Spend, scale)
+		if !ok {
 			return false
-		}
-		k := p.Spend.CoefficientInt64()
-		for range shift {
-			k *= 10
 		}
 		keys[i] = k
 	}

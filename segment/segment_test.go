@@ -124,6 +124,34 @@ func TestRFMProperties(t *testing.T) {
 	})
 }
 
+// M is 1 + ⌊5 · (spends strictly below) / n⌋ whatever the spends' scales:
+// amounts with up to 30 places or coefficients past int64 (scored by
+// comparing decimals) as well as the usual ones (scored as int64 keys at
+// their common scale).
+func TestRFMSpendAtAnyScale(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		ps := genProfiles(t)
+		for i := range ps {
+			ps[i].Spend = decimal.New(rapid.Int64Range(-1000, 1000).Draw(t, "coef"), int32(rapid.IntRange(-3, 2).Draw(t, "exp")))
+			if rapid.IntRange(0, 9).Draw(t, "odd") == 0 {
+				ps[i].Spend = ps[i].Spend.Mul(decimal.New(rapid.Int64().Draw(t, "big"), int32(rapid.IntRange(-30, 5).Draw(t, "bigExp"))))
+			}
+		}
+		segment.ScoreRFM(ps)
+		for _, p := range ps {
+			below := 0
+			for _, q := range ps {
+				if q.Spend.LessThan(p.Spend) {
+					below++
+				}
+			}
+			if want := 1 + 5*below/len(ps); p.M != want {
+				t.Fatalf("%s spends %s, %d of %d spend less: M = %d, want %d", p.ID, p.Spend, below, len(ps), p.M, want)
+			}
+		}
+	})
+}
+
 func seeds(t testing.TB) *segment.Segmentation {
 	defs, def, err := segment.SeedSegments(segment.SeedParams{VIPSpend: decimal.NewFromInt(30000), VIPOrders: 12,
 		DifficultShare: 0.3, DifficultMinOrders: 3})

@@ -8,9 +8,10 @@
 //     [Profile]s as of a date: lifetime and recent-period orders and spend,
 //     days since the last purchase; the host adds returns, complaints and
 //     other counters.
-//   - [ScoreRFM] scores R, F, M from 1 to 5 by quintiles, ties kept
-//     together; [Profile.NamedSegment] maps (R, F) to an [RFMSegment] by
-//     the table below.
+//   - [ScoreRFM] returns the profiles scored R, F, M from 1 to 5 by
+//     quintiles, ties kept together (its input unchanged);
+//     [Profile.NamedSegment] maps (R, F) to an [RFMSegment] by the table
+//     below.
 //   - [Compile] turns an ordered list of [Definition]s (name + condition,
 //     compiled by package rules) into a [Segmentation]: first match wins,
 //     else the default. [SeedSegments] is the articles' segmentation.

@@ -48,9 +48,11 @@ func TestScoreRFM(t *testing.T) {
 			[]string{"a:111", "b:111", "c:333", "d:333"}},
 	}
 	for _, tc := range tests {
-		if diff := cmp.Diff(tc.want, scores(segment.ScoreRFM(tc.in))); diff != "" {
-			t.Errorf("ScoreRFM(%s) mismatch (-want +got) [%s]:\n%s", tc.name, tc.reason, diff)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			if diff := cmp.Diff(tc.want, scores(segment.ScoreRFM(tc.in))); diff != "" {
+				t.Errorf("ScoreRFM mismatch (-want +got) [%s]:\n%s", tc.reason, diff)
+			}
+		})
 	}
 }
 
@@ -65,9 +67,11 @@ func TestNamedSegments(t *testing.T) {
 		{2, 3, segment.AtRisk}, {1, 4, segment.AtRisk}, {1, 5, segment.CantLose}, {2, 5, segment.CantLose},
 		{2, 2, segment.Hibernating}, {1, 2, segment.Hibernating}, {1, 1, segment.Lost}, {0, 3, segment.Unscored},
 	} {
-		if got := (segment.Profile{R: c.r, F: c.f}).NamedSegment(); got != c.want {
-			t.Errorf("R=%d F=%d: %v, want %v", c.r, c.f, got, c.want)
-		}
+		t.Run(fmt.Sprintf("R=%d F=%d", c.r, c.f), func(t *testing.T) {
+			if got := (segment.Profile{R: c.r, F: c.f}).NamedSegment(); got != c.want {
+				t.Errorf("NamedSegment() = %v, want %v", got, c.want)
+			}
+		})
 	}
 	// Every scored cell has a name.
 	for r := 1; r <= 5; r++ {

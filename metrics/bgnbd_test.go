@@ -38,9 +38,11 @@ func TestFitBGNBDPublished(t *testing.T) {
 		name      string
 		got, want float64
 	}{{"r", m.R, 0.243}, {"alpha", m.Alpha, 4.414}, {"a", m.A, 0.793}, {"b", m.B, 2.426}} {
-		if math.Abs(c.got-c.want) > 5e-4 {
-			t.Errorf("%s = %.5f, paper %.3f", c.name, c.got, c.want)
-		}
+		t.Run(c.name, func(t *testing.T) {
+			if math.Abs(c.got-c.want) > 5e-4 {
+				t.Errorf("%s = %.5f, paper %.3f", c.name, c.got, c.want)
+			}
+		})
 	}
 	t.Logf("%d groups, %d iterations, %d evaluations", rep.Groups, rep.Iterations, rep.Evaluations)
 }

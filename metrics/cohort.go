@@ -2,12 +2,12 @@ package metrics
 
 import (
 	"iter"
-
-	"github.com/loyalkit/loyalkit/internal/calendar"
-	"github.com/loyalkit/loyalkit/internal/decsum"
 	"slices"
 	"time"
 
+	"github.com/loyalkit/loyalkit/internal/calendar"
+	"github.com/loyalkit/loyalkit/internal/decsum"
+	"github.com/loyalkit/loyalkit/internal/purchaselog"
 	"github.com/shopspring/decimal"
 )
 
@@ -76,16 +76,11 @@ func (a *Activity) start(i int) time.Time {
 	return time.Date(1969, 12, 29+7*i, 0, 0, 0, 0, a.loc)
 }
 
-// Add records one purchase; a negative amount or an empty customer is an
-// error and changes nothing.
+// Add records one purchase; an empty customer, a negative amount or a zero
+// time is an error and changes nothing.
 func (a *Activity) Add(p Purchase) error {
-	switch {
-	case p.Customer == "":
-		return inputErr("Activity.Add", "Customer", "is empty")
-	case p.Amount.IsNegative():
-		return inputErr("Activity.Add", "Amount", "is negative (%s) for customer %q", p.Amount, p.Customer)
-	case p.At.IsZero():
-		return inputErr("Activity.Add", "At", "is zero for customer %q", p.Customer)
+	if err := purchaselog.Check[inputPkg]("Activity.Add", p.Customer, p.At, p.Amount); err != nil {
+		return err
 	}
 	c := a.byID[p.Customer]
 	if c == nil {

@@ -2,7 +2,8 @@ package metrics
 
 import (
 	"errors"
-	"fmt"
+
+	"github.com/loyalkit/loyalkit/internal/inputerr"
 )
 
 // ErrInput is the sentinel every input error unwraps to: an impossible
@@ -14,19 +15,22 @@ var ErrInput = errors.New("metrics: invalid input")
 // optimisation that does not converge.
 var ErrFit = errors.New("metrics: fit failed")
 
-// InputError says which function and which field an input error is about.
-type InputError struct {
-	Func    string
-	Field   string
-	Message string
-}
+// InputError says which function and which field an input error is about:
+// its fields are Func (the function or method: "Summarizer.Add"), Field
+// (the argument or field at fault: "Amount") and Message (what is wrong).
+// It reads "metrics: Func: Field Message" and unwraps to [ErrInput]; get it
+// with errors.As(err, new(*metrics.InputError)).
+//
+// It is written once, in an internal package, for metrics and segment; each
+// package's InputError is still a type of its own.
+type InputError = inputerr.Error[inputPkg]
 
-func (e *InputError) Error() string {
-	return fmt.Sprintf("metrics: %s: %s %s", e.Func, e.Field, e.Message)
-}
+// inputPkg gives metrics' input errors their prefix and sentinel.
+type inputPkg struct{}
 
-func (e *InputError) Unwrap() error { return ErrInput }
+func (inputPkg) Name() string    { return "metrics" }
+func (inputPkg) Sentinel() error { return ErrInput }
 
 func inputErr(fn, field, format string, args ...any) error {
-	return &InputError{Func: fn, Field: field, Message: fmt.Sprintf(format, args...)}
+	return inputerr.New[inputPkg](fn, field, format, args...)
 }

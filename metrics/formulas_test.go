@@ -89,10 +89,12 @@ func TestFormulaErrors(t *testing.T) {
 		{"frequency fewer orders", second(metrics.PurchaseFrequency(1, 2)), "fewer than"},
 	}
 	for _, tc := range tests {
-		if !errors.Is(tc.err, metrics.ErrInput) || !strings.Contains(tc.err.Error(), tc.want) ||
-			!strings.HasPrefix(tc.err.Error(), "metrics: ") {
-			t.Errorf("%s: error %v, want ErrInput containing %q", tc.name, tc.err, tc.want)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			if !errors.Is(tc.err, metrics.ErrInput) || !strings.Contains(tc.err.Error(), tc.want) ||
+				!strings.HasPrefix(tc.err.Error(), "metrics: ") {
+				t.Errorf("error %v, want ErrInput containing %q", tc.err, tc.want)
+			}
+		})
 	}
 }
 

@@ -123,9 +123,11 @@ func TestBGNBDRecovery(t *testing.T) {
 		name      string
 		got, want float64
 	}{{"r", got.R, truth.R}, {"alpha", got.Alpha, truth.Alpha}, {"a", got.A, truth.A}, {"b", got.B, truth.B}} {
-		if math.Abs(c.got-c.want)/c.want > 0.10 {
-			t.Errorf("%s = %.4f, simulated with %.4f", c.name, c.got, c.want)
-		}
+		t.Run(c.name, func(t *testing.T) {
+			if math.Abs(c.got-c.want)/c.want > 0.10 {
+				t.Errorf("%s = %.4f, simulated with %.4f", c.name, c.got, c.want)
+			}
+		})
 	}
 	t.Logf("recovered %v", got)
 }

@@ -1,6 +1,7 @@
 package metrics
 
 import (
+	"fmt"
 	"math"
 	"testing"
 )
@@ -21,15 +22,19 @@ func TestHyp2f1(t *testing.T) {
 		{"(1-z)^-a, a non-integer, z=0.95", 1.243, 0.5, 0.5, 0.95, math.Pow(0.05, -1.243)},
 	}
 	for _, tc := range tests {
-		if got := hyp2f1(tc.a, tc.b, tc.c, tc.z); math.Abs(got-tc.want) > 1e-8*math.Abs(tc.want) {
-			t.Errorf("%s: hyp2f1(%v, %v, %v, %v) = %.15g, want %.15g", tc.name, tc.a, tc.b, tc.c, tc.z, got, tc.want)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			if got := hyp2f1(tc.a, tc.b, tc.c, tc.z); math.Abs(got-tc.want) > 1e-8*math.Abs(tc.want) {
+				t.Errorf("hyp2f1(%v, %v, %v, %v) = %.15g, want %.15g", tc.a, tc.b, tc.c, tc.z, got, tc.want)
+			}
+		})
 	}
 	// Continuity across the switch.
 	for _, p := range [][3]float64{{0.24, 2.4, 2.2}, {3.2, 4.1, 5.9}, {0.55, 1.6, 2.2}} {
-		lo, hi := hyp2f1(p[0], p[1], p[2], 0.75), hyp2f1(p[0], p[1], p[2], 0.7500001)
-		if math.Abs(hi-lo)/lo > 1e-5 {
-			t.Errorf("hyp2f1%v jumps at 0.75: %v → %v", p, lo, hi)
-		}
+		t.Run(fmt.Sprintf("continuous at 0.75 for %v", p), func(t *testing.T) {
+			lo, hi := hyp2f1(p[0], p[1], p[2], 0.75), hyp2f1(p[0], p[1], p[2], 0.7500001)
+			if math.Abs(hi-lo)/lo > 1e-5 {
+				t.Errorf("hyp2f1%v jumps at 0.75: %v → %v", p, lo, hi)
+			}
+		})
 	}
 }

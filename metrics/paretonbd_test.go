@@ -32,9 +32,11 @@ func TestFitParetoNBDPublished(t *testing.T) {
 		name      string
 		got, want float64
 	}{{"alpha", m.Alpha, published.Alpha}, {"beta", m.Beta, published.Beta}} {
-		if math.Abs(c.got-c.want)/c.want > 1e-4 {
-			t.Errorf("%s = %.5f, published %.4f", c.name, c.got, c.want)
-		}
+		t.Run(c.name, func(t *testing.T) {
+			if math.Abs(c.got-c.want)/c.want > 1e-4 {
+				t.Errorf("%s = %.5f, published %.4f", c.name, c.got, c.want)
+			}
+		})
 	}
 	t.Logf("%v ll=%.6f; %d iterations, %d likelihood evaluations", m, rep.LogLikelihood, rep.Iterations, rep.Evaluations)
 }

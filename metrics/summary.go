@@ -2,12 +2,12 @@ package metrics
 
 import (
 	"iter"
-
-	"github.com/loyalkit/loyalkit/internal/calendar"
-	"github.com/loyalkit/loyalkit/internal/decsum"
 	"strconv"
 	"time"
 
+	"github.com/loyalkit/loyalkit/internal/calendar"
+	"github.com/loyalkit/loyalkit/internal/decsum"
+	"github.com/loyalkit/loyalkit/internal/purchaselog"
 	"github.com/shopspring/decimal"
 )
 
@@ -153,18 +153,13 @@ func NewSummarizer(cfg SummaryConfig) (*Summarizer, error) {
 }
 
 // Add reads one purchase. A purchase after ObservationEnd is skipped and
-// counted ([Summarizer.Skipped]); a negative amount, an empty customer or a
-// purchase earlier than the customer's previous one is an error, and
-// changes nothing.
+// counted ([Summarizer.Skipped]); an empty customer, a negative amount, a
+// zero time or a purchase earlier than the customer's previous one is an
+// error, and changes nothing.
 func (s *Summarizer) Add(p Purchase) error {
 	const fn = "Summarizer.Add"
-	switch {
-	case p.Customer == "":
-		return inputErr(fn, "Customer", "is empty")
-	case p.Amount.IsNegative():
-		return inputErr(fn, "Amount", "is negative (%s) for customer %q", p.Amount, p.Customer)
-	case p.At.IsZero():
-		return inputErr(fn, "At", "is zero for customer %q", p.Customer)
+	if err := purchaselog.Check[inputPkg](fn, p.Customer, p.At, p.Amount); err != nil {
+		return err
 	}
 	day := calendar.DayIndex(p.At, s.cfg.Location)
 	if day > s.obsEnd {

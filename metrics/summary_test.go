@@ -1,6 +1,7 @@
 package metrics_test
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -76,17 +77,25 @@ func TestSummaryErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	before := s.Customers()
-	for _, p := range []metrics.Purchase{
-		{Customer: "a", At: day(4), Amount: decimal.NewFromInt(1)},
-		{Customer: "a", At: day(6), Amount: decimal.NewFromInt(-1)},
-		{Customer: "", At: day(6), Amount: decimal.NewFromInt(1)},
+	for _, tc := range []struct {
+		name  string
+		p     metrics.Purchase
+		field string
+	}{
+		{"before the previous purchase", metrics.Purchase{Customer: "a", At: day(4), Amount: decimal.NewFromInt(1)}, "At"},
+		{"negative amount", metrics.Purchase{Customer: "a", At: day(6), Amount: decimal.NewFromInt(-1)}, "Amount"},
+		{"empty customer", metrics.Purchase{Customer: "", At: day(6), Amount: decimal.NewFromInt(1)}, "Customer"},
+		{"zero time", metrics.Purchase{Customer: "a", Amount: decimal.NewFromInt(1)}, "At"},
 	} {
-		if err := s.Add(p); err == nil {
-			t.Errorf("Add(%+v): no error", p)
-		}
-	}
-	if diff := cmp.Diff(before, s.Customers()); diff != "" {
-		t.Errorf("a refused purchase changed the summary (-before +after):\n%s", diff)
+		t.Run(tc.name, func(t *testing.T) {
+			var ie *metrics.InputError
+			if err := s.Add(tc.p); !errors.As(err, &ie) || ie.Field != tc.field {
+				t.Errorf("Add(%+v) = %v, want an InputError about %s", tc.p, err, tc.field)
+			}
+			if diff := cmp.Diff(before, s.Customers()); diff != "" {
+				t.Errorf("a refused purchase changed the summary (-before +after):\n%s", diff)
+			}
+		})
 	}
 }
 

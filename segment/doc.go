@@ -8,9 +8,10 @@
 //     [Profile]s as of a date: lifetime and recent-period orders and spend,
 //     days since the last purchase; the host adds returns, complaints and
 //     other counters.
-//   - [ScoreRFM] scores R, F, M from 1 to 5 by quintiles, ties kept
-//     together; [Profile.NamedSegment] maps (R, F) to an [RFMSegment] by
-//     the table below.
+//   - [ScoreRFM] returns the profiles scored R, F, M from 1 to 5 by
+//     quintiles, ties kept together (its input unchanged);
+//     [Profile.NamedSegment] maps (R, F) to an [RFMSegment] by the table
+//     below.
 //   - [Compile] turns an ordered list of [Definition]s (name + condition,
 //     compiled by package rules) into a [Segmentation]: first match wins,
 //     else the default. [SeedSegments] is the articles' segmentation.
@@ -20,6 +21,10 @@
 //     and what is missing ("2 more OrdersInPeriod").
 //   - [Segmentation.Transition]: the matrix of moves between two
 //     snapshots, and who moved up or down.
+//
+// Impossible input (a purchase without a customer or a time, a recent
+// period of 0 days) is an [*InputError] naming the function and field; it
+// unwraps to [ErrInput], and leaves the receiver as it was.
 //
 // # The RFM segment map
 //

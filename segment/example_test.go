@@ -50,8 +50,7 @@ func ExampleScoreRFM() {
 		{ID: "d", Orders: 12, Spend: decimal.NewFromInt(2400), DaysSinceLast: 200},
 		{ID: "e", Orders: 1, Spend: decimal.NewFromInt(35), DaysSinceLast: 10},
 	}
-	segment.ScoreRFM(ps)
-	for _, p := range ps {
+	for _, p := range segment.ScoreRFM(ps) {
 		fmt.Printf("%s R%d F%d M%d %s\n", p.ID, p.R, p.F, p.M, p.NamedSegment())
 	}
 	// Output:

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/loyalkit/loyalkit/internal/calendar"
+	"github.com/loyalkit/loyalkit/internal/purchaselog"
 	"github.com/loyalkit/loyalkit/metrics"
 	"github.com/shopspring/decimal"
 )
@@ -28,7 +29,8 @@ type Profile struct {
 	DaysSinceLast int
 	// Returns and Complaints are counters the host fills in.
 	Returns, Complaints int
-	// R, F and M are the RFM scores (1–5) once [ScoreRFM] has run; 0 before.
+	// R, F and M are the RFM scores (1–5) in the profiles [ScoreRFM]
+	// returns; 0 before.
 	R, F, M int
 	// Counters holds any other counters the host keeps, by name:
 	// `Counters["reviews"] >= 3`.
@@ -63,13 +65,11 @@ func NewProfileBuilder(asOf time.Time, periodDays int, loc *time.Location) (*Pro
 	return &ProfileBuilder{asOf: day, from: day - periodDays + 1, loc: loc, byID: map[string]*profileAcc{}}, nil
 }
 
-// Add reads one purchase.
+// Add reads one purchase. An empty customer, a negative amount or a zero
+// time is an error (an [*InputError] naming the field) and changes nothing.
 func (b *ProfileBuilder) Add(p metrics.Purchase) error {
-	switch {
-	case p.Customer == "":
-		return inputErr("ProfileBuilder.Add", "Customer", "is empty")
-	case p.Amount.IsNegative():
-		return inputErr("ProfileBuilder.Add", "Amount", "is negative (%s) for customer %q", p.Amount, p.Customer)
+	if err := purchaselog.Check[inputPkg]("ProfileBuilder.Add", p.Customer, p.At, p.Amount); err != nil {
+		return err
 	}
 	day := calendar.DayIndex(p.At, b.loc)
 	if day > b.asOf {

@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/loyalkit/loyalkit/internal/fixed"
 	"github.com/shopspring/decimal"
 )
 
-// ScoreRFM sets R, F and M (1–5) on every profile, by quintile:
+// ScoreRFM returns a copy of the profiles, in the same order, with R, F and
+// M (1–5) set by quintile:
 //
 //   - F from Orders and M from Spend: score = 1 + ⌊5 · s / n⌋, where s is
 //     the number of profiles with a strictly smaller value and n the number
@@ -19,11 +21,15 @@ import (
 // Equal values always get the same score (ties never split across a
 // border), so the result does not depend on the order of the profiles;
 // with fewer than five distinct values some scores are simply unused.
-// It sorts an index by each value: O(n log n) time, O(n) extra memory.
-func ScoreRFM(ps []Profile) {
+//
+// It never changes ps or its profiles; a copy shares its original's
+// Counters map, which ScoreRFM does not touch. It sorts an index by each
+// value: O(n log n) time, O(n) memory for the copies and the index.
+func ScoreRFM(ps []Profile) []Profile {
+	out := slices.Clone(ps)
 	n := len(ps)
 	if n == 0 {
-		return
+		return out
 	}
 	keys := make([]int64, n)
 	order := make([]int32, n)
@@ -44,7 +50,7 @@ func ScoreRFM(ps []Profile) {
 				s = n - end // keys strictly above
 			}
 			for _, i := range order[start:end] {
-				set(&ps[i], 1+5*s/n)
+				set(&out[i], 1+5*s/n)
 			}
 			start = end
 		}
@@ -59,7 +65,7 @@ func ScoreRFM(ps []Profile) {
 	score(func(p *Profile, s int) { p.R = s }, true)
 	if spendKeys(ps, keys) {
 		score(func(p *Profile, s int) { p.M = s }, false)
-		return
+		return out
 	}
 	// Spends that do not fit an int64 at a common scale: compare decimals.
 	dec := make([]decimal.Decimal, n)
@@ -69,8 +75,9 @@ func ScoreRFM(ps []Profile) {
 	slices.SortFunc(dec, func(a, b decimal.Decimal) int { return a.Cmp(b) })
 	for i := range ps {
 		below, _ := slices.BinarySearchFunc(dec, ps[i].Spend, func(a, b decimal.Decimal) int { return a.Cmp(b) })
-		ps[i].M = 1 + 5*below/n
+		out[i].M = 1 + 5*below/n
 	}
+	return out
 }
 
 // spendKeys writes every Spend as an int64 at the finest scale among them
@@ -78,19 +85,12 @@ func ScoreRFM(ps []Profile) {
 func spendKeys(ps []Profile, keys []int64) bool {
 	scale := int32(0)
 	for _, p := range ps {
-		scale = max(scale, -p.Spend.Exponent())
-	}
-	if scale > 18 {
-		return false
+		scale = max(scale, fixed.Places(p.Spend))
 	}
 	for i, p := range ps {
-		shift := scale + p.Spend.Exponent()
-		if p.Spend.NumDigits()+int(shift) > 18 {
+		k, ok := fixed.Int64(p.Spend, scale)
+		if !ok {
 			return false
-		}
-		k := p.Spend.CoefficientInt64()
-		for range shift {
-			k *= 10
 		}
 		keys[i] = k
 	}
@@ -137,7 +137,8 @@ var rfmMap = [6][6]RFMSegment{
 }
 
 // NamedSegment is the profile's named RFM segment from its R and F scores
-// (the map is in the package documentation); [Unscored] before ScoreRFM.
+// (the map is in the package documentation); [Unscored] for a profile
+// ScoreRFM has not scored.
 func (p Profile) NamedSegment() RFMSegment {
 	if p.R < 1 || p.R > 5 || p.F < 1 || p.F > 5 {
 		return Unscored

@@ -3,10 +3,12 @@ package segment_test
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/loyalkit/loyalkit/rules"
 	"github.com/loyalkit/loyalkit/segment"
 	"github.com/shopspring/decimal"
@@ -46,10 +48,11 @@ func TestScoreRFM(t *testing.T) {
 			[]string{"a:111", "b:111", "c:333", "d:333"}},
 	}
 	for _, tc := range tests {
-		segment.ScoreRFM(tc.in)
-		if diff := cmp.Diff(tc.want, scores(tc.in)); diff != "" {
-			t.Errorf("ScoreRFM(%s) mismatch (-want +got) [%s]:\n%s", tc.name, tc.reason, diff)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			if diff := cmp.Diff(tc.want, scores(segment.ScoreRFM(tc.in))); diff != "" {
+				t.Errorf("ScoreRFM mismatch (-want +got) [%s]:\n%s", tc.reason, diff)
+			}
+		})
 	}
 }
 
@@ -64,9 +67,11 @@ func TestNamedSegments(t *testing.T) {
 		{2, 3, segment.AtRisk}, {1, 4, segment.AtRisk}, {1, 5, segment.CantLose}, {2, 5, segment.CantLose},
 		{2, 2, segment.Hibernating}, {1, 2, segment.Hibernating}, {1, 1, segment.Lost}, {0, 3, segment.Unscored},
 	} {
-		if got := (segment.Profile{R: c.r, F: c.f}).NamedSegment(); got != c.want {
-			t.Errorf("R=%d F=%d: %v, want %v", c.r, c.f, got, c.want)
-		}
+		t.Run(fmt.Sprintf("R=%d F=%d", c.r, c.f), func(t *testing.T) {
+			if got := (segment.Profile{R: c.r, F: c.f}).NamedSegment(); got != c.want {
+				t.Errorf("NamedSegment() = %v, want %v", got, c.want)
+			}
+		})
 	}
 	// Every scored cell has a name.
 	for r := 1; r <= 5; r++ {
@@ -95,8 +100,7 @@ func genProfiles(t *rapid.T) []segment.Profile {
 
 func TestRFMProperties(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
-		ps := genProfiles(t)
-		segment.ScoreRFM(ps)
+		ps := segment.ScoreRFM(genProfiles(t))
 		for _, p := range ps {
 			if p.R < 1 || p.R > 5 || p.F < 1 || p.F > 5 || p.M < 1 || p.M > 5 {
 				t.Fatalf("%s scored %d %d %d", p.ID, p.R, p.F, p.M)
@@ -106,7 +110,7 @@ func TestRFMProperties(t *testing.T) {
 		i := rapid.IntRange(0, len(ps)-1).Draw(t, "who")
 		more := append([]segment.Profile(nil), ps...)
 		more[i].Spend = more[i].Spend.Add(decimal.NewFromInt(rapid.Int64Range(1, 50000).Draw(t, "extra")))
-		segment.ScoreRFM(more)
+		more = segment.ScoreRFM(more)
 		if more[i].M < ps[i].M {
 			t.Fatalf("more spend lowered M from %d to %d", ps[i].M, more[i].M)
 		}
@@ -115,10 +119,65 @@ func TestRFMProperties(t *testing.T) {
 		for a, b := 0, len(rev)-1; a < b; a, b = a+1, b-1 {
 			rev[a], rev[b] = rev[b], rev[a]
 		}
-		segment.ScoreRFM(rev)
+		rev = segment.ScoreRFM(rev)
 		for a := range rev {
 			if got, want := rev[len(rev)-1-a], ps[a]; got.R != want.R || got.F != want.F || got.M != want.M {
 				t.Fatalf("scores depend on order: %v vs %v", got, want)
+			}
+		}
+	})
+}
+
+// ScoreRFM returns new profiles and leaves its input as it was: the
+// caller's slice holds the same values afterwards (old scores, Counters
+// maps and all), and the result is the input but for R, F and M.
+func TestScoreRFMLeavesInputAlone(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		ps := genProfiles(t)
+		for i := range ps {
+			ps[i].R, ps[i].F, ps[i].M = rapid.IntRange(0, 5).Draw(t, "r"), rapid.IntRange(0, 5).Draw(t, "f"), rapid.IntRange(0, 5).Draw(t, "m")
+			if rapid.Bool().Draw(t, "counters") {
+				ps[i].Counters = map[string]int{"reviews": rapid.IntRange(0, 9).Draw(t, "reviews")}
+			}
+		}
+		before := make([]segment.Profile, len(ps))
+		for i, p := range ps {
+			before[i] = p
+			before[i].Counters = maps.Clone(p.Counters)
+		}
+		got := segment.ScoreRFM(ps)
+		if diff := cmp.Diff(before, ps); diff != "" {
+			t.Fatalf("ScoreRFM changed its input (-before +after):\n%s", diff)
+		}
+		if diff := cmp.Diff(before, got, cmpopts.IgnoreFields(segment.Profile{}, "R", "F", "M")); diff != "" {
+			t.Fatalf("ScoreRFM's result differs from its input beyond R, F and M (-input +result):\n%s", diff)
+		}
+	})
+}
+
+// M is 1 + ⌊5 · (spends strictly below) / n⌋ whatever the spends' scales:
+// amounts with up to 30 places or coefficients past int64 (scored by
+// comparing decimals) as well as the usual ones (scored as int64 keys at
+// their common scale).
+func TestRFMSpendAtAnyScale(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		ps := genProfiles(t)
+		for i := range ps {
+			ps[i].Spend = decimal.New(rapid.Int64Range(-1000, 1000).Draw(t, "coef"), int32(rapid.IntRange(-3, 2).Draw(t, "exp")))
+			if rapid.IntRange(0, 9).Draw(t, "odd") == 0 {
+				ps[i].Spend = ps[i].Spend.Mul(decimal.New(rapid.Int64().Draw(t, "big"), int32(rapid.IntRange(-30, 5).Draw(t, "bigExp"))))
+			}
+		}
+		ps = segment.ScoreRFM(ps)
+		for _, p := range ps {
+			below := 0
+			for _, q := range ps {
+				if q.Spend.LessThan(p.Spend) {
+					below++
+				}
+			}
+			if want := 1 + 5*below/len(ps); p.M != want {
+				t.Fatalf("%s spends %s, %d of %d spend less: M = %d, want %d", p.ID, p.Spend, below, len(ps), p.M, want)
 			}
 		}
 	})

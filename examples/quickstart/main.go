@@ -12,6 +12,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -62,11 +63,12 @@ func run() error {
 	var account loyalty.Account
 	var ledger []loyalty.Entry // what the shop's database would hold
 
+	// step runs an operation the programme accepts and prints what it did;
+	// a refusal ends the run.
 	step := func(title string, now time.Time, op func(loyalty.Account) (loyalty.Account, loyalty.Result, error)) (loyalty.Result, error) {
 		next, r, err := op(account)
 		if err != nil {
-			fmt.Printf("\n%s — %s\n  refused: %v\n", now.Format("Jan 02 15:04"), title, err)
-			return r, nil
+			return r, fmt.Errorf("%s: %w", title, err)
 		}
 		fmt.Printf("\n%s — %s\n", now.Format("Jan 02 15:04"), title)
 		if r.Duplicate {
@@ -99,6 +101,16 @@ func run() error {
 		b := account.Balance(now)
 		fmt.Printf("  balance: %s available, %s held, %s pending; tier %s\n", b.Available, b.Held, b.Pending, account.Tier())
 		return r, nil
+	}
+	// refusedByPolicy runs an operation the redemption policy must refuse
+	// and prints why; any other outcome ends the run.
+	refusedByPolicy := func(title string, now time.Time, op func(loyalty.Account) (loyalty.Account, loyalty.Result, error)) error {
+		_, _, err := op(account)
+		if !errors.Is(err, loyalty.ErrPolicy) {
+			return fmt.Errorf("%s: want a refusal by the redemption policy, got %v", title, err)
+		}
+		fmt.Printf("\n%s — %s\n  refused: %v\n", now.Format("Jan 02 15:04"), title, err)
+		return nil
 	}
 	order := func(id, total string, lines ...loyalty.Line) loyalty.Order {
 		return loyalty.Order{ID: id, Total: d(total), Lines: lines}
@@ -147,7 +159,7 @@ func run() error {
 	}); err != nil {
 		return err
 	}
-	if _, err := step("redeem x2: 600 points on a 1 000 order (over the 50 % limit)", day(4, 11, 9), func(a loyalty.Account) (loyalty.Account, loyalty.Result, error) {
+	if err := refusedByPolicy("redeem x2: 600 points on a 1 000 order (over the 50 % limit)", day(4, 11, 9), func(a loyalty.Account) (loyalty.Account, loyalty.Result, error) {
 		return p.Redeem(a, customer, loyalty.Redemption{ID: "x2", Points: d("600"), OrderTotal: d("1000")}, day(4, 11, 9))
 	}); err != nil {
 		return err
@@ -221,7 +233,9 @@ func run() error {
 	// A typo in a rule is caught when the programme is saved, not at the till.
 	bad := programme
 	bad.Rules = []rules.Rule{{ID: "promo", Kind: rules.Accrual, When: `order.Chanel == "app"`, Value: "order.Total * 0.1"}}
-	_, err = loyalty.Compile(bad)
+	if _, err = loyalty.Compile(bad); err == nil {
+		return errors.New("a rule with a typo was accepted")
+	}
 	fmt.Printf("\na rule with a typo is refused:\n%v\n", err)
 	return nil
 }

@@ -41,9 +41,7 @@ func run(dir string) error {
 		if err := b.AddAll(refdata.Seq(purchases)); err != nil {
 			return nil, err
 		}
-		ps := b.Profiles()
-		segment.ScoreRFM(ps)
-		return ps, nil
+		return segment.ScoreRFM(b.Profiles()), nil
 	}
 	q3, err := snapshot(time.Date(1997, 9, 30, 0, 0, 0, 0, time.UTC))
 	if err != nil {

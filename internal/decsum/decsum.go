@@ -2,21 +2,24 @@
 // money and points amounts.
 package decsum
 
-import "github.com/shopspring/decimal"
+import (
+	"github.com/loyalkit/loyalkit/internal/checked"
+	"github.com/loyalkit/loyalkit/internal/fixed"
+	"github.com/shopspring/decimal"
+)
 
 // sumPlaces is the scale of Sum's fast path: units of 10⁻⁴.
 const sumPlaces = 4
 
 // Sum adds decimals exactly without allocating for the usual money
-// amounts: those with at most 14 digits and at most 4 decimal places are
-// kept as an int64 count of 10⁻⁴ units; anything else (and any overflow)
-// goes to a decimal.Decimal. The zero value is 0.
+// amounts: while the amounts and their running sum are whole numbers of
+// 10⁻⁴ units that fit an int64 they are kept as that count; anything else
+// (more places, a larger number, an overflow) goes to a decimal.Decimal.
+// The zero value is 0.
 type Sum struct {
 	small int64
 	big   *decimal.Decimal // nil until an amount misses the fast path
 }
-
-var pow10 = [...]int64{1, 10, 100, 1000, 10000}
 
 // Add adds d.
 func (s *Sum) Add(d decimal.Decimal) { s.add(d, false) }
@@ -25,12 +28,14 @@ func (s *Sum) Add(d decimal.Decimal) { s.add(d, false) }
 func (s *Sum) Sub(d decimal.Decimal) { s.add(d, true) }
 
 func (s *Sum) add(d decimal.Decimal, neg bool) {
-	if exp := d.Exponent(); exp >= -sumPlaces && exp <= 0 && d.NumDigits() <= 14 {
-		v := d.CoefficientInt64() * pow10[exp+sumPlaces]
+	if v, ok := fixed.Int64(d, sumPlaces); ok {
+		var sum int64
 		if neg {
-			v = -v
+			sum, ok = checked.Sub(s.small, v)
+		} else {
+			sum, ok = checked.Add(s.small, v)
 		}
-		if sum := s.small + v; (v >= 0) == (sum >= s.small) { // no overflow
+		if ok {
 			s.small = sum
 			return
 		}
@@ -43,10 +48,9 @@ func (s *Sum) add(d decimal.Decimal, neg bool) {
 
 // AddMul adds d × n, without allocating on the fast path.
 func (s *Sum) AddMul(d decimal.Decimal, n int64) {
-	if exp := d.Exponent(); exp >= -sumPlaces && exp <= 0 && d.NumDigits() <= 14 && n >= 0 && n <= 1<<20 {
-		v := d.CoefficientInt64() * pow10[exp+sumPlaces] // < 10^18
-		if n == 0 || (v*n)/n == v {
-			if sum := s.small + v*n; (v*n >= 0) == (sum >= s.small) {
+	if v, ok := fixed.Int64(d, sumPlaces); ok {
+		if v, ok = checked.Mul(v, n); ok {
+			if sum, ok := checked.Add(s.small, v); ok {
 				s.small = sum
 				return
 			}
@@ -66,7 +70,7 @@ func (s Sum) bigValue() decimal.Decimal {
 
 func (s Sum) Plus(o Sum) Sum {
 	r := s
-	if sum := s.small + o.small; (o.small >= 0) == (sum >= s.small) {
+	if sum, ok := checked.Add(s.small, o.small); ok {
 		r.small = sum
 	} else {
 		r.big = ptr(r.bigValue().Add(decimal.New(o.small, -sumPlaces)))
@@ -80,7 +84,7 @@ func (s Sum) Plus(o Sum) Sum {
 // Minus is s − o.
 func (s Sum) Minus(o Sum) Sum {
 	r := s
-	if diff := s.small - o.small; (o.small >= 0) == (diff <= s.small) {
+	if diff, ok := checked.Sub(s.small, o.small); ok {
 		r.small = diff
 	} else {
 		r.big = ptr(r.bigValue().Sub(decimal.New(o.small, -sumPlaces)))
@@ -119,7 +123,9 @@ func (s Sum) Value() decimal.Decimal {
 // MinusFloat is s − o as a float64 estimate.
 func (s Sum) MinusFloat(o Sum) float64 {
 	if s.big == nil && o.big == nil {
-		return float64(s.small-o.small) / 1e4
+		if diff, ok := checked.Sub(s.small, o.small); ok {
+			return float64(diff) / 1e4
+		}
 	}
 	return s.Value().Sub(o.Value()).InexactFloat64()
 }

@@ -1,6 +1,7 @@
 package decsum
 
 import (
+	"math"
 	"testing"
 
 	"github.com/shopspring/decimal"
@@ -69,6 +70,37 @@ func TestAddMul(t *testing.T) {
 		}
 		if !fast.Value().Equal(slow.Value()) {
 			t.Fatalf("AddMul: %s, Add of the products: %s", fast.Value(), slow.Value())
+		}
+	})
+}
+
+// MinusFloat is s − o to float64 precision, also when the difference of
+// the two fast-path counts does not fit an int64 (it used to wrap around).
+func TestMinusFloat(t *testing.T) {
+	near := func(got float64, a, b Sum) bool {
+		want := a.Value().Sub(b.Value()).InexactFloat64()
+		return math.Abs(got-want) <= 1e-12*math.Abs(want)
+	}
+	var a, b Sum
+	for range 9 { // about ±9·10^18 units each: both on the fast path
+		a.Add(decimal.RequireFromString("99999999999999"))
+		b.Sub(decimal.RequireFromString("99999999999999"))
+	}
+	if got := a.MinusFloat(b); !near(got, a, b) {
+		t.Errorf("MinusFloat = %g, want %s", got, a.Value().Sub(b.Value()))
+	}
+	rapid.Check(t, func(t *rapid.T) {
+		var a, b Sum
+		for range rapid.IntRange(0, 10).Draw(t, "n") {
+			d := decimal.New(rapid.Int64().Draw(t, "coef"), int32(rapid.IntRange(-6, 0).Draw(t, "exp")))
+			if rapid.Bool().Draw(t, "toA") {
+				a.Add(d)
+			} else {
+				b.Add(d)
+			}
+		}
+		if got := a.MinusFloat(b); !near(got, a, b) {
+			t.Fatalf("MinusFloat = %g, want %s", got, a.Value().Sub(b.Value()))
 		}
 	})
 }

@@ -1,0 +1,26 @@
+// Package purchaselog holds what every reader of a purchase log
+// (metrics.Summarizer and metrics.Activity, segment.ProfileBuilder)
+// refuses in one purchase, so that they all refuse the same.
+package purchaselog
+
+import (
+	"time"
+
+	"github.com/loyalkit/loyalkit/internal/inputerr"
+	"github.com/shopspring/decimal"
+)
+
+// Check is nil for a purchase a log may hold, else P's input error from
+// fn about the first field at fault: an empty Customer, a negative Amount
+// (zero is allowed: a free order), a zero At.
+func Check[P inputerr.Package](fn, customer string, at time.Time, amount decimal.Decimal) error {
+	switch {
+	case customer == "":
+		return inputerr.New[P](fn, "Customer", "is empty")
+	case amount.IsNegative():
+		return inputerr.New[P](fn, "Amount", "is negative (%s) for customer %q", amount, customer)
+	case at.IsZero():
+		return inputerr.New[P](fn, "At", "is zero for customer %q", customer)
+	}
+	return nil
+}

@@ -29,7 +29,7 @@ func BenchmarkRFM(b *testing.B) {
 	b.Run("1M", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			segment.ScoreRFM(ps)
+			segment.ScoredRFM(ps)
 		}
 	})
 }

@@ -8,7 +8,7 @@
 //     [Profile]s as of a date: lifetime and recent-period orders and spend,
 //     days since the last purchase; the host adds returns, complaints and
 //     other counters.
-//   - [ScoreRFM] returns the profiles scored R, F, M from 1 to 5 by
+//   - [ScoredRFM] returns the profiles scored R, F, M from 1 to 5 by
 //     quintiles, ties kept together (its input unchanged);
 //     [Profile.NamedSegment] maps (R, F) to an [RFMSegment] by the table
 //     below.

@@ -42,7 +42,7 @@ func ExampleCompile_error() {
 	//  | ..........................^
 }
 
-func ExampleScoreRFM() {
+func ExampleScoredRFM() {
 	ps := []segment.Profile{
 		{ID: "a", Orders: 1, Spend: decimal.NewFromInt(20), DaysSinceLast: 300},
 		{ID: "b", Orders: 8, Spend: decimal.NewFromInt(900), DaysSinceLast: 3},
@@ -50,7 +50,7 @@ func ExampleScoreRFM() {
 		{ID: "d", Orders: 12, Spend: decimal.NewFromInt(2400), DaysSinceLast: 200},
 		{ID: "e", Orders: 1, Spend: decimal.NewFromInt(35), DaysSinceLast: 10},
 	}
-	for _, p := range segment.ScoreRFM(ps) {
+	for _, p := range segment.ScoredRFM(ps) {
 		fmt.Printf("%s R%d F%d M%d %s\n", p.ID, p.R, p.F, p.M, p.NamedSegment())
 	}
 	// Output:

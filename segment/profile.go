@@ -29,7 +29,7 @@ type Profile struct {
 	DaysSinceLast int
 	// Returns and Complaints are counters the host fills in.
 	Returns, Complaints int
-	// R, F and M are the RFM scores (1–5) in the profiles [ScoreRFM]
+	// R, F and M are the RFM scores (1–5) in the profiles [ScoredRFM]
 	// returns; 0 before.
 	R, F, M int
 	// Counters holds any other counters the host keeps, by name:

@@ -9,7 +9,7 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// ScoreRFM returns a copy of the profiles, in the same order, with R, F and
+// ScoredRFM (named for what it returns: the input is left as it was) returns a copy of the profiles, in the same order, with R, F and
 // M (1–5) set by quintile:
 //
 //   - F from Orders and M from Spend: score = 1 + ⌊5 · s / n⌋, where s is
@@ -23,9 +23,9 @@ import (
 // with fewer than five distinct values some scores are simply unused.
 //
 // It never changes ps or its profiles; a copy shares its original's
-// Counters map, which ScoreRFM does not touch. It sorts an index by each
+// Counters map, which ScoredRFM does not touch. It sorts an index by each
 // value: O(n log n) time, O(n) memory for the copies and the index.
-func ScoreRFM(ps []Profile) []Profile {
+func ScoredRFM(ps []Profile) []Profile {
 	out := slices.Clone(ps)
 	n := len(ps)
 	if n == 0 {
@@ -138,7 +138,7 @@ var rfmMap = [6][6]RFMSegment{
 
 // NamedSegment is the profile's named RFM segment from its R and F scores
 // (the map is in the package documentation); [Unscored] for a profile
-// ScoreRFM has not scored.
+// ScoredRFM has not scored.
 func (p Profile) NamedSegment() RFMSegment {
 	if p.R < 1 || p.R > 5 || p.F < 1 || p.F > 5 {
 		return Unscored

@@ -27,7 +27,7 @@ func scores(ps []segment.Profile) []string {
 	return out
 }
 
-func TestScoreRFM(t *testing.T) {
+func TestScoredRFM(t *testing.T) {
 	tests := []struct {
 		name   string
 		reason string
@@ -49,8 +49,8 @@ func TestScoreRFM(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			if diff := cmp.Diff(tc.want, scores(segment.ScoreRFM(tc.in))); diff != "" {
-				t.Errorf("ScoreRFM mismatch (-want +got) [%s]:\n%s", tc.reason, diff)
+			if diff := cmp.Diff(tc.want, scores(segment.ScoredRFM(tc.in))); diff != "" {
+				t.Errorf("ScoredRFM mismatch (-want +got) [%s]:\n%s", tc.reason, diff)
 			}
 		})
 	}
@@ -100,7 +100,7 @@ func genProfiles(t *rapid.T) []segment.Profile {
 
 func TestRFMProperties(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
-		ps := segment.ScoreRFM(genProfiles(t))
+		ps := segment.ScoredRFM(genProfiles(t))
 		for _, p := range ps {
 			if p.R < 1 || p.R > 5 || p.F < 1 || p.F > 5 || p.M < 1 || p.M > 5 {
 				t.Fatalf("%s scored %d %d %d", p.ID, p.R, p.F, p.M)
@@ -110,7 +110,7 @@ func TestRFMProperties(t *testing.T) {
 		i := rapid.IntRange(0, len(ps)-1).Draw(t, "who")
 		more := append([]segment.Profile(nil), ps...)
 		more[i].Spend = more[i].Spend.Add(decimal.NewFromInt(rapid.Int64Range(1, 50000).Draw(t, "extra")))
-		more = segment.ScoreRFM(more)
+		more = segment.ScoredRFM(more)
 		if more[i].M < ps[i].M {
 			t.Fatalf("more spend lowered M from %d to %d", ps[i].M, more[i].M)
 		}
@@ -119,7 +119,7 @@ func TestRFMProperties(t *testing.T) {
 		for a, b := 0, len(rev)-1; a < b; a, b = a+1, b-1 {
 			rev[a], rev[b] = rev[b], rev[a]
 		}
-		rev = segment.ScoreRFM(rev)
+		rev = segment.ScoredRFM(rev)
 		for a := range rev {
 			if got, want := rev[len(rev)-1-a], ps[a]; got.R != want.R || got.F != want.F || got.M != want.M {
 				t.Fatalf("scores depend on order: %v vs %v", got, want)
@@ -128,10 +128,10 @@ func TestRFMProperties(t *testing.T) {
 	})
 }
 
-// ScoreRFM returns new profiles and leaves its input as it was: the
+// ScoredRFM returns new profiles and leaves its input as it was: the
 // caller's slice holds the same values afterwards (old scores, Counters
 // maps and all), and the result is the input but for R, F and M.
-func TestScoreRFMLeavesInputAlone(t *testing.T) {
+func TestScoredRFMLeavesInputAlone(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		ps := genProfiles(t)
 		for i := range ps {
@@ -145,12 +145,12 @@ func TestScoreRFMLeavesInputAlone(t *testing.T) {
 			before[i] = p
 			before[i].Counters = maps.Clone(p.Counters)
 		}
-		got := segment.ScoreRFM(ps)
+		got := segment.ScoredRFM(ps)
 		if diff := cmp.Diff(before, ps); diff != "" {
-			t.Fatalf("ScoreRFM changed its input (-before +after):\n%s", diff)
+			t.Fatalf("ScoredRFM changed its input (-before +after):\n%s", diff)
 		}
 		if diff := cmp.Diff(before, got, cmpopts.IgnoreFields(segment.Profile{}, "R", "F", "M")); diff != "" {
-			t.Fatalf("ScoreRFM's result differs from its input beyond R, F and M (-input +result):\n%s", diff)
+			t.Fatalf("ScoredRFM's result differs from its input beyond R, F and M (-input +result):\n%s", diff)
 		}
 	})
 }
@@ -168,7 +168,7 @@ func TestRFMSpendAtAnyScale(t *testing.T) {
 				ps[i].Spend = ps[i].Spend.Mul(decimal.New(rapid.Int64().Draw(t, "big"), int32(rapid.IntRange(-30, 5).Draw(t, "bigExp"))))
 			}
 		}
-		ps = segment.ScoreRFM(ps)
+		ps = segment.ScoredRFM(ps)
 		for _, p := range ps {
 			below := 0
 			for _, q := range ps {

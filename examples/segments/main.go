@@ -41,7 +41,7 @@ func run(dir string) error {
 		if err := b.AddAll(refdata.Seq(purchases)); err != nil {
 			return nil, err
 		}
-		return segment.ScoreRFM(b.Profiles()), nil
+		return segment.ScoredRFM(b.Profiles()), nil
 	}
 	q3, err := snapshot(time.Date(1997, 9, 30, 0, 0, 0, 0, time.UTC))
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"math/bits"
 	"slices"
 
+	"github.com/loyalkit/loyalkit/internal/fixed"
 	"github.com/shopspring/decimal"
 )
 
@@ -20,7 +21,7 @@ func allocateUnits(total units, weights []decimal.Decimal, places int32) []units
 	w, ok := scaleWeights(weights, wBuf[:0])
 	if !ok || total < 0 {
 		for i, d := range allocate(toDecimal(total, places), weights, places) {
-			parts[i] = d.Shift(places).IntPart() // exact: parts have places decimals
+			parts[i], _ = fixed.Int64(d, places) // exact: parts have places decimals and sum to total
 		}
 		return parts
 	}
@@ -59,29 +60,24 @@ func allocateUnits(total units, weights []decimal.Decimal, places int32) []units
 }
 
 // scaleWeights writes non-negative weights as integers at their common
-// (smallest) exponent, appended to out, if they and their sum fit a uint64.
+// scale (the most decimal places among them), appended to out, if each
+// fits an int64 and their sum a uint64.
 func scaleWeights(weights []decimal.Decimal, out []uint64) ([]uint64, bool) {
-	minExp := int32(0)
-	for i, d := range weights {
-		if d.IsNegative() || d.NumDigits() > 18 {
+	places := int32(0)
+	for _, d := range weights {
+		if d.IsNegative() {
 			return nil, false
 		}
-		if e := d.Exponent(); i == 0 || e < minExp {
-			minExp = e
-		}
+		places = max(places, fixed.Places(d))
 	}
 	var sum uint64
 	for _, d := range weights {
-		shift := d.Exponent() - minExp
-		if shift >= int32(len(pow10)) {
-			return nil, false
-		}
-		hi, x := bits.Mul64(uint64(d.CoefficientInt64()), uint64(pow10[shift]))
+		x, ok := fixed.Int64(d, places)
 		var carry uint64
-		if sum, carry = bits.Add64(sum, x, 0); hi != 0 || carry != 0 {
+		if sum, carry = bits.Add64(sum, uint64(x), 0); !ok || carry != 0 {
 			return nil, false
 		}
-		out = append(out, x)
+		out = append(out, uint64(x))
 	}
 	return out, true
 }

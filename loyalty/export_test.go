@@ -45,3 +45,12 @@ func WindowSpend(p *Program, a Account, now time.Time) (decimal.Decimal, int) {
 	s, n := p.window(&a, now)
 	return s.Value(), n
 }
+
+// pow10 is 10^i for the property tests' ranges of coefficients.
+var pow10 = func() (p [19]int64) {
+	p[0] = 1
+	for i := 1; i < len(p); i++ {
+		p[i] = p[i-1] * 10
+	}
+	return p
+}()

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/loyalkit/loyalkit/internal/checked"
 	"github.com/loyalkit/loyalkit/internal/persist"
 )
 
@@ -312,7 +313,7 @@ func (f *fold) earn(e *Entry) error {
 	if pts <= 0 {
 		return fmt.Errorf("earns %s points", e.Points)
 	}
-	earned, ok := addUnits(a.totals.earned, pts)
+	earned, ok := checked.Add(a.totals.earned, pts)
 	if !ok {
 		return fmt.Errorf("earning %s points overflows the account's total", e.Points)
 	}
@@ -427,8 +428,8 @@ func (f *fold) debt(e *Entry) error {
 	if od == nil {
 		return fmt.Errorf("debt for no order (%q)", e.Order)
 	}
-	debt, ok1 := addUnits(a.debt, -pts)
-	total, ok2 := addUnits(a.totals.debt, -pts)
+	debt, ok1 := checked.Sub(a.debt, pts)
+	total, ok2 := checked.Sub(a.totals.debt, pts)
 	if !ok1 || !ok2 {
 		return fmt.Errorf("a debt of %s points overflows the account's debt", e.Points)
 	}

@@ -4,7 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
+	"strconv"
 	"time"
 
 	"github.com/loyalkit/loyalkit/internal/decsum"
@@ -149,34 +149,47 @@ func (p *Program) purchase(a Account, c Customer, o Order, now time.Time, quote 
 }
 
 // earnings pairs each applied accrual rule's value with the points the
-// ledger earned for it (its Earn entries), saying why they differ.
+// ledger earned for it (its Earn entries), saying why they differ: one
+// reason, built only when one of them does.
 func (p *Program) earnings(out rules.Outcome, entries []Entry, paid, goods decimal.Decimal) []Earning {
 	var es []Earning
+	reason := ""
 	for _, st := range out.Trace {
 		if st.Kind != rules.Accrual || !st.Value.IsPositive() {
 			continue
 		}
-		e := Earning{RuleID: st.RuleID, Value: st.Value, Points: decimal.Zero}
-		for _, en := range entries {
-			if en.Kind == Earn && en.RuleID == st.RuleID {
-				e.Points = e.Points.Add(en.Points)
+		var pts units
+		for i := range entries {
+			if en := &entries[i]; en.Kind == Earn && en.RuleID == st.RuleID {
+				u, _ := p.units(en.Points) // written by earn: whole units
+				pts += u
 			}
 		}
+		e := Earning{RuleID: st.RuleID, Value: st.Value, Points: p.dec(pts)}
 		if !e.Points.Equal(e.Value) {
-			var why []string
-			if paid.LessThan(goods) && goods.IsPositive() {
-				why = append(why, fmt.Sprintf("earned on the money paid, %s of the goods' %s (the rest paid by discount or points)", paid, goods))
+			if reason == "" {
+				reason = p.earnReason(paid, goods)
 			}
-			rounding := "down"
-			if p.cfg.Rounding == HalfUp {
-				rounding = "half up"
-			}
-			why = append(why, fmt.Sprintf("the total rounded %s to %d places and shared over the rules by largest remainder", rounding, p.cfg.PointsPlaces))
-			e.Reason = strings.Join(why, "; ")
+			e.Reason = reason
+		}
+		if es == nil {
+			es = make([]Earning, 0, len(out.Trace))
 		}
 		es = append(es, e)
 	}
 	return es
+}
+
+func (p *Program) earnReason(paid, goods decimal.Decimal) string {
+	rounding := "down"
+	if p.cfg.Rounding == HalfUp {
+		rounding = "half up"
+	}
+	why := "the total rounded " + rounding + " to " + strconv.Itoa(int(p.cfg.PointsPlaces)) + " places and shared over the rules by largest remainder"
+	if paid.LessThan(goods) && goods.IsPositive() {
+		why = "earned on the money paid, " + paid.String() + " of the goods' " + goods.String() + " (the rest paid by discount or points); " + why
+	}
+	return why
 }
 
 // payment finds what the order's points paid: the operation id of the

@@ -2,8 +2,8 @@ package loyalty
 
 import (
 	"fmt"
-	"math"
 
+	"github.com/loyalkit/loyalkit/internal/fixed"
 	"github.com/shopspring/decimal"
 )
 
@@ -18,39 +18,14 @@ type units = int64
 // int64 overflow; the account's earned total is checked as well.
 const maxUnits = 1 << 53
 
-var pow10 = func() (p [19]int64) {
-	p[0] = 1
-	for i := 1; i < len(p); i++ {
-		p[i] = p[i-1] * 10
-	}
-	return p
-}()
-
 // units converts points to units: an error if they have more places than
 // the programme keeps or exceed maxUnits.
 func (p *Program) units(d decimal.Decimal) (units, error) {
-	places := p.cfg.PointsPlaces
-	if d.NumDigits() <= 18 { // the coefficient fits an int64
-		c, shift := d.CoefficientInt64(), int(d.Exponent())+int(places)
-		switch {
-		case shift >= 0 && shift < len(pow10) && c <= math.MaxInt64/pow10[shift] && c >= -math.MaxInt64/pow10[shift]:
-			c *= pow10[shift]
-		case shift < 0 && -shift < len(pow10) && c%pow10[-shift] == 0:
-			c /= pow10[-shift]
-		case c == 0:
-		default:
-			return 0, p.unitsError(d)
-		}
-		if c > maxUnits || c < -maxUnits {
-			return 0, p.unitsError(d)
-		}
-		return c, nil
-	}
-	scaled := d.Shift(places) // a long coefficient: exact, and rare
-	if !scaled.IsInteger() || scaled.Abs().GreaterThan(decimal.NewFromInt(maxUnits)) {
+	c, ok := fixed.Int64(d, p.cfg.PointsPlaces)
+	if !ok || c > maxUnits || c < -maxUnits {
 		return 0, p.unitsError(d)
 	}
-	return scaled.IntPart(), nil
+	return c, nil
 }
 
 func (p *Program) unitsError(d decimal.Decimal) error {

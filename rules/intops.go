@@ -2,10 +2,10 @@ package rules
 
 import (
 	"errors"
-	"math"
 
 	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/ast"
+	"github.com/loyalkit/loyalkit/internal/checked"
 )
 
 // errIntOverflow is what integer arithmetic that leaves int64 fails with:
@@ -17,28 +17,17 @@ var errIntOverflow = errors.New("integer overflow")
 // hidden functions.
 var intFuncs = map[string]string{"+": "_iadd", "-": "_isub", "*": "_imul"}
 
-func checkedAdd(a, b int) (int, error) {
-	if s := a + b; (b >= 0) == (s >= a) {
-		return s, nil
-	}
-	return 0, errIntOverflow
-}
+// checkedAdd, checkedSub and checkedMul are int arithmetic that fails
+// with errIntOverflow where expr's would wrap around.
+func checkedAdd(a, b int) (int, error) { return overflowed(checked.Add(a, b)) }
+func checkedSub(a, b int) (int, error) { return overflowed(checked.Sub(a, b)) }
+func checkedMul(a, b int) (int, error) { return overflowed(checked.Mul(a, b)) }
 
-func checkedSub(a, b int) (int, error) {
-	if s := a - b; (b >= 0) == (s <= a) {
-		return s, nil
+func overflowed(v int, ok bool) (int, error) {
+	if !ok {
+		return 0, errIntOverflow
 	}
-	return 0, errIntOverflow
-}
-
-func checkedMul(a, b int) (int, error) {
-	if a == 0 || b == 0 {
-		return 0, nil
-	}
-	if p := a * b; p/b == a && !(a == -1 && b == math.MinInt) && !(b == -1 && a == math.MinInt) {
-		return p, nil
-	}
-	return 0, errIntOverflow
+	return v, nil
 }
 
 // intOps returns the expr functions the checked integer operators are

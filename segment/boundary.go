@@ -6,141 +6,9 @@ import (
 	"math"
 	"slices"
 
-	"github.com/expr-lang/expr/ast"
-	"github.com/expr-lang/expr/parser"
+	"github.com/loyalkit/loyalkit/rules"
 	"github.com/shopspring/decimal"
 )
-
-// threshold is `Field Op Value` with a profile field and a number.
-type threshold struct {
-	field string
-	op    string
-	value decimal.Decimal
-}
-
-// dnf is a condition as an OR of ANDs of thresholds.
-type dnf [][]threshold
-
-// maxClauses bounds the expansion of a condition into thresholds.
-const maxClauses = 64
-
-var flipped = map[string]string{">=": "<=", ">": "<", "<=": ">=", "<": ">", "==": "=="}
-
-// analyze reads a condition as thresholds on profile numbers, combined
-// with && and ||; false when it is anything else.
-func analyze(src string) (dnf, bool) {
-	tree, err := parser.Parse(src)
-	if err != nil {
-		return nil, false
-	}
-	return analyzeNode(tree.Node)
-}
-
-func analyzeNode(n ast.Node) (dnf, bool) {
-	b, ok := n.(*ast.BinaryNode)
-	if !ok {
-		return nil, false
-	}
-	switch b.Operator {
-	case "||", "or":
-		l, ok1 := analyzeNode(b.Left)
-		r, ok2 := analyzeNode(b.Right)
-		if !ok1 || !ok2 || len(l)+len(r) > maxClauses {
-			return nil, false
-		}
-		return append(l, r...), true
-	case "&&", "and":
-		l, ok1 := analyzeNode(b.Left)
-		r, ok2 := analyzeNode(b.Right)
-		if !ok1 || !ok2 || len(l)*len(r) > maxClauses {
-			return nil, false
-		}
-		var out dnf
-		for _, a := range l {
-			for _, c := range r {
-				out = append(out, append(append([]threshold(nil), a...), c...))
-			}
-		}
-		return out, true
-	}
-	op, ok := flipped[b.Operator]
-	if !ok {
-		return nil, false
-	}
-	if f, ok := fieldName(b.Left); ok {
-		if v, ok := number(b.Right); ok {
-			return dnf{{{f, b.Operator, v}}}, true
-		}
-	}
-	if f, ok := fieldName(b.Right); ok {
-		if v, ok := number(b.Left); ok {
-			return dnf{{{f, op, v}}}, true
-		}
-	}
-	return nil, false
-}
-
-var numericFields = map[string]bool{"Orders": true, "Spend": true, "OrdersInPeriod": true, "SpendInPeriod": true,
-	"DaysSinceLast": true, "Returns": true, "Complaints": true, "R": true, "F": true, "M": true}
-
-func fieldName(n ast.Node) (string, bool) {
-	switch x := n.(type) {
-	case *ast.IdentifierNode:
-		return x.Value, numericFields[x.Value]
-	case *ast.MemberNode:
-		if id, ok := x.Node.(*ast.IdentifierNode); ok && id.Value == "Counters" {
-			if s, ok := x.Property.(*ast.StringNode); ok {
-				return "Counters[" + s.Value + "]", true
-			}
-		}
-	}
-	return "", false
-}
-
-func number(n ast.Node) (decimal.Decimal, bool) {
-	switch x := n.(type) {
-	case *ast.IntegerNode:
-		return decimal.NewFromInt(int64(x.Value)), true
-	case *ast.FloatNode:
-		return decimal.NewFromFloat(x.Value), true
-	case *ast.UnaryNode:
-		if x.Operator == "-" {
-			if v, ok := number(x.Node); ok {
-				return v.Neg(), true
-			}
-		}
-	}
-	return decimal.Decimal{}, false
-}
-
-func (p Profile) value(field string) decimal.Decimal {
-	switch field {
-	case "Orders":
-		return decimal.NewFromInt(int64(p.Orders))
-	case "Spend":
-		return p.Spend
-	case "OrdersInPeriod":
-		return decimal.NewFromInt(int64(p.OrdersInPeriod))
-	case "SpendInPeriod":
-		return p.SpendInPeriod
-	case "DaysSinceLast":
-		return decimal.NewFromInt(int64(p.DaysSinceLast))
-	case "Returns":
-		return decimal.NewFromInt(int64(p.Returns))
-	case "Complaints":
-		return decimal.NewFromInt(int64(p.Complaints))
-	case "R":
-		return decimal.NewFromInt(int64(p.R))
-	case "F":
-		return decimal.NewFromInt(int64(p.F))
-	case "M":
-		return decimal.NewFromInt(int64(p.M))
-	}
-	if len(field) > 10 && field[:9] == "Counters[" {
-		return decimal.NewFromInt(int64(p.Counters[field[9:len(field)-1]]))
-	}
-	return decimal.Zero
-}
 
 // Gap is one thing a customer lacks for a segment: Field must change by
 // Need (up for >= and >, down for <= and <) to meet `Field Op Threshold`.
@@ -168,43 +36,42 @@ func (g Gap) String() string {
 
 var one = decimal.NewFromInt(1)
 
-// gap is how far p is from meeting t, and the relative distance: the need
-// divided by the threshold's size (at least 1).
-func (t threshold) gap(p Profile) (Gap, float64) {
-	v := p.value(t.field)
-	g := Gap{Field: t.field, Op: t.op, Threshold: t.value, Value: v, Need: decimal.Zero}
-	integer := t.field != "Spend" && t.field != "SpendInPeriod"
-	switch t.op {
+// gap is how far the value v is from meeting t, and the relative
+// distance: the need divided by the threshold's size (at least 1).
+func gap(t rules.Threshold, v decimal.Decimal) (Gap, float64) {
+	g := Gap{Field: t.Field, Op: t.Op, Threshold: t.Value, Value: v, Need: decimal.Zero}
+	integer := t.Integer
+	switch t.Op {
 	case ">=":
-		g.Need = decimal.Max(decimal.Zero, t.value.Sub(v))
+		g.Need = decimal.Max(decimal.Zero, t.Value.Sub(v))
 	case ">":
 		switch {
-		case v.GreaterThan(t.value):
+		case v.GreaterThan(t.Value):
 		case integer:
-			g.Need = t.value.Floor().Add(one).Sub(v)
+			g.Need = t.Value.Floor().Add(one).Sub(v)
 		default:
-			g.Need = t.value.Sub(v)
+			g.Need = t.Value.Sub(v)
 			if g.Need.IsZero() { // exactly on a strict border: the smallest step counts
 				g.Need = decimal.New(1, -2)
 			}
 		}
 	case "<=":
-		g.Need = decimal.Max(decimal.Zero, v.Sub(t.value))
+		g.Need = decimal.Max(decimal.Zero, v.Sub(t.Value))
 	case "<":
 		switch {
-		case v.LessThan(t.value):
+		case v.LessThan(t.Value):
 		case integer:
-			g.Need = v.Sub(t.value.Ceil().Sub(one))
+			g.Need = v.Sub(t.Value.Ceil().Sub(one))
 		default:
-			g.Need = v.Sub(t.value)
+			g.Need = v.Sub(t.Value)
 			if g.Need.IsZero() {
 				g.Need = decimal.New(1, -2)
 			}
 		}
 	case "==":
-		g.Need = v.Sub(t.value).Abs()
+		g.Need = v.Sub(t.Value).Abs()
 	}
-	size := decimal.Max(one, t.value.Abs())
+	size := decimal.Max(one, t.Value.Abs())
 	return g, g.Need.Div(size).InexactFloat64()
 }
 
@@ -220,11 +87,17 @@ func (s *Segmentation) Distance(p Profile, name string) (dist float64, missing [
 		return 0, nil, false
 	}
 	best := math.Inf(1)
-	for _, clause := range s.segments[r].dnf {
+	seg := s.segments[r]
+	pp := rules.Prepare(p)
+	for _, clause := range seg.dnf {
 		worst := 0.0
 		var gaps []Gap
 		for _, t := range clause {
-			g, d := t.gap(p)
+			v, err := seg.cond.Measure(t, pp)
+			if err != nil {
+				return 0, nil, false
+			}
+			g, d := gap(t, v)
 			worst = math.Max(worst, d)
 			if g.Need.IsPositive() {
 				gaps = append(gaps, g)

@@ -345,3 +345,26 @@ func TestCompileErrors(t *testing.T) {
 		t.Errorf("Compile error = %v, want a duplicate-name error too", err)
 	}
 }
+
+// TestDistanceReadsTheCompiledCondition: thresholds come from the
+// compiled condition (rules.Condition.Thresholds): literals exact (a
+// float64 would lose the cents), counters by key, whole-number fields
+// stepping by one.
+func TestDistanceReadsTheCompiledCondition(t *testing.T) {
+	s, err := segment.Compile([]segment.Definition{
+		{Name: "exact", When: "Spend >= 100000000000000000.01"},
+		{Name: "reviewer", When: `Counters["reviews"] > 2`},
+	}, "rest")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := segment.Profile{ID: "c", Spend: decimal.RequireFromString("100000000000000000"), Counters: map[string]int{"reviews": 1}}
+	_, gaps, ok := s.Distance(p, "exact")
+	if !ok || len(gaps) != 1 || gaps[0].Threshold.String() != "100000000000000000.01" || gaps[0].Need.String() != "0.01" {
+		t.Fatalf("exact: %+v %v", gaps, ok)
+	}
+	_, gaps, ok = s.Distance(p, "reviewer")
+	if !ok || len(gaps) != 1 || gaps[0].Field != "Counters.reviews" || gaps[0].Need.String() != "2" {
+		t.Fatalf("reviewer: %+v %v", gaps, ok)
+	}
+}

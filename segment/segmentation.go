@@ -27,7 +27,7 @@ type Segmentation struct {
 type compiledSegment struct {
 	Definition
 	cond *rules.Condition[Profile]
-	dnf  dnf // the condition as thresholds, when it is one (see Distance)
+	dnf  [][]rules.Threshold // the condition as thresholds, when it is one (see Distance)
 	ok   bool
 }
 
@@ -63,7 +63,7 @@ func Compile(defs []Definition, defaultName string, opts ...rules.Option) (*Segm
 			continue
 		}
 		cs := compiledSegment{Definition: d, cond: c}
-		cs.dnf, cs.ok = analyze(d.When)
+		cs.dnf, cs.ok = c.Thresholds()
 		s.segments = append(s.segments, cs)
 	}
 	if len(errs) > 0 {

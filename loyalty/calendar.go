@@ -1,6 +1,10 @@
 package loyalty
 
-import "time"
+import (
+	"time"
+
+	"github.com/loyalkit/loyalkit/internal/calendar"
+)
 
 // addMonths adds n calendar months to t in loc, keeping the wall-clock
 // time, and clamps the day to the end of the target month: Jan 31 + 1
@@ -9,28 +13,22 @@ func addMonths(t time.Time, n int, loc *time.Location) time.Time {
 	t = t.In(loc)
 	y, m, d := t.Date()
 	first := time.Date(y, m+time.Month(n), 1, 0, 0, 0, 0, loc)
-	last := daysIn(first.Year(), first.Month())
+	last := calendar.DaysIn(first.Year(), first.Month())
 	if d > last {
 		d = last
 	}
 	return time.Date(first.Year(), first.Month(), d, t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), loc)
 }
 
-func daysIn(y int, m time.Month) int {
-	return time.Date(y, m+1, 0, 0, 0, 0, 0, time.UTC).Day()
-}
-
 // endOfMonth is the first instant after the calendar month of t in loc:
 // points "expiring at the end of the month" expire at that instant.
 func endOfMonth(t time.Time, loc *time.Location) time.Time {
-	t = t.In(loc)
-	return time.Date(t.Year(), t.Month()+1, 1, 0, 0, 0, 0, loc)
+	return calendar.PeriodStart(t.In(loc), 1, 1)
 }
 
 // endOfYear is the first instant of the next calendar year in loc.
 func endOfYear(t time.Time, loc *time.Location) time.Time {
-	t = t.In(loc)
-	return time.Date(t.Year()+1, 1, 1, 0, 0, 0, 0, loc)
+	return calendar.PeriodStart(t.In(loc), 12, 1)
 }
 
 // addDays adds n calendar days in loc, keeping the wall-clock time
@@ -47,7 +45,7 @@ func addDays(t time.Time, n int, loc *time.Location) time.Time {
 // the same time of day, this keeps expiry in earning order.
 func monthsAfter(t time.Time, n int, loc *time.Location) time.Time {
 	t = t.In(loc)
-	if t.Day() > daysIn(t.Year(), t.Month()+time.Month(n)) {
+	if t.Day() > calendar.DaysIn(t.Year(), t.Month()+time.Month(n)) {
 		return time.Date(t.Year(), t.Month()+time.Month(n)+1, 1, 0, 0, 0, 0, loc)
 	}
 	return addMonths(t, n, loc)

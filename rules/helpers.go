@@ -223,13 +223,8 @@ func civil(t time.Time) time.Time {
 // Feb 28 when y is not a leap year.
 func anniversary(a time.Time, y int) time.Time {
 	m, d := a.Month(), a.Day()
-	if m == time.February && d == 29 && !isLeap(y) {
-		d = 28
-	}
-	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	return time.Date(y, m, min(d, calendar.DaysIn(y, m)), 0, 0, 0, 0, time.UTC)
 }
-
-func isLeap(y int) bool { return y%4 == 0 && (y%100 != 0 || y%400 == 0) }
 
 // IsBirthday reports whether a birthday (only its month and day count)
 // falls within the next withinDays days of now, today included: 0 means

@@ -53,14 +53,14 @@ func windowHelpers() []expr.Option {
 			}
 			return NearAnniversary(date, now, before, after), nil
 		}, new(func(time.Time, time.Time, int, int) bool)),
-		bound("startOfWeek", func(t time.Time) time.Time { return startOfWeek(t) }),
-		bound("endOfWeek", func(t time.Time) time.Time { return startOfWeek(t).AddDate(0, 0, 7) }),
-		bound("startOfMonth", func(t time.Time) time.Time { return startOfMonths(t, 1, 0) }),
-		bound("endOfMonth", func(t time.Time) time.Time { return startOfMonths(t, 1, 1) }),
-		bound("startOfQuarter", func(t time.Time) time.Time { return startOfMonths(t, 3, 0) }),
-		bound("endOfQuarter", func(t time.Time) time.Time { return startOfMonths(t, 3, 1) }),
-		bound("startOfYear", func(t time.Time) time.Time { return startOfMonths(t, 12, 0) }),
-		bound("endOfYear", func(t time.Time) time.Time { return startOfMonths(t, 12, 1) }),
+		bound("startOfWeek", func(t time.Time) time.Time { return calendar.WeekStart(t) }),
+		bound("endOfWeek", func(t time.Time) time.Time { return calendar.WeekStart(t).AddDate(0, 0, 7) }),
+		bound("startOfMonth", func(t time.Time) time.Time { return calendar.PeriodStart(t, 1, 0) }),
+		bound("endOfMonth", func(t time.Time) time.Time { return calendar.PeriodStart(t, 1, 1) }),
+		bound("startOfQuarter", func(t time.Time) time.Time { return calendar.PeriodStart(t, 3, 0) }),
+		bound("endOfQuarter", func(t time.Time) time.Time { return calendar.PeriodStart(t, 3, 1) }),
+		bound("startOfYear", func(t time.Time) time.Time { return calendar.PeriodStart(t, 12, 0) }),
+		bound("endOfYear", func(t time.Time) time.Time { return calendar.PeriodStart(t, 12, 1) }),
 		expr.Function("withinHours", func(p ...any) (any, error) {
 			from, err1 := clockMinutes(p[1].(string))
 			to, err2 := clockMinutes(p[2].(string))
@@ -129,20 +129,6 @@ func NearAnniversary(date, now time.Time, before, after int) bool {
 // midnights).
 func dayDiff(a, b time.Time) int {
 	return calendar.DayIndex(b, time.UTC) - calendar.DayIndex(a, time.UTC)
-}
-
-// startOfWeek is the Monday midnight of t's ISO week, in t's location.
-func startOfWeek(t time.Time) time.Time {
-	back := (int(t.Weekday()) + 6) % 7 // days since Monday
-	return time.Date(t.Year(), t.Month(), t.Day()-back, 0, 0, 0, 0, t.Location())
-}
-
-// startOfMonths is midnight of the first day of the period of n months
-// (1: month, 3: quarter, 12: year) holding t, plus next periods, in t's
-// location.
-func startOfMonths(t time.Time, n, next int) time.Time {
-	m := (int(t.Month())-1)/n*n + 1 + next*n
-	return time.Date(t.Year(), time.Month(m), 1, 0, 0, 0, 0, t.Location())
 }
 
 // clockMinutes reads "HH:MM" (00:00 to 24:00) as minutes after midnight.

@@ -97,15 +97,17 @@
 // negative or above MaxValue points, a percent over 100, a gift or tier
 // that is not a name (empty, only white space, control or bidirectional
 // formatting characters, invalid UTF-8, over 200 bytes) are [ErrResult]
-// errors, never postings (constant ones are refused at compile time). Evaluation never panics.
+// errors, never postings (constant ones are refused at compile time).
+// Evaluation never panics.
 // On facts that say their size ([Sizer]: the longest collection, such as
 // an order's lines) each rule's cost is estimated before it runs (its
 // nodes, plus its predicates' nodes once per element: rules cannot nest
 // predicates, so no rule is worse than linear); a rule over
 // Limits.MaxRuleSteps, or one that would take the evaluation over
 // Limits.MaxSteps, is not run and fails with [ErrEval]. A very large order
-// thus costs at most the budget: 1,000 line rules on a 5,000-line order
-// take about 16 ms (BenchmarkEvalHugeOrder), instead of seconds.
+// thus costs at most the budget: as many line rules as MaxProgramNodes
+// allows (333) on a 5,000-line order take about 13 ms
+// (BenchmarkEvalHugeOrder), instead of seconds.
 //
 // # Evaluation and stacking
 //

@@ -3,6 +3,7 @@ package rules_test
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -128,12 +129,14 @@ func TestFloatFactBounded(t *testing.T) {
 		score float64
 		fail  bool
 	}{{1e300, true}, {1e-300, true}, {1e30, false}, {math.Inf(1), true}} {
-		f := sampleFacts()
-		f.Customer.Score = c.score
-		out, err := s.Eval(f)
-		if err != nil || (len(out.Failures) == 1) != c.fail {
-			t.Fatalf("score %g: %v %v, want failed %v", c.score, out.Trace, err, c.fail)
-		}
+		t.Run(fmt.Sprint(c.score), func(t *testing.T) {
+			f := sampleFacts()
+			f.Customer.Score = c.score
+			out, err := s.Eval(f)
+			if err != nil || (len(out.Failures) == 1) != c.fail {
+				t.Fatalf("score %g: %v %v, want failed %v", c.score, out.Trace, err, c.fail)
+			}
+		})
 	}
 }
 

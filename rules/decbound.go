@@ -41,9 +41,6 @@ func inBounds(d decimal.Decimal) bool {
 	if exp < -maxFracDigits {
 		return false
 	}
-	if exp <= 0 && exp >= -maxFracDigits && d.IsZero() {
-		return true
-	}
 	return d.NumDigits()+exp <= maxWholeDigits
 }
 

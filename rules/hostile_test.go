@@ -38,6 +38,9 @@ func TestHostileClasses(t *testing.T) {
 		// 1. decimal exponent bombs: literals and results are bounded.
 		{name: "largest literal", src: "1e39 > 0", want: "true"},
 		{name: "literal too large", src: "1e40 > 0", want: "compile", sentinel: rules.ErrType, text: "out of range"},
+		{name: "literal with 40 places", src: "0.0000000000000000000000000000000000000001 > 0", want: "true"},
+		{name: "40 digits", src: "9999999999999999999999999999999999999999.5 > 0", want: "true"},
+		{name: "negated mixed ternary", src: "-(customer.Expecting ? 1 : 1.5) < 0", want: "compile", sentinel: rules.ErrType, text: "cannot tell"},
 		{name: "literal too many places", src: "0.00000000000000000000000000000000000000001 > 0", want: "compile", sentinel: rules.ErrType, text: "out of range"},
 		{name: "literal beyond decimal", src: "1e-20000 > 0", want: "compile", sentinel: rules.ErrType, text: "cannot be read exactly"},
 		{name: "constant product", src: "1e39 * 1e39 > 0", want: "compile", sentinel: rules.ErrType, text: "out of range"},
@@ -73,6 +76,9 @@ func TestHostileClasses(t *testing.T) {
 		{name: "brackets in a line comment", src: "1 // " + strings.Repeat("[", 40) + "\n > 0", want: "true"},
 		{name: "brackets in a string", src: `"` + strings.Repeat("{", 40) + `" != ""`, want: "true"},
 		{name: "nesting at the limit", src: nest(31) + " > 0", want: "true"},
+		{name: "brackets at the limit", src: "[" + nest(31) + "][0] > 0", want: "true"},
+		{name: "brackets past the limit", src: "[" + nest(32) + "][0] > 0", want: "compile", sentinel: rules.ErrForbidden, text: "nesting"},
+		{name: "many brackets side by side", src: strings.Repeat("(1) + ", 40) + "1 > 0", want: "true"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			r := rules.Rule{ID: "r", Kind: rules.Accrual, When: c.src, Value: "1"}
@@ -168,6 +174,13 @@ func TestHostileNames(t *testing.T) {
 	out, err := s.Eval(f)
 	if err != nil || len(out.Failures) != 1 || !strings.Contains(out.Failures[0].Error(), "bidirectional") || len(out.Gifts) != 0 {
 		t.Fatalf("computed bidi gift: %v %v %v", out.Gifts, out.Failures, err)
+	}
+	for _, n := range []int{64, 65} {
+		id := strings.Repeat("x", n)
+		_, err = rules.Compile[shopFacts]([]rules.Rule{{ID: id, Kind: rules.Accrual, Value: "nope"}})
+		if whole := strings.Contains(err.Error(), `"`+id+`"`); whole != (n == 64) {
+			t.Fatalf("an id of %d bytes printed whole: %v (%v)", n, whole, err)
+		}
 	}
 	long := strings.Repeat("x", 100000)
 	_, err = rules.Compile[shopFacts]([]rules.Rule{{ID: long, Kind: rules.Accrual, Value: "nope"}})

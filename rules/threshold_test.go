@@ -17,6 +17,7 @@ func TestThresholds(t *testing.T) {
 	orders := func(op, v string) rules.Threshold { return th("customer.Orders", op, v, true) }
 	spend := func(op, v string) rules.Threshold { return th("customer.LifetimeSpend", op, v, false) }
 	pairs := strings.TrimSuffix(strings.Repeat("(customer.Orders > 1 || customer.Orders < 0) && ", 7), " && ")
+	six := strings.TrimSuffix(strings.Repeat("(customer.Orders > 1 || customer.Orders < 0) && ", 6), " && ")
 	for _, c := range []struct {
 		name, src string
 		want      [][]rules.Threshold // nil: not thresholds
@@ -43,7 +44,9 @@ func TestThresholds(t *testing.T) {
 		{"computed field", "customer.Orders * 2 > 1", nil},
 		{"bool field", "customer.Expecting", nil},
 		{"too many clauses", pairs, nil},
+		{"too many alternatives", six + " || customer.Orders == 5", nil},
 		{"mixed", `customer.Orders > 1 && customer.Tier == "gold"`, nil},
+		{"64 clauses", six, nil},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			cond, err := rules.CompileCondition[shopFacts](c.name, c.src)
@@ -51,6 +54,12 @@ func TestThresholds(t *testing.T) {
 				t.Fatal(err)
 			}
 			got, ok := cond.Thresholds()
+			if c.name == "64 clauses" {
+				if !ok || len(got) != rules.MaxClauses {
+					t.Fatalf("%d clauses, ok %v; want %d", len(got), ok, rules.MaxClauses)
+				}
+				return
+			}
 			if ok != (c.want != nil) {
 				t.Fatalf("Thresholds(%q) ok = %v, want %v (%v)", c.src, ok, c.want != nil, got)
 			}

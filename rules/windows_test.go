@@ -106,6 +106,7 @@ func TestWithinHours(t *testing.T) {
 		{"past midnight, out", time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC), "22:00", "02:00", false},
 		{"to 24:00", time.Date(2026, 3, 10, 23, 59, 0, 0, time.UTC), "22:00", "24:00", true},
 		{"wall clock after spring forward", time.Date(2026, 3, 29, 1, 30, 0, 0, time.UTC).In(berlin), "03:00", "04:00", true},
+		{"an empty window", time.Date(2026, 3, 10, 16, 0, 0, 0, time.UTC), "15:00", "15:00", false},
 		{"the zone's wall clock", time.Date(2026, 7, 1, 13, 30, 0, 0, time.UTC).In(berlin), "15:00", "17:00", true},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -126,6 +127,8 @@ func TestWindowHelpersRefuse(t *testing.T) {
 		{`withinHours(now, "3pm", "5pm")`, "time of day"},
 		{`nearAnniversary(customer.Birthday, now, -1, 3)`, "0..366"},
 		{`nearAnniversary(customer.Birthday, now, 300, 300)`, "together"},
+		{`nearAnniversary(customer.Birthday, now, 183, 184)`, "together"},
+		{`nearAnniversary(customer.Birthday, now, 0, 367)`, "0..366"},
 	} {
 		t.Run(c.src, func(t *testing.T) {
 			_, err := rules.Compile[shopFacts]([]rules.Rule{{ID: "r", Kind: rules.Accrual, When: c.src, Value: "1"}})
@@ -133,6 +136,11 @@ func TestWindowHelpersRefuse(t *testing.T) {
 				t.Errorf("%s: %v, want a compile error with %q", c.src, err, c.text)
 			}
 		})
+	}
+	for _, ok := range []string{"0, 366", "366, 0", "183, 183", "0, 0"} {
+		if _, err := rules.Compile[shopFacts]([]rules.Rule{{ID: "r", Kind: rules.Accrual, When: "nearAnniversary(customer.Birthday, now, " + ok + ")", Value: "1"}}); err != nil {
+			t.Errorf("nearAnniversary(…, %s): %v", ok, err)
+		}
 	}
 	// An unknown birthday never matches a window.
 	s := mustCompile(t, rules.Rule{ID: "r", Kind: rules.Accrual, When: "nearAnniversary(customer.Birthday, now, 3, 3)", Value: "1"},

@@ -1,6 +1,9 @@
 package loyalty
 
 import (
+	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/loyalkit/loyalkit/rules"
@@ -74,16 +77,61 @@ type Event struct {
 }
 
 // Earning is what one accrual rule's value became: the rule gave Value
-// (its trace step's value); the ledger earned Points. They differ when a
-// purchase is paid partly by the rules' discount or by points (points are
-// earned on the money paid: Value × paid / goods), by the programme's
-// rounding to its points places, and by the sharing of the rounded total
-// over the rules (largest remainder). Reason says which applied.
+// (its trace step's value); the ledger earned Points. Why says what made
+// them differ (0 when they do not).
 type Earning struct {
 	RuleID string
 	Value  decimal.Decimal
 	Points decimal.Decimal
-	Reason string `json:",omitempty"`
+	Why    EarnReason `json:",omitempty"`
+}
+
+// EarnReason is a set of the reasons an accrual rule's value and the
+// points earned for it differ.
+type EarnReason uint8
+
+const (
+	// EarnedOnPaid: the order was paid partly by the rules' discount or by
+	// points, and points are earned on the money paid: the rules' points ×
+	// Result.Money / the order's Total, then rounded and shared as for
+	// Rounded.
+	EarnedOnPaid EarnReason = 1 << iota
+	// Rounded: the total of the rules' points was rounded to the
+	// programme's points places (its Rounding) and shared over the rules
+	// by largest remainder.
+	Rounded
+)
+
+var earnReasonNames = [...]string{"earned_on_paid", "rounded"}
+
+// String lists the reasons, such as "earned_on_paid+rounded".
+func (r EarnReason) String() string {
+	var parts []string
+	for i, n := range earnReasonNames {
+		if r&(1<<i) != 0 {
+			parts = append(parts, n)
+		}
+	}
+	return strings.Join(parts, "+")
+}
+
+// MarshalText writes String.
+func (r EarnReason) MarshalText() ([]byte, error) { return []byte(r.String()), nil }
+
+// UnmarshalText reads what MarshalText writes.
+func (r *EarnReason) UnmarshalText(b []byte) error {
+	*r = 0
+	if len(b) == 0 {
+		return nil
+	}
+	for _, part := range strings.Split(string(b), "+") {
+		i := slices.Index(earnReasonNames[:], part)
+		if i < 0 {
+			return fmt.Errorf("loyalty: unknown earn reason %q (valid: %s)", part, strings.Join(earnReasonNames[:], ", "))
+		}
+		*r |= 1 << i
+	}
+	return nil
 }
 
 // Result is what an operation did.

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
 	"time"
 
 	"github.com/loyalkit/loyalkit/internal/decsum"
@@ -149,11 +148,10 @@ func (p *Program) purchase(a Account, c Customer, o Order, now time.Time, quote 
 }
 
 // earnings pairs each applied accrual rule's value with the points the
-// ledger earned for it (its Earn entries), saying why they differ: one
-// reason, built only when one of them does.
+// ledger earned for it (its Earn entries), and why they differ.
 func (p *Program) earnings(out rules.Outcome, entries []Entry, paid, goods decimal.Decimal) []Earning {
 	var es []Earning
-	reason := ""
+	onPaid := paid.LessThan(goods) && goods.IsPositive()
 	for _, st := range out.Trace {
 		if st.Kind != rules.Accrual || !st.Value.IsPositive() {
 			continue
@@ -166,11 +164,12 @@ func (p *Program) earnings(out rules.Outcome, entries []Entry, paid, goods decim
 			}
 		}
 		e := Earning{RuleID: st.RuleID, Value: st.Value, Points: p.dec(pts)}
-		if !e.Points.Equal(e.Value) {
-			if reason == "" {
-				reason = p.earnReason(paid, goods)
-			}
-			e.Reason = reason
+		switch {
+		case e.Points.Equal(e.Value):
+		case onPaid:
+			e.Why = EarnedOnPaid
+		default:
+			e.Why = Rounded
 		}
 		if es == nil {
 			es = make([]Earning, 0, len(out.Trace))
@@ -178,18 +177,6 @@ func (p *Program) earnings(out rules.Outcome, entries []Entry, paid, goods decim
 		es = append(es, e)
 	}
 	return es
-}
-
-func (p *Program) earnReason(paid, goods decimal.Decimal) string {
-	rounding := "down"
-	if p.cfg.Rounding == HalfUp {
-		rounding = "half up"
-	}
-	why := "the total rounded " + rounding + " to " + strconv.Itoa(int(p.cfg.PointsPlaces)) + " places and shared over the rules by largest remainder"
-	if paid.LessThan(goods) && goods.IsPositive() {
-		why = "earned on the money paid, " + paid.String() + " of the goods' " + goods.String() + " (the rest paid by discount or points); " + why
-	}
-	return why
 }
 
 // payment finds what the order's points paid: the operation id of the

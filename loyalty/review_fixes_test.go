@@ -1,9 +1,11 @@
 package loyalty_test
 
 import (
+	"encoding/json"
 	"errors"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -308,13 +310,23 @@ func TestEarnedExplainsTheLedger(t *testing.T) {
 		t.Fatal(err)
 	}
 	// base: 2400 × 0.05 = 120 by the rule; the customer paid 2280 (5 % off), so 114.
-	want := []loyalty.Earning{{RuleID: "base", Value: d("120"), Points: d("114"),
-		Reason: "earned on the money paid, 2280 of the goods' 2400 (the rest paid by discount or points); the total rounded down to 0 places and shared over the rules by largest remainder"}}
+	want := []loyalty.Earning{{RuleID: "base", Value: d("120"), Points: d("114"), Why: loyalty.EarnedOnPaid}}
 	if diff := cmp.Diff(want, r.Earned, cmp.Comparer(func(a, b decimal.Decimal) bool { return a.Equal(b) })); diff != "" {
 		t.Fatalf("Earned (-want +got):\n%s", diff)
 	}
 	_, r, err = p.Purchase(loyalty.Account{}, loyalty.Customer{ID: "c"}, loyalty.Order{ID: "o2", Total: d("1000")}, now)
-	if err != nil || len(r.Earned) != 1 || r.Earned[0].Reason != "" || !r.Earned[0].Points.Equal(d("50")) {
+	if err != nil || len(r.Earned) != 1 || r.Earned[0].Why != 0 || !r.Earned[0].Points.Equal(d("50")) {
 		t.Fatalf("an undiscounted order: %+v %v", r.Earned, err)
+	}
+	// 1010 × 0.05 = 50.5 by the rule, rounded down to 50.
+	_, r, err = p.Purchase(loyalty.Account{}, loyalty.Customer{ID: "c"}, loyalty.Order{ID: "o3", Total: d("1010")}, now)
+	if err != nil || len(r.Earned) != 1 || r.Earned[0].Why != loyalty.Rounded || !r.Earned[0].Points.Equal(d("50")) {
+		t.Fatalf("a rounded order: %+v %v", r.Earned, err)
+	}
+	r.Earned[0].Why = loyalty.EarnedOnPaid | loyalty.Rounded
+	b, err := json.Marshal(r.Earned[0])
+	var back loyalty.Earning
+	if err != nil || json.Unmarshal(b, &back) != nil || back.Why != r.Earned[0].Why || !strings.Contains(string(b), `"earned_on_paid+rounded"`) {
+		t.Fatalf("JSON %s: %v, read back %v", b, err, back.Why)
 	}
 }

@@ -49,8 +49,13 @@ type CustomerFacts struct {
 	LifetimeOrders     int
 	// WindowSpend and WindowOrders count the tier window (the last
 	// TierWindowMonths months).
-	WindowSpend   decimal.Decimal
-	WindowOrders  int
+	WindowSpend  decimal.Decimal
+	WindowOrders int
+	// MonthSpend and MonthOrders count the current calendar month in the
+	// programme's zone, up to now and before the order being evaluated:
+	// "the third purchase this month" is `customer.MonthOrders == 2`.
+	MonthSpend    decimal.Decimal
+	MonthOrders   int
 	FirstPurchase time.Time
 	LastPurchase  time.Time
 	Birthday      time.Time

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/loyalkit/loyalkit/internal/calendar"
 	"github.com/loyalkit/loyalkit/internal/decsum"
 	"github.com/loyalkit/loyalkit/rules"
 	"github.com/shopspring/decimal"
@@ -17,9 +18,11 @@ import (
 func (p *Program) facts(a *Account, c Customer, now time.Time, occasion string) Facts {
 	b := a.balance(now)
 	spend, n := p.window(a, now)
+	mSpend, mOrders := p.span(a, calendar.PeriodStart(now.In(p.loc), 1, 0).Add(-1), now) // from the month's first instant
 	return Facts{
 		Customer: CustomerFacts{ID: c.ID, Tier: a.tier, Available: p.dec(b.available),
 			Pending: p.dec(b.pending), LifetimeSpend: a.spend.Value(), LifetimeOrders: a.orderN, WindowSpend: spend.Value(), WindowOrders: n,
+			MonthSpend: mSpend.Value(), MonthOrders: mOrders,
 			FirstPurchase: p.inZone(a.first), LastPurchase: p.inZone(a.last), Birthday: c.Birthday, Registered: c.Registered,
 			Attributes: c.Attributes},
 		Now:      now.In(p.loc),

@@ -3,6 +3,7 @@ package loyalty_test
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -328,5 +329,41 @@ func TestEarnedExplainsTheLedger(t *testing.T) {
 	var back loyalty.Earning
 	if err != nil || json.Unmarshal(b, &back) != nil || back.Why != r.Earned[0].Why || !strings.Contains(string(b), `"earned_on_paid+rounded"`) {
 		t.Fatalf("JSON %s: %v, read back %v", b, err, back.Why)
+	}
+}
+
+// TestMonthFacts: customer.MonthOrders and MonthSpend count the calendar
+// month in the programme's zone before the order: "the third purchase this
+// month" is MonthOrders == 2; a month starts at midnight in the zone.
+func TestMonthFacts(t *testing.T) {
+	cfg := coffeeConfig() // Asia/Almaty, UTC+5
+	cfg.Rules = append(cfg.Rules, rules.Rule{ID: "third", Kind: rules.Accrual, When: "customer.MonthOrders == 2", Value: "100"},
+		rules.Rule{ID: "month-spend", Kind: rules.Accrual, When: "customer.MonthSpend >= 3000", Value: "7"})
+	p := mustProgram(t, cfg)
+	var a loyalty.Account
+	c := loyalty.Customer{ID: "c"}
+	for i, at := range []struct {
+		when      time.Time
+		third, ms bool
+	}{
+		{time.Date(2026, 3, 31, 18, 0, 0, 0, time.UTC), false, false}, // 23:00 on Mar 31 in Almaty
+		{time.Date(2026, 3, 31, 19, 0, 0, 0, time.UTC), false, false}, // 00:00 on Apr 1 there: a new month
+		{time.Date(2026, 4, 2, 10, 0, 0, 0, time.UTC), false, false},
+		{time.Date(2026, 4, 3, 10, 0, 0, 0, time.UTC), true, false}, // the third in April
+		{time.Date(2026, 4, 4, 10, 0, 0, 0, time.UTC), false, true}, // 3 × 1000 spent in April before it
+	} {
+		var r loyalty.Result
+		var err error
+		a, r, err = p.Purchase(a, c, loyalty.Order{ID: fmt.Sprint("o", i), Total: d("1000")}, at.when)
+		if err != nil {
+			t.Fatal(err)
+		}
+		applied := map[string]bool{}
+		for _, st := range r.Trace {
+			applied[st.RuleID] = st.Status == rules.StatusApplied
+		}
+		if applied["third"] != at.third || applied["month-spend"] != at.ms {
+			t.Errorf("order %d at %v: third %v, month-spend %v; want %v, %v", i, at.when, applied["third"], applied["month-spend"], at.third, at.ms)
+		}
 	}
 }

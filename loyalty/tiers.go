@@ -46,7 +46,12 @@ type windowMemo struct {
 }
 
 func (p *Program) computeWindow(a *Account, now time.Time) (decsum.Sum, int) {
-	from := addMonths(now, -p.cfg.TierWindowMonths, p.loc)
+	return p.span(a, addMonths(now, -p.cfg.TierWindowMonths, p.loc), now)
+}
+
+// span is the money paid (less refunds) and the number of orders not
+// wholly returned of the orders after from up to now.
+func (p *Program) span(a *Account, from, now time.Time) (decsum.Sum, int) {
 	in := func(i int) bool { at := a.orders.Ptr(i).at; return at.After(from) && !at.After(now) }
 	n := a.orders.Len()
 	if a.unsorted {

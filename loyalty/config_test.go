@@ -292,3 +292,32 @@ func FuzzReplayCorrupted(f *testing.F) {
 		}
 	})
 }
+
+// TestConfigErrorsOnePerField: each field gets its own message, saying
+// what the field is for (issue 19).
+func TestConfigErrorsOnePerField(t *testing.T) {
+	c := coffeeConfig()
+	c.Name, c.Currency = "", ""
+	c.Redemption = loyalty.RedemptionPolicy{PointValue: d("-1"), MaxShare: d("2"), MinBalance: d("-5")}
+	err := c.Validate()
+	want := map[string]string{
+		"name": "names the programme", "currency": "bound to it",
+		"redemption.point_value": "-1 is negative", "redemption.max_share": "2 is outside [0, 1]", "redemption.min_balance": "-5 is negative",
+	}
+	var fes []*loyalty.FieldError
+	for _, e := range err.(interface{ Unwrap() []error }).Unwrap() {
+		var fe *loyalty.FieldError
+		if !errors.As(e, &fe) {
+			t.Fatalf("%v is not a FieldError", e)
+		}
+		fes = append(fes, fe)
+	}
+	if len(fes) != len(want) {
+		t.Fatalf("%d errors, want %d: %v", len(fes), len(want), err)
+	}
+	for _, fe := range fes {
+		if !strings.Contains(fe.Message, want[fe.Field]) || want[fe.Field] == "" {
+			t.Errorf("%s: %q, want it to contain %q", fe.Field, fe.Message, want[fe.Field])
+		}
+	}
+}

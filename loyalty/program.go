@@ -161,10 +161,10 @@ func (c Config) Validate() error {
 		errs = append(errs, &FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
 	}
 	if c.Name == "" {
-		bad("name", "is empty")
+		bad("name", "is required: it names the programme in errors and in the fingerprint of every operation")
 	}
 	if c.Currency == "" {
-		bad("currency", "is empty")
+		bad("currency", "is required (such as EUR or KZT): accounts are bound to it, so points earned in one currency are never read in another")
 	}
 	if c.TimeZone == "" {
 		bad("time_zone", "is required (an IANA name such as Europe/Berlin)")
@@ -213,8 +213,14 @@ func (c Config) Validate() error {
 		bad("expiry.months", "must be in 1..%d for after_months", maxMonths)
 	}
 	r := c.Redemption
-	if r.PointValue.IsNegative() || r.MaxShare.IsNegative() || r.MaxShare.GreaterThan(decimal.NewFromInt(1)) || r.MinBalance.IsNegative() {
-		bad("redemption", "point_value and min_balance must not be negative, max_share must be in [0, 1]")
+	if r.PointValue.IsNegative() {
+		bad("redemption.point_value", "%s is negative: it is the money one point pays", r.PointValue)
+	}
+	if r.MaxShare.IsNegative() || r.MaxShare.GreaterThan(decimal.NewFromInt(1)) {
+		bad("redemption.max_share", "%s is outside [0, 1]: it is the largest share of an order points may pay (0: no limit)", r.MaxShare)
+	}
+	if r.MinBalance.IsNegative() {
+		bad("redemption.min_balance", "%s is negative: it is the balance a customer needs before redeeming", r.MinBalance)
 	}
 	if c.RefundOfSpent > WriteOff {
 		bad("refund_of_spent", "unknown value %d", c.RefundOfSpent)

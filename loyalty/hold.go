@@ -151,8 +151,8 @@ func (p *Program) Hold(a Account, c Customer, h Hold, now time.Time) (Account, R
 // releases the rest. A hold that has lapsed ([ErrHoldLapsed]) or was
 // released ([ErrHoldResolved]) cannot be captured; capturing twice
 // returns the first result. Result.Discount is the money the captured
-// points pay; the capture's id ("capture:<hold id>") is what an
-// [Order].Redemption names.
+// points pay; the order they pay for names the hold's id in its
+// [Order].Redemption (as it would a redemption's).
 func (p *Program) Capture(a Account, c Customer, cp Capture, now time.Time) (Account, Result, error) {
 	op := "capture:" + cp.ID
 	if err := p.usable(op); err != nil {

@@ -154,4 +154,162 @@
 //     false condition, and its step's Error says which helper and argument
 //     (with the position). It is not a failure: it is not in
 //     [Outcome].Failures and does not fail Eval under [Strict].
+//
+// # Cookbook
+//
+// Twenty recipes: what a shop asks for and the rules that do it, written
+// on the facts the loyalty package gives its rules (customer.…, order.…,
+// event.… and now; see loyalty.Facts). Each recipe's programme has,
+// besides the recipe, a base rule of one point per 100 spent, so "double
+// points" is a second rule worth the base again:
+//
+//	base: accrual
+//	  value floor(order.Total / 100)
+//
+// Its tiers are member and gold (12 orders in 12 months), and it runs in
+// Europe/Moscow: now, weekday, withinHours and the window helpers read
+// that wall clock. Points are earned on the money paid (see the loyalty
+// package), so a discount lowers them.
+//
+// loyalty/cookbook_test.go checks every recipe: it compiles the recipe
+// into a programme, runs a purchase (or an event) on a stated customer,
+// basket and time, and compares the points, discount, gifts, tier and
+// the recipe's trace steps with what the shop wants, including cases
+// where the recipe must not apply, such as a customer with no birthday on
+// file (unknown is never a match). It also checks that the rules below
+// are the ones it tests, text for text and in the same order.
+//
+// ladder: cumulative discount, 3, 5, 10 or 15 % by lifetime spend, one step.
+//
+//	ladder-15: discount, percent, exclusive, priority 4
+//	  when  customer.LifetimeSpend >= 300000
+//	  value 15
+//	ladder-10: discount, percent, exclusive, priority 3
+//	  when  customer.LifetimeSpend >= 100000
+//	  value 10
+//	ladder-5: discount, percent, exclusive, priority 2
+//	  when  customer.LifetimeSpend >= 30000
+//	  value 5
+//	ladder-3: discount, percent, exclusive, priority 1
+//	  when  customer.LifetimeSpend >= 10000
+//	  value 3
+//
+// suit-cover: a suit cover with every suit.
+//
+//	suit-cover: gift
+//	  when  any(order.Lines, .Category == "suits")
+//	  value "suit-cover"
+//
+// baby-kit: a baby kit for expecting parents (an attribute) when they join.
+//
+//	baby-kit: gift
+//	  when  customer.Attributes["expecting"] == "yes"
+//	  value "baby-kit"
+//	  on    registration
+//
+// birthday-week: double points 3 days either side of the birthday.
+//
+//	birthday-week: accrual
+//	  when  nearAnniversary(customer.Birthday, now, 3, 3)
+//	  value floor(order.Total / 100)
+//
+// tenth-order: 500 points on every tenth order.
+//
+//	tenth-order: accrual
+//	  when  order.Number % 10 == 0
+//	  value 500
+//
+// happy-hour: double points from 15:00 to 17:00.
+//
+//	happy-hour: accrual
+//	  when  withinHours(now, "15:00", "17:00")
+//	  value floor(order.Total / 100)
+//
+// beans-triple: triple points on coffee beans: twice the base on top.
+//
+//	beans-triple: accrual
+//	  when  any(order.Lines, .Category == "beans")
+//	  value floor(sum(filter(order.Lines, .Category == "beans"), .Price * .Qty) / 100) * 2
+//
+// first-order: 200 points on the first order.
+//
+//	first-order: accrual
+//	  when  order.Number == 1
+//	  value 200
+//
+// win-back: 300 points for coming back after more than 180 days.
+//
+//	win-back: accrual
+//	  when  daysSince(customer.LastPurchase, now) > 180
+//	  value 300
+//
+// weekend: half as many points again on Saturdays and Sundays.
+//
+//	weekend: accrual
+//	  when  weekday(now) in ["saturday", "sunday"]
+//	  value floor(order.Total / 200)
+//
+// anniversary: a mug with purchases in the week from each joining anniversary.
+//
+//	anniversary: gift
+//	  when  yearsSince(customer.Registered, now) >= 1 && daysSinceAnniversary(customer.Registered, now) < 7
+//	  value "anniversary-mug"
+//
+// review: 50 points for a review, 100 with a photo.
+//
+//	review: accrual
+//	  value event.Attributes["photo"] == "yes" ? 100 : 50
+//	  on    review
+//
+// capped-bonus: 10 % of the order back in points, at most 500 an order.
+//
+//	capped-bonus: accrual
+//	  value order.Total * 0.1
+//	  cap   500
+//
+// best-of: 15 % off shoes or 5 % off a basket of 5,000: the larger one.
+//
+//	shoes-15: discount, amount, best_of
+//	  when  any(order.Lines, .Category == "shoes")
+//	  value sum(filter(order.Lines, .Category == "shoes"), .Price * .Qty) * 0.15
+//	basket-5: discount, percent, best_of
+//	  when  order.Total >= 5000
+//	  value 5
+//
+// spring-campaign: 100 points on every purchase in March 2026.
+//
+//	spring-campaign: accrual
+//	  value 100
+//	  from  2026-03-01T00:00:00+03:00
+//	  until 2026-04-01T00:00:00+03:00
+//
+// min-basket: 300 off a basket of 5,000 or more.
+//
+//	min-basket: discount, amount
+//	  when  order.Total >= 5000
+//	  value 300
+//
+// gold-tier: gold at 50,000 spent in 12 months, this order included.
+//
+//	gold-tier: tier
+//	  when  customer.WindowSpend + order.Total >= 50000
+//	  value "gold"
+//
+// coupon: 10 % off with the coupon code SPRING10.
+//
+//	coupon: discount, percent
+//	  when  order.Coupon == "SPRING10"
+//	  value 10
+//
+// month-end: 7 % off in the last three days of every month.
+//
+//	month-end: discount, percent
+//	  when  daysUntil(endOfMonth(now), now) <= 3
+//	  value 7
+//
+// quarter-start: 100 points in the first seven days of every quarter.
+//
+//	quarter-start: accrual
+//	  when  daysSince(startOfQuarter(now), now) < 7
+//	  value 100
 package rules

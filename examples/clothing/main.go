@@ -25,11 +25,11 @@ var store = loyalty.Config{
 		// The cumulative discount: the more a customer has spent before, the
 		// larger the discount. The highest step that applies wins.
 		{ID: "discount-15", Kind: rules.Discount, Unit: rules.Percent, Priority: 3, Stacking: rules.Exclusive,
-			When: "customer.LifetimeSpend - order.Total >= 300000", Value: "15"},
+			When: "customer.LifetimeSpend >= 300000", Value: "15"},
 		{ID: "discount-10", Kind: rules.Discount, Unit: rules.Percent, Priority: 2, Stacking: rules.Exclusive,
-			When: "customer.LifetimeSpend - order.Total >= 100000", Value: "10"},
+			When: "customer.LifetimeSpend >= 100000", Value: "10"},
 		{ID: "discount-5", Kind: rules.Discount, Unit: rules.Percent, Priority: 1, Stacking: rules.Exclusive,
-			When: "customer.LifetimeSpend - order.Total >= 30000", Value: "5"},
+			When: "customer.LifetimeSpend >= 30000", Value: "5"},
 		{ID: "suit-cover", Kind: rules.Gift, When: `any(order.Lines, .Category == "suits")`, Value: `"suit-cover"`},
 		{ID: "points", Kind: rules.Accrual, Value: "floor(order.Total / 1000) * 10"},
 		{ID: "vip-points", Kind: rules.Accrual, When: `customer.Tier == "vip"`, Value: "floor(order.Total / 1000) * 10"},
@@ -68,7 +68,8 @@ func main() {
 		{time.Date(2026, 3, 5, 12, 0, 0, 0, loc), "a suit (45 000)", buy("o2", "45000", suit("45000"))},
 		{time.Date(2026, 4, 18, 12, 0, 0, 0, loc), "a suit and shirts (98 000)", buy("o3", "98000", suit("85000"), shirt)},
 		{time.Date(2026, 4, 25, 12, 0, 0, 0, loc), "return of the 85 000 suit from o3", func(a loyalty.Account, now time.Time) (loyalty.Account, loyalty.Result, error) {
-			return p.Refund(a, c, loyalty.Refund{ID: "r1", Order: "o3", Amount: d("85000")}, now)
+			// By line: the library refunds what the suit was paid, after the discount.
+			return p.Refund(a, c, loyalty.Refund{ID: "r1", Order: "o3", Lines: []loyalty.RefundLine{{SKU: "suit", Qty: 1}}}, now)
 		}},
 		{time.Date(2026, 6, 1, 12, 0, 0, 0, loc), "a coat (60 000)", buy("o4", "60000", loyalty.Line{SKU: "coat", Category: "coats", Qty: 1, Price: d("60000")})},
 	}

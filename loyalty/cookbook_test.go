@@ -549,6 +549,26 @@ var cookbook = []recipe{
 			},
 		},
 	},
+	{
+		id: "third-this-month", want: "150 points for the third purchase in a calendar month.",
+		rules: []rules.Rule{
+			{ID: "third-this-month", Kind: rules.Accrual, When: "customer.MonthOrders == 2", Value: "150"},
+		},
+		cases: []cookCase{
+			{
+				name:    "two earlier in March, one in February",
+				history: []cookBuy{{msk(2026, 2, 27, 12, 0), "1000"}, {msk(2026, 3, 1, 0, 0), "1000"}, {msk(2026, 3, 5, 12, 0), "1000"}},
+				order:   goods("1000"), at: tuesday,
+				want: cookResult{Points: "160", Steps: []cookStep{applied("third-this-month", "150")}},
+			},
+			{
+				name:    "one earlier in March: the second",
+				history: []cookBuy{{msk(2026, 2, 28, 23, 59), "1000"}, {msk(2026, 3, 5, 12, 0), "1000"}},
+				order:   goods("1000"), at: tuesday,
+				want: cookResult{Points: "10", Steps: []cookStep{status("third-this-month", rules.StatusFalse)}},
+			},
+		},
+	},
 }
 
 func TestCookbook(t *testing.T) {
@@ -610,8 +630,8 @@ func TestCookbook(t *testing.T) {
 // here, in the same order: each recipe's id and what the shop wants, and
 // its rules as rulesText writes them.
 func TestCookbookDoc(t *testing.T) {
-	if len(cookbook) != 20 {
-		t.Errorf("the cookbook has %d recipes, the documentation says twenty", len(cookbook))
+	if len(cookbook) != 21 {
+		t.Errorf("the cookbook has %d recipes, the documentation says twenty-one", len(cookbook))
 	}
 	seen := map[string]bool{}
 	var recipes []string

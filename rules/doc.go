@@ -157,7 +157,7 @@
 //
 // # Cookbook
 //
-// Twenty recipes: what a shop asks for and the rules that do it, written
+// Twenty-one recipes: what a shop asks for and the rules that do it, written
 // on the facts the loyalty package gives its rules (customer.…, order.…,
 // event.… and now; see loyalty.Facts). Each recipe's programme has,
 // besides the recipe, a base rule of one point per 100 spent, so "double
@@ -312,4 +312,10 @@
 //	quarter-start: accrual
 //	  when  daysSince(startOfQuarter(now), now) < 7
 //	  value 100
+//
+// third-this-month: 150 points for the third purchase in a calendar month.
+//
+//	third-this-month: accrual
+//	  when  customer.MonthOrders == 2
+//	  value 150
 package rules

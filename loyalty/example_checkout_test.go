@@ -16,7 +16,7 @@ import (
 // measured against.
 func Example_moneySemantics() {
 	dec := decimal.RequireFromString
-	p, _ := loyalty.Compile(loyalty.Config{
+	p, err := loyalty.Compile(loyalty.Config{
 		Name: "shop", Currency: "EUR", MoneyPlaces: 2, TimeZone: "Europe/Berlin",
 		Rules: []rules.Rule{
 			{ID: "five-percent", Kind: rules.Accrual, Value: "order.Total * 0.05"},
@@ -25,18 +25,42 @@ func Example_moneySemantics() {
 		},
 		Redemption: loyalty.RedemptionPolicy{PointValue: dec("1")},
 	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	c := loyalty.Customer{ID: "c1"}
 	now := time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
-	a, _, _ := p.Event(loyalty.Account{}, c, loyalty.Event{ID: "reg", Kind: "registration"}, now)
-	a, _, _ = p.Redeem(a, c, loyalty.Redemption{ID: "pay-1", Points: dec("1000")}, now)
-	a, r, _ := p.Purchase(a, c, loyalty.Order{ID: "o1", Total: dec("10000"), Redemption: "pay-1"}, now)
+	a, _, err := p.Event(loyalty.Account{}, c, loyalty.Event{ID: "reg", Kind: "registration"}, now)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	a, _, err = p.Redeem(a, c, loyalty.Redemption{ID: "pay-1", Points: dec("1000")}, now)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	a, r, err := p.Purchase(a, c, loyalty.Order{ID: "o1", Total: dec("10000"), Redemption: "pay-1"}, now)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	fmt.Println("goods", r.Entries[0].Money, "discount", r.Discount, "points paid", r.Entries[0].PointsPaid, "money paid", r.Money)
 	fmt.Println("points earned", r.Points, "(500 on the goods × 8500/10000)")
 	spend, _ := a.Spend()
 	fmt.Println("lifetime spend", spend)
-	a, r, _ = p.Refund(a, c, loyalty.Refund{ID: "r1", Order: "o1", Amount: dec("4250")}, now)
+	a, r, err = p.Refund(a, c, loyalty.Refund{ID: "r1", Order: "o1", Amount: dec("4250")}, now)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	fmt.Println("refund of half the money: points taken back", r.Points, "points paid given back", r.PointsBack)
-	a, r, _ = p.Refund(a, c, loyalty.Refund{ID: "r2", Order: "o1", Amount: dec("4250")}, now)
+	a, r, err = p.Refund(a, c, loyalty.Refund{ID: "r2", Order: "o1", Amount: dec("4250")}, now)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	fmt.Println("refund of the rest: points taken back", r.Points, "points paid given back", r.PointsBack)
 	fmt.Println("balance", a.Balance(now).Available)
 	// Output:
@@ -54,26 +78,54 @@ func Example_moneySemantics() {
 // captured nor released stops holding at its Until.
 func ExampleProgram_Hold() {
 	dec := decimal.RequireFromString
-	p, _ := loyalty.Compile(loyalty.Config{
+	p, err := loyalty.Compile(loyalty.Config{
 		Name: "shop", Currency: "EUR", MoneyPlaces: 2, TimeZone: "Europe/Berlin",
 		Rules:      []rules.Rule{{ID: "base", Kind: rules.Accrual, Value: "floor(order.Total / 10)"}},
 		Redemption: loyalty.RedemptionPolicy{PointValue: dec("0.10"), MaxShare: dec("0.5")},
 	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	c := loyalty.Customer{ID: "c1"}
 	now := time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
-	a, _, _ := p.Purchase(loyalty.Account{}, c, loyalty.Order{ID: "o0", Total: dec("2000")}, now.AddDate(0, 0, -1))
+	a, _, err := p.Purchase(loyalty.Account{}, c, loyalty.Order{ID: "o0", Total: dec("2000")}, now.AddDate(0, 0, -1))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 
 	basket := loyalty.Order{ID: "o1", Total: dec("100"), Redemption: "h1"}
-	a, h, _ := p.Hold(a, c, loyalty.Hold{ID: "h1", Order: "o1", Points: dec("150"), OrderTotal: basket.Total, Until: now.Add(15 * time.Minute)}, now)
+	a, h, err := p.Hold(a, c, loyalty.Hold{ID: "h1", Order: "o1", Points: dec("150"), OrderTotal: basket.Total, Until: now.Add(15 * time.Minute)}, now)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	fmt.Println("held 150 points, paying", h.Discount, "- available now", a.Balance(now).Available, "held", a.Balance(now).Held)
-	q, _ := p.Quote(a, c, basket, now)
+	q, err := p.Quote(a, c, basket, now)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	fmt.Println("quote: pay", q.Money, "earn", q.Points)
 	fmt.Println("if unpaid, at", now.Add(15*time.Minute).Format(time.Kitchen), "the hold lapses: available", a.Balance(now.Add(15*time.Minute)).Available)
 
-	a, _, _ = p.Capture(a, c, loyalty.Capture{ID: "h1"}, now.Add(2*time.Minute)) // the payment went through
-	a, r, _ := p.Purchase(a, c, basket, now.Add(2*time.Minute))
+	a, _, err = p.Capture(a, c, loyalty.Capture{ID: "h1"}, now.Add(2*time.Minute)) // the payment went through
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	a, r, err := p.Purchase(a, c, basket, now.Add(2*time.Minute))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	fmt.Println("paid", r.Money, "earned", r.Points, "- available", a.Balance(now.Add(2*time.Minute)).Available)
-	_, back, _ := p.Refund(a, c, loyalty.Refund{ID: "r1", Order: "o1", Amount: r.Money}, now.Add(time.Hour))
+	_, back, err := p.Refund(a, c, loyalty.Refund{ID: "r1", Order: "o1", Amount: r.Money}, now.Add(time.Hour))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	fmt.Println("returned: points back", back.PointsBack, "points taken back", back.Points)
 	// Output:
 	// held 150 points, paying 15 - available now 50 held 150
@@ -88,7 +140,7 @@ func ExampleProgram_Hold() {
 // it for the host to alert on. A trace read back from JSON explains a
 // result later.
 func Example_ruleFailure() {
-	p, _ := loyalty.Compile(loyalty.Config{
+	p, err := loyalty.Compile(loyalty.Config{
 		Name: "shop", Currency: "EUR", TimeZone: "Europe/Berlin",
 		Rules: []rules.Rule{
 			{ID: "base", Kind: rules.Accrual, Value: "floor(order.Total / 10)"},
@@ -96,15 +148,29 @@ func Example_ruleFailure() {
 			{ID: "birthday", Kind: rules.Accrual, When: "isBirthday(customer.Birthday, now, 3)", Value: "100"},
 		},
 	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	now := time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
 	_, r, err := p.Purchase(loyalty.Account{}, loyalty.Customer{ID: "c1"}, loyalty.Order{ID: "o1", Total: decimal.NewFromInt(250)}, now)
 	fmt.Println("points", r.Points, "error", err)
+	if err != nil {
+		return
+	}
 	for _, f := range r.RuleFailures {
 		fmt.Println("alert:", f.RuleID, f.Part)
 	}
-	stored, _ := json.Marshal(r.Trace)
+	stored, err := json.Marshal(r.Trace)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	var trace []rules.Step
-	_ = json.Unmarshal(stored, &trace)
+	if err := json.Unmarshal(stored, &trace); err != nil {
+		fmt.Println(err)
+		return
+	}
 	for _, st := range trace {
 		fmt.Println(st.RuleID, st.Status)
 	}
@@ -120,19 +186,39 @@ func Example_ruleFailure() {
 // snapshot and its version, in one transaction conditional on the version
 // read. Loading is the snapshot and the entries written after it.
 func ExampleAccount_Snapshot() {
-	p, _ := loyalty.Compile(loyalty.Config{
+	p, err := loyalty.Compile(loyalty.Config{
 		Name: "shop", Currency: "EUR", TimeZone: "Europe/Berlin",
 		Rules: []rules.Rule{{ID: "base", Kind: rules.Accrual, Value: "floor(order.Total)"}},
 	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	c := loyalty.Customer{ID: "c1"}
 	now := time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
-	a, _, _ := p.Purchase(loyalty.Account{}, c, loyalty.Order{ID: "o1", Total: decimal.NewFromInt(40)}, now)
+	a, _, err := p.Purchase(loyalty.Account{}, c, loyalty.Order{ID: "o1", Total: decimal.NewFromInt(40)}, now)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	stored, version := a.Snapshot(), a.Version() // UPDATE accounts SET snapshot=?, version=? WHERE id=? AND version=<read>
 
-	_, r, _ := p.Purchase(a, c, loyalty.Order{ID: "o2", Total: decimal.NewFromInt(2)}, now) // its entries are stored, the snapshot is not (yet)
+	_, r, err := p.Purchase(a, c, loyalty.Order{ID: "o2", Total: decimal.NewFromInt(2)}, now) // its entries are stored, the snapshot is not (yet)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 
-	loaded, _ := p.LoadSnapshot(stored)
-	current, _ := p.Resume(loaded, r.Entries) // the entries written after the snapshot
+	loaded, err := p.LoadSnapshot(stored)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	current, err := p.Resume(loaded, r.Entries) // the entries written after the snapshot
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	fmt.Println("version", version, "→", current.Version(), "balance", current.Balance(now).Available)
 	// Output:
 	// version 2 → 4 balance 42

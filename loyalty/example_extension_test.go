@@ -33,6 +33,9 @@ func ExampleCompileWith() {
 	c := loyalty.Customer{ID: "ana", Ext: shop{Margin: decimal.RequireFromString("0.32"), Lines: []line{{"Illy"}, {"Lavazza"}}}}
 	_, r, err := p.Purchase(loyalty.Account{}, c, loyalty.Order{ID: "o1", Total: decimal.NewFromInt(40)}, at(3, 1))
 	fmt.Println(r.Points, r.Discount, r.Money, err)
+	if err != nil {
+		return
+	}
 
 	_, err = loyalty.CompileWith[shop](loyalty.Config{Name: "roastery", Currency: "EUR", TimeZone: "Europe/Rome",
 		Rules: []rules.Rule{{ID: "typo", Kind: rules.Accrual, When: "ext.Margn > 0.3", Value: "1"}}})

@@ -23,9 +23,17 @@ func Example() {
 	}
 	c := loyalty.Customer{ID: "c1"}
 	now := time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
-	a, r, _ := p.Purchase(loyalty.Account{}, c, loyalty.Order{ID: "o1", Total: decimal.RequireFromString("80.50")}, now)
+	a, r, err := p.Purchase(loyalty.Account{}, c, loyalty.Order{ID: "o1", Total: decimal.RequireFromString("80.50")}, now)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	fmt.Println("earned", r.Points, "balance", a.Balance(now).Available)
-	a, r, _ = p.Refund(a, c, loyalty.Refund{ID: "r1", Order: "o1", Amount: decimal.RequireFromString("40.25")}, now)
+	a, r, err = p.Refund(a, c, loyalty.Refund{ID: "r1", Order: "o1", Amount: decimal.RequireFromString("40.25")}, now)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	fmt.Println("refund took back", r.Points, "balance", a.Balance(now).Available)
 	_, _, err = p.Redeem(a, c, loyalty.Redemption{ID: "x1", Points: decimal.NewFromInt(100)}, now)
 	fmt.Println(errors.Is(err, loyalty.ErrInsufficientPoints), err)
@@ -42,11 +50,15 @@ func Example() {
 
 // Expiring tells a customer which points expire when.
 func ExampleAccount_Expiring() {
-	p, _ := loyalty.Compile(loyalty.Config{
+	p, err := loyalty.Compile(loyalty.Config{
 		Name: "shop", Currency: "EUR", TimeZone: "Europe/Berlin",
 		Rules:  []rules.Rule{{ID: "base", Kind: rules.Accrual, Value: "floor(order.Total)"}},
 		Expiry: loyalty.Expiry{Kind: loyalty.AfterMonths, Months: 3},
 	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	c := loyalty.Customer{ID: "c1"}
 	var a loyalty.Account
 	for i, day := range []time.Time{
@@ -54,7 +66,11 @@ func ExampleAccount_Expiring() {
 		time.Date(2026, 1, 17, 12, 0, 0, 0, time.UTC),
 		time.Date(2026, 2, 14, 12, 0, 0, 0, time.UTC),
 	} {
-		a, _, _ = p.Purchase(a, c, loyalty.Order{ID: fmt.Sprint("o", i), Total: decimal.NewFromInt(int64(10 * (i + 1)))}, day)
+		a, _, err = p.Purchase(a, c, loyalty.Order{ID: fmt.Sprint("o", i), Total: decimal.NewFromInt(int64(10 * (i + 1)))}, day)
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
 	}
 	now := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
 	for _, e := range a.Expiring(now, now.AddDate(0, 2, 0)) {

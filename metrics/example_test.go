@@ -11,6 +11,9 @@ func ExampleCRR() {
 	// 200 customers at the start, 220 at the end, 40 of them new.
 	crr, err := metrics.CRR(200, 220, 40)
 	fmt.Printf("CRR %.0f%% %v\n", 100*crr, err)
+	if err != nil {
+		return
+	}
 	// An impossible bookkeeping is an error, not a clamped number.
 	_, err = metrics.CRR(0, 10, 2)
 	fmt.Println(err)
@@ -22,6 +25,9 @@ func ExampleCRR() {
 func ExampleNPS() {
 	r, err := metrics.NPS([]int{10, 9, 9, 8, 7, 6, 3, 10, 9, 2})
 	fmt.Printf("%+.0f (promoters %d, passives %d, detractors %d) %v\n", r.Score, r.Promoters, r.Passives, r.Detractors, err)
+	if err != nil {
+		return
+	}
 	_, err = metrics.NPS([]int{9, 11})
 	fmt.Println(err)
 	// Output:
@@ -31,7 +37,11 @@ func ExampleNPS() {
 
 func ExampleSimpleCLTV() {
 	// The articles' example: 3 000 a purchase, 15 purchases a year, 5 years.
-	v, _ := metrics.SimpleCLTV(decimal.NewFromInt(3000), decimal.NewFromInt(15), decimal.NewFromInt(5), decimal.Zero)
+	v, err := metrics.SimpleCLTV(decimal.NewFromInt(3000), decimal.NewFromInt(15), decimal.NewFromInt(5), decimal.Zero)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	fmt.Println(v)
 	// Output: 225000
 }

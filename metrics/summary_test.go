@@ -158,10 +158,14 @@ func TestMergedShards(t *testing.T) { rapid.Check(t, checkMergedShards) }
 func FuzzMergedShards(f *testing.F) { f.Fuzz(rapid.MakeFuzz(checkMergedShards)) }
 
 func ExampleSummarizer() {
-	s, _ := metrics.NewSummarizer(metrics.SummaryConfig{
+	s, err := metrics.NewSummarizer(metrics.SummaryConfig{
 		CalibrationEnd: time.Date(2026, 3, 31, 0, 0, 0, 0, time.UTC),
 		Unit:           metrics.Days,
 	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	for _, p := range []metrics.Purchase{
 		{Customer: "anna", At: time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC), Amount: decimal.NewFromInt(30)},
 		{Customer: "anna", At: time.Date(2026, 3, 1, 18, 0, 0, 0, time.UTC), Amount: decimal.NewFromInt(20)},
@@ -170,6 +174,7 @@ func ExampleSummarizer() {
 	} {
 		if err := s.Add(p); err != nil {
 			fmt.Println(err)
+			return
 		}
 	}
 	for _, c := range s.Customers() {

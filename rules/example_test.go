@@ -87,7 +87,7 @@ func ExampleCompile_errors() {
 
 // The trace says why each rule did or did not contribute.
 func ExampleSet_Eval_trace() {
-	set, _ := rules.Compile[Facts]([]rules.Rule{
+	set, err := rules.Compile[Facts]([]rules.Rule{
 		{ID: "ladder-10", Kind: rules.Discount, Unit: rules.Percent, Priority: 2, Stacking: rules.Exclusive,
 			When: "customer.LifetimeSpend >= 100000", Value: "10"},
 		{ID: "ladder-5", Kind: rules.Discount, Unit: rules.Percent, Priority: 1, Stacking: rules.Exclusive,
@@ -98,11 +98,19 @@ func ExampleSet_Eval_trace() {
 			From: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), Until: time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC)},
 		{ID: "spring-promo", Kind: rules.Accrual, Value: "100", From: time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC)},
 	})
-	out, _ := set.Eval(Facts{
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	out, err := set.Eval(Facts{
 		Customer: Customer{LifetimeSpend: decimal.NewFromInt(64000)},
 		Order:    Order{Total: decimal.NewFromInt(800)},
 		Now:      time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC),
 	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	for _, st := range out.Trace {
 		fmt.Println(st)
 	}
@@ -135,12 +143,19 @@ func ExampleSet_Eval_containedFailure() {
 	}
 	out, err := set.Eval(noLines)
 	fmt.Println("error:", err)
+	if err != nil {
+		return
+	}
 	for _, st := range out.Trace {
 		fmt.Println(st)
 	}
 	fmt.Println("points:", out.Points, "gifts:", out.Gifts, "failures:", len(out.Failures))
 
-	strict, _ := rules.Compile[Facts](defs, rules.Strict())
+	strict, err := rules.Compile[Facts](defs, rules.Strict())
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	_, err = strict.Eval(noLines)
 	fmt.Println(err)
 	// Output:

@@ -21,9 +21,17 @@ func Example() {
 		{ID: "boris", OrdersInPeriod: 5, SpendInPeriod: decimal.NewFromInt(46600)},
 		{ID: "chen", OrdersInPeriod: 1, SpendInPeriod: decimal.NewFromInt(900)},
 	}
-	assigned, _ := seg.AssignAll(ps)
+	assigned, err := seg.AssignAll(ps)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	fmt.Println(assigned)
-	near, _ := seg.Boundaries(ps, assigned, 0.1)
+	near, err := seg.Boundaries(ps, assigned, 0.1)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	for _, b := range near {
 		fmt.Printf("%s: %s → %s, missing %v\n", b.ID, b.From, b.To, b.Missing)
 	}

@@ -145,6 +145,22 @@
 // and used by several operations at once; each returns its own new
 // account, and the version check above decides which one is kept.
 //
+// # JSON names
+//
+// Configurations, entries and results are written to JSON with their
+// enums by name (an unknown name is an error that lists these and
+// suggests the nearest):
+//
+//	expiry.kind       never, after_months, end_of_month, end_of_year
+//	refund_of_spent   record_debt, write_off
+//	rounding          down, half_up
+//	entry kind        record, earn, repay, settle, redeem, expire, reverse,
+//	                  debt, write_off, tier, restore
+//	operation kind    purchase, refund, redeem, expire, event, review,
+//	                  cancel_redemption, hold, capture, release
+//	hold state        open, captured, released
+//	earning why       earned_on_paid, rounded (joined with +)
+//
 // # Policies and calendar
 //
 // Points keep Config.PointsPlaces decimals, rounded down (or half up).

@@ -23,6 +23,15 @@
 //
 // A compiled [Set] or [Condition] is immutable and safe for concurrent use.
 //
+// In JSON, a rule's enums are written by name (an unknown name is an
+// error that lists these and suggests the nearest):
+//
+//	kind      accrual, discount, gift, tier
+//	unit      percent, amount (discounts only)
+//	stacking  stack (the default), exclusive, best_of
+//	status    unset, inactive, false, shadowed, outdone, capped, applied,
+//	          failed, not_applicable, unknown (a trace step's)
+//
 // # Writing rules
 //
 // Rules are [expr] expressions over the facts' fields (renamed with

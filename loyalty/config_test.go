@@ -321,3 +321,22 @@ func TestConfigErrorsOnePerField(t *testing.T) {
 		}
 	}
 }
+
+// TestConfigEnumErrors: an unknown enum name in a programme file names the
+// field, lists the valid values and suggests the nearest (issue 19).
+func TestConfigEnumErrors(t *testing.T) {
+	for _, c := range []struct{ name, json, want string }{
+		{"expiry", `{"expiry": {"kind": "AfterMonths"}}`, `unknown expiry kind "AfterMonths" (valid: never, after_months, end_of_month, end_of_year); did you mean after_months?`},
+		{"refund", `{"refund_of_spent": "writeoff"}`, `unknown refund policy "writeoff" (valid: record_debt, write_off); did you mean write_off?`},
+		{"rounding", `{"rounding": "half-up"}`, `unknown rounding "half-up" (valid: down, half_up); did you mean half_up?`},
+		{"rule kind", `{"rules": [{"id": "bday", "kind": "points", "value": "1"}]}`, `rule "bday": rules: unknown kind "points" (valid: accrual, discount, gift, tier)`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var cfg loyalty.Config
+			err := json.Unmarshal([]byte(c.json), &cfg)
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("%s: %v, want %q", c.json, err, c.want)
+			}
+		})
+	}
+}

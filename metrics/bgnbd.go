@@ -154,52 +154,116 @@ func (m BGNBD) PAlive(frequency int, recency, T float64) float64 {
 	return 1 / (1 + math.Exp(lnD))
 }
 
+// Predict is the probability that a customer with this history is still
+// active at T, and their expected number of purchases in the next t time
+// units, E[Y(t) | x, t_x, T]: P(alive) · (a+b+x−1)/(a−1) · [1 −
+// ((α+T)/(α+T+t))^(r+x) ₂F₁(r+x, b+x; a+b+x−1; t/(α+T+t))] (Fader, Hardie
+// & Lee 2005, eq. 10). The error is an [*InputError] for a non-positive
+// parameter or an impossible history, and wraps [ErrNumerical] if a value
+// cannot be computed.
+func (m BGNBD) Predict(t float64, frequency int, recency, T float64) (pAlive, purchases float64, err error) {
+	if err := checkModel("BGNBD.Predict", [4]float64{m.R, m.Alpha, m.A, m.B}, [4]string{"R", "Alpha", "A", "B"}, t, frequency, recency, T); err != nil {
+		return 0, 0, err
+	}
+	pAlive = m.PAlive(frequency, recency, T)
+	if t == 0 {
+		return pAlive, 0, nil
+	}
+	x := float64(frequency)
+	g, err := bgnbdGrowth(m.R+x, m.Alpha+T, m.A, m.B+x, t)
+	if err != nil {
+		return 0, 0, fmt.Errorf("BGNBD.Predict(%v, %d, %v, %v) with %v: %w", t, frequency, recency, T, m, err)
+	}
+	return pAlive, pAlive * g, nil
+}
+
 // ExpectedPurchases is E[X(t)], the expected number of purchases in a
-// period of length t of a customer who has just made their first purchase.
+// period of length t of a customer who has just made their first purchase;
+// NaN if it cannot be computed (a parameter not positive and finite).
 func (m BGNBD) ExpectedPurchases(t float64) float64 {
 	if t <= 0 {
 		return 0
 	}
-	if lo, hi, ok := m.aroundOne(); ok {
-		return (lo.ExpectedPurchases(t) + hi.ExpectedPurchases(t)) / 2
+	if err := checkModel("BGNBD.ExpectedPurchases", [4]float64{m.R, m.Alpha, m.A, m.B}, [4]string{"R", "Alpha", "A", "B"}, t, 0, 0, 0); err != nil {
+		return math.NaN()
 	}
-	if math.Abs(m.A+m.B-1) < 1e-5 { // ₂F₁(…; a+b−1; …) has a pole the factor a+b−1 cancels
-		lo, hi := m, m
-		lo.B, hi.B = 1-m.A-2e-5, 1-m.A+2e-5
-		if lo.B > 0 {
-			return (lo.ExpectedPurchases(t) + hi.ExpectedPurchases(t)) / 2
-		}
-		return hi.ExpectedPurchases(t)
+	g, err := bgnbdGrowth(m.R, m.Alpha, m.A, m.B, t)
+	if err != nil {
+		return math.NaN()
 	}
-	z := t / (m.Alpha + t)
-	return (m.A + m.B - 1) / (m.A - 1) * (1 - math.Pow(m.Alpha/(m.Alpha+t), m.R)*hyp2f1(m.R, m.B, m.A+m.B-1, z))
+	return g
 }
 
 // ConditionalExpectedPurchases is E[Y(t) | x, t_x, T], the expected number
-// of purchases in the next t time units of a customer with this history.
+// of purchases in the next t time units of a customer with this history:
+// [BGNBD.Predict]'s, 0 for t ≤ 0, or NaN where Predict returns an error.
 func (m BGNBD) ConditionalExpectedPurchases(t float64, frequency int, recency, T float64) float64 {
 	if t <= 0 {
 		return 0
 	}
-	if lo, hi, ok := m.aroundOne(); ok {
-		return (lo.ConditionalExpectedPurchases(t, frequency, recency, T) + hi.ConditionalExpectedPurchases(t, frequency, recency, T)) / 2
+	_, e, err := m.Predict(t, frequency, recency, T)
+	if err != nil {
+		return math.NaN()
 	}
-	x := float64(frequency)
-	z := t / (m.Alpha + T + t)
-	head := (m.A + m.B + x - 1) / (m.A - 1)
-	tail := 1 - math.Pow((m.Alpha+T)/(m.Alpha+T+t), m.R+x)*hyp2f1(m.R+x, m.B+x, m.A+m.B+x-1, z)
-	return head * tail * m.PAlive(frequency, recency, T)
+	return e
 }
 
-// aroundOne handles a = 1, where the expectations' factor 1/(a−1) meets
-// a bracket that is 0 too (a removable singularity): they are evaluated
-// at a = 1 ± 2e-5 and averaged, which is exact to about 1e-9.
-func (m BGNBD) aroundOne() (lo, hi BGNBD, ok bool) {
-	const eps = 1e-5
-	if math.Abs(m.A-1) >= eps {
-		return m, m, false
+// bgnbdGrowth is the BG/NBD's expected number of purchases in the next t
+// time units of a customer who is alive, with λ ~ Gamma(r, α) and
+// p ~ Beta(a, b) (the posterior ones for a history):
+//
+//	(a+b−1)/(a−1) · [1 − (α/(α+t))^r ₂F₁(r, b; a+b−1; t/(α+t))].
+//
+// At a = 1 the factor 1/(a−1) meets a bracket that is 0 too (a removable
+// singularity). The bracket is computed as −expm1(ln q^r + ln ₂F₁), whose
+// absolute error is about 1e-16 of the logarithms, so the quotient keeps
+// about 1e-10 relative down to |a − 1| = 1e-6; closer, the value is
+// interpolated linearly between a = 1 ± 1e-6 (error O(1e-12)). When
+// c = a+b−1 ≤ 0 (possible only without repeat purchases), ₂F₁'s
+// contiguous relation
+// ₂F₁(r, b; c; z) = ₂F₁(r, b; c+1; z) + rbz/(c(c+1)) ₂F₁(r+1, b+1; c+2; z)
+// cancels the factor c and its pole at c = 0.
+func bgnbdGrowth(r, alpha, a, b, t float64) (float64, error) {
+	const eps = 1e-6
+	if math.Abs(a-1) >= eps {
+		return bgnbdGrowthAt(r, alpha, a, b, t)
 	}
-	lo, hi = m, m
-	lo.A, hi.A = 1-2*eps, 1+2*eps
-	return lo, hi, true
+	lo, err := bgnbdGrowthAt(r, alpha, 1-eps, b, t)
+	if err != nil {
+		return 0, err
+	}
+	hi, err := bgnbdGrowthAt(r, alpha, 1+eps, b, t)
+	if err != nil {
+		return 0, err
+	}
+	return lo + (hi-lo)*(a-(1-eps))/(2*eps), nil
+}
+
+// bgnbdGrowthAt is bgnbdGrowth for a ≠ 1.
+func bgnbdGrowthAt(r, alpha, a, b, t float64) (float64, error) {
+	z := t / (alpha + t)
+	lnQ := -r * math.Log1p(t/alpha) // ln (α/(α+t))^r
+	c := a + b - 1
+	var g float64
+	if c > 0 {
+		l, err := lnHyp2f1(r, b, c, z)
+		if err != nil {
+			return 0, err
+		}
+		g = c / (a - 1) * -math.Expm1(lnQ+l) // 1 − q^r·₂F₁ without cancellation near a = 1
+	} else {
+		l1, err := lnHyp2f1(r, b, c+1, z)
+		if err != nil {
+			return 0, err
+		}
+		l2, err := lnHyp2f1(r+1, b+1, c+2, z)
+		if err != nil {
+			return 0, err
+		}
+		g = c/(a-1)*-math.Expm1(lnQ+l1) - r*b*z/((a-1)*(c+1))*math.Exp(lnQ+l2)
+	}
+	if math.IsNaN(g) || math.IsInf(g, 0) {
+		return 0, numErr("BG/NBD expected purchases (r=%v α=%v a=%v b=%v, t=%v) = %v", r, alpha, a, b, t, g)
+	}
+	return g, nil
 }

@@ -20,29 +20,53 @@ type optResult struct {
 	iterations  int
 	evaluations int
 	converged   bool
+	// stop says why the search stopped without converging.
+	stop string
 }
 
 // bfgs minimises f from x0 with the BFGS quasi-Newton method and a
 // backtracking (Armijo) line search. It stops when the largest gradient
-// component is below gtol, or after maxIter iterations.
+// component is below gtol (converged), or, without converging:
+//   - after maxIter iterations;
+//   - after maxEvals evaluations of f in all — the bound on its work, as
+//     each line search may evaluate f up to 61 times;
+//   - when the search stalls: a line search whose accepted step leaves x
+//     unchanged in float64, or decreases neither f nor the gradient (the
+//     decrease the Armijo test asks for rounded away before f decreased).
+//     The first stall restarts from steepest descent (forgetting the
+//     inverse Hessian estimate); a stall on a steepest descent step stops,
+//     since the next iteration would repeat it.
+//   - when a line search finds no acceptable step in 61 halvings.
 //
 // Why this optimiser: the models' log-likelihoods are smooth with analytic
 // gradients, and BFGS reaches the published estimates in 20–40 iterations
 // (each one likelihood and gradient pass over the grouped data), where
 // Nelder–Mead needs hundreds of passes for the same precision.
-func bfgs(f objective, x0 []float64, gtol float64, maxIter int) optResult {
+func bfgs(f objective, x0 []float64, gtol float64, maxIter, maxEvals int) optResult {
 	n := len(x0)
 	x := append([]float64(nil), x0...)
 	g := make([]float64, n)
 	fx := f(x, g)
 	res := optResult{evaluations: 1}
 	h := identity(n) // inverse Hessian estimate
+	steepest := true // h is the identity
 	xNew, gNew, dir, s, y := make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
+	finish := func(stop string) optResult {
+		res.x, res.f = x, fx
+		if maxAbs(g) < gtol && !math.IsNaN(fx) {
+			res.converged, res.stop = true, ""
+		} else {
+			res.stop = stop
+		}
+		return res
+	}
+	if math.IsNaN(fx) || math.IsInf(fx, 0) {
+		return finish(fmt.Sprintf("the objective at the start is %v", fx))
+	}
 	for iter := 0; iter < maxIter; iter++ {
 		res.iterations = iter
 		if maxAbs(g) < gtol {
-			res.converged = true
-			break
+			return finish("")
 		}
 		for i := range dir {
 			dir[i] = 0
@@ -52,7 +76,7 @@ func bfgs(f objective, x0 []float64, gtol float64, maxIter int) optResult {
 		}
 		slope := dot(dir, g)
 		if slope >= 0 { // not a descent direction: restart from steepest descent
-			h = identity(n)
+			h, steepest = identity(n), true
 			for i := range dir {
 				dir[i] = -g[i]
 			}
@@ -61,6 +85,9 @@ func bfgs(f objective, x0 []float64, gtol float64, maxIter int) optResult {
 		step := 1.0
 		var fNew float64
 		for k := 0; ; k++ {
+			if res.evaluations >= maxEvals {
+				return finish(fmt.Sprintf("stopped at the limit of %d evaluations", maxEvals))
+			}
 			for i := range x {
 				xNew[i] = x[i] + step*dir[i]
 			}
@@ -76,14 +103,25 @@ func bfgs(f objective, x0 []float64, gtol float64, maxIter int) optResult {
 				break
 			}
 			if k == 60 {
-				res.x, res.f = x, fx
-				return res
+				return finish("the line search found no acceptable step")
 			}
 			step *= 0.5
 		}
+		moved := false
 		for i := range x {
 			s[i] = xNew[i] - x[i]
 			y[i] = gNew[i] - g[i]
+			moved = moved || s[i] != 0
+		}
+		if !moved || (fNew >= fx && maxAbs(gNew) >= maxAbs(g)) {
+			// The Armijo test passed only because the decrease it asks for
+			// rounded away: the step left x (or f and the gradient)
+			// unchanged, and the next iteration would repeat this one.
+			if steepest {
+				return finish(fmt.Sprintf("the line search stalled: no step along the steepest descent direction decreases f or its gradient (largest gradient component %.3g, tolerance %.3g)", maxAbs(g), gtol))
+			}
+			h, steepest = identity(n), true
+			continue
 		}
 		if sy := dot(s, y); sy > 1e-12 {
 			if iter == 0 { // scale the first estimate to the curvature seen
@@ -93,16 +131,13 @@ func bfgs(f objective, x0 []float64, gtol float64, maxIter int) optResult {
 				}
 			}
 			updateInverse(h, s, y, sy)
+			steepest = false
 		}
 		copy(x, xNew)
 		copy(g, gNew)
 		fx = fNew
 	}
-	if maxAbs(g) < gtol {
-		res.converged = true
-	}
-	res.x, res.f = x, fx
-	return res
+	return finish(fmt.Sprintf("stopped after %d iterations", maxIter))
 }
 
 // updateInverse applies the BFGS update to the inverse Hessian h:
@@ -149,6 +184,16 @@ func maxAbs(v []float64) float64 {
 	return m
 }
 
+// maxFitIterations and maxFitEvaluations bound a fit's work: BFGS
+// iterations, and evaluations of the log-likelihood and its gradient (one
+// pass over the grouped summaries each) in all. A fit that converges
+// takes 20–70 evaluations on CDNOW; one that reaches either limit returns
+// an error wrapping ErrFit.
+const (
+	maxFitIterations  = 500
+	maxFitEvaluations = 2000
+)
+
 // fitLogParams estimates k positive parameters by maximum likelihood:
 // BFGS on their logarithms, from all ones, on the mean log-likelihood per
 // customer (n customers, in groups distinct summaries). ll returns the
@@ -165,14 +210,14 @@ func fitLogParams(model string, k int, n float64, groups int, ll func(p, g []flo
 		}
 		return -v / n
 	}
-	res := bfgs(f, make([]float64, k), meanGradTol, 500)
+	res := bfgs(f, make([]float64, k), meanGradTol, maxFitIterations, maxFitEvaluations)
 	est := make([]float64, k)
 	for i, x := range res.x {
 		est[i] = math.Exp(x)
 	}
 	rep := FitReport{LogLikelihood: -res.f * n, Iterations: res.iterations, Evaluations: res.evaluations, Groups: groups}
 	if !res.converged || math.IsNaN(res.f) {
-		return est, rep, fmt.Errorf("%w: %s did not converge after %d iterations (log-likelihood %v)", ErrFit, model, res.iterations, rep.LogLikelihood)
+		return est, rep, fmt.Errorf("%w: %s did not converge: %s (%d iterations, %d evaluations, log-likelihood %v)", ErrFit, model, res.stop, res.iterations, res.evaluations, rep.LogLikelihood)
 	}
 	return est, rep, nil
 }

@@ -62,6 +62,8 @@ func TestHostileClasses(t *testing.T) {
 		{name: "int in decimals", src: "5 in [5.0, 6]", want: "true"},
 		{name: "in without a match", src: "order.Total in [1234.5, 1234.57]", want: "false"},
 		{name: "strings in a mixed list", src: `customer.Tier in ["silver", 1.5]`, want: "true"},
+		{name: "nil in a mixed list", src: `nil in [nil, 1.5]`, want: "true"},
+		{name: "nil not in a list of numbers", src: `nil in [0, 1.5]`, want: "false"},
 		{name: "days since 1700", src: `daysSince(date("1700-01-01"), now)`, value: true, want: decimal.NewFromInt(daysBetween(far(1700), civilNow)).String()},
 		{name: "days until 2400", src: `daysUntil(date("2400-01-01"), now)`, value: true, want: decimal.NewFromInt(daysBetween(civilNow, far(2400))).String()},
 		{name: "years since 1000", src: `yearsSince(date("1000-01-01"), now)`, value: true, want: "1026"},

@@ -343,7 +343,7 @@ func inDec(p ...any) (any, error) {
 			}
 			continue
 		}
-		if !isNum(e) && reflect.TypeOf(e) == reflect.TypeOf(x) && reflect.TypeOf(x).Comparable() && e == x {
+		if t := reflect.TypeOf(x); !isNum(e) && reflect.TypeOf(e) == t && (t == nil || t.Comparable()) && e == x {
 			return true, nil
 		}
 	}

@@ -94,7 +94,8 @@
 // ([ErrForbidden]) when it is longer than [Limits].MaxSourceLen, nests
 // brackets deeper than MaxDepth, has more than MaxNodes nodes, or uses a
 // method call, a range (..), let, a ; sequence, $env, a map literal,
-// powers, matches, #index/#acc, a predicate inside a predicate, or any
+// powers, matches, #index/#acc, a predicate inside a predicate, a walk
+// over a collection inside a predicate, or any
 // function or builtin outside the list above. What is bound to fail
 // whatever the facts is refused at compile time too, as an [ErrType] error
 // at the operator or call: a division or modulo by a constant zero (`x / 0`,
@@ -111,7 +112,8 @@
 // On facts that say their size ([Sizer]: the longest collection, such as
 // an order's lines) each rule's cost is estimated before it runs (its
 // nodes, plus its predicates' nodes once per element: rules cannot nest
-// predicates, so no rule is worse than linear); a rule over
+// predicates, nor walk a collection — sum, count, any, `in` a list
+// that is not written out — inside one, so no rule is worse than linear); a rule over
 // Limits.MaxRuleSteps, or one that would take the evaluation over
 // Limits.MaxSteps, is not run and fails with [ErrEval]. A very large order
 // thus costs at most the budget: as many line rules as MaxProgramNodes

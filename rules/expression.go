@@ -98,6 +98,10 @@ func (e *env) compile(ruleID string, part Part, src string, want []reflect.Type,
 	if n, msg := untypedArithmetic(tree.Node); n != nil {
 		return nil, nil, fail(ErrType, n.Location().From, msg)
 	}
+	if n := nestedWalk(tree.Node); n != nil {
+		return nil, nil, fail(ErrForbidden, n.Location().From,
+			"a walk over a collection (sum, count, any, in a list, …) inside a predicate is not allowed: its cost grows with the square of the collection")
+	}
 	if n, msg := bound(tree.Node); n != nil {
 		return nil, nil, fail(ErrType, n.Location().From, msg)
 	}

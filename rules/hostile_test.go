@@ -47,6 +47,11 @@ func TestHostileClasses(t *testing.T) {
 		{name: "run-time product", src: "order.Total * 1e39 * 1e39 > 0", want: "fail", text: "out of range"},
 		{name: "run-time places", src: "order.Total * 0.0000000000000000000001 * 0.0000000000000000000001 > 0", want: "fail", text: "out of range"},
 		{name: "sum of decimals bounded", src: "sum(order.Lines, .Price * 1e39) > 0", want: "fail", text: "out of range"},
+		// walks inside predicates cost the square of the lines: refused.
+		{name: "in a list inside a predicate", src: "all(order.Lines, !(nil in order.Lines))", want: "compile", sentinel: rules.ErrForbidden, text: "square"},
+		{name: "sum of a list inside a predicate", src: "any(order.Lines, sum(order.Lines[0:1], .Qty) > 0)", want: "compile", sentinel: rules.ErrForbidden, text: "predicate"},
+		{name: "a literal list inside a predicate", src: `any(order.Lines, .Category in ["suits", "shoes"])`, want: "true"},
+		{name: "len inside a predicate", src: "all(order.Lines, len(order.Lines) > 1)", want: "true"},
 		// 2. numbers that silently change.
 		{name: "round places constant", src: "round(order.Total, 18446744073709551616.0) > 0", want: "compile", sentinel: rules.ErrType, text: "outside"},
 		{name: "round places at run time", src: "round(order.Total, customer.Orders + 18446744073709551616.0) > 0", want: "fail", text: "outside"},

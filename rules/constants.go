@@ -44,6 +44,14 @@ func bound(root ast.Node) (at ast.Node, msg string) {
 			}
 		case *ast.CallNode:
 			name := calleeName(n)
+			if (name == "floor" || name == "ceil") && len(n.Arguments) == 1 {
+				if a, okA := constDec(n.Arguments[0]); okA {
+					if _, ok := constValue(n); !ok {
+						refuse(n, "%s(%s) is out of range (at most %d digits before the decimal point and %d after it)",
+							name, clip(a.String()), maxWholeDigits, maxFracDigits)
+					}
+				}
+			}
 			if _, ok := constOps[name]; ok && len(n.Arguments) == 2 {
 				a, okA := constDec(n.Arguments[0])
 				b, okB := constDec(n.Arguments[1])
@@ -172,11 +180,11 @@ func constValue(n ast.Node) (any, bool) {
 					case "_neg", "_ineg":
 						return d.Neg(), true
 					case "floor":
-						return d.Floor(), true
+						d = d.Floor()
 					case "ceil":
-						return d.Ceil(), true
+						d = d.Ceil()
 					}
-					return d, true
+					return d, inBounds(d)
 				}
 			}
 		}

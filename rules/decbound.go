@@ -26,22 +26,28 @@ func (e *decRangeError) Error() string {
 		clip(e.value.String()), maxWholeDigits, maxFracDigits)
 }
 
-// bounded returns d, or an error when d is beyond the bound.
+// bounded returns d, or an error when d is beyond the bound. A value
+// written with more places than the bound whose extra places are zeros
+// (what a division's 16 places give when multiplied) is within it, and is
+// returned with maxFracDigits places.
 func bounded(d decimal.Decimal) (decimal.Decimal, error) {
-	if !inBounds(d) {
+	if d.Exponent() < -maxFracDigits {
+		t := d.Truncate(maxFracDigits)
+		if !t.Equal(d) {
+			return decimal.Decimal{}, &decRangeError{d}
+		}
+		d = t
+	}
+	if d.NumDigits()+int(d.Exponent()) > maxWholeDigits {
 		return decimal.Decimal{}, &decRangeError{d}
 	}
 	return d, nil
 }
 
-// inBounds says whether d is within the bound. Trailing zeros after the
-// point count: 1.000 has three places.
+// inBounds says whether d is within the bound.
 func inBounds(d decimal.Decimal) bool {
-	exp := int(d.Exponent())
-	if exp < -maxFracDigits {
-		return false
-	}
-	return d.NumDigits()+exp <= maxWholeDigits
+	_, err := bounded(d)
+	return err == nil
 }
 
 // maxPrinted is the longest value or name an error message prints whole.

@@ -184,6 +184,19 @@ func untypedArithmetic(root ast.Node) (at ast.Node, msg string) {
 				if isNumber(n.Left) || isNumber(n.Right) {
 					operands = []ast.Node{n.Left, n.Right}
 				}
+			case "in", "not in":
+				// A number of unknown type compares by type in expr's ==
+				// (1.0 is not 1): a ?: of mixed types on either side.
+				sides := []ast.Node{n.Left}
+				if a, ok := n.Right.(*ast.ArrayNode); ok {
+					sides = append(sides, a.Nodes...)
+				}
+				for _, o := range sides {
+					if _, isNil := o.(*ast.NilNode); !isNil && o.Type() != nil && o.Type().Kind() == reflect.Interface {
+						at, msg = o, "cannot tell whether this is a whole number or a decimal (the branches of ?: differ), so `in` cannot compare it by value; make them the same type, e.g. with dec(x)"
+						return
+					}
+				}
 			}
 			for _, o := range operands {
 				if t := o.Type(); t == timeType || t == durationType {

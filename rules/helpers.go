@@ -3,6 +3,7 @@ package rules
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 	"time"
 
@@ -32,20 +33,20 @@ func helpers() []expr.Option {
 			if i, ok := p[0].(int); ok {
 				return i, nil
 			}
-			return d(p[0]).Floor(), nil
+			return bounded(d(p[0]).Floor())
 		}, new(func(decimal.Decimal) decimal.Decimal), new(func(int) int)),
 		expr.Function("ceil", func(p ...any) (any, error) {
 			if i, ok := p[0].(int); ok {
 				return i, nil
 			}
-			return d(p[0]).Ceil(), nil
+			return bounded(d(p[0]).Ceil())
 		}, new(func(decimal.Decimal) decimal.Decimal), new(func(int) int)),
 		expr.Function("round", func(p ...any) (any, error) {
 			pd := d(p[1])
 			if m := roundPlaces(pd); m != "" {
 				return nil, errors.New(m)
 			}
-			return d(p[0]).Round(int32(pd.IntPart())), nil
+			return bounded(d(p[0]).Round(int32(pd.IntPart())))
 		}, new(func(decimal.Decimal, int) decimal.Decimal), new(func(decimal.Decimal, decimal.Decimal) decimal.Decimal),
 			new(func(int, int) decimal.Decimal)),
 		expr.Function("min", func(p ...any) (any, error) { return minMax(p, -1) }, minMaxTypes()...),
@@ -172,8 +173,14 @@ func datePart(fn string, f func(time.Time) any) func(p ...any) (any, error) {
 	}
 }
 
+// minMaxTypes: decimals with decimals or ints, and ints with ints; a
+// float64 fact is not money (its decimal would be inexact).
 func minMaxTypes() []any {
-	return append(pairTypes(decType), new(func(int, int) int))
+	var out []any
+	for _, p := range [][2]reflect.Type{{decType, decType}, {decType, intType}, {intType, decType}} {
+		out = append(out, reflect.New(reflect.FuncOf([]reflect.Type{p[0], p[1]}, []reflect.Type{decType}, false)).Interface())
+	}
+	return append(out, new(func(int, int) int))
 }
 
 func minMax(p []any, sign int) (any, error) {

@@ -47,6 +47,17 @@ func TestHostileClasses(t *testing.T) {
 		{name: "run-time product", src: "order.Total * 1e39 * 1e39 > 0", want: "fail", text: "out of range"},
 		{name: "run-time places", src: "order.Total * 0.0000000000000000000001 * 0.0000000000000000000001 > 0", want: "fail", text: "out of range"},
 		{name: "sum of decimals bounded", src: "sum(order.Lines, .Price * 1e39) > 0", want: "fail", text: "out of range"},
+		// found by the attacker review
+		{name: "in with a mixed ternary on the left", src: "(customer.Expecting ? 1.0 : 2) in [1, 3]", want: "compile", sentinel: rules.ErrType, text: "cannot tell"},
+		{name: "in with a mixed ternary in the list", src: "customer.Orders in [customer.Expecting ? 11.0 : 2]", want: "compile", sentinel: rules.ErrType, text: "cannot tell"},
+		{name: "ceil past the bound", src: "ceil(9999999999999999999999999999999999999999.5) > 0", want: "compile", sentinel: rules.ErrType, text: "out of range"},
+		{name: "ceil past the bound at run time", src: "ceil(order.Total * 0 + 9999999999999999999999999999999999999999.5) > 0", want: "fail", text: "out of range"},
+		{name: "divisions multiplied keep their value", src: "order.Total / 3 * (order.Total / 3) * (order.Total / 3) > 0", want: "true"},
+		{name: "halves multiplied", src: "dec(customer.Orders) / 2 * (customer.Orders / 2) * (customer.Orders / 2) == 166.375", want: "true"},
+		{name: "max of a float fact", src: "max(customer.Score, 0.0) * order.Total > 0", want: "compile", sentinel: rules.ErrType, text: ""},
+		{name: "sum with a float fact", src: "sum([customer.Score, 0.0]) * 3 > 0", want: "compile", sentinel: rules.ErrInexact, text: "float64"},
+		{name: "max of int and decimal constants", src: "max(0, 0.5) > 0", want: "true"},
+		{name: "min of int and decimal constants", src: "min(10, 2.5) == 2.5", want: "true"},
 		// walks inside predicates cost the square of the lines: refused.
 		{name: "in a list inside a predicate", src: "all(order.Lines, !(nil in order.Lines))", want: "compile", sentinel: rules.ErrForbidden, text: "square"},
 		{name: "sum of a list inside a predicate", src: "any(order.Lines, sum(order.Lines[0:1], .Qty) > 0)", want: "compile", sentinel: rules.ErrForbidden, text: "predicate"},

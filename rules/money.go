@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"strconv"
 	"strings"
 
 	"github.com/expr-lang/expr"
@@ -199,6 +200,10 @@ func (p *exactLiterals) literal(n ast.Node) (decimal.Decimal, bool) {
 		text := ""
 		if loc.From >= 0 && loc.To <= len(p.src) && loc.From < loc.To {
 			text = strings.ReplaceAll(string(p.src[loc.From:loc.To]), "_", "")
+		} else if v := x.Value; v == math.Trunc(v) && math.Abs(v) < 1<<53 {
+			// A float made by expr's checker from an int literal (in
+			// max(0, 0.5)): it has no source text, and is a whole number.
+			text = strconv.FormatFloat(v, 'f', 0, 64)
 		}
 		d, err := decimal.NewFromString(text)
 		switch {
@@ -277,6 +282,13 @@ func (p *exactLiterals) Visit(node *ast.Node) {
 			*node = p.call(n, negName, decType, n.Node)
 		}
 	case *ast.BuiltinNode:
+		if a, ok := n.Arguments[0].(*ast.ArrayNode); ok && n.Name == "sum" && hasDec(a) {
+			for _, x := range a.Nodes {
+				if isFloat(x) {
+					p.refuse(ErrInexact, x, "a float64 fact in a sum of decimals is inexact; make the fact a decimal.Decimal")
+				}
+			}
+		}
 		if n.Name == "sum" && len(n.Arguments) == 1 && (isDec(n) || hasDec(n.Arguments[0])) { // sum(xs) = sum(xs, #)
 			elem := &ast.PointerNode{}
 			elem.SetType(decType)

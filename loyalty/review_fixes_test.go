@@ -367,3 +367,21 @@ func TestMonthFacts(t *testing.T) {
 		}
 	}
 }
+
+// TestMonthFactsInAGap: where October starts at 01:00 (the clocks jump at
+// midnight), a purchase on 30 September is not October's.
+func TestMonthFactsInAGap(t *testing.T) {
+	cfg := coffeeConfig()
+	cfg.TimeZone = "America/Asuncion"
+	cfg.Rules = append(cfg.Rules, rules.Rule{ID: "first-this-month", Kind: rules.Accrual, When: "customer.MonthOrders == 0", Value: "100"})
+	p := mustProgram(t, cfg)
+	c := loyalty.Customer{ID: "c"}
+	a, _, err := p.Purchase(loyalty.Account{}, c, loyalty.Order{ID: "sep", Total: d("1000")}, time.Date(2023, 10, 1, 3, 30, 0, 0, time.UTC)) // 23:30 −04 on 30 Sep
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, r, err := p.Purchase(a, c, loyalty.Order{ID: "oct", Total: d("1000")}, time.Date(2023, 10, 1, 15, 0, 0, 0, time.UTC)) // 12:00 −03 on 1 Oct
+	if err != nil || r.Trace[len(r.Trace)-1].RuleID != "first-this-month" || r.Trace[len(r.Trace)-1].Status != rules.StatusApplied {
+		t.Fatalf("the first October purchase: %v %v", r.Trace, err)
+	}
+}

@@ -80,7 +80,8 @@
 // A zero time.Time (or a nil *time.Time) is an unknown date, not 1 January
 // of year 1: a customer with no birthday on file has no birthday. Given to
 // a date helper (any of the date and window helpers above; either argument
-// of the two-argument ones) it
+// of the two-argument ones, except date's now, of which only the zone
+// counts: a zero time there is UTC) it
 // makes the helper fail with [ErrUnknown], and so the whole expression,
 // however the helper is used: `!isBirthday(customer.Birthday, now, 3)` is
 // not true for an unknown birthday. A rule that needs an unknown value is

@@ -53,8 +53,8 @@ func windowHelpers() []expr.Option {
 			}
 			return NearAnniversary(date, now, before, after), nil
 		}, new(func(time.Time, time.Time, int, int) bool)),
-		bound("startOfWeek", func(t time.Time) time.Time { return calendar.WeekStart(t) }),
-		bound("endOfWeek", func(t time.Time) time.Time { return calendar.WeekStart(t).AddDate(0, 0, 7) }),
+		bound("startOfWeek", func(t time.Time) time.Time { return calendar.WeekStart(t, 0) }),
+		bound("endOfWeek", func(t time.Time) time.Time { return calendar.WeekStart(t, 1) }),
 		bound("startOfMonth", func(t time.Time) time.Time { return calendar.PeriodStart(t, 1, 0) }),
 		bound("endOfMonth", func(t time.Time) time.Time { return calendar.PeriodStart(t, 1, 1) }),
 		bound("startOfQuarter", func(t time.Time) time.Time { return calendar.PeriodStart(t, 3, 0) }),

@@ -31,11 +31,32 @@ func DaysIn(y int, m time.Month) int {
 // after t's month.
 func PeriodStart(t time.Time, n, next int) time.Time {
 	m := (int(t.Month())-1)/n*n + 1 + next*n
-	return time.Date(t.Year(), time.Month(m), 1, 0, 0, 0, 0, t.Location())
+	return DayStart(t.Year(), time.Month(m), 1, t.Location())
 }
 
-// WeekStart is midnight, in t's location, of the Monday of t's ISO week.
-func WeekStart(t time.Time) time.Time {
+// WeekStart is the first instant, in t's location, of the Monday of t's
+// ISO week, moved on by next weeks.
+func WeekStart(t time.Time, next int) time.Time {
 	back := (int(t.Weekday()) + 6) % 7 // days since Monday
-	return time.Date(t.Year(), t.Month(), t.Day()-back, 0, 0, 0, 0, t.Location())
+	return DayStart(t.Year(), t.Month(), t.Day()-back+7*next, t.Location())
+}
+
+// DayStart is the first instant of the date y-m-d in loc (the date is
+// normalised as time.Date does): midnight, or, where the clocks jump
+// forward at midnight and the day has none (America/Asuncion, 1 October
+// 2023), the instant they jump.
+func DayStart(y int, m time.Month, d int, loc *time.Location) time.Time {
+	t := time.Date(y, m, d, 0, 0, 0, 0, loc)
+	if t.Hour() == 0 {
+		return t
+	}
+	// Midnight fell in a gap; time.Date gave an instant next to it, on
+	// the day before (take the end of its zone) or after the jump (take
+	// the start of its zone): either way the jump.
+	if date := time.Date(y, m, d, 12, 0, 0, 0, time.UTC); t.Day() != date.Day() {
+		_, end := t.ZoneBounds()
+		return end
+	}
+	start, _ := t.ZoneBounds()
+	return start
 }

@@ -15,9 +15,11 @@ const MaxLen = 200
 
 // Check says what is wrong with s as a name, or nil. A name is valid
 // UTF-8, not empty or only white space, at most MaxLen bytes, and holds no
-// control characters and no bidirectional formatting characters (which
-// can make a name display as another: U+202A–U+202E, U+2066–U+2069,
-// U+200E, U+200F, U+061C).
+// control characters and no invisible formatting characters, which can make
+// a name display as another: bidirectional ones (U+202A–U+202E,
+// U+2066–U+2069, U+200E, U+200F, U+061C), zero-width ones and the byte
+// order mark (Unicode's category Cf: "gold\u200b" is not "gold"), and line
+// and paragraph separators.
 func Check(s string) error {
 	switch {
 	case s == "":
@@ -35,6 +37,8 @@ func Check(s string) error {
 			return fmt.Errorf("has a control character (%U) at byte %d", r, i)
 		case isBidi(r):
 			return fmt.Errorf("has a bidirectional formatting character (%U) at byte %d", r, i)
+		case unicode.Is(unicode.Cf, r) || unicode.In(r, unicode.Zl, unicode.Zp):
+			return fmt.Errorf("has an invisible formatting character (%U) at byte %d", r, i)
 		}
 	}
 	return nil

@@ -24,6 +24,10 @@ func TestCheck(t *testing.T) {
 		{"rtl mark", "\u200fgold", "bidirectional"},
 		{"arabic letter mark", "gold\u061c", "bidirectional"},
 		{"invalid utf-8", "gold\xff", "UTF-8"},
+		{"zero-width space", "gold\u200b", "invisible"},
+		{"byte order mark", "\ufeffgold", "invisible"},
+		{"line separator", "gold\u2028x", "invisible"},
+		{"mongolian vowel separator", "go\u180eld", "invisible"},
 		{"too long", strings.Repeat("x", MaxLen+1), "limit"},
 	} {
 		t.Run(c.name, func(t *testing.T) {

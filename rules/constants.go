@@ -52,7 +52,7 @@ func bound(root ast.Node) (at ast.Node, msg string) {
 					}
 				}
 			}
-			if _, ok := constOps[name]; ok && len(n.Arguments) == 2 {
+			if arithmetic(name) && len(n.Arguments) == 2 {
 				a, okA := constDec(n.Arguments[0])
 				b, okB := constDec(n.Arguments[1])
 				if _, ok := constValue(n); okA && okB && !ok && !b.IsZero() {
@@ -167,12 +167,11 @@ func constValue(n ast.Node) (any, bool) {
 	case *ast.BinaryNode:
 		return constOp(x.Operator, x.Left, x.Right)
 	case *ast.CallNode:
-		args := x.Arguments
-		switch name := calleeName(x); name {
-		case "_add", "_iadd", "_sub", "_isub", "_mul", "_imul", "_div", "_mod":
-			if len(args) == 2 {
-				return constOp(constOps[name], args[0], args[1])
-			}
+		args, name := x.Arguments, calleeName(x)
+		if arithmetic(name) && len(args) == 2 {
+			return constOp(hiddenOps[name], args[0], args[1])
+		}
+		switch name {
 		case "_neg", "_ineg", "dec", "floor", "ceil":
 			if len(args) == 1 {
 				if d, ok := constDec(args[0]); ok {
@@ -192,9 +191,28 @@ func constValue(n ast.Node) (any, bool) {
 	return nil, false
 }
 
-// constOps are the hidden arithmetic functions and their operators.
-var constOps = map[string]string{"_add": "+", "_iadd": "+", "_sub": "-", "_isub": "-",
-	"_mul": "*", "_imul": "*", "_div": "/", "_mod": "%"}
+// hiddenOps maps the hidden functions the rewriting turns operators into
+// (moneyFuncs, intFuncs) back to their operators: _add and _iadd are "+",
+// _ge is ">=".
+var hiddenOps = func() map[string]string {
+	m := map[string]string{}
+	for op, f := range moneyFuncs {
+		m[f.name] = op
+	}
+	for op, name := range intFuncs {
+		m[name] = op
+	}
+	return m
+}()
+
+// arithmetic says whether name is a hidden arithmetic function.
+func arithmetic(name string) bool {
+	switch hiddenOps[name] {
+	case "+", "-", "*", "/", "%":
+		return true
+	}
+	return false
+}
 
 // constOp applies an arithmetic operator to two constants; a division or
 // modulo by zero, and a result beyond the decimal bound, are not constants

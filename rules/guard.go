@@ -30,25 +30,35 @@ func checkSource(src string, l Limits) (msg string, at int) {
 	if len(src) > l.MaxSourceLen {
 		return fmt.Sprintf("expression is %d bytes, the limit is %d", len(src), l.MaxSourceLen), -1
 	}
-	lx := lexer.New()
-	lx.Reset(file.NewSource(src))
 	depth := 0
-	for {
-		t, err := lx.Next()
-		if err != nil || t.Kind == lexer.EOF {
-			return "", 0
-		}
+	eachToken(src, func(t lexer.Token) bool {
 		if t.Kind != lexer.Bracket {
-			continue
+			return true
 		}
 		switch t.Value {
 		case "(", "[", "{":
 			depth++
 			if depth > l.MaxDepth {
-				return fmt.Sprintf("nesting deeper than %d", l.MaxDepth), t.From
+				msg, at = fmt.Sprintf("nesting deeper than %d", l.MaxDepth), t.From
+				return false
 			}
 		default:
 			depth--
+		}
+		return true
+	})
+	return msg, at
+}
+
+// eachToken calls f with expr's tokens of src, in order, until f returns
+// false, the source ends, or the lexer fails (the parser reports that).
+func eachToken(src string, f func(lexer.Token) bool) {
+	lx := lexer.New()
+	lx.Reset(file.NewSource(src))
+	for {
+		t, err := lx.Next()
+		if err != nil || t.Kind == lexer.EOF || !f(t) {
+			return
 		}
 	}
 }

@@ -54,33 +54,15 @@ func helpers() []expr.Option {
 		expr.Function("dec", func(p ...any) (any, error) { return toDec(p[0]) },
 			new(func(int) decimal.Decimal), new(func(decimal.Decimal) decimal.Decimal)),
 		expr.Function("_sumadd", sumAdd),
-		expr.Function("daysSince", func(p ...any) (any, error) {
-			t, now, err := known2(unknownDaysSince, p)
-			if err != nil {
-				return nil, err
-			}
-			return civilDays(t, now), nil
-		}, new(func(time.Time, time.Time) int)),
-		expr.Function("daysUntil", func(p ...any) (any, error) {
-			t, now, err := known2(unknownDaysUntil, p)
-			if err != nil {
-				return nil, err
-			}
-			return civilDays(now, t), nil
-		}, new(func(time.Time, time.Time) int)),
-		expr.Function("yearsSince", func(p ...any) (any, error) {
-			t, now, err := known2(unknownYearsSince, p)
-			if err != nil {
-				return nil, err
-			}
-			return yearsSince(t, now), nil
-		}, new(func(time.Time, time.Time) int)),
-		expr.Function("weekday", datePart("weekday", func(t time.Time) any { return strings.ToLower(t.Weekday().String()) }),
+		twoDates("daysSince", "t", civilDays),
+		twoDates("daysUntil", "t", func(t, now time.Time) int { return civilDays(now, t) }),
+		twoDates("yearsSince", "date", yearsSince),
+		expr.Function("weekday", datePart("weekday", "t", func(t time.Time) any { return strings.ToLower(t.Weekday().String()) }),
 			new(func(time.Time) string)),
-		expr.Function("month", datePart("month", func(t time.Time) any { return int(t.Month()) }), new(func(time.Time) int)),
-		expr.Function("day", datePart("day", func(t time.Time) any { return t.Day() }), new(func(time.Time) int)),
-		expr.Function("year", datePart("year", func(t time.Time) any { return t.Year() }), new(func(time.Time) int)),
-		expr.Function("hour", datePart("hour", func(t time.Time) any { return t.Hour() }), new(func(time.Time) int)),
+		expr.Function("month", datePart("month", "t", func(t time.Time) any { return int(t.Month()) }), new(func(time.Time) int)),
+		expr.Function("day", datePart("day", "t", func(t time.Time) any { return t.Day() }), new(func(time.Time) int)),
+		expr.Function("year", datePart("year", "t", func(t time.Time) any { return t.Year() }), new(func(time.Time) int)),
+		expr.Function("hour", datePart("hour", "t", func(t time.Time) any { return t.Hour() }), new(func(time.Time) int)),
 		expr.Function("date", func(p ...any) (any, error) {
 			loc := time.UTC
 			if len(p) == 2 {
@@ -129,9 +111,6 @@ func newUnknown(fn, arg string, n int) *unknownError {
 // date is common (no birthday on file) and must stay cheap. They are
 // never changed.
 var (
-	unknownDaysSince  = [2]error{newUnknown("daysSince", "t", 1), newUnknown("daysSince", "now", 2)}
-	unknownDaysUntil  = [2]error{newUnknown("daysUntil", "t", 1), newUnknown("daysUntil", "now", 2)}
-	unknownYearsSince = [2]error{newUnknown("yearsSince", "date", 1), newUnknown("yearsSince", "now", 2)}
 	unknownIsBirthday = [2]error{newUnknown("isBirthday", "date", 1), newUnknown("isBirthday", "now", 2)}
 	unknownDateNow    = newUnknown("date", "now", 2)
 )
@@ -160,10 +139,24 @@ func known2(unknown [2]error, p []any) (time.Time, time.Time, error) {
 	return a, b, nil
 }
 
-// datePart is a one-argument date helper (weekday, month, ...): an unknown
-// time is an unknownError.
-func datePart(fn string, f func(time.Time) any) func(p ...any) (any, error) {
-	unknown := newUnknown(fn, "t", 1)
+// twoDates is a helper of a date (its first argument, named arg) and now
+// that gives an int (daysSince, daysToAnniversary, ...): an unknown
+// argument is its unknownError, made once.
+func twoDates(fn, arg string, f func(t, now time.Time) int) expr.Option {
+	unknown := [2]error{newUnknown(fn, arg, 1), newUnknown(fn, "now", 2)}
+	return expr.Function(fn, func(p ...any) (any, error) {
+		t, now, err := known2(unknown, p)
+		if err != nil {
+			return nil, err
+		}
+		return f(t, now), nil
+	}, new(func(time.Time, time.Time) int))
+}
+
+// datePart is a one-argument date helper (weekday, month, startOfWeek,
+// ...) of the argument named arg: an unknown time is an unknownError.
+func datePart(fn, arg string, f func(time.Time) any) func(p ...any) (any, error) {
+	unknown := newUnknown(fn, arg, 1)
 	return func(p ...any) (any, error) {
 		t, ok := knownTime(p[0])
 		if !ok {

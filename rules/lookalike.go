@@ -5,7 +5,6 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/expr-lang/expr/file"
 	"github.com/expr-lang/expr/parser/lexer"
 )
 
@@ -22,15 +21,9 @@ var confusables = map[rune]rune{
 // has a letter outside ASCII: which one, where, what it looks like, and
 // the name with it replaced. ok is false when every name is ASCII.
 func lookalike(src string) (msg string, at int, ok bool) {
-	lx := lexer.New()
-	lx.Reset(file.NewSource(src))
-	for {
-		t, err := lx.Next()
-		if err != nil || t.Kind == lexer.EOF {
-			return "", 0, false
-		}
+	eachToken(src, func(t lexer.Token) bool {
 		if t.Kind != lexer.Identifier {
-			continue
+			return true
 		}
 		for i, r := range []rune(t.Value) {
 			if r < 0x80 {
@@ -53,7 +46,10 @@ func lookalike(src string) (msg string, at int, ok bool) {
 				}, t.Value)
 				msg += fmt.Sprintf(", not the Latin %q; did you mean %s?", latin, fixed)
 			}
-			return msg, t.From + i, true
+			at, ok = t.From+i, true
+			return false
 		}
-	}
+		return true
+	})
+	return msg, at, ok
 }

@@ -36,10 +36,6 @@ const MaxClauses = 64
 // flippedOps turns `Value Op Field` into `Field Op' Value`.
 var flippedOps = map[string]string{">=": "<=", ">": "<", "<=": ">=", "<": ">", "==": "=="}
 
-// callOps are the hidden comparison functions the money rewriting turns
-// operators on decimals into.
-var callOps = map[string]string{"_ge": ">=", "_gt": ">", "_le": "<=", "_lt": "<", "_eq": "=="}
-
 // thresholds reads a compiled, type-checked condition as an OR of ANDs of
 // thresholds on numeric fields (int or decimal); false when it is
 // anything else or expands past MaxClauses.
@@ -74,7 +70,7 @@ func (e *env) thresholds(n ast.Node) ([][]Threshold, bool) {
 		if len(x.Arguments) != 2 {
 			return nil, false
 		}
-		op, l, r = callOps[calleeName(x)], x.Arguments[0], x.Arguments[1]
+		op, l, r = hiddenOps[calleeName(x)], x.Arguments[0], x.Arguments[1]
 	default:
 		return nil, false
 	}

@@ -17,31 +17,14 @@ import (
 // date is unknown: the helper fails with [ErrUnknown] and the rule does
 // not apply.
 func windowHelpers() []expr.Option {
-	ints := func(fn string, f func(date, now time.Time) int) expr.Option {
-		unknown := [2]error{newUnknown(fn, "date", 1), newUnknown(fn, "now", 2)}
-		return expr.Function(fn, func(p ...any) (any, error) {
-			date, now, err := known2(unknown, p)
-			if err != nil {
-				return nil, err
-			}
-			return f(date, now), nil
-		}, new(func(time.Time, time.Time) int))
-	}
 	bound := func(fn string, f func(now time.Time) time.Time) expr.Option {
-		unknown := newUnknown(fn, "now", 1)
-		return expr.Function(fn, func(p ...any) (any, error) {
-			now, ok := knownTime(p[0])
-			if !ok {
-				return nil, unknown
-			}
-			return f(now), nil
-		}, new(func(time.Time) time.Time))
+		return expr.Function(fn, datePart(fn, "now", func(t time.Time) any { return f(t) }), new(func(time.Time) time.Time))
 	}
 	unknownNear := [2]error{newUnknown("nearAnniversary", "date", 1), newUnknown("nearAnniversary", "now", 2)}
 	unknownHours := newUnknown("withinHours", "now", 1)
 	return []expr.Option{
-		ints("daysToAnniversary", DaysToAnniversary),
-		ints("daysSinceAnniversary", DaysSinceAnniversary),
+		twoDates("daysToAnniversary", "date", DaysToAnniversary),
+		twoDates("daysSinceAnniversary", "date", DaysSinceAnniversary),
 		expr.Function("nearAnniversary", func(p ...any) (any, error) {
 			before, after := p[2].(int), p[3].(int)
 			if msg := windowDays(before, after); msg != "" {

@@ -48,7 +48,11 @@ func newEnv[F any](l Limits) (*env, error) {
 
 // compile turns one expression into a program. want lists the result
 // types the part accepts, described by wantName for the error message.
-func (e *env) compile(ruleID string, part Part, src string, want []reflect.Type, wantName string) (*vm.Program, reflect.Type, *RuleError) {
+//
+// A panic in the parser, the checker or one of the visitors (a bug, not
+// the author's fault) is a refusal of the rule, never a crash of the
+// host: the rule is reported as not compiling, ErrForbidden.
+func (e *env) compile(ruleID string, part Part, src string, want []reflect.Type, wantName string) (prog *vm.Program, typ reflect.Type, re *RuleError) {
 	fail := func(sentinel error, at int, msg string) *RuleError {
 		re := &RuleError{RuleID: ruleID, Part: part, Message: clipTo(msg, maxMessage), Err: sentinel}
 		if at >= 0 {
@@ -56,6 +60,11 @@ func (e *env) compile(ruleID string, part Part, src string, want []reflect.Type,
 		}
 		return re
 	}
+	defer func() {
+		if p := recover(); p != nil {
+			prog, typ, re = nil, nil, fail(ErrForbidden, -1, fmt.Sprintf("the compiler failed on this expression (%v); please report it", p))
+		}
+	}()
 	fromFile := func(sentinel error, err error) *RuleError {
 		var fe *file.Error
 		if errors.As(err, &fe) {
@@ -115,7 +124,7 @@ func (e *env) compile(ruleID string, part Part, src string, want []reflect.Type,
 	if err := optimizer.Optimize(&tree.Node, e.cfg); err != nil {
 		return nil, nil, fromFile(ErrType, err)
 	}
-	prog, err := compiler.Compile(tree, e.cfg)
+	prog, err = compiler.Compile(tree, e.cfg)
 	if err != nil {
 		return nil, nil, fail(ErrType, -1, err.Error())
 	}

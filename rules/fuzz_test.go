@@ -28,6 +28,8 @@ var hostile = []string{
 	`order.Total.StringFixed(20000000)`,
 	`order.Total.PowInt32(1000000)`,
 	`toJSON($env)`,
+	`len()`,
+	`sum() > 0`,
 	`$env.Order.Total`,
 	`len(1..1000000000)`,
 	`9223372036854775807 + 1`,
@@ -104,6 +106,9 @@ func FuzzCompile(f *testing.F) {
 			for _, e := range ce.Errors {
 				if e.RuleID != r.ID || e.Err == nil {
 					t.Fatalf("Compile(%q) gave %+v, want rule %q and a sentinel", src, e, r.ID)
+				}
+				if strings.Contains(e.Message, "the compiler failed") {
+					t.Fatalf("Compile(%q) panicked inside (recovered): %v", src, e)
 				}
 			}
 		}

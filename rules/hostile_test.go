@@ -56,6 +56,11 @@ func TestHostileClasses(t *testing.T) {
 		{name: "halves multiplied", src: "dec(customer.Orders) / 2 * (customer.Orders / 2) * (customer.Orders / 2) == 166.375", want: "true"},
 		{name: "max of a float fact", src: "max(customer.Score, 0.0) * order.Total > 0", want: "compile", sentinel: rules.ErrType, text: ""},
 		{name: "sum with a float fact", src: "sum([customer.Score, 0.0]) * 3 > 0", want: "compile", sentinel: rules.ErrInexact, text: "float64"},
+		// found by the fuzzer: a builtin called with no argument
+		{name: "len of nothing", src: "len() > 0", want: "compile", sentinel: rules.ErrType, text: "expected 1, got 0"},
+		{name: "sum of nothing", src: "sum() > 0", want: "compile", sentinel: rules.ErrSyntax, text: "at least 2 arguments"},
+		{name: "count of nothing", src: "count() > 0", want: "compile", sentinel: rules.ErrSyntax, text: "at least 2 arguments"},
+		{name: "max of nothing", src: "max() > 0", want: "compile", sentinel: rules.ErrType, text: "not enough arguments"},
 		{name: "max of int and decimal constants", src: "max(0, 0.5) > 0", want: "true"},
 		{name: "min of int and decimal constants", src: "min(10, 2.5) == 2.5", want: "true"},
 		// walks inside predicates cost the square of the lines: refused.

@@ -23,6 +23,9 @@ type FitReport struct {
 	Evaluations   int
 	// Groups is the number of distinct summaries the likelihood ran over.
 	Groups int
+	// Uncertainty holds the standard errors and covariance of the
+	// estimates, for intervals on them and on anything computed from them.
+	Uncertainty Uncertainty
 }
 
 func (m BGNBD) String() string {
@@ -42,7 +45,7 @@ func FitBGNBD(cs []CustomerSummary, unit Unit) (BGNBD, FitReport, error) {
 	}
 	rows := groupCounts(cs)
 	ws := newBGNBDWork(rows)
-	est, rep, err := fitLogParams("BG/NBD", 4, float64(len(cs)), len(rows), func(p, g []float64) float64 {
+	est, rep, err := fitLogParams("BG/NBD", []string{"r", "alpha", "a", "b"}, float64(len(cs)), len(rows), func(p, g []float64) float64 {
 		var grad [4]float64
 		v := ws.logLik([4]float64(p), &grad)
 		copy(g, grad[:])

@@ -47,6 +47,13 @@
 //     `go run ./examples/cdnow`.
 //   - [BGNBD] and [ParetoNBD] are [PurchaseModel]s: P(alive), expected
 //     purchases (unconditional and for a given history).
+//   - Every fit reports its [Uncertainty]: standard errors from the
+//     observed information (they match lifetimes' and CLVTools' on CDNOW),
+//     intervals for a parameter ([Uncertainty.Param]) and, by the delta
+//     method, for anything computed from the parameters — a customer's
+//     expected purchases, a CLV, a forecast total ([Uncertainty.Delta]).
+//     On simulated BG/NBD data the nominal 95 % intervals cover the truth
+//     in 187–191 of 200 data sets (TestIntervalCoverage).
 //   - [CLV] over a [Horizon] with a discount rate and margin;
 //     [ForecastBase] for the purchases and revenue of the existing base in
 //     the next period.

@@ -74,3 +74,62 @@ func ExampleFitGammaGamma() {
 	// p=6.2496 q=3.7442 gamma=15.4435 log-likelihood -4055.92
 	// customer 0001: 2 repeat purchases averaging $22.345, expected $24.65 a purchase
 }
+
+// A fit's Uncertainty gives the standard errors of its estimates (they
+// match lifetimes' summary on CDNOW) and 95 % intervals, for a parameter
+// and, by the delta method, for anything computed from the parameters:
+// here a new customer's expected purchases in their first year and
+// customer 1's in the next 39 weeks.
+func ExampleUncertainty() {
+	rows, err := refdata.CDNOWSummary("", "cdnow_customers_summary_with_transactions.csv")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	cs := make([]metrics.CustomerSummary, len(rows))
+	for i, r := range rows {
+		cs[i] = metrics.CustomerSummary{ID: fmt.Sprint(r.ID), Frequency: r.X, Recency: r.Tx, T: r.T}
+	}
+	m, rep, err := metrics.FitBGNBD(cs, metrics.Weeks)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	u := rep.Uncertainty
+	for i, name := range u.Names {
+		fmt.Printf("%-5s %.4f se %.4f\n", name, u.Estimates[i], u.StdErr[i])
+	}
+	r, err := u.Param(0, 0.95)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("r: %.4f, 95%% [%.4f, %.4f]\n", r.Estimate, r.Lower, r.Upper)
+	model := func(p []float64) metrics.BGNBD {
+		return metrics.BGNBD{R: p[0], Alpha: p[1], A: p[2], B: p[3], Unit: m.Unit}
+	}
+	year, err := u.Delta(0.95, func(p []float64) (float64, error) { return model(p).ExpectedPurchases(52), nil })
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("a new customer's first 52 weeks: %.3f purchases, 95%% [%.3f, %.3f]\n", year.Estimate, year.Lower, year.Upper)
+	c := cs[0]
+	next, err := u.Delta(0.95, func(p []float64) (float64, error) {
+		_, purchases, err := model(p).Predict(39, c.Frequency, c.Recency, c.T)
+		return purchases, err
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("customer %s, next 39 weeks: %.3f purchases, 95%% [%.3f, %.3f]\n", c.ID, next.Estimate, next.Lower, next.Upper)
+	// Output:
+	// r     0.2426 se 0.0126
+	// alpha 4.4135 se 0.3782
+	// a     0.7929 se 0.1857
+	// b     2.4258 se 0.7053
+	// r: 0.2426, 95% [0.2192, 0.2685]
+	// a new customer's first 52 weeks: 1.444 purchases, 95% [1.313, 1.588]
+	// customer 1, next 39 weeks: 1.226 purchases, 95% [1.140, 1.318]
+}

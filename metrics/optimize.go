@@ -194,11 +194,13 @@ const (
 	maxFitEvaluations = 2000
 )
 
-// fitLogParams estimates k positive parameters by maximum likelihood:
+// fitLogParams estimates positive parameters (named by names) by maximum likelihood:
 // BFGS on their logarithms, from all ones, on the mean log-likelihood per
 // customer (n customers, in groups distinct summaries). ll returns the
-// log-likelihood at p and writes its gradient in p to g.
-func fitLogParams(model string, k int, n float64, groups int, ll func(p, g []float64) float64) ([]float64, FitReport, error) {
+// log-likelihood at p and writes its gradient in p to g. A fit that
+// converges also reports its standard errors (see [Uncertainty]).
+func fitLogParams(model string, names []string, n float64, groups int, ll func(p, g []float64) float64) ([]float64, FitReport, error) {
+	k := len(names)
 	p, g := make([]float64, k), make([]float64, k)
 	f := func(theta, grad []float64) float64 {
 		for i := range p {
@@ -219,5 +221,6 @@ func fitLogParams(model string, k int, n float64, groups int, ll func(p, g []flo
 	if !res.converged || math.IsNaN(res.f) {
 		return est, rep, fmt.Errorf("%w: %s did not converge: %s (%d iterations, %d evaluations, log-likelihood %v)", ErrFit, model, res.stop, res.iterations, res.evaluations, rep.LogLikelihood)
 	}
+	rep.Uncertainty = uncertainty(names, f, res.x, n)
 	return est, rep, nil
 }

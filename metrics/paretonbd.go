@@ -33,7 +33,7 @@ func FitParetoNBD(cs []CustomerSummary, unit Unit) (ParetoNBD, FitReport, error)
 	}
 	rows := groupCounts(cs)
 	var evalErr error // the first likelihood that could not be computed
-	est, rep, err := fitLogParams("Pareto/NBD", 4, float64(len(cs)), len(rows), func(p, g []float64) float64 {
+	est, rep, err := fitLogParams("Pareto/NBD", []string{"r", "alpha", "s", "beta"}, float64(len(cs)), len(rows), func(p, g []float64) float64 {
 		var grad [4]float64
 		v, err := pnbdLLGrad([4]float64(p), rows, &grad)
 		if err != nil {

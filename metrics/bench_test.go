@@ -93,3 +93,15 @@ func BenchmarkSummary(b *testing.B) {
 		})
 	}
 }
+
+func BenchmarkFitBGBB(b *testing.B) {
+	ds := donations(b)
+	b.Run("donations", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, _, err := metrics.FitBGBB(ds); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}

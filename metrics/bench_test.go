@@ -105,3 +105,15 @@ func BenchmarkFitBGBB(b *testing.B) {
 		}
 	})
 }
+
+func BenchmarkFitMBGNBD(b *testing.B) {
+	cs := cdnowPublished(b)
+	b.Run("cdnow", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, _, err := metrics.FitMBGNBD(cs, metrics.Weeks); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}

@@ -104,3 +104,29 @@ func ExampleFitBGBB() {
 	// x=2, t_x=4, n=6: P(alive in 2002) 0.59, 1.058 donations expected in 2002–2006
 	// donors expected to give no repeat donation in 1996–2001: 3454.9
 }
+
+// Fitting the MBG/NBD to the CDNOW calibration summary gives the
+// estimates lifetimes and BTYDplus report (r = 0.525, α = 6.183,
+// a = 0.891, b = 1.614). Unlike the BG/NBD's, its P(alive) of a customer
+// who never bought again is below 1.
+func ExampleFitMBGNBD() {
+	rows, err := refdata.CDNOWSummary("", "cdnow_customers_summary_with_transactions.csv")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	cs := make([]metrics.CustomerSummary, len(rows))
+	for i, r := range rows {
+		cs[i] = metrics.CustomerSummary{ID: fmt.Sprint(r.ID), Frequency: r.X, Recency: r.Tx, T: r.T}
+	}
+	m, _, err := metrics.FitMBGNBD(cs, metrics.Weeks)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("r=%.3f alpha=%.3f a=%.3f b=%.3f\n", m.R, m.Alpha, m.A, m.B)
+	fmt.Printf("no repeat purchase in 38.86 weeks: P(alive) %.3f\n", m.PAlive(0, 0, 38.86))
+	// Output:
+	// r=0.525 alpha=6.183 a=0.891 b=1.614
+	// no repeat purchase in 38.86 weeks: P(alive) 0.390
+}

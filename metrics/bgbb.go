@@ -30,7 +30,9 @@ func (m BGBB) params() [4]float64 { return [4]float64{m.Alpha, m.Beta, m.Gamma, 
 // each standing for Count customers. Identical histories are grouped, so
 // compressed data (one row per recency/frequency pattern) and one row per
 // customer give the same fit. The error is an [*InputError] for an
-// impossible history, or wraps [ErrFit] if the fit does not converge.
+// impossible history, or wraps [ErrFit] if the data cannot identify the
+// model (no repeat transaction at all, or one at every opportunity) or the
+// fit does not converge.
 func FitBGBB(ds []DiscreteSummary) (BGBB, FitReport, error) {
 	const fn = "FitBGBB"
 	total, err := checkDiscreteSummaries(fn, ds)
@@ -38,6 +40,14 @@ func FitBGBB(ds []DiscreteSummary) (BGBB, FitReport, error) {
 		return BGBB{}, FitReport{}, err
 	}
 	rows := groupDiscrete(ds)
+	some, notAll := false, false // a repeat transaction; an opportunity without one
+	for _, r := range rows {
+		some = some || r.x > 0
+		notAll = notAll || r.x < r.n
+	}
+	if !some || !notAll {
+		return BGBB{}, FitReport{Groups: len(rows)}, fmt.Errorf("%w: BG/BB needs histories with repeat transactions and opportunities without one (got some: %v, missed some: %v); the maximum is at the edge of the parameter space", ErrFit, some, notAll)
+	}
 	est, rep, err := fitLogParams("BG/BB", 4, total, len(rows), func(p, g []float64) float64 {
 		var grad [4]float64
 		v := bgbbLogLik([4]float64(p), rows, &grad)

@@ -353,6 +353,11 @@ func TestBGBBInputErrors(t *testing.T) {
 			}
 		})
 	}
+	for _, d := range []metrics.DiscreteSummary{{N: 6, Count: 10}, {Frequency: 6, Recency: 6, N: 6, Count: 3}} {
+		if _, _, err := metrics.FitBGBB([]metrics.DiscreteSummary{d, d}); !errors.Is(err, metrics.ErrFit) {
+			t.Errorf("FitBGBB(only %+v): %v, want ErrFit", d, err)
+		}
+	}
 	if _, _, err := metrics.FitBGBB(nil); !errors.Is(err, metrics.ErrInput) {
 		t.Errorf("FitBGBB(nil): %v", err)
 	}

@@ -93,3 +93,56 @@ func BenchmarkSummary(b *testing.B) {
 		})
 	}
 }
+
+func BenchmarkFitBGBB(b *testing.B) {
+	ds := donations(b)
+	b.Run("donations", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, _, err := metrics.FitBGBB(ds); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+func BenchmarkFitMBGNBD(b *testing.B) {
+	cs := cdnowPublished(b)
+	b.Run("cdnow", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, _, err := metrics.FitMBGNBD(cs, metrics.Weeks); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// BenchmarkProbabilityOfPurchases times one pmf value at the CDNOW
+// estimates (t = 39 weeks, x = 5) and the BG/BB's at the donations
+// estimates (n = 6, x = 2).
+func BenchmarkProbabilityOfPurchases(b *testing.B) {
+	models := []struct {
+		name string
+		f    func() (float64, error)
+	}{
+		{"bgnbd", func() (float64, error) { return bgnbdPaper.ProbabilityOfPurchases(39, 5) }},
+		{"mbgnbd", func() (float64, error) {
+			return metrics.MBGNBD{R: 0.525, Alpha: 6.183, A: 0.891, B: 1.614}.ProbabilityOfPurchases(39, 5)
+		}},
+		{"pnbd", func() (float64, error) {
+			return metrics.ParetoNBD{R: 0.553, Alpha: 10.578, S: 0.606, Beta: 11.669}.ProbabilityOfPurchases(39, 5)
+		}},
+		{"bgbb", func() (float64, error) { return bgbbPaper.ProbabilityOfPurchases(6, 2) }},
+	}
+	for _, m := range models {
+		b.Run(m.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := m.f(); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

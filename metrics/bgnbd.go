@@ -62,6 +62,11 @@ func (m BGNBD) LogLikelihood(cs []CustomerSummary) float64 {
 // bgnbdWork holds grouped rows and the scratch space for evaluating the
 // likelihood on them.
 type bgnbdWork struct {
+	// shift is 1 for the MBG/NBD, whose customers may also drop out right
+	// after their first purchase: its likelihood is the BG/NBD's with
+	// b+x in place of b+x−1 and a+b+x+1 in place of a+b+x, and the
+	// dropout term present for x = 0 too (see [FitMBGNBD]).
+	shift                float64
 	rows                 []row
 	ts                   times
 	lnT, invT, lnX, invX []float64 // ln(α+T), 1/(α+T) per distinct T; the same per distinct t_x
@@ -102,20 +107,20 @@ func (w *bgnbdWork) logLik(p [4]float64, grad *[4]float64) float64 {
 		x := float64(rw.x)
 		if rw.x != lastX {
 			lastX = rw.x
-			cx = lgamma(r+x) - lgR + lgAB + lgamma(b+x) - lgB - lgamma(a+b+x)
-			if rw.x > 0 {
-				lnB = math.Log(b + x - 1)
+			cx = lgamma(r+x) - lgR + lgAB + lgamma(b+x+w.shift) - lgB - lgamma(a+b+x+w.shift)
+			if rw.x > 0 || w.shift > 0 {
+				lnB = math.Log(b + x - 1 + w.shift)
 			}
 			if grad != nil {
 				dR = digamma(r+x) - psiR
-				dAB = psiAB - digamma(a+b+x)
-				dB = digamma(b+x) - psiB
+				dAB = psiAB - digamma(a+b+x+w.shift)
+				dB = digamma(b+x+w.shift) - psiB
 			}
 		}
 		lnAT := w.lnT[rw.iT]
 		li := cx + r*lnAlpha - (r+x)*lnAT
 		var sh, lnATx float64 // sh: the share of the "dropped out at t_x" term
-		if rw.x > 0 {
+		if rw.x > 0 || w.shift > 0 {
 			lnATx = w.lnX[rw.itx]
 			lnD := lnA - lnB + (r+x)*(lnAT-lnATx)
 			li += log1pExp(lnD)
@@ -127,8 +132,8 @@ func (w *bgnbdWork) logLik(p [4]float64, grad *[4]float64) float64 {
 			g[0] += wt * (dR + lnAlpha - lnAT + sh*(lnAT-lnATx))
 			g[1] += wt * (r/alpha - (r+x)*w.invT[rw.iT] + sh*(r+x)*(w.invT[rw.iT]-w.invX[rw.itx]))
 			g[2] += wt * (dAB + sh/a)
-			if rw.x > 0 {
-				g[3] += wt * (dAB + dB - sh/(b+x-1))
+			if rw.x > 0 || w.shift > 0 {
+				g[3] += wt * (dAB + dB - sh/(b+x-1+w.shift))
 			}
 		}
 	}

@@ -5,8 +5,8 @@ import (
 	"math"
 )
 
-// PurchaseModel is a fitted model of repeat purchases: [BGNBD] or
-// [ParetoNBD]. Times are in the model's unit (ModelUnit).
+// PurchaseModel is a fitted model of repeat purchases: [BGNBD], [MBGNBD]
+// or [ParetoNBD]. Times are in the model's unit (ModelUnit).
 type PurchaseModel interface {
 	PAlive(frequency int, recency, T float64) float64
 	ConditionalExpectedPurchases(t float64, frequency int, recency, T float64) float64
@@ -19,6 +19,9 @@ func (m BGNBD) ModelUnit() Unit { return m.Unit }
 
 // ModelUnit is the time unit the model was fitted in.
 func (m ParetoNBD) ModelUnit() Unit { return m.Unit }
+
+// ModelUnit is the time unit the model was fitted in.
+func (m MBGNBD) ModelUnit() Unit { return m.Unit }
 
 // Horizon is a future span cut into equal steps, each given with its
 // unit: 12 steps of 30.4375 days is a year in months. It never assumes the

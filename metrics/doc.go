@@ -39,14 +39,23 @@
 // # Models
 //
 //   - [FitBGNBD]: BG/NBD (Fader, Hardie & Lee 2005, Marketing Science
-//     24(2)); [FitParetoNBD]: Pareto/NBD (Schmittlein, Morrison &
-//     Colombo 1987); [FitGammaGamma]: spend (Fader & Hardie 2013).
+//     24(2)); [FitMBGNBD]: MBG/NBD (Batislam, Denizel & Filiztekin 2007),
+//     whose customers may also drop out right after their first purchase;
+//     [FitParetoNBD]: Pareto/NBD (Schmittlein, Morrison & Colombo 1987);
+//     [FitGammaGamma]: spend (Fader & Hardie 2013).
+//   - [FitBGBB]: BG/BB (Fader, Hardie & Shang 2010, Marketing Science
+//     29(6)) for discrete transaction opportunities (a yearly donation
+//     drive), from [DiscreteSummary] rows that each stand for Count
+//     customers, so published recency/frequency tables fit as they are.
+//     On the paper's donations data it prints the published estimates.
 //   - Fits are maximum likelihood with BFGS and analytic gradients on the
 //     summaries grouped by identical values, so a million customers fit in
 //     milliseconds. On CDNOW they print the published estimates; see
 //     `go run ./examples/cdnow`.
-//   - [BGNBD] and [ParetoNBD] are [PurchaseModel]s: P(alive), expected
-//     purchases (unconditional and for a given history).
+//   - [BGNBD], [MBGNBD] and [ParetoNBD] are [PurchaseModel]s: P(alive),
+//     expected purchases (unconditional and for a given history); their
+//     ProbabilityOfPurchases is the distribution P(X(t) = x). [BGBB] has
+//     the same in opportunities, with errors for impossible input.
 //   - Every fit reports its [Uncertainty]: standard errors from the
 //     observed information (they match lifetimes' and CLVTools' on CDNOW),
 //     intervals for a parameter ([Uncertainty.Param]) and, by the delta

@@ -26,14 +26,16 @@ func genBGNBD(t *rapid.T) metrics.BGNBD {
 	}
 }
 
-// P(alive) is in (0, 1], and exactly 1 without repeat purchases (BG/NBD);
+// P(alive) is in (0, 1], and exactly 1 without repeat purchases (BG/NBD;
+// not the MBG/NBD, whose customers may drop out after the first purchase);
 // expected purchases grow with the horizon.
 func TestModelProperties(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		x, tx, T := genHistory(t)
 		models := []metrics.PurchaseModel{genBGNBD(t), metrics.ParetoNBD{
 			R: rapid.Float64Range(0.1, 3).Draw(t, "pr"), Alpha: rapid.Float64Range(1, 30).Draw(t, "palpha"),
-			S: rapid.Float64Range(0.1, 3).Draw(t, "ps"), Beta: rapid.Float64Range(1, 30).Draw(t, "pbeta"), Unit: metrics.Weeks}}
+			S: rapid.Float64Range(0.1, 3).Draw(t, "ps"), Beta: rapid.Float64Range(1, 30).Draw(t, "pbeta"), Unit: metrics.Weeks},
+			metrics.MBGNBD(genBGNBD(t))}
 		for i, m := range models {
 			p := m.PAlive(x, tx, T)
 			if !(p > 0 && p <= 1+1e-12) {

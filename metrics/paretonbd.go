@@ -200,13 +200,21 @@ func logAddExp(a, b float64) float64 {
 	return a + math.Log1p(math.Exp(b-a))
 }
 
-// checkModel checks a model's parameters and a customer history for the
-// prediction methods.
-func checkModel(fn string, params [4]float64, names [4]string, t float64, frequency int, recency, T float64) error {
+// checkParams checks that a model's parameters are positive and finite.
+func checkParams(fn string, params [4]float64, names [4]string) error {
 	for i, p := range params {
 		if !(p > 0) || math.IsInf(p, 0) {
 			return inputErr(fn, names[i], "must be positive and finite, got %v", p)
 		}
+	}
+	return nil
+}
+
+// checkModel checks a model's parameters and a customer history for the
+// prediction methods.
+func checkModel(fn string, params [4]float64, names [4]string, t float64, frequency int, recency, T float64) error {
+	if err := checkParams(fn, params, names); err != nil {
+		return err
 	}
 	switch {
 	case !(t >= 0) || math.IsInf(t, 0):

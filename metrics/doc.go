@@ -66,4 +66,27 @@
 //   - [CLV] over a [Horizon] with a discount rate and margin;
 //     [ForecastBase] for the purchases and revenue of the existing base in
 //     the next period.
+//
+// # Checking a model
+//
+// Fit on the calibration period, check on the holdout the [Summarizer]
+// split off ([Summarizer.Holdout]); see [ExampleEvaluateHoldout].
+//
+//   - [EvaluateHoldout]: mean actual against mean predicted holdout
+//     purchases by calibration frequency (0 … 6 and "7 or more", the
+//     papers' figure), and customer-level MAE, RMSE, Pearson r and total
+//     error. On CDNOW it reproduces the BTYD walkthrough's Pareto/NBD
+//     table.
+//   - [Tracker] reads the log once for the summaries and the tracking
+//     curve ([Tracker.Curve]): cumulative repeat purchases per period,
+//     actual against the model, over calibration and holdout.
+//   - [CompareModels]: log-likelihood, AIC, BIC and holdout errors of
+//     several models fitted on the same summaries, best AIC first.
+//   - [CheckSpendIndependence]: the Gamma-Gamma model's assumption that
+//     spend does not depend on frequency, with a warning above |r| = 0.3
+//     (CDNOW: 0.11).
+//
+// All of these are float64 estimates; a model in another unit than the
+// summaries, an empty split or one without a holdout period is an
+// [*InputError].
 package metrics

@@ -157,14 +157,21 @@ func NewSummarizer(cfg SummaryConfig) (*Summarizer, error) {
 // zero time or a purchase earlier than the customer's previous one is an
 // error, and changes nothing.
 func (s *Summarizer) Add(p Purchase) error {
-	const fn = "Summarizer.Add"
+	_, _, _, err := s.add("Summarizer.Add", p)
+	return err
+}
+
+// add is Add, and says which history the purchase went to (nil when it
+// was skipped), its day index, and whether the day was new for the
+// customer.
+func (s *Summarizer) add(fn string, p Purchase) (h *history, day int, newDay bool, err error) {
 	if err := purchaselog.Check[inputPkg](fn, p.Customer, p.At, p.Amount); err != nil {
-		return err
+		return nil, 0, false, err
 	}
-	day := calendar.DayIndex(p.At, s.cfg.Location)
+	day = calendar.DayIndex(p.At, s.cfg.Location)
 	if day > s.obsEnd {
 		s.skipped++
-		return nil
+		return nil, day, false, nil
 	}
 	i, ok := s.lastPos, s.hist.n > 0 && p.Customer == s.last
 	if !ok {
@@ -174,13 +181,14 @@ func (s *Summarizer) Add(p Purchase) error {
 		}
 		s.last, s.lastPos = p.Customer, i
 	}
-	h := s.hist.at(i)
+	h = s.hist.at(i)
 	if day < h.last {
-		return inputErr(fn, "At", "%s is before the previous purchase of customer %q: each customer's purchases must come in time order",
+		return nil, day, false, inputErr(fn, "At", "%s is before the previous purchase of customer %q: each customer's purchases must come in time order",
 			p.At.Format(time.RFC3339), p.Customer)
 	}
-	h.addDay(day, p.Amount, s.calEnd, day != h.last)
-	return nil
+	newDay = day != h.last
+	h.addDay(day, p.Amount, s.calEnd, newDay)
+	return h, day, newDay, nil
 }
 
 // addDay adds spend on a day; newDay says whether the day is not yet counted.

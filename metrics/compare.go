@@ -8,7 +8,7 @@ import (
 
 // ComparableModel is a fitted purchase model that can be compared with
 // others on the same data: its log-likelihood of calibration summaries
-// and its number of free parameters. [BGNBD] and [ParetoNBD] are.
+// and its number of free parameters. [BGNBD], [MBGNBD] and [ParetoNBD] are.
 type ComparableModel interface {
 	PurchaseModel
 	LogLikelihood(cs []CustomerSummary) float64
@@ -20,6 +20,9 @@ func (m BGNBD) NumParams() int { return 4 }
 
 // NumParams is the number of fitted parameters: 4 (r, α, s, β).
 func (m ParetoNBD) NumParams() int { return 4 }
+
+// NumParams is the number of fitted parameters: 4 (r, α, a, b).
+func (m MBGNBD) NumParams() int { return 4 }
 
 // Candidate is a named model for [CompareModels].
 type Candidate struct {

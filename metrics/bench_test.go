@@ -30,7 +30,7 @@ func BenchmarkFitBGNBD(b *testing.B) {
 		b.Run(bc.name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, _, err := metrics.FitBGNBD(bc.cs, metrics.Weeks); err != nil {
+				if _, _, err := metrics.FitBGNBD(bc.cs); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -43,7 +43,7 @@ func BenchmarkFitParetoNBD(b *testing.B) {
 	b.Run("cdnow", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			if _, _, err := metrics.FitParetoNBD(cs, metrics.Weeks); err != nil {
+			if _, _, err := metrics.FitParetoNBD(cs); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -111,7 +111,7 @@ func BenchmarkFitMBGNBD(b *testing.B) {
 	b.Run("cdnow", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			if _, _, err := metrics.FitMBGNBD(cs, metrics.Weeks); err != nil {
+			if _, _, err := metrics.FitMBGNBD(cs); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -33,15 +33,13 @@ func (m BGNBD) String() string {
 }
 
 // FitBGNBD estimates a BG/NBD model by maximum likelihood from customer
-// summaries (all in the unit given). Identical summaries are grouped, so a
+// summaries (all in one Unit, which the model takes). Identical summaries are grouped, so a
 // million customers cost about as much as the distinct summaries among them.
-func FitBGNBD(cs []CustomerSummary, unit Unit) (BGNBD, FitReport, error) {
+func FitBGNBD(cs []CustomerSummary) (BGNBD, FitReport, error) {
 	const fn = "FitBGNBD"
-	if err := checkSummaries(fn, cs); err != nil {
+	unit, err := checkSummaries(fn, "customers", cs)
+	if err != nil {
 		return BGNBD{}, FitReport{}, err
-	}
-	if unit <= 0 {
-		return BGNBD{}, FitReport{}, inputErr(fn, "unit", "is required")
 	}
 	rows := groupCounts(cs)
 	ws := newBGNBDWork(rows)
@@ -223,16 +221,22 @@ func (m BGNBD) ConditionalExpectedPurchases(t float64, frequency int, recency, T
 //	(a+b−1)/(a−1) · [1 − (α/(α+t))^r ₂F₁(r, b; a+b−1; t/(α+t))].
 //
 // At a = 1 the factor 1/(a−1) meets a bracket that is 0 too (a removable
-// singularity). The bracket is computed as −expm1(ln q^r + ln ₂F₁), whose
-// absolute error is about 1e-16 of the logarithms, so the quotient keeps
-// about 1e-10 relative down to |a − 1| = 1e-6; closer, the value is
-// interpolated linearly between a = 1 ± 1e-6 (error O(1e-12)). When
+// singularity). Within 0.01 of a = 1 the value is a series in which a − 1
+// cancels exactly (bgnbdGrowthSeries). Elsewhere, or where that series
+// would be long, the bracket is computed as −expm1(ln q^r + ln ₂F₁), whose
+// error is that of ln ₂F₁ (about 1e-14), divided by |a − 1|; within 1e-6
+// of a = 1 the value is interpolated linearly between a = 1 ± 1e-6. When
 // c = a+b−1 ≤ 0 (possible only without repeat purchases), ₂F₁'s
 // contiguous relation
 // ₂F₁(r, b; c; z) = ₂F₁(r, b; c+1; z) + rbz/(c(c+1)) ₂F₁(r+1, b+1; c+2; z)
 // cancels the factor c and its pole at c = 0.
 func bgnbdGrowth(r, alpha, a, b, t float64) (float64, error) {
 	const eps = 1e-6
+	if math.Abs(a-1) < 1e-2 {
+		if g, ok := bgnbdGrowthSeries(r, alpha, a, b, t); ok {
+			return g, nil
+		}
+	}
 	if math.Abs(a-1) >= eps {
 		return bgnbdGrowthAt(r, alpha, a, b, t)
 	}
@@ -245,6 +249,42 @@ func bgnbdGrowth(r, alpha, a, b, t float64) (float64, error) {
 		return 0, err
 	}
 	return lo + (hi-lo)*(a-(1-eps))/(2*eps), nil
+}
+
+// bgnbdGrowthSeries is bgnbdGrowth near a = 1, where the closed form
+// divides a cancelling bracket by a − 1 (the error of ₂F₁, about 1e-14 on
+// its logarithm, becomes 1e-8 of the result at a − 1 = 1e-6). With
+// c = a+b−1, q = α/(α+t), z = t/(α+t) and w_n = q^r (r)_n zⁿ/n! (a
+// negative binomial pmf, Σ w_n = 1), the bracket is
+// Σ w_n [1 − (b)_n/(c)_n], and 1 − (b)_n/(c)_n = (a−1) e_n with
+// e_n = Σ_{k<n} ρ_k/(c+k), ρ_k = (b)_k/(c)_k: the a − 1 cancels exactly and
+//
+//	E = c · Σ_{n≥1} w_n e_n,
+//
+// a sum of positive terms (c, b > 0). ok is false where the sum would be
+// long (the pmf's mass far out: r z/(1−z) above 2,000) or q^r underflows;
+// the caller then uses the closed form.
+func bgnbdGrowthSeries(r, alpha, a, b, t float64) (float64, bool) {
+	c := a + b - 1
+	z := t / (alpha + t)
+	lnQ := -r * math.Log1p(t/alpha)
+	if !(c > 0 && b > 0) || r*z/(1-z) > 2000 || lnQ < -700 {
+		return 0, false
+	}
+	w, rho, e, sum := math.Exp(lnQ), 1.0, 0.0, 0.0
+	for n := 1; n <= 100_000; n++ {
+		w *= (r + float64(n-1)) / float64(n) * z
+		e += rho / (c + float64(n-1))
+		rho *= (b + float64(n-1)) / (c + float64(n-1))
+		term := w * e
+		sum += term
+		// past the pmf's mode the terms fall at least like z^n·(1 + 1/n):
+		// stop when what is left is below 1e-17 of the sum
+		if float64(n) > r*z/(1-z)+1 && term < 1e-17*(1-z)*sum {
+			return c * sum, true
+		}
+	}
+	return 0, false
 }
 
 // bgnbdGrowthAt is bgnbdGrowth for a ≠ 1.

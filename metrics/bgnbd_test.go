@@ -18,13 +18,13 @@ func cdnowPublished(t testing.TB) []metrics.CustomerSummary {
 	}
 	out := make([]metrics.CustomerSummary, len(rows))
 	for i, r := range rows {
-		out[i] = metrics.CustomerSummary{ID: fmt.Sprint(r.ID), Frequency: r.X, Recency: r.Tx, T: r.T, Monetary: r.Monetary}
+		out[i] = metrics.CustomerSummary{ID: fmt.Sprint(r.ID), Frequency: r.X, Recency: r.Tx, T: r.T, Monetary: r.Monetary, Unit: metrics.Weeks}
 	}
 	return out
 }
 
 func TestFitBGNBDPublished(t *testing.T) {
-	m, rep, err := metrics.FitBGNBD(cdnowPublished(t), metrics.Weeks)
+	m, rep, err := metrics.FitBGNBD(cdnowPublished(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -63,6 +63,12 @@ func CLV(pm PurchaseModel, gg GammaGamma, c CustomerSummary, h Horizon, discount
 	case !(margin > 0 && margin <= 1):
 		return 0, inputErr(fn, "margin", "%v is outside (0, 1]%s", margin, percentHint(margin))
 	}
+	if c.Unit <= 0 {
+		return 0, inputErr(fn, "customer.Unit", "is required: say what Recency and T are measured in")
+	}
+	if err := checkUnit(fn, pm, c.Unit); err != nil {
+		return 0, err
+	}
 	step := h.in(pm.ModelUnit())
 	spend := gg.ExpectedSpend(c.Frequency, c.Monetary) * margin
 	var value, before float64
@@ -91,10 +97,15 @@ type Forecast struct {
 // ForecastBase sums the purchase model's conditional expectations over
 // the customers for the next span (length in unit), and their revenue with
 // the spend model if gg is not nil: the minimum revenue the existing base
-// can be expected to bring next period (new customers come on top).
+// can be expected to bring next period (new customers come on top). The
+// summaries must be in the model's unit; the span may be in any.
 func ForecastBase(pm PurchaseModel, gg *GammaGamma, cs []CustomerSummary, length float64, unit Unit) (Forecast, error) {
 	const fn = "ForecastBase"
-	if err := checkSummaries(fn, cs); err != nil {
+	cu, err := checkSummaries(fn, "customers", cs)
+	if err != nil {
+		return Forecast{}, err
+	}
+	if err := checkUnit(fn, pm, cu); err != nil {
 		return Forecast{}, err
 	}
 	if !(length > 0) || unit <= 0 {

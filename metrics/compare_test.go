@@ -21,7 +21,7 @@ func TestCompareModelsCDNOW(t *testing.T) {
 		pub[i].HoldoutFrequency = h.Customers[i].HoldoutFrequency
 	}
 	h.Customers = pub
-	mbg, _, err := metrics.FitMBGNBD(pub, metrics.Weeks)
+	mbg, _, err := metrics.FitMBGNBD(pub)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,7 +108,7 @@ func TestCompareModelsProperties(t *testing.T) {
 
 func TestCompareModelsBadInput(t *testing.T) {
 	bg := metrics.BGNBD{R: 0.243, Alpha: 4.414, A: 0.793, B: 2.426, Unit: metrics.Weeks}
-	h := metrics.Holdout{Customers: []metrics.CustomerSummary{{ID: "a", Frequency: 1, Recency: 2, T: 5, HoldoutFrequency: 1}}, Unit: metrics.Weeks, Length: 39}
+	h := metrics.Holdout{Customers: []metrics.CustomerSummary{{ID: "a", Frequency: 1, Recency: 2, T: 5, HoldoutFrequency: 1, Unit: metrics.Weeks}}, Unit: metrics.Weeks, Length: 39}
 	for _, c := range []struct {
 		name  string
 		h     metrics.Holdout

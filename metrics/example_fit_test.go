@@ -21,9 +21,9 @@ func ExampleFitBGNBD() {
 	}
 	cs := make([]metrics.CustomerSummary, len(rows))
 	for i, r := range rows {
-		cs[i] = metrics.CustomerSummary{ID: fmt.Sprint(r.ID), Frequency: r.X, Recency: r.Tx, T: r.T}
+		cs[i] = metrics.CustomerSummary{ID: fmt.Sprint(r.ID), Frequency: r.X, Recency: r.Tx, T: r.T, Unit: metrics.Weeks}
 	}
-	m, rep, err := metrics.FitBGNBD(cs, metrics.Weeks)
+	m, rep, err := metrics.FitBGNBD(cs)
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -88,9 +88,9 @@ func ExampleUncertainty() {
 	}
 	cs := make([]metrics.CustomerSummary, len(rows))
 	for i, r := range rows {
-		cs[i] = metrics.CustomerSummary{ID: fmt.Sprint(r.ID), Frequency: r.X, Recency: r.Tx, T: r.T}
+		cs[i] = metrics.CustomerSummary{ID: fmt.Sprint(r.ID), Frequency: r.X, Recency: r.Tx, T: r.T, Unit: metrics.Weeks}
 	}
-	m, rep, err := metrics.FitBGNBD(cs, metrics.Weeks)
+	m, rep, err := metrics.FitBGNBD(cs)
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -176,9 +176,9 @@ func ExampleFitMBGNBD() {
 	}
 	cs := make([]metrics.CustomerSummary, len(rows))
 	for i, r := range rows {
-		cs[i] = metrics.CustomerSummary{ID: fmt.Sprint(r.ID), Frequency: r.X, Recency: r.Tx, T: r.T}
+		cs[i] = metrics.CustomerSummary{ID: fmt.Sprint(r.ID), Frequency: r.X, Recency: r.Tx, T: r.T, Unit: metrics.Weeks}
 	}
-	m, _, err := metrics.FitMBGNBD(cs, metrics.Weeks)
+	m, _, err := metrics.FitMBGNBD(cs)
 	if err != nil {
 		fmt.Println(err)
 		return

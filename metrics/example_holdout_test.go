@@ -31,12 +31,12 @@ func ExampleEvaluateHoldout() {
 		return
 	}
 	h := tr.Summarizer().Holdout()
-	bg, _, err := metrics.FitBGNBD(h.Customers, h.Unit)
+	bg, _, err := metrics.FitBGNBD(h.Customers)
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	pn, _, err := metrics.FitParetoNBD(h.Customers, h.Unit)
+	pn, _, err := metrics.FitParetoNBD(h.Customers)
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -2,6 +2,7 @@ package metrics
 
 import (
 	"cmp"
+	"math"
 	"slices"
 )
 
@@ -70,21 +71,36 @@ func groupCounts(cs []CustomerSummary) []row {
 
 // checkSummaries validates model input: frequencies ≥ 0, 0 ≤ recency ≤ T,
 // T > 0, recency 0 when frequency is 0.
-func checkSummaries(fn string, cs []CustomerSummary) error {
+// checkSummaries validates summaries passed as field (the argument's name
+// in errors) and returns their common unit.
+func checkSummaries(fn, field string, cs []CustomerSummary) (Unit, error) {
 	if len(cs) == 0 {
-		return inputErr(fn, "customers", "is empty")
+		return 0, inputErr(fn, field, "is empty")
 	}
+	unit := cs[0].Unit
 	for i, c := range cs {
 		switch {
+		case c.Unit <= 0:
+			return 0, inputErr(fn, field, "[%d] (%s) has no Unit: say what Recency and T are measured in (metrics.Weeks, metrics.Days)", i, c.ID)
+		case c.Unit != unit:
+			return 0, inputErr(fn, field, "[%d] (%s) is in %v, [0] in %v: summaries in mixed units", i, c.ID, c.Unit, unit)
 		case c.Frequency < 0:
-			return inputErr(fn, "customers", "[%d] (%s) has a negative frequency", i, c.ID)
-		case !(c.T > 0):
-			return inputErr(fn, "customers", "[%d] (%s) has T = %v; T must be positive", i, c.ID, c.T)
-		case c.Recency < 0 || c.Recency > c.T:
-			return inputErr(fn, "customers", "[%d] (%s) has recency %v outside [0, T = %v]", i, c.ID, c.Recency, c.T)
+			return 0, inputErr(fn, field, "[%d] (%s) has a negative frequency", i, c.ID)
+		case !(c.T > 0) || math.IsInf(c.T, 1):
+			return 0, inputErr(fn, field, "[%d] (%s) has T = %v; T must be positive and finite", i, c.ID, c.T)
+		case !(c.Recency >= 0 && c.Recency <= c.T):
+			return 0, inputErr(fn, field, "[%d] (%s) has recency %v outside [0, T = %v]", i, c.ID, c.Recency, c.T)
 		case c.Frequency == 0 && c.Recency != 0:
-			return inputErr(fn, "customers", "[%d] (%s) has recency %v without repeat purchases", i, c.ID, c.Recency)
+			return 0, inputErr(fn, field, "[%d] (%s) has recency %v without repeat purchases", i, c.ID, c.Recency)
 		}
+	}
+	return unit, nil
+}
+
+// checkUnit refuses summaries in another unit than the model's.
+func checkUnit(fn string, pm PurchaseModel, unit Unit) error {
+	if pm.ModelUnit() != unit {
+		return inputErr(fn, "customers", "are in %v, the model in %v: mixing units would scale every prediction", unit, pm.ModelUnit())
 	}
 	return nil
 }

@@ -183,8 +183,12 @@ func checkHoldout(fn string, pm PurchaseModel, h Holdout) error {
 	case pm.ModelUnit() != h.Unit:
 		return inputErr(fn, "model", "is in %v, the summaries in %v: fit the model on summaries in %v", pm.ModelUnit(), h.Unit, h.Unit)
 	}
-	if err := checkSummaries(fn, h.Customers); err != nil {
+	unit, err := checkSummaries(fn, "Holdout.Customers", h.Customers)
+	if err != nil {
 		return err
+	}
+	if unit != h.Unit {
+		return inputErr(fn, "Holdout.Customers", "are in %v, the holdout in %v", unit, h.Unit)
 	}
 	for i, c := range h.Customers {
 		switch {

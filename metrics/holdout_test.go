@@ -17,11 +17,11 @@ import (
 func cdnowHoldout(t testing.TB) (metrics.Holdout, metrics.BGNBD, metrics.ParetoNBD) {
 	t.Helper()
 	_, s := cdnowSample(t)
-	bg, _, err := metrics.FitBGNBD(cdnowPublished(t), metrics.Weeks)
+	bg, _, err := metrics.FitBGNBD(cdnowPublished(t))
 	if err != nil {
 		t.Fatal(err)
 	}
-	pn, _, err := metrics.FitParetoNBD(cdnowPublished(t), metrics.Weeks)
+	pn, _, err := metrics.FitParetoNBD(cdnowPublished(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,9 +112,9 @@ func TestHoldoutErrorsCDNOW(t *testing.T) {
 // predicts a fixed number per customer), actuals 0, 2, 2.
 func TestHoldoutErrorsByHand(t *testing.T) {
 	cs := []metrics.CustomerSummary{
-		{ID: "a", Frequency: 0, T: 10, HoldoutFrequency: 0},
-		{ID: "b", Frequency: 1, Recency: 5, T: 10, HoldoutFrequency: 2},
-		{ID: "c", Frequency: 2, Recency: 6, T: 10, HoldoutFrequency: 2},
+		{ID: "a", Frequency: 0, T: 10, HoldoutFrequency: 0, Unit: metrics.Weeks},
+		{ID: "b", Frequency: 1, Recency: 5, T: 10, HoldoutFrequency: 2, Unit: metrics.Weeks},
+		{ID: "c", Frequency: 2, Recency: 6, T: 10, HoldoutFrequency: 2, Unit: metrics.Weeks},
 	}
 	pm := fixedModel{unit: metrics.Weeks, byFreq: []float64{1, 2, 0.5}}
 	r, err := metrics.EvaluateHoldout(pm, metrics.Holdout{Customers: cs, Unit: metrics.Weeks, Length: 4}, 1)
@@ -187,7 +187,7 @@ func drawHoldout(t *rapid.T) metrics.Holdout {
 	for i := range cs {
 		x := rapid.IntRange(0, 12).Draw(t, "x")
 		T := float64(rapid.IntRange(30, 300).Draw(t, "T"))
-		c := metrics.CustomerSummary{ID: fmt.Sprint(i), Frequency: x, T: T, HoldoutFrequency: rapid.IntRange(0, 20).Draw(t, "holdout")}
+		c := metrics.CustomerSummary{ID: fmt.Sprint(i), Frequency: x, T: T, Unit: metrics.Days, HoldoutFrequency: rapid.IntRange(0, 20).Draw(t, "holdout")}
 		if x > 0 {
 			c.Recency = float64(rapid.IntRange(1, int(T)).Draw(t, "recency"))
 		}
@@ -269,7 +269,7 @@ func sameReport(a, b metrics.HoldoutReport) bool {
 
 func TestHoldoutBadInput(t *testing.T) {
 	bg := metrics.BGNBD{R: 0.243, Alpha: 4.414, A: 0.793, B: 2.426, Unit: metrics.Weeks}
-	ok := []metrics.CustomerSummary{{ID: "a", Frequency: 1, Recency: 2, T: 5, HoldoutFrequency: 1}}
+	ok := []metrics.CustomerSummary{{ID: "a", Frequency: 1, Recency: 2, T: 5, HoldoutFrequency: 1, Unit: metrics.Weeks}}
 	for _, c := range []struct {
 		name  string
 		pm    metrics.PurchaseModel
@@ -282,9 +282,11 @@ func TestHoldoutBadInput(t *testing.T) {
 		{"NaN length", bg, metrics.Holdout{Customers: ok, Unit: metrics.Weeks, Length: math.NaN()}, "Holdout.Length"},
 		{"no unit", bg, metrics.Holdout{Customers: ok, Length: 39}, "Holdout.Unit"},
 		{"model in weeks, summaries in days", bg, metrics.Holdout{Customers: ok, Unit: metrics.Days, Length: 273}, "model"},
-		{"NaN recency", bg, metrics.Holdout{Customers: []metrics.CustomerSummary{{ID: "a", Frequency: 1, Recency: math.NaN(), T: 5}}, Unit: metrics.Weeks, Length: 39}, "Holdout.Customers"},
-		{"NaN T", bg, metrics.Holdout{Customers: []metrics.CustomerSummary{{ID: "a", T: math.NaN()}}, Unit: metrics.Weeks, Length: 39}, "customers"},
-		{"negative holdout", bg, metrics.Holdout{Customers: []metrics.CustomerSummary{{ID: "a", T: 5, HoldoutFrequency: -1}}, Unit: metrics.Weeks, Length: 39}, "Holdout.Customers"},
+		{"NaN recency", bg, metrics.Holdout{Customers: []metrics.CustomerSummary{{ID: "a", Frequency: 1, Recency: math.NaN(), T: 5, Unit: metrics.Weeks}}, Unit: metrics.Weeks, Length: 39}, "Holdout.Customers"},
+		{"NaN T", bg, metrics.Holdout{Customers: []metrics.CustomerSummary{{ID: "a", T: math.NaN(), Unit: metrics.Weeks}}, Unit: metrics.Weeks, Length: 39}, "Holdout.Customers"},
+		{"negative holdout", bg, metrics.Holdout{Customers: []metrics.CustomerSummary{{ID: "a", T: 5, HoldoutFrequency: -1, Unit: metrics.Weeks}}, Unit: metrics.Weeks, Length: 39}, "Holdout.Customers"},
+		{"a summary without a unit", bg, metrics.Holdout{Customers: []metrics.CustomerSummary{{ID: "a", T: 5}}, Unit: metrics.Weeks, Length: 39}, "Holdout.Customers"},
+		{"summaries in days, holdout in weeks", bg, metrics.Holdout{Customers: []metrics.CustomerSummary{{ID: "a", T: 5, Unit: metrics.Days}}, Unit: metrics.Weeks, Length: 39}, "Holdout.Customers"},
 		{"model of NaN", metrics.BGNBD{R: math.NaN(), Alpha: 1, A: 1, B: 1, Unit: metrics.Weeks}, metrics.Holdout{Customers: ok, Unit: metrics.Weeks, Length: 39}, "model"},
 	} {
 		t.Run(c.name, func(t *testing.T) {

@@ -28,18 +28,16 @@ func (m MBGNBD) String() string {
 }
 
 // FitMBGNBD estimates an MBG/NBD model by maximum likelihood from
-// customer summaries (all in the unit given), like [FitBGNBD]: BFGS with
+// customer summaries (all in one Unit, which the model takes), like [FitBGNBD]: BFGS with
 // the analytic gradient over the summaries grouped by identical values.
 // The likelihood of a customer with history (x, t_x, T) is
 //
 //	B(a, b+x+1)/B(a, b) · Γ(r+x) α^r/Γ(r) · [(α+T)^−(r+x) + a/(b+x) · (α+t_x)^−(r+x)].
-func FitMBGNBD(cs []CustomerSummary, unit Unit) (MBGNBD, FitReport, error) {
+func FitMBGNBD(cs []CustomerSummary) (MBGNBD, FitReport, error) {
 	const fn = "FitMBGNBD"
-	if err := checkSummaries(fn, cs); err != nil {
+	unit, err := checkSummaries(fn, "customers", cs)
+	if err != nil {
 		return MBGNBD{}, FitReport{}, err
-	}
-	if unit <= 0 {
-		return MBGNBD{}, FitReport{}, inputErr(fn, "unit", "is required")
 	}
 	rows := groupCounts(cs)
 	ws := newBGNBDWork(rows)

@@ -20,7 +20,7 @@ var _ metrics.PurchaseModel = metrics.MBGNBD{}
 // and the published rounded estimates must not beat it.
 func TestFitMBGNBDPublished(t *testing.T) {
 	cs := cdnowPublished(t)
-	m, rep, err := metrics.FitMBGNBD(cs, metrics.Weeks)
+	m, rep, err := metrics.FitMBGNBD(cs)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,13 +102,15 @@ func TestMBGNBDFormulas(t *testing.T) {
 
 func TestMBGNBDInputErrors(t *testing.T) {
 	cs := cdnowPublished(t)[:3]
-	if _, _, err := metrics.FitMBGNBD(cs, 0); !errors.Is(err, metrics.ErrInput) {
+	noUnit := append([]metrics.CustomerSummary(nil), cs...)
+	noUnit[2].Unit = 0
+	if _, _, err := metrics.FitMBGNBD(noUnit); !errors.Is(err, metrics.ErrInput) {
 		t.Errorf("FitMBGNBD without a unit: %v", err)
 	}
 	bad := append([]metrics.CustomerSummary(nil), cs...)
 	bad[1].Recency = bad[1].T + 1
 	var ie *metrics.InputError
-	if _, _, err := metrics.FitMBGNBD(bad, metrics.Weeks); !errors.As(err, &ie) || ie.Field != "customers" {
+	if _, _, err := metrics.FitMBGNBD(bad); !errors.As(err, &ie) || ie.Field != "customers" {
 		t.Errorf("FitMBGNBD with recency > T: %v", err)
 	}
 	m := metrics.MBGNBD{R: 0.5, Alpha: -1, A: 1, B: 1, Unit: metrics.Weeks}

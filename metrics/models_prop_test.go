@@ -77,7 +77,7 @@ func simulateBGNBD(rng *rand.Rand, m metrics.BGNBD, n int) []metrics.CustomerSum
 				break
 			}
 		}
-		out[i] = metrics.CustomerSummary{Frequency: x, Recency: last, T: T}
+		out[i] = metrics.CustomerSummary{Frequency: x, Recency: last, T: T, Unit: m.Unit}
 	}
 	return out
 }
@@ -117,7 +117,7 @@ func betaRand(rng *rand.Rand, a, b float64) float64 {
 func TestBGNBDRecovery(t *testing.T) {
 	truth := metrics.BGNBD{R: 0.243, Alpha: 4.414, A: 0.793, B: 2.426, Unit: metrics.Weeks}
 	cs := simulateBGNBD(rand.New(rand.NewPCG(1, 2)), truth, 100_000)
-	got, _, err := metrics.FitBGNBD(cs, metrics.Weeks)
+	got, _, err := metrics.FitBGNBD(cs)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,7 +136,7 @@ func TestBGNBDRecovery(t *testing.T) {
 
 func TestForecastCDNOW(t *testing.T) {
 	cs, s := cdnowSample(t)
-	m, _, err := metrics.FitBGNBD(cs, metrics.Weeks)
+	m, _, err := metrics.FitBGNBD(cs)
 	if err != nil {
 		t.Fatal(err)
 	}

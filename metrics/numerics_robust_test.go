@@ -434,3 +434,25 @@ func TestPredictProperty(t *testing.T) {
 		}
 	})
 }
+
+// TestBGNBDGrowthNearA1: E[X(t)] at and near a = 1, where the closed form
+// divides a cancelling bracket by a − 1, against mpmath at 50 digits
+// (c/(a−1)·(1 − q^r·hyp2f1(r, b, c, z)), with a = 1 + 1e-30 for a = 1).
+// The first case was found by the pmf property test: the interpolation
+// across a = 1 ± 1e-6 was off by 2.5e-8 relative.
+func TestBGNBDGrowthNearA1(t *testing.T) {
+	for _, c := range []struct {
+		r, alpha, a, b, t, want float64
+	}{
+		{0.5, 1, 1, 10, 0.17088263902944867, 0.084468680442776783508},
+		{0.5, 1, 1.000001, 10, 0.17088263902944867, 0.084468679567883982154},
+		{0.243, 4.414, 0.995, 2.426, 39, 1.086662461586836911},
+		{2.243, 42.414, 1, 3.5, 52, 1.9837170533881293276},
+		{0.8, 2, 1.005, 0.5, 10, 1.232439229651474215},
+	} {
+		got := BGNBD{R: c.r, Alpha: c.alpha, A: c.a, B: c.b, Unit: Weeks}.ExpectedPurchases(c.t)
+		if math.Abs(got-c.want) > 1e-13*c.want {
+			t.Errorf("E[X(%v)] with r=%v α=%v a=%v b=%v = %.17g, mpmath %.17g", c.t, c.r, c.alpha, c.a, c.b, got, c.want)
+		}
+	}
+}

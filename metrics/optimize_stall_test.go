@@ -25,7 +25,7 @@ func TestFitParetoNBDExtendedCDNOW(t *testing.T) {
 		cs[i].T += 39
 	}
 	start := time.Now()
-	m, rep, err := metrics.FitParetoNBD(cs, metrics.Weeks)
+	m, rep, err := metrics.FitParetoNBD(cs)
 	took := time.Since(start)
 	t.Logf("%v ll=%.6f; %d iterations, %d evaluations, %v; err %v", m, rep.LogLikelihood, rep.Iterations, rep.Evaluations, took, err)
 	if rep.Evaluations > 2000 {

@@ -23,13 +23,11 @@ func (m ParetoNBD) String() string {
 // FitParetoNBD estimates a Pareto/NBD model by maximum likelihood. The
 // likelihood needs the Gauss hypergeometric function; its gradient comes
 // from the function's derivatives, computed alongside it.
-func FitParetoNBD(cs []CustomerSummary, unit Unit) (ParetoNBD, FitReport, error) {
+func FitParetoNBD(cs []CustomerSummary) (ParetoNBD, FitReport, error) {
 	const fn = "FitParetoNBD"
-	if err := checkSummaries(fn, cs); err != nil {
+	unit, err := checkSummaries(fn, "customers", cs)
+	if err != nil {
 		return ParetoNBD{}, FitReport{}, err
-	}
-	if unit <= 0 {
-		return ParetoNBD{}, FitReport{}, inputErr(fn, "unit", "is required")
 	}
 	rows := groupCounts(cs)
 	var evalErr error // the first likelihood that could not be computed

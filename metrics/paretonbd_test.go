@@ -17,7 +17,7 @@ import (
 // maximum), r and s agree to four decimals, α and β to 1e-4 relative.
 func TestFitParetoNBDPublished(t *testing.T) {
 	cs := cdnowPublished(t)
-	m, rep, err := metrics.FitParetoNBD(cs, metrics.Weeks)
+	m, rep, err := metrics.FitParetoNBD(cs)
 	if err != nil {
 		t.Fatal(err)
 	}

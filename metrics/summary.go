@@ -75,6 +75,10 @@ type CustomerSummary struct {
 	// spend after CalibrationEnd, up to ObservationEnd.
 	HoldoutFrequency int
 	HoldoutRevenue   decimal.Decimal
+	// Unit is the time unit of Recency and T. The fits, predictions,
+	// CLV and forecasts read it: summaries in another unit than the
+	// model's, or in mixed units, are an error at the call.
+	Unit Unit
 }
 
 // Summarizer accumulates a purchase log into per-customer summaries,
@@ -308,6 +312,7 @@ func (s *Summarizer) Customers() []CustomerSummary {
 			Revenue:          h.calRevenue.Value(),
 			HoldoutFrequency: h.holdDays,
 			HoldoutRevenue:   h.holdRevenue.Value(),
+			Unit:             s.cfg.Unit,
 		}
 		if c.Frequency > 0 {
 			c.Recency = float64(h.lastCal-h.first) / unit

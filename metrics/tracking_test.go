@@ -38,7 +38,7 @@ func cdnowTracker(t testing.TB) *metrics.Tracker {
 // weeks is the sum over customers of E[X(T)] and E[X(T + 39)].
 func TestTrackingCDNOW(t *testing.T) {
 	tr := cdnowTracker(t)
-	bg, _, err := metrics.FitBGNBD(cdnowPublished(t), metrics.Weeks)
+	bg, _, err := metrics.FitBGNBD(cdnowPublished(t))
 	if err != nil {
 		t.Fatal(err)
 	}

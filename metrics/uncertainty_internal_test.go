@@ -89,9 +89,9 @@ func BenchmarkUncertainty(b *testing.B) {
 		x, _ := strconv.Atoi(r[1])
 		tx, _ := strconv.ParseFloat(r[2], 64)
 		T, _ := strconv.ParseFloat(r[3], 64)
-		cs = append(cs, CustomerSummary{Frequency: x, Recency: tx, T: T})
+		cs = append(cs, CustomerSummary{Frequency: x, Recency: tx, T: T, Unit: Weeks})
 	}
-	m, _, err := FitBGNBD(cs, Weeks)
+	m, _, err := FitBGNBD(cs)
 	if err != nil {
 		b.Fatal(err)
 	}

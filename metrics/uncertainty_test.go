@@ -18,11 +18,11 @@ import (
 // the fourth or fifth figure, hence 5e-4 relative.
 func TestStdErrPublished(t *testing.T) {
 	cs := cdnowPublished(t)
-	_, bg, err := metrics.FitBGNBD(cs, metrics.Weeks)
+	_, bg, err := metrics.FitBGNBD(cs)
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, pn, err := metrics.FitParetoNBD(cs, metrics.Weeks)
+	_, pn, err := metrics.FitParetoNBD(cs)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,7 +53,7 @@ func TestStdErrPublished(t *testing.T) {
 // log scale, so they agree up to the finite-difference error).
 func TestIntervalsConsistent(t *testing.T) {
 	cs := cdnowPublished(t)
-	_, bg, err := metrics.FitBGNBD(cs, metrics.Weeks)
+	_, bg, err := metrics.FitBGNBD(cs)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,7 +115,7 @@ func TestIntervalCoverage(t *testing.T) {
 	covered := make([]int, 5)
 	for range sets {
 		cs := simulateBGNBD(rng, truth, 2000)
-		_, rep, err := metrics.FitBGNBD(cs, metrics.Weeks)
+		_, rep, err := metrics.FitBGNBD(cs)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -145,7 +145,7 @@ func TestIntervalCoverage(t *testing.T) {
 }
 
 func TestUncertaintyBadInput(t *testing.T) {
-	_, rep, err := metrics.FitBGNBD(cdnowPublished(t), metrics.Weeks)
+	_, rep, err := metrics.FitBGNBD(cdnowPublished(t))
 	if err != nil {
 		t.Fatal(err)
 	}

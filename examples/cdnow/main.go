@@ -35,7 +35,7 @@ func run(dir string) error {
 	}
 	published := make([]metrics.CustomerSummary, len(rows))
 	for i, r := range rows {
-		published[i] = metrics.CustomerSummary{ID: fmt.Sprint(r.ID), Frequency: r.X, Recency: r.Tx, T: r.T}
+		published[i] = metrics.CustomerSummary{ID: fmt.Sprint(r.ID), Frequency: r.X, Recency: r.Tx, T: r.T, Unit: metrics.Weeks}
 	}
 	// The same customers summarised from the raw transactions, with the
 	// 39-week holdout and unrounded spend for the Gamma-Gamma model.
@@ -56,12 +56,12 @@ func run(dir string) error {
 	}
 	raw := s.Customers()
 
-	bg, bgRep, err := metrics.FitBGNBD(published, metrics.Weeks)
+	bg, bgRep, err := metrics.FitBGNBD(published)
 	if err != nil {
 		return err
 	}
 	fmt.Printf("%s ll=%.2f\n", bg, bgRep.LogLikelihood)
-	pn, pnRep, err := metrics.FitParetoNBD(published, metrics.Weeks)
+	pn, pnRep, err := metrics.FitParetoNBD(published)
 	if err != nil {
 		return err
 	}

@@ -154,7 +154,7 @@ func (s *Server) retention(w http.ResponseWriter, r *http.Request) {
 	}
 
 	customers := summary.Customers()
-	bg, _, err := metrics.FitBGNBD(customers, metrics.Weeks)
+	bg, _, err := metrics.FitBGNBD(customers)
 	if err != nil {
 		out.ModelError = "BG/NBD: " + err.Error()
 		writeJSON(w, r, http.StatusOK, out)

@@ -41,6 +41,9 @@ func FitBGNBD(cs []CustomerSummary) (BGNBD, FitReport, error) {
 	if err != nil {
 		return BGNBD{}, FitReport{}, err
 	}
+	if err := needRepeats(fn, cs); err != nil {
+		return BGNBD{}, FitReport{}, err
+	}
 	rows := groupCounts(cs)
 	ws := newBGNBDWork(rows)
 	est, rep, err := fitLogParams("BG/NBD", []string{"r", "alpha", "a", "b"}, float64(len(cs)), len(rows), func(p, g []float64) float64 {

@@ -2,6 +2,7 @@ package metrics
 
 import (
 	"cmp"
+	"fmt"
 	"math"
 	"slices"
 )
@@ -95,6 +96,18 @@ func checkSummaries(fn, field string, cs []CustomerSummary) (Unit, error) {
 		}
 	}
 	return unit, nil
+}
+
+// needRepeats refuses summaries without a single repeat purchase: a
+// purchase model's likelihood then grows without bound as the purchase
+// rate goes to 0, and a "fit" is wherever the optimiser stopped.
+func needRepeats(model string, cs []CustomerSummary) error {
+	for _, c := range cs {
+		if c.Frequency > 0 {
+			return nil
+		}
+	}
+	return fmt.Errorf("%w: %s: none of the %d customers bought again (every frequency is 0): there is no purchase rate to estimate", ErrFit, model, len(cs))
 }
 
 // checkUnit refuses summaries in another unit than the model's.

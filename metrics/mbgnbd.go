@@ -39,6 +39,9 @@ func FitMBGNBD(cs []CustomerSummary) (MBGNBD, FitReport, error) {
 	if err != nil {
 		return MBGNBD{}, FitReport{}, err
 	}
+	if err := needRepeats(fn, cs); err != nil {
+		return MBGNBD{}, FitReport{}, err
+	}
 	rows := groupCounts(cs)
 	ws := newBGNBDWork(rows)
 	ws.shift = 1

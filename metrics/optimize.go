@@ -194,6 +194,12 @@ const (
 	maxFitEvaluations = 2000
 )
 
+// maxLogParam bounds |ln p| of an estimate that is a fit: beyond it
+// (p above 1e10 or below 1e-10) the optimiser was running toward the edge
+// of the parameter space, where the likelihood has its supremum but no
+// maximum. Published fits are within 1e-2..1e3.
+const maxLogParam = 23
+
 // fitLogParams estimates positive parameters (named by names) by maximum likelihood:
 // BFGS on their logarithms, from all ones, on the mean log-likelihood per
 // customer (n customers, in groups distinct summaries). ll returns the
@@ -220,6 +226,11 @@ func fitLogParams(model string, names []string, n float64, groups int, ll func(p
 	rep := FitReport{LogLikelihood: -res.f * n, Iterations: res.iterations, Evaluations: res.evaluations, Groups: groups}
 	if !res.converged || math.IsNaN(res.f) {
 		return est, rep, fmt.Errorf("%w: %s did not converge: %s (%d iterations, %d evaluations, log-likelihood %v)", ErrFit, model, res.stop, res.iterations, res.evaluations, rep.LogLikelihood)
+	}
+	for i, x := range res.x {
+		if math.Abs(x) > maxLogParam {
+			return est, rep, fmt.Errorf("%w: %s: %s ran to %g: the likelihood has no maximum inside the parameter space (no repeat purchases, or no difference between customers for the model to describe); the model does not fit these data", ErrFit, model, names[i], est[i])
+		}
 	}
 	rep.Uncertainty = uncertainty(names, f, res.x, n)
 	return est, rep, nil

@@ -29,6 +29,9 @@ func FitParetoNBD(cs []CustomerSummary) (ParetoNBD, FitReport, error) {
 	if err != nil {
 		return ParetoNBD{}, FitReport{}, err
 	}
+	if err := needRepeats(fn, cs); err != nil {
+		return ParetoNBD{}, FitReport{}, err
+	}
 	rows := groupCounts(cs)
 	var evalErr error // the first likelihood that could not be computed
 	est, rep, err := fitLogParams("Pareto/NBD", []string{"r", "alpha", "s", "beta"}, float64(len(cs)), len(rows), func(p, g []float64) float64 {

@@ -63,10 +63,11 @@ func CLV(pm PurchaseModel, gg GammaGamma, c CustomerSummary, h Horizon, discount
 	case !(margin > 0 && margin <= 1):
 		return 0, inputErr(fn, "margin", "%v is outside (0, 1]%s", margin, percentHint(margin))
 	}
-	if c.Unit <= 0 {
-		return 0, inputErr(fn, "customer.Unit", "is required: say what Recency and T are measured in")
+	unit, err := checkSummaries(fn, "customer", []CustomerSummary{c})
+	if err != nil {
+		return 0, err
 	}
-	if err := checkUnit(fn, pm, c.Unit); err != nil {
+	if err := checkUnit(fn, pm, unit); err != nil {
 		return 0, err
 	}
 	step := h.in(pm.ModelUnit())
@@ -76,6 +77,9 @@ func CLV(pm PurchaseModel, gg GammaGamma, c CustomerSummary, h Horizon, discount
 		upTo := pm.ConditionalExpectedPurchases(float64(i)*step, c.Frequency, c.Recency, c.T)
 		value += (upTo - before) * spend / math.Pow(1+discountRate, float64(i))
 		before = upTo
+	}
+	if math.IsNaN(value) || math.IsInf(value, 0) {
+		return 0, fmt.Errorf("%w: CLV: the value is %v (a model parameter out of range, or a spend that is not a number?)", ErrNumerical, value)
 	}
 	return value, nil
 }

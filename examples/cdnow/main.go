@@ -206,4 +206,3 @@ func run(dir string) error {
 	}
 	return nil
 }
-

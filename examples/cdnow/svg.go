@@ -94,7 +94,7 @@ func (f frame) y(v float64) float64 { return f.top + f.height - (v-f.ymin)/(f.ym
 // niceTicks returns about n round values (steps of 1, 2 or 5 × 10^k)
 // from lo to hi.
 func niceTicks(lo, hi float64, n int) []float64 {
-	if !(hi > lo) || n < 1 {
+	if !(hi > lo) || n < 1 || math.IsInf(hi-lo, 0) {
 		return []float64{lo}
 	}
 	raw := (hi - lo) / float64(n)
@@ -113,8 +113,31 @@ func niceTicks(lo, hi float64, n int) []float64 {
 	return ticks
 }
 
+// finite returns an error naming the series if a value is NaN or ±Inf.
+func finite(name string, vs []float64) error {
+	for i, v := range vs {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return fmt.Errorf("svg: %s[%d] is %v", name, i, v)
+		}
+	}
+	return nil
+}
+
+// firstErr is the first non-nil error.
+func firstErr(errs ...error) error {
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // tickLabel prints a tick value without needless decimals.
 func tickLabel(v float64) string {
+	if v == 0 {
+		v = 0 // not "-0"
+	}
 	if v == math.Trunc(v) {
 		return strconv.FormatFloat(v, 'f', 0, 64)
 	}
@@ -122,12 +145,15 @@ func tickLabel(v float64) string {
 }
 
 // axes draws the gridlines, the axes, their ticks and labels.
-func (s *svg) axes(f frame, xticks, yticks []float64, xlabel, ylabel string) {
-	s.raw(`<g class="grid">` + "\n")
-	for _, v := range yticks {
-		s.line(f.left, f.y(v), f.left+f.width, f.y(v), "#e3e3e3", 1, "")
+func (s *svg) axes(f frame, xticks, yticks []float64, xlabel, ylabel string, grid bool) {
+	if grid {
+		s.raw(`<g class="grid">` + "\n")
+		for _, v := range yticks {
+			s.line(f.left, f.y(v), f.left+f.width, f.y(v), "#e3e3e3", 1, "")
+		}
+		s.raw("</g>\n")
 	}
-	s.raw("</g>\n<g class=\"axes\">\n")
+	s.raw(`<g class="axes">` + "\n")
 	s.line(f.left, f.top+f.height, f.left+f.width, f.top+f.height, "#222", 1, "")
 	s.line(f.left, f.top, f.left, f.top+f.height, "#222", 1, "")
 	for _, v := range xticks {
@@ -176,6 +202,9 @@ func (c lineChart) SVG() ([]byte, error) {
 		if len(se.X) != len(se.Y) || len(se.X) == 0 {
 			return nil, fmt.Errorf("svg: series %q has %d x and %d y values", se.Name, len(se.X), len(se.Y))
 		}
+		if err := firstErr(finite(se.Name+" x", se.X), finite(se.Name+" y", se.Y)); err != nil {
+			return nil, err
+		}
 		for i := range se.X {
 			xmin, xmax, ymax = min(xmin, se.X[i]), max(xmax, se.X[i]), max(ymax, se.Y[i])
 		}
@@ -184,11 +213,11 @@ func (c lineChart) SVG() ([]byte, error) {
 	yticks := niceTicks(0, ymax, 6)
 	ymax = max(ymax, yticks[len(yticks)-1])
 	f := frame{left: 80, top: 50, width: W - 80 - 110, height: H - 50 - 70, xmin: xmin, xmax: xmax, ymin: 0, ymax: ymax}
-	s.axes(f, niceTicks(xmin, xmax, 10), yticks, c.XLabel, c.YLabel)
+	s.axes(f, niceTicks(xmin, xmax, 10), yticks, c.XLabel, c.YLabel, true)
 	for _, m := range c.Markers {
 		s.raw(`<g class="marker">` + "\n")
 		s.line(f.x(m.X), f.top, f.x(m.X), f.top+f.height, "#666", 1, "2 3")
-		s.text(f.x(m.X)-6, f.top+14, "end", 12, "", m.Label)
+		s.text(f.x(m.X)+6, f.top+14, "start", 12, "", m.Label)
 		s.raw("</g>\n")
 	}
 	for _, se := range c.Series {
@@ -258,6 +287,9 @@ func (c barChart) SVG() ([]byte, error) {
 		if len(se.Values) != len(c.Categories) {
 			return nil, fmt.Errorf("svg: series %q has %d values for %d categories", se.Name, len(se.Values), len(c.Categories))
 		}
+		if err := finite(se.Name, se.Values); err != nil {
+			return nil, err
+		}
 		for _, v := range se.Values {
 			ymax = max(ymax, v)
 		}
@@ -273,7 +305,7 @@ func (c barChart) SVG() ([]byte, error) {
 		}
 	}
 	s.raw("</defs>\n")
-	s.axes(f, nil, yticks, "", c.YLabel)
+	s.axes(f, nil, yticks, "", c.YLabel, true)
 	for i, cat := range c.Categories {
 		x := f.x(float64(i) + 0.5)
 		s.line(x, f.top+f.height, x, f.top+f.height+5, "#222", 1, "")
@@ -346,6 +378,9 @@ func (c heatmap) SVG() ([]byte, error) {
 	if len(c.Cols) < 2 || len(c.Rows) < 2 || len(c.Values) != len(c.Rows) {
 		return nil, fmt.Errorf("svg: heatmap of %d rows, %d columns and %d rows of values", len(c.Rows), len(c.Cols), len(c.Values))
 	}
+	if err := firstErr(finite("columns", c.Cols), finite("rows", c.Rows)); err != nil {
+		return nil, err
+	}
 	var s svg
 	s.open(W, H, c.Title, c.Desc)
 	dx := (c.Cols[len(c.Cols)-1] - c.Cols[0]) / float64(len(c.Cols)-1)
@@ -353,7 +388,7 @@ func (c heatmap) SVG() ([]byte, error) {
 	f := frame{left: 80, top: 50, width: W - 80 - 130, height: H - 50 - 90,
 		xmin: c.Cols[0] - dx/2, xmax: c.Cols[len(c.Cols)-1] + dx/2,
 		ymin: c.Rows[0] - dy/2, ymax: c.Rows[len(c.Rows)-1] + dy/2}
-	s.raw(`<g class="cells">` + "\n")
+	s.raw(`<g class="cells" shape-rendering="crispEdges">` + "\n")
 	for i, row := range c.Values {
 		if len(row) != len(c.Cols) {
 			return nil, fmt.Errorf("svg: heatmap row %d has %d values for %d columns", i, len(row), len(c.Cols))
@@ -376,7 +411,7 @@ func (c heatmap) SVG() ([]byte, error) {
 	s.raw(`<rect x="%s" y="%s" width="%s" height="%s" fill="none" stroke="#222" stroke-width="1"/>`+"\n", s.n(f.left), s.n(f.top), s.n(f.width), s.n(f.height))
 	xt := niceTicks(c.Cols[0], c.Cols[len(c.Cols)-1], 8)
 	yt := niceTicks(c.Rows[0], c.Rows[len(c.Rows)-1], 6)
-	s.axes(f, xt, yt, c.XLabel, c.YLabel)
+	s.axes(f, xt, yt, c.XLabel, c.YLabel, false)
 	if c.BlankNote != "" {
 		s.text(f.left, f.top+f.height+62, "start", 11, "", c.BlankNote)
 	}
@@ -389,7 +424,7 @@ func (c heatmap) SVG() ([]byte, error) {
 	}
 	s.raw("</linearGradient>\n</defs>\n")
 	s.raw(`<g class="legend">` + "\n")
-	s.text(lx+lw/2, ly-8, "middle", 12, "bold", "P(alive)")
+	s.text(lx+lw/2, ly-12, "middle", 12, "bold", "P(alive)")
 	s.raw(`<rect x="%s" y="%s" width="%s" height="%s" fill="url(#scale)" stroke="#222" stroke-width="1"/>`+"\n", s.n(lx), s.n(ly), s.n(lw), s.n(lh))
 	for _, v := range []float64{0, 0.2, 0.4, 0.6, 0.8, 1} {
 		y := ly + lh - v*lh

@@ -36,23 +36,31 @@ func (m BGNBD) String() string {
 // summaries (all in one Unit, which the model takes). Identical summaries are grouped, so a
 // million customers cost about as much as the distinct summaries among them.
 func FitBGNBD(cs []CustomerSummary) (BGNBD, FitReport, error) {
-	const fn = "FitBGNBD"
-	unit, err := checkSummaries(fn, "customers", cs)
-	if err != nil {
-		return BGNBD{}, FitReport{}, err
+	est, unit, rep, err := fitBGFamily("FitBGNBD", "BG/NBD", 0, cs)
+	if est == nil {
+		return BGNBD{}, rep, err
 	}
-	if err := needRepeats(fn, cs); err != nil {
-		return BGNBD{}, FitReport{}, err
+	return BGNBD{R: est[0], Alpha: est[1], A: est[2], B: est[3], Unit: unit}, rep, err
+}
+
+// fitBGFamily fits BG/NBD (shift 0) or MBG/NBD (shift 1, the dropout
+// chance at time 0 too) to summaries checked for fn: the estimates of
+// (r, α, a, b), nil if the input was refused, and the summaries' unit.
+func fitBGFamily(fn, model string, shift float64, cs []CustomerSummary) ([]float64, Unit, FitReport, error) {
+	unit, err := checkFitInput(fn, cs)
+	if err != nil {
+		return nil, 0, FitReport{}, err
 	}
 	rows := groupCounts(cs)
 	ws := newBGNBDWork(rows)
-	est, rep, err := fitLogParams("BG/NBD", []string{"r", "alpha", "a", "b"}, float64(len(cs)), len(rows), func(p, g []float64) float64 {
+	ws.shift = shift
+	est, rep, err := fitLogParams(model, []string{"r", "alpha", "a", "b"}, float64(len(cs)), len(rows), func(p, g []float64) float64 {
 		var grad [4]float64
 		v := ws.logLik([4]float64(p), &grad)
 		copy(g, grad[:])
 		return v
 	})
-	return BGNBD{R: est[0], Alpha: est[1], A: est[2], B: est[3], Unit: unit}, rep, err
+	return est, unit, rep, err
 }
 
 // LogLikelihood is the model's log-likelihood of the summaries.

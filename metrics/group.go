@@ -98,16 +98,22 @@ func checkSummaries(fn, field string, cs []CustomerSummary) (Unit, error) {
 	return unit, nil
 }
 
-// needRepeats refuses summaries without a single repeat purchase: a
-// purchase model's likelihood then grows without bound as the purchase
-// rate goes to 0, and a "fit" is wherever the optimiser stopped.
-func needRepeats(model string, cs []CustomerSummary) error {
+// checkFitInput checks the summaries a purchase model is fitted to and
+// returns their unit. Besides checkSummaries, it refuses summaries
+// without a single repeat purchase: the likelihood then grows without
+// bound as the purchase rate goes to 0, and a "fit" would be wherever the
+// optimiser stopped.
+func checkFitInput(fn string, cs []CustomerSummary) (Unit, error) {
+	unit, err := checkSummaries(fn, "customers", cs)
+	if err != nil {
+		return 0, err
+	}
 	for _, c := range cs {
 		if c.Frequency > 0 {
-			return nil
+			return unit, nil
 		}
 	}
-	return fmt.Errorf("%w: %s: none of the %d customers bought again (every frequency is 0): there is no purchase rate to estimate", ErrFit, model, len(cs))
+	return 0, fmt.Errorf("%w: %s: none of the %d customers bought again (every frequency is 0): there is no purchase rate to estimate", ErrFit, fn, len(cs))
 }
 
 // checkUnit refuses summaries in another unit than the model's.

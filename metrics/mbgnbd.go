@@ -34,23 +34,10 @@ func (m MBGNBD) String() string {
 //
 //	B(a, b+x+1)/B(a, b) · Γ(r+x) α^r/Γ(r) · [(α+T)^−(r+x) + a/(b+x) · (α+t_x)^−(r+x)].
 func FitMBGNBD(cs []CustomerSummary) (MBGNBD, FitReport, error) {
-	const fn = "FitMBGNBD"
-	unit, err := checkSummaries(fn, "customers", cs)
-	if err != nil {
-		return MBGNBD{}, FitReport{}, err
+	est, unit, rep, err := fitBGFamily("FitMBGNBD", "MBG/NBD", 1, cs)
+	if est == nil {
+		return MBGNBD{}, rep, err
 	}
-	if err := needRepeats(fn, cs); err != nil {
-		return MBGNBD{}, FitReport{}, err
-	}
-	rows := groupCounts(cs)
-	ws := newBGNBDWork(rows)
-	ws.shift = 1
-	est, rep, err := fitLogParams("MBG/NBD", []string{"r", "alpha", "a", "b"}, float64(len(cs)), len(rows), func(p, g []float64) float64 {
-		var grad [4]float64
-		v := ws.logLik([4]float64(p), &grad)
-		copy(g, grad[:])
-		return v
-	})
 	return MBGNBD{R: est[0], Alpha: est[1], A: est[2], B: est[3], Unit: unit}, rep, err
 }
 

@@ -25,11 +25,8 @@ func (m ParetoNBD) String() string {
 // from the function's derivatives, computed alongside it.
 func FitParetoNBD(cs []CustomerSummary) (ParetoNBD, FitReport, error) {
 	const fn = "FitParetoNBD"
-	unit, err := checkSummaries(fn, "customers", cs)
+	unit, err := checkFitInput(fn, cs)
 	if err != nil {
-		return ParetoNBD{}, FitReport{}, err
-	}
-	if err := needRepeats(fn, cs); err != nil {
 		return ParetoNBD{}, FitReport{}, err
 	}
 	rows := groupCounts(cs)

@@ -215,14 +215,7 @@ func (m BGNBD) ExpectedPurchases(t float64) float64 {
 // of purchases in the next t time units of a customer with this history:
 // [BGNBD.Predict]'s, 0 for t ≤ 0, or NaN where Predict returns an error.
 func (m BGNBD) ConditionalExpectedPurchases(t float64, frequency int, recency, T float64) float64 {
-	if t <= 0 {
-		return 0
-	}
-	_, e, err := m.Predict(t, frequency, recency, T)
-	if err != nil {
-		return math.NaN()
-	}
-	return e
+	return conditionalPurchases(m, t, frequency, recency, T)
 }
 
 // bgnbdGrowth is the BG/NBD's expected number of purchases in the next t

@@ -14,6 +14,24 @@ type PurchaseModel interface {
 	ModelUnit() Unit
 }
 
+// predictor is a model with an error-returning Predict.
+type predictor interface {
+	Predict(t float64, frequency int, recency, T float64) (pAlive, purchases float64, err error)
+}
+
+// conditionalPurchases is the models' ConditionalExpectedPurchases:
+// Predict's expectation, 0 for t ≤ 0, NaN where Predict fails.
+func conditionalPurchases(m predictor, t float64, frequency int, recency, T float64) float64 {
+	if t <= 0 {
+		return 0
+	}
+	_, e, err := m.Predict(t, frequency, recency, T)
+	if err != nil {
+		return math.NaN()
+	}
+	return e
+}
+
 // ModelUnit is the time unit the model was fitted in.
 func (m BGNBD) ModelUnit() Unit { return m.Unit }
 

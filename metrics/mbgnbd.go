@@ -87,14 +87,7 @@ func (m MBGNBD) Predict(t float64, frequency int, recency, T float64) (pAlive, p
 // of purchases in the next t time units of a customer with this history:
 // [MBGNBD.Predict]'s, 0 for t ≤ 0, or NaN where Predict returns an error.
 func (m MBGNBD) ConditionalExpectedPurchases(t float64, frequency int, recency, T float64) float64 {
-	if t <= 0 {
-		return 0
-	}
-	_, e, err := m.Predict(t, frequency, recency, T)
-	if err != nil {
-		return math.NaN()
-	}
-	return e
+	return conditionalPurchases(m, t, frequency, recency, T)
 }
 
 // ExpectedPurchases is E[X(t)], the expected number of purchases in a

@@ -277,14 +277,7 @@ func (m ParetoNBD) PAlive(frequency int, recency, T float64) float64 {
 // units: [ParetoNBD.Predict]'s, 0 for t ≤ 0, or NaN where Predict returns
 // an error.
 func (m ParetoNBD) ConditionalExpectedPurchases(t float64, frequency int, recency, T float64) float64 {
-	if t <= 0 {
-		return 0
-	}
-	_, e, err := m.Predict(t, frequency, recency, T)
-	if err != nil {
-		return math.NaN()
-	}
-	return e
+	return conditionalPurchases(m, t, frequency, recency, T)
 }
 
 // ExpectedPurchases is E[X(t)] for a customer who has just made their

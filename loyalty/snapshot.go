@@ -2,14 +2,12 @@ package loyalty
 
 import (
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"hash/crc32"
 	"math"
 	"math/big"
 	"time"
 
-	"github.com/loyalkit/loyalkit/internal/decsum"
 	"github.com/loyalkit/loyalkit/internal/persist"
 	"github.com/shopspring/decimal"
 )
@@ -21,7 +19,7 @@ import (
 // nanoseconds since 1970 (UTC), decimals a coefficient and an exponent.
 const (
 	snapshotMagic   = "LKSNAP"
-	snapshotVersion = 2
+	snapshotVersion = 3
 )
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
@@ -57,92 +55,24 @@ func (a Account) Snapshot() []byte {
 		w.int(u)
 	}
 	w.uint(uint64(a.refundN))
-	w.uint(uint64(a.lots.Len()))
+	w.dec(a.spend.Value())
+	var tw tablesWriter
 	for _, l := range a.lots.All {
-		w.str(l.id)
-		w.str(l.order)
-		w.str(l.rule)
-		w.int(l.earned)
-		w.int(l.remaining)
-		w.time(l.earnedAt)
-		w.time(l.availableAt)
-		w.time(l.expiresAt)
+		tw.row(tLots, l.fields)
 	}
-	w.uint(uint64(a.orders.Len()))
 	for _, o := range a.orders.All {
-		w.str(o.id)
-		w.time(o.at)
-		w.dec(o.paid)
-		w.dec(o.refunded)
-		w.dec(o.returnedGoods)
-		w.bool(o.inRefunded)
-		w.int(o.earned)
-		w.int(o.reversed)
-		w.int(o.pointsBack)
-		w.str(o.tierBefore)
-		w.str(o.promotedTo)
-		w.uint(uint64(len(o.returned)))
-		for _, n := range o.returned {
-			w.int(int64(n))
-		}
-		w.bool(o.info != nil)
-		if o.info == nil {
-			continue
-		}
-		w.dec(o.info.goods)
-		w.dec(o.info.discount)
-		w.dec(o.info.pointsPaid)
-		w.uint(uint64(o.info.paidWith))
-		w.int(o.info.paidPoints)
-		w.uint(uint64(len(o.info.lines)))
-		for _, l := range o.info.lines {
-			w.str(l.SKU)
-			w.str(l.Category)
-			w.int(int64(l.Qty))
-			w.dec(l.Price)
-		}
+		tw.row(tOrders, o.fields)
 	}
-	w.uint(uint64(a.holds.Len()))
 	for _, h := range a.holds.All {
-		w.str(h.op)
-		w.str(h.order)
-		w.int(h.points)
-		w.dec(h.money)
-		w.time(h.until)
-		w.uint(uint64(h.state))
+		tw.row(tHolds, h.fields)
 	}
-	w.uint(uint64(a.opList.Len()))
 	for _, r := range a.opList.All {
-		w.str(r.id)
-		w.uint(uint64(r.kind))
-		w.str(r.fingerprint)
-		w.uint(uint64(r.n))
-		w.uint(uint64(r.lot0))
-		w.uint(uint64(r.lots))
-		w.uint(uint64(r.order))
-		w.uint(uint64(r.hold))
-		w.int(r.points)
-		w.dec(r.discount)
-		w.dec(r.money)
-		w.int(r.pointsBack)
-		w.uint(uint64(len(r.gifts)))
-		for _, g := range r.gifts {
-			w.str(g)
-		}
-		w.str(r.tier)
-		w.bool(r.tierChanged)
-		w.bool(r.first)
-		w.uint(uint64(len(r.taken)))
-		for _, t := range r.taken {
-			w.uint(uint64(t.lot))
-			w.int(t.pts)
-			w.int(t.back)
-		}
+		tw.row(tOps, r.fields)
 	}
-	w.uint(uint64(a.refundedOrders.Len()))
 	for _, i := range a.refundedOrders.All {
-		w.uint(uint64(i))
+		tw.row(tRefunded, func(f fields) { refundedFields(&i, f) })
 	}
+	w.b = tw.appendTo(w.b)
 	return binary.LittleEndian.AppendUint32(w.b, crc32.Checksum(w.b, castagnoli))
 }
 
@@ -206,81 +136,33 @@ func (p *Program) loadSnapshot(b []byte) (Account, error) {
 		*u = r.int()
 	}
 	a.refundN = r.count(math.MaxInt32)
-	a.lots = persist.Build(r.count(r.left()), func(_ int, l *lot) {
-		*l = lot{id: r.str(), order: r.str(), rule: r.str(), earned: r.int(), remaining: r.int(),
-			earnedAt: r.time(), availableAt: r.time(), expiresAt: r.time()}
-	})
-	var cum, spend decsum.Sum
-	var infos []orderInfo // one allocation for the orders' infos
-	norders := r.count(r.left())
-	a.orders = persist.Build(norders, func(i int, od *order) {
-		*od = order{id: r.str(), at: r.time(), paid: r.dec(), refunded: r.dec(), returnedGoods: r.dec(),
-			inRefunded: r.bool(), earned: r.int(), reversed: r.int(), pointsBack: r.int(), tierBefore: r.str(), promotedTo: r.str()}
-		if n := r.count(r.left()); n > 0 {
-			od.returned = make([]int, n)
-			for i := range od.returned {
-				od.returned[i] = int(r.int())
-			}
-		}
-		cum.Add(od.paid)
-		od.cum = cum
-		spend.Add(od.paid)
-		spend.Sub(od.refunded)
-		if !r.bool() {
-			return
-		}
-		if len(infos) == cap(infos) {
-			infos = make([]orderInfo, 0, norders-i) // at most one an order
-		}
-		infos = append(infos, orderInfo{goods: r.dec(), discount: r.dec(), pointsPaid: r.dec(),
-			paidWith: r.count(math.MaxInt32), paidPoints: r.int()})
-		info := &infos[len(infos)-1]
-		if n := r.count(r.left()); n > 0 {
-			info.lines = make([]Line, n)
-			for i := range info.lines {
-				info.lines[i] = Line{SKU: r.str(), Category: r.str(), Qty: int(r.int()), Price: r.dec()}
-			}
-		}
-		od.info = info
-	})
-	a.spend = spend
-	a.holds = persist.Build(r.count(r.left()), func(_ int, h *hold) {
-		*h = hold{op: r.str(), order: r.str(), points: r.int(), money: r.dec(), until: r.time(), state: holdState(r.uint())}
-	})
-	nops := r.count(r.left())
-	a.opList = persist.Build(nops, func(_ int, rec *opRecord) {
-		rec.id, rec.kind, rec.fingerprint = r.str(), OpKind(r.uint()), r.str()
-		rec.n, rec.lot0, rec.lots = r.count(math.MaxInt32), r.count(math.MaxInt32), r.count(math.MaxInt32)
-		rec.order, rec.hold = r.count(math.MaxInt32), r.count(math.MaxInt32)
-		rec.points, rec.discount, rec.money, rec.pointsBack = r.int(), r.dec(), r.dec(), r.int()
-		if n := r.count(r.left()); n > 0 {
-			rec.gifts = make([]string, n)
-			for k := range rec.gifts {
-				rec.gifts[k] = r.str()
-			}
-		}
-		rec.tier, rec.tierChanged, rec.first = r.str(), r.bool(), r.bool()
-		if n := r.count(r.left()); n > 0 {
-			rec.taken = make(takenList, n)
-			for k := range rec.taken {
-				rec.taken[k] = taken{lot: r.count(math.MaxInt32), pts: r.int(), back: r.int()}
-			}
-		}
-	})
-	a.refundedOrders = persist.Build(r.count(r.left()), func(_ int, i *int) { *i = r.count(math.MaxInt32) })
-	if r.err == nil && r.i != len(r.s) {
-		r.fail("%d bytes after the end", len(r.s)-r.i)
+	a.spend.Add(r.dec())
+	if r.err != nil {
+		return Account{}, r.err
 	}
+	tb := &tables{s: r.s}
+	end, err := tb.load(r.i)
+	if err != nil {
+		return Account{}, err
+	}
+	if end != len(r.s) {
+		return Account{}, fmt.Errorf("%w: %d bytes after the end", ErrSnapshot, len(r.s)-end)
+	}
+	a.lots = lazyTable(tb, tLots, (*lot).fields)
+	a.orders = lazyTable(tb, tOrders, (*order).fields)
+	a.holds = lazyTable(tb, tHolds, (*hold).fields)
+	a.opList = lazyTable(tb, tOps, (*opRecord).fields)
+	a.refundedOrders = lazyTable(tb, tRefunded, func(i *int, f fields) { refundedFields(i, f) })
 	if r.err != nil {
 		return Account{}, r.err
 	}
 	if a.prog == "" && (a.entries != 0 || a.opList.Len() != 0) {
 		return Account{}, fmt.Errorf("%w: an account with entries bound to no programme", ErrSnapshot)
 	}
-	if err := a.checkIndexes(); err != nil {
-		return Account{}, fmt.Errorf("%w: %v", ErrSnapshot, err)
+	if err := tb.checkAccount(&a); err != nil {
+		return Account{}, err
 	}
-	ops, ok := persist.MapOf(nops, func(i int) string { return a.opList.Ptr(i).id }, func(i int) int { return i })
+	ops, ok := persist.MapOf(a.opList.Len(), func(i int) string { return tb.str(tOps, opIDLane, i) }, func(i int) int { return i })
 	if !ok {
 		return Account{}, fmt.Errorf("%w: an operation id repeats", ErrSnapshot)
 	}
@@ -288,40 +170,42 @@ func (p *Program) loadSnapshot(b []byte) (Account, error) {
 	return a, nil
 }
 
-// checkIndexes checks that every index the account keeps points inside
-// what it holds, so that a snapshot that decodes cannot make a later
-// operation fail on a missing lot, order or hold.
-func (a *Account) checkIndexes() error {
-	nl, no, nh, nr := a.lots.Len(), a.orders.Len(), a.holds.Len(), a.opList.Len()
+// lazyTable is table t as a vector whose blocks are decoded when read.
+func lazyTable[T any](tb *tables, t tableID, fields func(*T, fields)) persist.Vector[T] {
+	return persist.Lazy(tb.tabs[t].rows, func(first int, items []T) {
+		r := &rowReader{tb: tb, t: t}
+		for j := range items {
+			r.row, r.k = first+j, 0
+			fields(&items[j], r)
+		}
+	})
+}
+
+// checkAccount checks what the columns alone do not: the header's indexes
+// into the tables, the last operation, and that no order has more lines
+// returned than it has lines. With the tables' own checks, a snapshot that
+// loads cannot make a later operation fail on a missing lot, order or
+// hold.
+func (tb *tables) checkAccount(a *Account) error {
+	nl, nh, nr := tb.tabs[tLots].rows, tb.tabs[tHolds].rows, tb.tabs[tOps].rows
 	switch {
 	case a.firstOpen > nl || a.firstHold > nh:
-		return errors.New("first open lot or hold out of range")
-	case a.lastOp != "" && (nr == 0 || a.opList.Ptr(nr-1).id != a.lastOp):
-		return errors.New("the last operation is not the last record")
+		return fmt.Errorf("%w: the first open lot or hold is out of range", ErrSnapshot)
+	case a.lastOp != "" && (nr == 0 || tb.str(tOps, opIDLane, nr-1) != a.lastOp):
+		return fmt.Errorf("%w: the last operation is not the last record", ErrSnapshot)
 	}
-	for _, od := range a.orders.All {
-		if od.paidWith() > nr || len(od.returned) > len(od.lines()) {
-			return fmt.Errorf("order %s: index out of range", od.id)
+	returned, info, lines := tb.column(tOrders, cSpan, tReturned), tb.column(tOrders, cSpan, tInfos), tb.column(tInfos, cSpan, tLines)
+	for i := range tb.tabs[tOrders].rows {
+		_, nret := tb.span(tOrders, returned, i)
+		if nret == 0 {
+			continue
 		}
-	}
-	for _, h := range a.holds.All {
-		if h.state > holdReleased {
-			return fmt.Errorf("hold %s: unknown state %d", h.op, h.state)
+		nlines := 0
+		if k, n := tb.span(tOrders, info, i); n > 0 {
+			_, nlines = tb.span(tInfos, lines, k)
 		}
-	}
-	for _, r := range a.opList.All {
-		if r.lot0+r.lots > nl || r.order > no || r.hold > nh || r.kind > OpRelease {
-			return fmt.Errorf("operation %s: index out of range", r.id)
-		}
-		for _, t := range r.taken {
-			if t.lot >= nl {
-				return fmt.Errorf("operation %s: lot index out of range", r.id)
-			}
-		}
-	}
-	for _, i := range a.refundedOrders.All {
-		if i >= no {
-			return errors.New("refunded order index out of range")
+		if nret > nlines {
+			return fmt.Errorf("%w: the orders table, row %d: %d lines returned of %d", ErrSnapshot, i, nret, nlines)
 		}
 	}
 	return nil
@@ -498,4 +382,14 @@ func uvarint(s string) (uint64, int) {
 		shift += 7
 	}
 	return 0, 0
+}
+
+// varint is binary.Varint on a string.
+func varint(s string) (int64, int) {
+	u, n := uvarint(s)
+	v := int64(u >> 1)
+	if u&1 != 0 {
+		v = ^v
+	}
+	return v, n
 }

@@ -3,6 +3,8 @@ package persist
 import (
 	"fmt"
 	"slices"
+	"sync"
+	"sync/atomic"
 	"testing"
 
 	"pgregory.net/rapid"
@@ -18,7 +20,18 @@ func TestPersistence(t *testing.T) {
 			slice []int
 			plain map[string]int
 		}
-		versions := []version{{plain: map[string]int{}}}
+		// The first version is empty or lazy: the changes then start on
+		// blocks that no reader has made yet.
+		n := rapid.IntRange(0, 1300).Draw(t, "lazy")
+		first := version{v: Lazy(n, func(first int, xs []int) {
+			for j := range xs {
+				xs[j] = (first + j) * 7
+			}
+		}), plain: map[string]int{}}
+		for i := range n {
+			first.slice = append(first.slice, i*7)
+		}
+		versions := []version{first}
 		for range rapid.IntRange(1, 60).Draw(t, "steps") {
 			base := versions[rapid.IntRange(0, len(versions)-1).Draw(t, "base")]
 			nv := version{v: base.v, m: base.m, slice: append([]int(nil), base.slice...), plain: map[string]int{}}
@@ -216,5 +229,46 @@ func TestBuild(t *testing.T) {
 		if n > 0 && (a.At(n-1) != -4 || b.At(0) != -5 || (n > 1 && a.At(0) != 0) || (n > 1 && b.At(n-1) != (n-1)*3)) {
 			t.Fatalf("n=%d: changes leaked between copies", n)
 		}
+	}
+}
+
+// Readers in several goroutines may make a lazy vector's blocks at once
+// (run with -race), each block is made at most once per node unless two
+// readers race for it, and every reader sees the same elements.
+func TestLazyConcurrentReads(t *testing.T) {
+	const n = 3000
+	var calls atomic.Int32
+	v := Lazy(n, func(first int, xs []int) {
+		calls.Add(1)
+		for j := range xs {
+			xs[j] = first + j
+		}
+	})
+	if calls.Load() != 0 {
+		t.Fatal("Lazy made blocks before any read")
+	}
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := range n {
+				i := (k*31 + g*997) % n
+				if got := v.At(i); got != i {
+					t.Errorf("At(%d) = %d", i, got)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	blocks := (n + blockSize - 1) / blockSize
+	if c := int(calls.Load()); c < blocks || c > 4*blocks {
+		t.Fatalf("fill called %d times for %d blocks", c, blocks)
+	}
+	before := calls.Load()
+	_ = v.At(n - 1)
+	if calls.Load() != before {
+		t.Fatal("a block read twice was made twice")
 	}
 }

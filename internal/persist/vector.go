@@ -42,7 +42,36 @@ type block[T any] struct {
 type node[T any] struct {
 	owner  *Owner
 	used   atomic.Int32 // blocks filled by some version; only ever grows
-	blocks [nodeSize]*block[T]
+	blocks [nodeSize]atomic.Pointer[block[T]]
+	// lazy makes the blocks of a lazy vector that are still nil: every
+	// copy of the node shares it, and a block it makes has no owner, so
+	// copies that make the same block get equal blocks.
+	lazy *lazy[T]
+}
+
+// lazy is the fill function of a lazy vector and its length.
+type lazy[T any] struct {
+	n    int
+	fill func(first int, items []T)
+}
+
+// block returns block bi of the node, making it if the vector is lazy
+// and no reader has yet. Readers in several goroutines may make it at
+// once: the first to store it wins and the others use that one.
+func (nd *node[T]) block(ni, bi int) *block[T] {
+	b := nd.blocks[bi].Load()
+	if b != nil || nd.lazy == nil {
+		return b
+	}
+	first := (ni<<nodeBits | bi) << blockBits
+	k := min(nd.lazy.n-first, blockSize)
+	b = &block[T]{}
+	nd.lazy.fill(first, b.items[:k])
+	b.used.Store(int32(k))
+	if !nd.blocks[bi].CompareAndSwap(nil, b) {
+		b = nd.blocks[bi].Load()
+	}
+	return b
 }
 
 // Vector is a persistent slice: a table of nodes of blocks, so that a
@@ -60,7 +89,8 @@ func (v Vector[T]) Len() int { return v.n }
 
 // Ptr returns a pointer to element i for reading only.
 func (v Vector[T]) Ptr(i int) *T {
-	return &v.nodes[i>>(blockBits+nodeBits)].blocks[(i>>blockBits)&(nodeSize-1)].items[i&(blockSize-1)]
+	ni := i >> (blockBits + nodeBits)
+	return &v.nodes[ni].block(ni, (i>>blockBits)&(nodeSize-1)).items[i&(blockSize-1)]
 }
 
 // At returns element i.
@@ -80,7 +110,8 @@ func (v Vector[T]) All(yield func(int, T) bool) {
 // must not keep or change the slices.
 func (v Vector[T]) Chunks(from, to int, f func([]T)) {
 	for i := max(from, 0); i < min(to, v.n); {
-		b := v.nodes[i>>(blockBits+nodeBits)].blocks[(i>>blockBits)&(nodeSize-1)]
+		ni := i >> (blockBits + nodeBits)
+		b := v.nodes[ni].block(ni, (i>>blockBits)&(nodeSize-1))
 		end := min(to, v.n, (i|(blockSize-1))+1)
 		f(b.items[i&(blockSize-1) : end-(i&^(blockSize-1))])
 		i = end
@@ -106,9 +137,11 @@ func (v *Vector[T]) ownNode(ni int, o *Owner) *node[T] {
 	if nd.owner != o {
 		v.ownTable(o)
 		k := v.visible(ni<<(blockBits+nodeBits), nodeSize<<blockBits)
-		c := &node[T]{owner: o}
+		c := &node[T]{owner: o, lazy: nd.lazy}
 		nb := (k + blockSize - 1) >> blockBits
-		copy(c.blocks[:nb], nd.blocks[:nb])
+		for bi := range nb {
+			c.blocks[bi].Store(nd.blocks[bi].Load())
+		}
 		c.used.Store(int32(nb))
 		nd = c
 		v.nodes[ni] = nd
@@ -120,7 +153,7 @@ func (v *Vector[T]) ownNode(ni int, o *Owner) *node[T] {
 // o: the table, the node and the block are copied unless o owns them.
 func (v *Vector[T]) Mut(i int, o *Owner) *T {
 	ni, bi := i>>(blockBits+nodeBits), (i>>blockBits)&(nodeSize-1)
-	b := v.nodes[ni].blocks[bi]
+	b := v.nodes[ni].block(ni, bi)
 	if b.owner != o && (b.claimer.Load() != o || int32(i&(blockSize-1)) < b.claimFrom) {
 		nd := v.ownNode(ni, o)
 		k := v.visible(i&^(blockSize-1), blockSize)
@@ -128,7 +161,7 @@ func (v *Vector[T]) Mut(i int, o *Owner) *T {
 		copy(c.items[:k], b.items[:k])
 		c.used.Store(int32(k))
 		b = c
-		nd.blocks[bi] = b
+		nd.blocks[bi].Store(b)
 	}
 	return &b.items[i&(blockSize-1)]
 }
@@ -148,9 +181,9 @@ func (v *Vector[T]) Push(x T, o *Owner) {
 			nd = v.ownNode(ni, o)
 		}
 		nd.used.Store(int32(bi + 1))
-		nd.blocks[bi] = b
+		nd.blocks[bi].Store(b)
 	}
-	b := nd.blocks[bi]
+	b := nd.block(ni, bi)
 	switch {
 	case b.owner == o:
 		b.used.Store(int32(slot + 1))
@@ -190,8 +223,33 @@ func Build[T any](n int, fill func(i int, x *T)) Vector[T] {
 		}
 		b.used.Store(int32(k))
 		nd := &nodes[bi>>nodeBits]
-		nd.blocks[bi&(nodeSize-1)] = b
+		nd.blocks[bi&(nodeSize-1)].Store(b)
 		nd.used.Add(1)
+	}
+	v.n = n
+	return v
+}
+
+// Lazy returns a vector of n elements whose blocks fill makes when they
+// are first read or changed: fill(first, items) writes the elements
+// first..first+len(items)-1 into items. fill must not fail, must give the
+// same elements each time it is called for a block, and may be called
+// from several goroutines at once (by readers of copies of the vector).
+// It is for decoding a stored vector that has been checked already: the
+// vector costs its nodes (n/1,024 of them) until it is read.
+func Lazy[T any](n int, fill func(first int, items []T)) Vector[T] {
+	var v Vector[T]
+	if n <= 0 {
+		return v
+	}
+	nb := (n + blockSize - 1) >> blockBits
+	nodes := make([]node[T], (nb+nodeSize-1)>>nodeBits)
+	v.nodes = make([]*node[T], len(nodes))
+	lz := &lazy[T]{n: n, fill: fill}
+	for i := range nodes {
+		nodes[i].lazy = lz
+		nodes[i].used.Store(int32(min(nb-i<<nodeBits, nodeSize)))
+		v.nodes[i] = &nodes[i]
 	}
 	v.n = n
 	return v

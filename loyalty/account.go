@@ -28,12 +28,15 @@ type Account struct {
 	lots   persist.Vector[lot]
 	orders persist.Vector[order]
 	holds  persist.Vector[hold]
-	// ops indexes opList by operation id; lastOp is the operation of the
-	// last entry (an operation's entries are consecutive).
-	ops     persist.Map[int]
-	opList  persist.Vector[opRecord]
-	lastOp  string
-	entries int // entries folded: the version
+	// ops indexes opList by operation id, with loadedOps for the
+	// operations of the snapshot the account was loaded from (nil: none);
+	// lastOp is the operation of the last entry (an operation's entries are
+	// consecutive).
+	ops       persist.Map[int]
+	loadedOps *opsByID
+	opList    persist.Vector[opRecord]
+	lastOp    string
+	entries   int // entries folded: the version
 	// prog binds the account to the programme it was made under.
 	prog string
 	// customer is the customer of its entries; head the hash of the last
@@ -254,10 +257,26 @@ func (a Account) String() string {
 
 // op returns an operation's record.
 func (a *Account) op(id string) (opRecord, bool) {
-	if i, ok := a.ops.Get(id); ok {
+	if i, ok := a.opIndex(id); ok {
 		return a.opList.At(i), true
 	}
 	return opRecord{}, false
+}
+
+// opIndex is the index in opList of operation id's record.
+func (a *Account) opIndex(id string) (int, bool) {
+	if i, ok := a.ops.Get(id); ok {
+		return i, true
+	}
+	return a.loadedOps.find(id)
+}
+
+// addOp indexes operation id's record at i under o, unless id has one.
+func (a *Account) addOp(id string, i int, o *persist.Owner) bool {
+	if _, ok := a.loadedOps.find(id); ok {
+		return false
+	}
+	return a.ops.Insert(id, i, o)
 }
 
 // lotIndex finds a lot: its id is the id of the entry that earned it,

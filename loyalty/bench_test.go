@@ -238,27 +238,58 @@ func BenchmarkExpire(b *testing.B) {
 }
 
 // BenchmarkLoad compares the two ways to get the 1,000-purchase account
-// back: decoding its snapshot, and replaying its entries.
+// back: decoding its snapshot, and replaying its entries; then both
+// followed by the purchase a host loads the account for (a loaded account
+// decodes the records that purchase reads), and the encoding of the
+// snapshot the host stores after an operation.
 func BenchmarkLoad(b *testing.B) {
 	p := mustProgram(b, benchConfig())
-	a, log, _ := openAccount(b, p, 1000)
+	a, log, now := openAccount(b, p, 1000)
 	snap := a.Snapshot()
+	c := loyalty.Customer{ID: "c"}
+	load := func(b *testing.B) loyalty.Account {
+		a, err := p.LoadSnapshot(snap)
+		if err != nil {
+			b.Fatal(err)
+		}
+		return a
+	}
+	replay := func(b *testing.B) loyalty.Account {
+		a, err := p.Replay(log)
+		if err != nil {
+			b.Fatal(err)
+		}
+		return a
+	}
+	purchase := func(b *testing.B, a loyalty.Account) {
+		if _, _, err := p.Purchase(a, c, benchOrder(1), now); err != nil {
+			b.Fatal(err)
+		}
+	}
 	b.Run("Snapshot", func(b *testing.B) {
 		b.ReportAllocs()
-		b.ReportMetric(float64(len(snap)), "bytes")
 		for b.Loop() {
-			if _, err := p.LoadSnapshot(snap); err != nil {
-				b.Fatal(err)
-			}
+			load(b)
 		}
+		b.ReportMetric(float64(len(snap)), "bytes")
 	})
 	b.Run("Replay", func(b *testing.B) {
 		b.ReportAllocs()
-		b.ReportMetric(float64(len(log)), "entries")
 		for b.Loop() {
-			if _, err := p.Replay(log); err != nil {
-				b.Fatal(err)
-			}
+			replay(b)
+		}
+		b.ReportMetric(float64(len(log)), "entries")
+	})
+	b.Run("SnapshotThenPurchase", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			purchase(b, load(b))
+		}
+	})
+	b.Run("ReplayThenPurchase", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			purchase(b, replay(b))
 		}
 	})
 	b.Run("Encode", func(b *testing.B) {

@@ -55,7 +55,7 @@ func (p *Program) apply(a *Account, e *Entry, o *persist.Owner, mode foldMode) e
 		return err
 	}
 	if newOp {
-		if !a.ops.Insert(e.Op, a.opList.Len(), o) {
+		if !a.addOp(e.Op, a.opList.Len(), o) {
 			return fmt.Errorf("entries of operation %s are not consecutive", e.Op)
 		}
 		a.opList.Push(opRecord{id: e.Op, kind: e.OpKind, points: 0}, o)
@@ -175,7 +175,7 @@ func (f *fold) purchase(e *Entry) error {
 		info.lines = slices.Clone(e.Lines)
 	}
 	if e.Ref != "" {
-		i, ok := a.ops.Get(e.Ref)
+		i, ok := a.opIndex(e.Ref)
 		if !ok {
 			return fmt.Errorf("%w: order %s is paid with %q, which is not on the account", ErrUnknownRedemption, e.Order, e.Ref)
 		}
@@ -288,7 +288,7 @@ func (f *fold) hold(e *Entry) error {
 // (Ref) stops holding.
 func (f *fold) resolve(e *Entry) error {
 	a, rec := f.a, f.rec
-	i, ok := a.ops.Get(e.Ref)
+	i, ok := a.opIndex(e.Ref)
 	if !ok || a.opList.Ptr(i).hold == 0 {
 		return fmt.Errorf("%w: %q", ErrUnknownHold, e.Ref)
 	}
@@ -387,7 +387,7 @@ func (f *fold) restore(e *Entry) error {
 	if !ok {
 		return fmt.Errorf("no lot %q", e.Lot)
 	}
-	k, ok := a.ops.Get(e.Ref)
+	k, ok := a.opIndex(e.Ref)
 	if !ok {
 		return fmt.Errorf("%w: restores points of %q", ErrUnknownRedemption, e.Ref)
 	}

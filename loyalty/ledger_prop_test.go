@@ -303,6 +303,18 @@ func (m *ledgerMachine) Store(t *rapid.T) {
 	m.snap, m.snapLog = m.acc.Snapshot(), len(m.log)
 }
 
+// Reload is the host loading the account from its snapshot: the
+// operations after it run on an account whose records are decoded only
+// as they are read, and find its operations (retries too) through the
+// snapshot's index.
+func (m *ledgerMachine) Reload(t *rapid.T) {
+	loaded, err := m.p.LoadSnapshot(m.acc.Snapshot())
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.acc = loaded
+}
+
 // Quote returns what the purchase would, and changes nothing.
 func (m *ledgerMachine) Quote(t *rapid.T) {
 	o := loyalty.Order{ID: "quoted", Total: decimal.New(rapid.Int64Range(0, 2_000_000).Draw(t, "cents"), -2)}

@@ -6,6 +6,8 @@ import (
 	"hash/crc32"
 	"math"
 	"math/big"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/loyalkit/loyalkit/internal/persist"
@@ -13,10 +15,11 @@ import (
 )
 
 // The snapshot format: the magic, a format version, the programme binding
-// (compatKey), the account's state (lots, orders, holds, operation
-// records, running sums) and a CRC-32C of everything before it. Numbers
-// are varints, strings and byte strings length-prefixed, times seconds and
-// nanoseconds since 1970 (UTC), decimals a coefficient and an exponent.
+// (compatKey), the account's scalars (header), its records as tables (see
+// snaptable.go), and a CRC-32C of everything before it. The header's
+// numbers are varints, strings and byte strings length-prefixed, times
+// seconds and nanoseconds since 1970 (UTC), decimals a coefficient and an
+// exponent.
 const (
 	snapshotMagic   = "LKSNAP"
 	snapshotVersion = 3
@@ -30,6 +33,12 @@ var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 // lots, orders, holds, and one record per operation for retries), not with
 // the number of entries. The format is versioned and checksummed, and
 // bound to the programme the account was made under.
+//
+// An account's records are stored column by column, so that loading
+// checks them in a few tight loops and decodes each block of records only
+// when the account first reads it: loading costs little more than reading
+// the bytes, and an operation on the loaded account decodes the few
+// blocks it touches.
 func (a Account) Snapshot() []byte {
 	w := snapWriter{b: make([]byte, 0, 64+a.lots.Len()*64+a.orders.Len()*48+a.opList.Len()*64)}
 	w.b = append(w.b, snapshotMagic...)
@@ -57,20 +66,40 @@ func (a Account) Snapshot() []byte {
 	w.uint(uint64(a.refundN))
 	w.dec(a.spend.Value())
 	var tw tablesWriter
-	for _, l := range a.lots.All {
-		tw.row(tLots, l.fields)
-	}
-	for _, o := range a.orders.All {
-		tw.row(tOrders, o.fields)
-	}
-	for _, h := range a.holds.All {
-		tw.row(tHolds, h.fields)
-	}
-	for _, r := range a.opList.All {
-		tw.row(tOps, r.fields)
-	}
+	tw.init(tLots, a.lots.Len())
+	a.lots.Chunks(0, a.lots.Len(), func(ls []lot) {
+		for i := range ls {
+			ls[i].fields(tw.row(tLots))
+		}
+	})
+	tw.init(tOrders, a.orders.Len())
+	a.orders.Chunks(0, a.orders.Len(), func(os []order) {
+		for i := range os {
+			os[i].fields(tw.row(tOrders))
+		}
+	})
+	a.holds.Chunks(0, a.holds.Len(), func(hs []hold) {
+		for i := range hs {
+			hs[i].fields(tw.row(tHolds))
+		}
+	})
+	tw.init(tOps, a.opList.Len())
+	a.opList.Chunks(0, a.opList.Len(), func(rs []opRecord) {
+		for i := range rs {
+			rs[i].fields(tw.row(tOps))
+		}
+	})
 	for _, i := range a.refundedOrders.All {
-		tw.row(tRefunded, func(f fields) { refundedFields(&i, f) })
+		refundedFields(&i, tw.row(tRefunded))
+	}
+	byID := make([]int, a.opList.Len())
+	for i := range byID {
+		byID[i] = i
+	}
+	slices.SortFunc(byID, func(i, j int) int { return strings.Compare(a.opList.Ptr(i).id, a.opList.Ptr(j).id) })
+	tw.init(tOpsByID, len(byID))
+	for _, i := range byID {
+		opsByIDFields(&i, tw.row(tOpsByID))
 	}
 	w.b = tw.appendTo(w.b)
 	return binary.LittleEndian.AppendUint32(w.b, crc32.Checksum(w.b, castagnoli))
@@ -81,6 +110,12 @@ func (a Account) Snapshot() []byte {
 // [ErrSnapshot]; one made under a programme with another currency, points
 // or money places or tiers is [ErrProgramMismatch]. Fold the entries
 // written after the snapshot with [Program.Resume].
+//
+// Every value a later read relies on (each index, time, string and list)
+// is checked here, so that a snapshot that loads never makes a later read
+// or operation fail; the records themselves are decoded as they are read.
+// The loaded account (and the accounts operations make from it) keeps a
+// copy of b's bytes, not b.
 func (p *Program) LoadSnapshot(b []byte) (Account, error) {
 	if err := p.bind(&Account{}, "load"); err != nil {
 		return Account{}, err
@@ -162,11 +197,10 @@ func (p *Program) loadSnapshot(b []byte) (Account, error) {
 	if err := tb.checkAccount(&a); err != nil {
 		return Account{}, err
 	}
-	ops, ok := persist.MapOf(a.opList.Len(), func(i int) string { return tb.str(tOps, opIDLane, i) }, func(i int) int { return i })
-	if !ok {
-		return Account{}, fmt.Errorf("%w: an operation id repeats", ErrSnapshot)
+	a.loadedOps = &opsByID{tb: tb}
+	if err := a.loadedOps.check(); err != nil {
+		return Account{}, err
 	}
-	a.ops = ops
 	return a, nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"hash/crc32"
+	"sync"
 	"testing"
 	"time"
 
@@ -153,15 +154,102 @@ func FuzzLoadSnapshot(f *testing.F) {
 		if err != nil || again.String() != a.String() {
 			t.Fatalf("a loaded snapshot does not round-trip: %v", err)
 		}
-		now := at(4, 1)
-		_ = a.Balance(now)
-		_, _, _ = a.Lots(), a.Orders(), a.Expiring(now, at(12, 1))
-		_, _, _ = p.Purchase(a, c, loyalty.Order{ID: "f", Total: d("100")}, now)
-		_, _, _ = p.Redeem(a, c, loyalty.Redemption{ID: "f", Points: d("1")}, now)
-		_, _, _ = p.Refund(a, c, loyalty.Refund{ID: "f", Order: "o1", Amount: d("1")}, now)
-		_, _, _ = p.Expire(a, at(12, 1))
-		_, _, _ = p.CancelRedemption(a, c, "x1", now)
-		_, _, _ = p.Capture(a, c, loyalty.Capture{ID: "h2"}, now)
-		_, _, _ = p.ReviewTier(a, at(12, 1))
+		useLoaded(p, a, c)
 	})
+}
+
+// Every one-bit change of a snapshot, with its checksum made right again
+// (so that only the checks of the contents stand in its way), is refused
+// with ErrSnapshot or loads to an account that reads whole (every record
+// decoded), encodes back to itself and takes an operation without
+// panicking: a loaded account's records are decoded only when read, so a
+// value that the load's checks let through must decode.
+func TestSnapshotEveryBitChanged(t *testing.T) {
+	p, seeds := snapshotSeeds(t)
+	snap := seeds[len(seeds)-1]
+	c := loyalty.Customer{ID: "c"}
+	loadedN := 0
+	for i := len("LKSNAP") + 1; i < len(snap)-4; i++ {
+		for bit := range 8 {
+			changed := resealed(snap, func(b []byte) { b[i] ^= 1 << bit })
+			a, err := p.LoadSnapshot(changed)
+			if err != nil {
+				if !errors.Is(err, loyalty.ErrSnapshot) && !errors.Is(err, loyalty.ErrProgramMismatch) {
+					t.Fatalf("byte %d bit %d: %v", i, bit, err)
+				}
+				continue
+			}
+			loadedN++
+			s := a.String()
+			again, err := p.LoadSnapshot(a.Snapshot())
+			if err != nil || again.String() != s {
+				t.Fatalf("byte %d bit %d: does not round-trip: %v", i, bit, err)
+			}
+			useLoaded(p, a, c)
+		}
+	}
+	if loadedN == 0 {
+		t.Fatal("no changed snapshot loaded: the test checks nothing past the refusals")
+	}
+	t.Logf("%d of %d one-bit changes loaded (values the checks cannot tell from real ones)", loadedN, 8*(len(snap)-11))
+}
+
+// A loaded account may be read by several goroutines at once, each
+// decoding blocks as it reads them (run with -race): every one gets what
+// the account it was saved from gives.
+func TestLoadedAccountConcurrent(t *testing.T) {
+	p := mustProgram(t, benchConfig())
+	a, _, now := openAccount(t, p, 200)
+	c := loyalty.Customer{ID: "c"}
+	want, wr, err := p.Purchase(a, c, benchOrder(1), now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	loaded, err := p.LoadSnapshot(a.Snapshot())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			switch g % 2 {
+			case 0:
+				got, gr, err := p.Purchase(loaded, c, benchOrder(1), now)
+				if err != nil || got.String() != want.String() || !gr.Points.Equal(wr.Points) {
+					t.Errorf("goroutine %d: purchase on the loaded account differs: %v", g, err)
+				}
+			default:
+				if s := loaded.String(); s != a.String() {
+					t.Errorf("goroutine %d: the loaded account reads otherwise", g)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// useLoaded runs on a loaded account the reads and operations that reach
+// every kind of record it keeps (and retries of the seeds' operations),
+// for the tests that load changed snapshots: whatever they return, they
+// must not panic.
+func useLoaded(p *loyalty.Program, a loyalty.Account, c loyalty.Customer) {
+	now := at(4, 1)
+	_ = a.Balance(now)
+	_, _, _ = a.Lots(), a.Orders(), a.Expiring(now, at(12, 1))
+	_, _, _ = p.Purchase(a, c, loyalty.Order{ID: "f", Total: d("100")}, now)
+	_, _, _ = p.Purchase(a, c, loyalty.Order{ID: "o1", Total: d("30000"), Lines: []loyalty.Line{{SKU: "b", Category: "beans", Qty: 2, Price: d("1000")}}}, at(3, 1))
+	_, _, _ = p.Redeem(a, c, loyalty.Redemption{ID: "f", Points: d("1")}, now)
+	_, _, _ = p.Redeem(a, c, loyalty.Redemption{ID: "x1", Points: d("100")}, at(3, 22))
+	for _, o := range []string{"o1", "o2"} {
+		_, _, _ = p.Refund(a, c, loyalty.Refund{ID: "f" + o, Order: o, Amount: d("1")}, now)
+		_, _, _ = p.Refund(a, c, loyalty.Refund{ID: "g" + o, Order: o, Lines: []loyalty.RefundLine{{SKU: "b", Qty: 1}}}, now)
+	}
+	_, _, _ = p.Refund(a, c, loyalty.Refund{ID: "r1", Order: "o1", Lines: []loyalty.RefundLine{{SKU: "b", Qty: 1}}}, at(3, 21))
+	_, _, _ = p.Expire(a, at(12, 1))
+	_, _, _ = p.CancelRedemption(a, c, "x1", now)
+	_, _, _ = p.Capture(a, c, loyalty.Capture{ID: "h2"}, now)
+	_, _, _ = p.Release(a, c, "h2", now)
+	_, _, _ = p.ReviewTier(a, at(12, 1))
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 	"math/big"
+	"slices"
+	"sort"
 	"time"
 
 	"github.com/loyalkit/loyalkit/internal/decsum"
@@ -13,13 +15,14 @@ import (
 
 // The account's records are stored in a snapshot as tables, one per kind
 // of record, column by column. Each column is one or more lanes of
-// integers (a string is its offset and length in the table's blob, a
-// decimal its exponent, kind, and coefficient or blob offset and length, a
-// time its seconds and nanoseconds), and each lane is stored as its
+// integers (a string is where it ends in its column's text, which follows
+// the lane; a decimal its exponent, kind, and coefficient or offset and
+// length in the table's blob; a time its seconds and nanoseconds), and
+// each lane is stored as its
 // smallest value and every value's difference from it, in the fewest
 // bytes (0, 1, 2, 4 or 8) that hold the largest difference. Loading checks
 // every lane that decoding relies on (each index below its table's length,
-// each time in range, each string inside the blob), most often from the
+// each time in range, each string inside its text), most often from the
 // lane's smallest value and width alone, and decodes nothing else: a row
 // is decoded when the account first reads its block (persist.Lazy), and
 // its decoding cannot fail.
@@ -40,11 +43,12 @@ const (
 	tGifts
 	tTaken
 	tRefunded
+	tOpsByID // the operations' indexes in the order of their ids
 	numTables
 )
 
 var tableNames = [numTables]string{"lots", "orders", "order infos", "order lines", "returned units",
-	"holds", "operations", "gifts", "taken points", "refunded orders"}
+	"holds", "operations", "gifts", "taken points", "refunded orders", "operations by id"}
 
 // colKind is what a column stores, and so its lanes.
 type colKind uint8
@@ -55,11 +59,11 @@ const (
 	cSpan                // the start and count of rows of another table
 	cTime                // seconds since 1970 and nanoseconds (the zero time is year 1)
 	cDec                 // exponent, kind (decInt64, decPos, decNeg), and coefficient or blob offset, and blob length
-	cStr                 // blob offset and length
+	cStr                 // where it ends in the column's text
 	cBool                // 0 or 1
 )
 
-var colLanes = [...]int{cInt: 1, cIdx: 1, cSpan: 2, cTime: 2, cDec: 4, cStr: 2, cBool: 1}
+var colLanes = [...]int{cInt: 1, cIdx: 1, cSpan: 2, cTime: 2, cDec: 4, cStr: 1, cBool: 1}
 
 // A decimal's kind.
 const (
@@ -82,9 +86,13 @@ var count = limit{table: numTables, max: math.MaxInt32}
 
 // fields is what a record's fields method visits its fields with: the
 // writer, the reader and the schema.
+// The writer only reads the fields (an account may be read by several
+// goroutines at once); the reader sets them.
 type fields interface {
 	int(p *int64)
+	num(p *int) // an int of any value
 	idx(p *int, l limit)
+	enum(p *uint8, last uint8)
 	time(p *time.Time)
 	dec(p *decimal.Decimal)
 	sum(p *decsum.Sum)
@@ -92,22 +100,11 @@ type fields interface {
 	bool(p *bool)
 	// span is an index range into table t (rows start..start+n-1).
 	span(start, n *int, t tableID)
-	// list is a list of rows of table t, at most max of them: n is the
-	// writer's length; the reader calls alloc with the stored length,
-	// then each visits row i of the list.
-	list(t tableID, max uint32, n int, alloc func(n int), each func(i int, f fields))
-}
-
-func intField(f fields, p *int) {
-	v := int64(*p)
-	f.int(&v)
-	*p = int(v)
-}
-
-func enumField[T ~uint8](f fields, p *T, last T) {
-	v := int(*p)
-	f.idx(&v, limit{table: numTables, max: uint32(last)})
-	*p = T(v)
+	// list opens a list of n rows of table t, at most max of them, and
+	// returns its length, and true when the reader must make the list.
+	// Then elem(t, i) visits row i of the list.
+	list(t tableID, max uint32, n int) (int, bool)
+	elem(t tableID, i int) fields
 }
 
 func (l *lot) fields(f fields) {
@@ -134,13 +131,22 @@ func (o *order) fields(f fields) {
 	f.int(&o.pointsBack)
 	f.str(&o.tierBefore)
 	f.str(&o.promotedTo)
-	f.list(tReturned, math.MaxInt32, len(o.returned), func(n int) { o.returned = make([]int, n) },
-		func(i int, f fields) { intField(f, &o.returned[i]) })
+	if n, mk := f.list(tReturned, math.MaxInt32, len(o.returned)); mk {
+		o.returned = make([]int, n)
+	}
+	for i := range o.returned {
+		f.elem(tReturned, i).num(&o.returned[i])
+	}
 	n := 0
 	if o.info != nil {
 		n = 1
 	}
-	f.list(tInfos, 1, n, func(int) { o.info = new(orderInfo) }, func(_ int, f fields) { o.info.fields(f) })
+	if _, mk := f.list(tInfos, 1, n); mk {
+		o.info = new(orderInfo)
+	}
+	if o.info != nil {
+		o.info.fields(f.elem(tInfos, 0))
+	}
 }
 
 func (in *orderInfo) fields(f fields) {
@@ -149,13 +155,16 @@ func (in *orderInfo) fields(f fields) {
 	f.dec(&in.pointsPaid)
 	f.idx(&in.paidWith, limit{table: tOps, oneBased: true})
 	f.int(&in.paidPoints)
-	f.list(tLines, math.MaxInt32, len(in.lines), func(n int) { in.lines = make([]Line, n) }, func(i int, f fields) {
-		l := &in.lines[i]
+	if n, mk := f.list(tLines, math.MaxInt32, len(in.lines)); mk {
+		in.lines = make([]Line, n)
+	}
+	for i := range in.lines {
+		l, f := &in.lines[i], f.elem(tLines, i)
 		f.str(&l.SKU)
 		f.str(&l.Category)
-		intField(f, &l.Qty)
+		f.num(&l.Qty)
 		f.dec(&l.Price)
-	})
+	}
 }
 
 func (h *hold) fields(f fields) {
@@ -164,12 +173,12 @@ func (h *hold) fields(f fields) {
 	f.int(&h.points)
 	f.dec(&h.money)
 	f.time(&h.until)
-	enumField(f, &h.state, holdReleased)
+	f.enum((*uint8)(&h.state), uint8(holdReleased))
 }
 
 func (r *opRecord) fields(f fields) {
 	f.str(&r.id)
-	enumField(f, &r.kind, OpRelease)
+	f.enum((*uint8)(&r.kind), uint8(OpRelease))
 	f.str(&r.fingerprint)
 	f.idx(&r.n, count)
 	f.span(&r.lot0, &r.lots, tLots)
@@ -179,20 +188,29 @@ func (r *opRecord) fields(f fields) {
 	f.dec(&r.discount)
 	f.dec(&r.money)
 	f.int(&r.pointsBack)
-	f.list(tGifts, math.MaxInt32, len(r.gifts), func(n int) { r.gifts = make([]string, n) },
-		func(i int, f fields) { f.str(&r.gifts[i]) })
+	if n, mk := f.list(tGifts, math.MaxInt32, len(r.gifts)); mk {
+		r.gifts = make([]string, n)
+	}
+	for i := range r.gifts {
+		f.elem(tGifts, i).str(&r.gifts[i])
+	}
 	f.str(&r.tier)
 	f.bool(&r.tierChanged)
 	f.bool(&r.first)
-	f.list(tTaken, math.MaxInt32, len(r.taken), func(n int) { r.taken = make(takenList, n) }, func(i int, f fields) {
-		t := &r.taken[i]
+	if n, mk := f.list(tTaken, math.MaxInt32, len(r.taken)); mk {
+		r.taken = make(takenList, n)
+	}
+	for i := range r.taken {
+		t, f := &r.taken[i], f.elem(tTaken, i)
 		f.idx(&t.lot, limit{table: tLots})
 		f.int(&t.pts)
 		f.int(&t.back)
-	})
+	}
 }
 
 func refundedFields(i *int, f fields) { f.idx(i, limit{table: tOrders}) }
+
+func opsByIDFields(i *int, f fields) { f.idx(i, limit{table: tOps}) }
 
 // column is one column of a table's schema.
 type column struct {
@@ -213,6 +231,7 @@ var schema = func() (s [numTables][]column) {
 	visit(tHolds, func(f fields) { new(hold).fields(f) })
 	visit(tOps, func(f fields) { new(opRecord).fields(f) })
 	visit(tRefunded, func(f fields) { refundedFields(new(int), f) })
+	visit(tOpsByID, func(f fields) { opsByIDFields(new(int), f) })
 	return s
 }()
 
@@ -226,22 +245,32 @@ type schemaFields struct {
 func (f *schemaFields) add(k colKind, l limit) { f.s[f.t] = append(f.s[f.t], column{k, l}) }
 func (f *schemaFields) int(*int64)             { f.add(cInt, limit{}) }
 func (f *schemaFields) idx(_ *int, l limit)    { f.add(cIdx, l) }
-func (f *schemaFields) time(*time.Time)        { f.add(cTime, limit{}) }
-func (f *schemaFields) dec(*decimal.Decimal)   { f.add(cDec, limit{}) }
-func (f *schemaFields) sum(*decsum.Sum)        { f.add(cDec, limit{}) }
-func (f *schemaFields) str(*string)            { f.add(cStr, limit{}) }
-func (f *schemaFields) bool(*bool)             { f.add(cBool, limit{}) }
+func (f *schemaFields) num(*int)               { f.add(cInt, limit{}) }
+func (f *schemaFields) enum(_ *uint8, last uint8) {
+	f.add(cIdx, limit{table: numTables, max: uint32(last)})
+}
+func (f *schemaFields) time(*time.Time)      { f.add(cTime, limit{}) }
+func (f *schemaFields) dec(*decimal.Decimal) { f.add(cDec, limit{}) }
+func (f *schemaFields) sum(*decsum.Sum)      { f.add(cDec, limit{}) }
+func (f *schemaFields) str(*string)          { f.add(cStr, limit{}) }
+func (f *schemaFields) bool(*bool)           { f.add(cBool, limit{}) }
 func (f *schemaFields) span(_, _ *int, t tableID) {
 	f.add(cSpan, limit{table: t, max: math.MaxInt32})
 }
 
-func (f *schemaFields) list(t tableID, max uint32, _ int, alloc func(int), each func(int, fields)) {
+// list makes a list of one row the first time it meets table t, so that
+// elem visits the row and records the table's columns.
+func (f *schemaFields) list(t tableID, max uint32, _ int) (int, bool) {
 	f.add(cSpan, limit{table: t, max: max})
-	if !f.seen[t] {
-		f.seen[t] = true
-		alloc(1)
-		each(0, &schemaFields{t: t, s: f.s, seen: f.seen})
+	if f.seen[t] {
+		return 0, false
 	}
+	f.seen[t] = true
+	return 1, true
+}
+
+func (f *schemaFields) elem(t tableID, _ int) fields {
+	return &schemaFields{t: t, s: f.s, seen: f.seen}
 }
 
 // tableWriter collects a table's rows while the account is written: one
@@ -249,39 +278,52 @@ func (f *schemaFields) list(t tableID, max uint32, _ int, alloc func(int), each 
 type tableWriter struct {
 	rows  int
 	lanes [][]int64
+	texts [][]byte // a string lane's text
 	blob  []byte
 }
 
-type tablesWriter [numTables]tableWriter
-
-// row appends a row to table t, written by fn.
-func (w *tablesWriter) row(t tableID, fn func(fields)) {
-	w.init(t)
-	fn(&rowWriter{w: w, t: t})
-	w[t].rows++
+type tablesWriter struct {
+	tabs [numTables]tableWriter
+	rws  [numTables]rowWriter // each table's writer, for one row at a time
 }
 
-// init makes table t's lanes.
-func (w *tablesWriter) init(t tableID) {
-	if w[t].lanes == nil {
+// row appends a row to table t: the fields written to what it returns,
+// until the next row of t.
+func (w *tablesWriter) row(t tableID) fields {
+	w.init(t, 0)
+	w.tabs[t].rows++
+	r := &w.rws[t]
+	*r = rowWriter{w: w, t: t}
+	return r
+}
+
+// init makes table t's lanes, with room for rows values each.
+func (w *tablesWriter) init(t tableID, rows int) {
+	tw := &w.tabs[t]
+	if tw.lanes == nil {
 		n := 0
 		for _, c := range schema[t] {
 			n += colLanes[c.kind]
 		}
-		w[t].lanes = make([][]int64, n)
+		tw.lanes = make([][]int64, n)
+		tw.texts = make([][]byte, n)
+		for k := range tw.lanes {
+			tw.lanes[k] = make([]int64, 0, rows)
+		}
 	}
 }
 
 // appendTo appends every table: its rows, its blob's length and the
-// blob, then each lane's smallest value, width and values.
+// blob, then each lane's smallest value, width and values, and a string
+// lane's text.
 func (w *tablesWriter) appendTo(b []byte) []byte {
-	for t := range w {
-		w.init(tableID(t))
-		tw := &w[t]
+	for t := range w.tabs {
+		w.init(tableID(t), 0)
+		tw := &w.tabs[t]
 		b = binary.AppendUvarint(b, uint64(tw.rows))
 		b = binary.AppendUvarint(b, uint64(len(tw.blob)))
 		b = append(b, tw.blob...)
-		for _, vs := range tw.lanes {
+		for k, vs := range tw.lanes {
 			lo, hi := int64(0), int64(0)
 			if len(vs) > 0 {
 				lo, hi = vs[0], vs[0]
@@ -291,19 +333,26 @@ func (w *tablesWriter) appendTo(b []byte) []byte {
 			}
 			w := laneWidth(uint64(hi) - uint64(lo))
 			b = append(binary.AppendVarint(b, lo), byte(w))
-			for _, v := range vs {
-				d := uint64(v) - uint64(lo)
-				switch w {
-				case 1:
-					b = append(b, byte(d))
-				case 2:
-					b = binary.LittleEndian.AppendUint16(b, uint16(d))
-				case 4:
-					b = binary.LittleEndian.AppendUint32(b, uint32(d))
-				case 8:
-					b = binary.LittleEndian.AppendUint64(b, d)
+			b = slices.Grow(b, len(vs)*w)
+			switch w {
+			case 1:
+				for _, v := range vs {
+					b = append(b, byte(uint64(v)-uint64(lo)))
+				}
+			case 2:
+				for _, v := range vs {
+					b = binary.LittleEndian.AppendUint16(b, uint16(uint64(v)-uint64(lo)))
+				}
+			case 4:
+				for _, v := range vs {
+					b = binary.LittleEndian.AppendUint32(b, uint32(uint64(v)-uint64(lo)))
+				}
+			case 8:
+				for _, v := range vs {
+					b = binary.LittleEndian.AppendUint64(b, uint64(v)-uint64(lo))
 				}
 			}
+			b = append(b, tw.texts[k]...)
 		}
 	}
 	return b
@@ -331,7 +380,7 @@ type rowWriter struct {
 }
 
 func (r *rowWriter) put(vs ...int64) {
-	tw := &r.w[r.t]
+	tw := &r.w.tabs[r.t]
 	for _, v := range vs {
 		tw.lanes[r.k] = append(tw.lanes[r.k], v)
 		r.k++
@@ -340,6 +389,8 @@ func (r *rowWriter) put(vs ...int64) {
 
 func (r *rowWriter) int(p *int64)                  { r.put(*p) }
 func (r *rowWriter) idx(p *int, _ limit)           { r.put(int64(*p)) }
+func (r *rowWriter) num(p *int)                    { r.put(int64(*p)) }
+func (r *rowWriter) enum(p *uint8, _ uint8)        { r.put(int64(*p)) }
 func (r *rowWriter) span(start, n *int, _ tableID) { r.put(int64(*start), int64(*n)) }
 func (r *rowWriter) time(p *time.Time)             { r.put(p.Unix(), int64(p.Nanosecond())) }
 
@@ -358,20 +409,23 @@ func (r *rowWriter) dec(p *decimal.Decimal) {
 }
 
 func (r *rowWriter) sum(p *decsum.Sum) {
+	if n, ok := p.Small(); ok {
+		r.put(decsum.SmallExp, decInt64, n, 0)
+		return
+	}
 	v := p.Value()
 	r.dec(&v)
 }
 
 func (r *rowWriter) str(p *string) {
-	tw := &r.w[r.t]
-	off := int64(len(tw.blob))
-	tw.blob = append(tw.blob, *p...)
-	r.put(off, int64(len(*p)))
+	text := &r.w.tabs[r.t].texts[r.k]
+	*text = append(*text, *p...)
+	r.put(int64(len(*text)))
 }
 
 // blob appends s to the table's blob and returns its offset and length.
 func (r *rowWriter) blob(s []byte) (int64, int64) {
-	tw := &r.w[r.t]
+	tw := &r.w.tabs[r.t]
 	off := int64(len(tw.blob))
 	tw.blob = append(tw.blob, s...)
 	return off, int64(len(s))
@@ -385,13 +439,13 @@ func (r *rowWriter) bool(p *bool) {
 	}
 }
 
-func (r *rowWriter) list(t tableID, _ uint32, n int, _ func(int), each func(int, fields)) {
-	start := r.w[t].rows
-	r.span(&start, &n, t)
-	for i := range n {
-		r.w.row(t, func(f fields) { each(i, f) })
-	}
+func (r *rowWriter) list(t tableID, _ uint32, n int) (int, bool) {
+	start := r.w.tabs[t].rows
+	r.put(int64(start), int64(n))
+	return n, false
 }
+
+func (r *rowWriter) elem(t tableID, _ int) fields { return r.w.row(t) }
 
 // tables is a loaded snapshot's tables: where each one's blob and lanes
 // are in s, checked by load.
@@ -412,6 +466,7 @@ type tableAt struct {
 type lane struct {
 	at, w int
 	base  int64
+	text  int // a string lane's text
 }
 
 // get is the lane's value for row i.
@@ -539,8 +594,17 @@ func (tb *tables) load(i int) (int, error) {
 				if w != laneWidth(uint64(1)<<(8*w)-1) || uint64(len(s)-i) < rows*uint64(w) {
 					return i, fmt.Errorf("%w: at byte %d: a lane of the %s table is truncated or of width %d", ErrSnapshot, i, tableNames[t], w)
 				}
-				ta.lanes = append(ta.lanes, lane{at: i, w: w, base: base})
+				l := lane{at: i, w: w, base: base}
 				i += int(rows) * w
+				if c.kind == cStr && rows > 0 {
+					n := l.get(s, int(rows)-1) // the text's length, if the ends are in order (check)
+					if n < 0 || n > int64(len(s)-i) {
+						return i, fmt.Errorf("%w: at byte %d: a text of the %s table is truncated", ErrSnapshot, i, tableNames[t])
+					}
+					l.text = i
+					i += int(n)
+				}
+				ta.lanes = append(ta.lanes, l)
 			}
 		}
 	}
@@ -591,7 +655,7 @@ func (tb *tables) check(t tableID) error {
 				}
 			}
 		case cStr:
-			ok = inBlobAll(s, ls, ta.rows, ta.blen)
+			ok = ls[0].ascending(s, ta.rows)
 		case cBool:
 			ok = ls[0].within(s, ta.rows, 0, 1)
 		}
@@ -607,15 +671,25 @@ func inBlob(off, n int64, blen int) bool {
 	return off >= 0 && n >= 0 && off <= int64(blen) && n <= int64(blen)-off
 }
 
-// inBlobAll is inBlob for the offsets and lengths in lanes ls[0] and
-// ls[1] in every row, from the lanes' bounds when they tell.
-func inBlobAll(s string, ls []lane, rows, blen int) bool {
-	lo0, hi0, ok0 := ls[0].bounds()
-	lo1, hi1, ok1 := ls[1].bounds()
-	if ok0 && ok1 && lo0 >= 0 && lo1 >= 0 && hi0 <= int64(blen) && hi1 <= int64(blen)-hi0 {
-		return true
+// ascending reports whether the lane's values over rows never go down
+// and start at 0 or more.
+func (l *lane) ascending(s string, rows int) bool {
+	if l.w == 0 {
+		return l.base >= 0
 	}
-	return pairs(s, &ls[0], &ls[1], rows, func(off, n int64) bool { return inBlob(off, n, blen) })
+	var vs [chunk]int64
+	prev := int64(0)
+	for from := 0; from < rows; from += chunk {
+		v := vs[:min(chunk, rows-from)]
+		l.values(s, from, v)
+		for _, x := range v {
+			if x < prev {
+				return false
+			}
+			prev = x
+		}
+	}
+	return true
 }
 
 func le32(s string, i int) uint32 {
@@ -630,6 +704,25 @@ type rowReader struct {
 	t   tableID
 	row int
 	k   int // the next lane
+	// set is the readers of one decoding, one a table, for the rows of
+	// lists (nil until a list is read).
+	set *readerSet
+}
+
+type readerSet struct {
+	r     [numTables]rowReader
+	start [numTables]int // the open list's first row
+	// decs are the last decimals read, to share: a block's records often
+	// hold equal amounts, and each decimal made is an allocation.
+	decs [8]sharedDec
+	next int
+}
+
+type sharedDec struct {
+	c    int64
+	exp  int32
+	used bool
+	d    decimal.Decimal
 }
 
 func (r *rowReader) next() int64 {
@@ -639,8 +732,10 @@ func (r *rowReader) next() int64 {
 	return v
 }
 
-func (r *rowReader) int(p *int64)        { *p = r.next() }
-func (r *rowReader) idx(p *int, _ limit) { *p = int(r.next()) }
+func (r *rowReader) int(p *int64)           { *p = r.next() }
+func (r *rowReader) idx(p *int, _ limit)    { *p = int(r.next()) }
+func (r *rowReader) num(p *int)             { *p = int(r.next()) }
+func (r *rowReader) enum(p *uint8, _ uint8) { *p = uint8(r.next()) }
 
 func (r *rowReader) span(start, n *int, _ tableID) {
 	*start = int(r.next())
@@ -658,7 +753,7 @@ func (r *rowReader) dec(p *decimal.Decimal) {
 	case kind == decInt64 && c == 0:
 		*p = decimal.Decimal{}
 	case kind == decInt64:
-		*p = decimal.New(c, exp)
+		*p = r.shared(c, exp)
 	default:
 		b := new(big.Int).SetBytes([]byte(r.blobAt(c, n)))
 		if kind == decNeg {
@@ -668,7 +763,31 @@ func (r *rowReader) dec(p *decimal.Decimal) {
 	}
 }
 
+// shared is decimal.New(c, exp), or an equal decimal the decoding made
+// before.
+func (r *rowReader) shared(c int64, exp int32) decimal.Decimal {
+	if r.set == nil {
+		r.set = new(readerSet)
+	}
+	set := r.set
+	for i := range set.decs {
+		if e := &set.decs[i]; e.used && e.c == c && e.exp == exp {
+			return e.d
+		}
+	}
+	d := decimal.New(c, exp)
+	set.decs[set.next] = sharedDec{c: c, exp: exp, used: true, d: d}
+	set.next = (set.next + 1) % len(set.decs)
+	return d
+}
+
 func (r *rowReader) sum(p *decsum.Sum) {
+	l := r.tb.tabs[r.t].lanes[r.k : r.k+colLanes[cDec]]
+	if exp, kind := l[0].get(r.tb.s, r.row), l[1].get(r.tb.s, r.row); exp == decsum.SmallExp && kind == decInt64 {
+		r.k += len(l)
+		*p = decsum.FromSmall(l[2].get(r.tb.s, r.row))
+		return
+	}
 	var d decimal.Decimal
 	r.dec(&d)
 	*p = decsum.Sum{}
@@ -676,8 +795,13 @@ func (r *rowReader) sum(p *decsum.Sum) {
 }
 
 func (r *rowReader) str(p *string) {
-	off := r.next()
-	*p = r.blobAt(off, r.next())
+	l := &r.tb.tabs[r.t].lanes[r.k]
+	r.k++
+	from := int64(0)
+	if r.row > 0 {
+		from = l.get(r.tb.s, r.row-1)
+	}
+	*p = r.tb.s[l.text+int(from) : l.text+int(l.get(r.tb.s, r.row))]
 }
 
 // blobAt is the blob's n bytes at off.
@@ -688,16 +812,22 @@ func (r *rowReader) blobAt(off, n int64) string {
 
 func (r *rowReader) bool(p *bool) { *p = r.next() == 1 }
 
-func (r *rowReader) list(t tableID, _ uint32, _ int, alloc func(int), each func(int, fields)) {
-	var start, n int
-	r.span(&start, &n, t)
+func (r *rowReader) list(t tableID, _ uint32, _ int) (int, bool) {
+	start, n := int(r.next()), int(r.next())
 	if n == 0 {
-		return
+		return 0, false
 	}
-	alloc(n)
-	for i := range n {
-		each(i, &rowReader{tb: r.tb, t: t, row: start + i})
+	if r.set == nil {
+		r.set = new(readerSet)
 	}
+	r.set.start[t] = start
+	return n, true
+}
+
+func (r *rowReader) elem(t tableID, i int) fields {
+	c := &r.set.r[t]
+	*c = rowReader{tb: r.tb, t: t, row: r.set.start[t] + i, set: r.set}
+	return c
 }
 
 // column is the first lane of table t's first column of kind k that
@@ -730,3 +860,41 @@ func (tb *tables) str(t tableID, k, i int) string {
 // opIDLane is the first lane of an operation's id: the first field its
 // fields method visits.
 const opIDLane = 0
+
+// opsByID finds the operations of a loaded snapshot by id, by binary
+// search of its operations-by-id table. The nil *opsByID finds none.
+type opsByID struct{ tb *tables }
+
+// op is the index of the k-th operation in id order.
+func (x *opsByID) op(k int) int {
+	return int(x.tb.tabs[tOpsByID].lanes[0].get(x.tb.s, k))
+}
+
+func (x *opsByID) id(k int) string { return x.tb.str(tOps, opIDLane, x.op(k)) }
+
+func (x *opsByID) find(id string) (int, bool) {
+	if x == nil {
+		return 0, false
+	}
+	n := x.tb.tabs[tOpsByID].rows
+	k := sort.Search(n, func(k int) bool { return x.id(k) >= id })
+	if k < n && x.id(k) == id {
+		return x.op(k), true
+	}
+	return 0, false
+}
+
+// check checks that the table lists every operation once, in strictly
+// increasing id order (so that no id repeats).
+func (x *opsByID) check() error {
+	n := x.tb.tabs[tOpsByID].rows
+	if n != x.tb.tabs[tOps].rows {
+		return fmt.Errorf("%w: %d operations by id of %d", ErrSnapshot, n, x.tb.tabs[tOps].rows)
+	}
+	for k := 1; k < n; k++ {
+		if x.id(k-1) >= x.id(k) {
+			return fmt.Errorf("%w: the operations by id are out of order or an id repeats (%q)", ErrSnapshot, x.id(k))
+		}
+	}
+	return nil
+}

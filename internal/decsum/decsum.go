@@ -129,3 +129,18 @@ func (s Sum) MinusFloat(o Sum) float64 {
 	}
 	return s.Value().Sub(o.Value()).InexactFloat64()
 }
+
+// SmallExp is the exponent of the units Small counts: 10⁻⁴.
+const SmallExp = -sumPlaces
+
+// Small is the sum as a count of 10⁻⁴ units and true while it is kept as
+// one (then it is written without making a decimal), else 0 and false.
+func (s Sum) Small() (int64, bool) {
+	if s.big != nil {
+		return 0, false
+	}
+	return s.small, true
+}
+
+// FromSmall is the sum of n units of 10⁻⁴: Small's inverse.
+func FromSmall(n int64) Sum { return Sum{small: n} }

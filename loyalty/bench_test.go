@@ -299,3 +299,25 @@ func BenchmarkLoad(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkLoadThenEncode is a host that loads the account, runs a
+// purchase and stores the new snapshot: the encoding decodes every block
+// the purchase did not.
+func BenchmarkLoadThenEncode(b *testing.B) {
+	p := mustProgram(b, benchConfig())
+	a, _, now := openAccount(b, p, 1000)
+	snap := a.Snapshot()
+	c := loyalty.Customer{ID: "c"}
+	b.ReportAllocs()
+	for b.Loop() {
+		loaded, err := p.LoadSnapshot(snap)
+		if err != nil {
+			b.Fatal(err)
+		}
+		next, _, err := p.Purchase(loaded, c, benchOrder(1), now)
+		if err != nil {
+			b.Fatal(err)
+		}
+		_ = next.Snapshot()
+	}
+}

@@ -278,7 +278,8 @@ func (f *schemaFields) elem(t tableID, _ int) fields {
 type tableWriter struct {
 	rows  int
 	lanes [][]int64
-	texts [][]byte // a string lane's text
+	texts [][]string // a string lane's strings
+	ends  []int64    // a string lane's text length so far
 	blob  []byte
 }
 
@@ -306,9 +307,25 @@ func (w *tablesWriter) init(t tableID, rows int) {
 			n += colLanes[c.kind]
 		}
 		tw.lanes = make([][]int64, n)
-		tw.texts = make([][]byte, n)
+		tw.texts, tw.ends = make([][]string, n), make([]int64, n)
+		arena := make([]int64, n*rows) // one allocation for the lanes
 		for k := range tw.lanes {
-			tw.lanes[k] = make([]int64, 0, rows)
+			tw.lanes[k] = arena[k*rows : k*rows : (k+1)*rows]
+		}
+		strs := 0
+		for _, c := range schema[t] {
+			if c.kind == cStr {
+				strs++
+			}
+		}
+		texts := make([]string, strs*rows) // and one for the strings
+		k := 0
+		for _, c := range schema[t] {
+			if c.kind == cStr {
+				tw.texts[k] = texts[:0:rows]
+				texts = texts[rows:]
+			}
+			k += colLanes[c.kind]
 		}
 	}
 }
@@ -352,7 +369,9 @@ func (w *tablesWriter) appendTo(b []byte) []byte {
 					b = binary.LittleEndian.AppendUint64(b, uint64(v)-uint64(lo))
 				}
 			}
-			b = append(b, tw.texts[k]...)
+			for _, str := range tw.texts[k] {
+				b = append(b, str...)
+			}
 		}
 	}
 	return b
@@ -418,9 +437,10 @@ func (r *rowWriter) sum(p *decsum.Sum) {
 }
 
 func (r *rowWriter) str(p *string) {
-	text := &r.w.tabs[r.t].texts[r.k]
-	*text = append(*text, *p...)
-	r.put(int64(len(*text)))
+	tw := &r.w.tabs[r.t]
+	tw.texts[r.k] = append(tw.texts[r.k], *p)
+	tw.ends[r.k] += int64(len(*p))
+	r.put(tw.ends[r.k])
 }
 
 // blob appends s to the table's blob and returns its offset and length.

@@ -208,8 +208,12 @@ func (p *Program) loadSnapshot(b []byte) (Account, error) {
 func lazyTable[T any](tb *tables, t tableID, fields func(*T, fields)) persist.Vector[T] {
 	return persist.Lazy(tb.tabs[t].rows, func(first int, items []T) {
 		r := &rowReader{tb: tb, t: t}
+		if len(items) <= maxBlock {
+			r.vals = make([][maxBlock + 1]int64, len(tb.tabs[t].lanes))
+			tb.readBlock(t, first, len(items), r.vals)
+		}
 		for j := range items {
-			r.row, r.k = first+j, 0
+			r.row, r.j, r.k = first+j, j, 0
 			fields(&items[j], r)
 		}
 	})

@@ -724,6 +724,10 @@ type rowReader struct {
 	t   tableID
 	row int
 	k   int // the next lane
+	// vals, when not nil, holds the lanes' values for a block of rows, of
+	// which this row is the j-th (see readBlock).
+	vals [][maxBlock + 1]int64
+	j    int
 	// set is the readers of one decoding, one a table, for the rows of
 	// lists (nil until a list is read).
 	set *readerSet
@@ -746,10 +750,35 @@ type sharedDec struct {
 }
 
 func (r *rowReader) next() int64 {
-	ta := &r.tb.tabs[r.t]
-	v := ta.lanes[r.k].get(r.tb.s, r.row)
+	v := r.peek(0)
 	r.k++
 	return v
+}
+
+// peek is the value of the row's lane k+d.
+func (r *rowReader) peek(d int) int64 {
+	if r.vals != nil {
+		return r.vals[r.k+d][r.j+1]
+	}
+	return r.tb.tabs[r.t].lanes[r.k+d].get(r.tb.s, r.row)
+}
+
+// maxBlock is the most rows whose values are read at once (more are read
+// a value at a time).
+const maxBlock = 16
+
+// readBlock reads the values of table t's lanes for rows first..first+n-1
+// into v, a lane at a time: v[k][j+1] is lane k's value for row first+j,
+// and v[k][0] its value for the row before (0 for the first row), which a
+// string's start is.
+func (tb *tables) readBlock(t tableID, first, n int, v [][maxBlock + 1]int64) {
+	ls := tb.tabs[t].lanes
+	for k := range ls {
+		ls[k].values(tb.s, first, v[k][1:n+1])
+		if first > 0 {
+			v[k][0] = ls[k].get(tb.s, first-1)
+		}
+	}
 }
 
 func (r *rowReader) int(p *int64)           { *p = r.next() }
@@ -802,10 +831,9 @@ func (r *rowReader) shared(c int64, exp int32) decimal.Decimal {
 }
 
 func (r *rowReader) sum(p *decsum.Sum) {
-	l := r.tb.tabs[r.t].lanes[r.k : r.k+colLanes[cDec]]
-	if exp, kind := l[0].get(r.tb.s, r.row), l[1].get(r.tb.s, r.row); exp == decsum.SmallExp && kind == decInt64 {
-		r.k += len(l)
-		*p = decsum.FromSmall(l[2].get(r.tb.s, r.row))
+	if exp, kind := r.peek(0), r.peek(1); exp == decsum.SmallExp && kind == decInt64 {
+		*p = decsum.FromSmall(r.peek(2))
+		r.k += colLanes[cDec]
 		return
 	}
 	var d decimal.Decimal
@@ -816,12 +844,17 @@ func (r *rowReader) sum(p *decsum.Sum) {
 
 func (r *rowReader) str(p *string) {
 	l := &r.tb.tabs[r.t].lanes[r.k]
-	r.k++
-	from := int64(0)
-	if r.row > 0 {
-		from = l.get(r.tb.s, r.row-1)
+	from, to := int64(0), int64(0)
+	switch {
+	case r.vals != nil:
+		from, to = r.vals[r.k][r.j], r.vals[r.k][r.j+1]
+	case r.row > 0:
+		from, to = l.get(r.tb.s, r.row-1), l.get(r.tb.s, r.row)
+	default:
+		to = l.get(r.tb.s, r.row)
 	}
-	*p = r.tb.s[l.text+int(from) : l.text+int(l.get(r.tb.s, r.row))]
+	r.k++
+	*p = r.tb.s[l.text+int(from) : l.text+int(to)]
 }
 
 // blobAt is the blob's n bytes at off.

@@ -140,6 +140,13 @@
 // Snapshots do not need to be written on every operation: the entries
 // after an older snapshot bring it up to date.
 //
+// Loading is cheap: the snapshot's records are checked at load but decoded
+// a block at a time as the account reads them, so a request that loads an
+// account and runs one operation decodes only what that operation reads.
+// Writing a snapshot reads (and so decodes) every record; a host with long
+// accounts may write one every N operations and [Program.Resume] the
+// entries since, rather than on every operation.
+//
 // A [Program] is immutable and safe for concurrent use. An [Account] is a
 // value that operations only read, so one may be shared between goroutines
 // and used by several operations at once; each returns its own new

@@ -30,7 +30,9 @@
 //	unit      percent, amount (discounts only)
 //	stacking  stack (the default), exclusive, best_of
 //	status    unset, inactive, false, shadowed, outdone, capped, applied,
-//	          failed, not_applicable, unknown (a trace step's)
+//	          failed, not_applicable, unknown, limited (a trace step's)
+//	per       ever (the default), day, week, month, quarter, year,
+//	          rolling (a Limit's period)
 //
 // # Writing rules
 //
@@ -136,6 +138,10 @@
 //  3. A rule after an applied [Exclusive] rule of the same kind is
 //     [StatusShadowed] (By names the exclusive rule) and not evaluated.
 //     Tier rules always behave as exclusive: the first applied tier wins.
+//     A rule with a [Limit] whose customer has had what it allows (the
+//     facts, a [Limiter], say so) is [StatusLimited] (Reason says what was
+//     used) and not evaluated; a limit's Amount cuts the value to what is
+//     left ([StatusCapped], By "limit"), before best-of comparisons.
 //  4. Otherwise the condition runs; false gives [StatusFalse]. An empty
 //     condition is true.
 //  5. The value runs. A percent discount becomes money, a share of the

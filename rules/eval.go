@@ -59,6 +59,10 @@ func (s *Set[F]) Eval(f F) (Outcome, error) {
 			st.Status, st.By = StatusShadowed, exclusiveBy[r.Kind]
 			continue
 		}
+		stop, left := limited(env, r, st)
+		if stop {
+			continue
+		}
 		if sized {
 			steps := r.cost.at(n)
 			if re := s.overBudget(r, steps, spent, n); re != nil {
@@ -76,6 +80,9 @@ func (s *Set[F]) Eval(f F) (Outcome, error) {
 		}
 		if re == nil {
 			re = s.apply(&out, st, r, v, base)
+		}
+		if re == nil {
+			cut(st, left)
 		}
 		if re != nil {
 			if s.contain(&out, st, re) {

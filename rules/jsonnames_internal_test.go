@@ -13,7 +13,7 @@ func TestJSONNamesDocumented(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, names := range [][]string{kindNames[:], unitNames[:], stackingNames[:], statusNames[:]} {
+	for _, names := range [][]string{kindNames[:], unitNames[:], stackingNames[:], statusNames[:], periodNames[:]} {
 		for _, n := range names {
 			if n != "" && !strings.Contains(string(doc), n) {
 				t.Errorf("the JSON name %q is not in the package doc", n)

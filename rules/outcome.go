@@ -46,8 +46,12 @@ type Step struct {
 	Computed decimal.Decimal `json:"computed,omitzero"`
 	// Text is the gift or tier a gift or tier rule produced.
 	Text string `json:"text,omitempty"`
-	// By names the rule that shadowed or outdid this one.
+	// By names the rule that shadowed or outdid this one, or is "limit"
+	// when the rule's Limit cut its value.
 	By string `json:"by,omitempty"`
+	// Reason is, for a [StatusLimited] rule or one its Limit cut, what the
+	// customer has used of the limit ("1 of 1 this month").
+	Reason string `json:"reason,omitempty"`
 	// Error is why a [StatusFailed] or [StatusUnknown] rule did not apply:
 	// the rule, the part, the position and the message (for an unknown
 	// value: which helper and argument). Nil for the other statuses.
@@ -69,9 +73,10 @@ const (
 	StatusFailed               // its condition or value failed at run time (see Error); contributed nothing
 	StatusNotApplicable        // its On does not list the facts' occasion; not evaluated
 	StatusUnknown              // it needed an unknown value (see Error); did not apply, not a failure
+	StatusLimited              // the customer has had what its Limit allows (see Reason); not evaluated
 )
 
-var statusNames = [...]string{"unset", "inactive", "false", "shadowed", "outdone", "capped", "applied", "failed", "not_applicable", "unknown"}
+var statusNames = [...]string{"unset", "inactive", "false", "shadowed", "outdone", "capped", "applied", "failed", "not_applicable", "unknown", "limited"}
 
 func (s Status) String() string { return enum.String(s, "Status", statusNames[:]) }
 

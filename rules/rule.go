@@ -49,6 +49,9 @@ type Rule struct {
 	// Cap, when positive, is the most the rule may contribute to one
 	// evaluation: points for accrual, money for a discount. Zero means no cap.
 	Cap decimal.Decimal `json:"cap,omitzero"`
+	// Limit, when not zero, bounds what the rule may give one customer
+	// per period (see [Limit]); the facts count.
+	Limit Limit `json:"limit,omitzero"`
 	// Description is free text for people; the engine ignores it.
 	Description string `json:"description,omitempty"`
 }

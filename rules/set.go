@@ -90,10 +90,11 @@ func Compile[F Facts](defs []Rule, opts ...Option) (*Set[F], error) {
 	seen := make(map[string]bool, len(defs))
 	out := make([]compiled, 0, len(defs))
 	occasioner := reflect.TypeFor[F]().Implements(occasionerType)
+	limiter := reflect.TypeFor[F]().Implements(limiterType)
 	occasions := false
 	nodes := 0
 	for _, r := range defs {
-		defErrs := validateDefinition(r, seen, occasioner)
+		defErrs := validateDefinition(r, seen, occasioner, limiter)
 		errs = append(errs, defErrs...)
 		r.On = slices.Clone(r.On) // the caller's slice is not retained
 		occasions = occasions || len(r.On) > 0
@@ -156,7 +157,7 @@ func valueTypes(k Kind) ([]reflect.Type, string, bool) {
 	return nil, "", false
 }
 
-func validateDefinition(r Rule, seen map[string]bool, occasioner bool) []*RuleError {
+func validateDefinition(r Rule, seen map[string]bool, occasioner, limiter bool) []*RuleError {
 	var errs []*RuleError
 	bad := func(format string, args ...any) {
 		errs = append(errs, &RuleError{RuleID: r.ID, Part: PartDefinition, Err: ErrInvalidRule, Message: fmt.Sprintf(format, args...)})
@@ -194,6 +195,9 @@ func validateDefinition(r Rule, seen map[string]bool, occasioner bool) []*RuleEr
 	}
 	if !r.Cap.IsZero() && (r.Kind == Gift || r.Kind == Tier) {
 		bad("cap is only for accrual and discount rules")
+	}
+	if !r.Limit.IsZero() {
+		r.Limit.check(r.Kind, limiter, bad)
 	}
 	if len(r.On) > 0 && !occasioner {
 		bad("on needs facts that implement rules.Occasioner")

@@ -27,7 +27,9 @@ type Limit struct {
 }
 
 // IsZero reports whether l is no limit.
-func (l Limit) IsZero() bool { return l.Times == 0 && l.Amount.IsZero() && l.Per == Ever && l.Days == 0 }
+func (l Limit) IsZero() bool {
+	return l.Times == 0 && l.Amount.IsZero() && l.Per == Ever && l.Days == 0
+}
 
 // Period is what a [Limit] counts in.
 type Period uint8

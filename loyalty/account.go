@@ -68,8 +68,14 @@ type Account struct {
 	last       time.Time
 	totals     totals
 	places     int32 // the programme's points places, to report units as decimals
-	refundN    int   // refund records, for the window memo
-	win        windowMemo
+	// uses are the uses of limited rules, in the order they were folded
+	// (in time order unless usesUnsorted); useTotals what each rule gave
+	// in all (see limits.go).
+	uses         persist.Vector[ruleUse]
+	useTotals    persist.Map[useTotal]
+	usesUnsorted bool
+	refundN      int // refund records, for the window memo
+	win          windowMemo
 }
 
 // Lot is one earning: points from one rule on one operation, spent,
@@ -240,9 +246,9 @@ func (a Account) String() string {
 			l.earned, l.remaining, ts(l.earnedAt), ts(l.availableAt), ts(l.expiresAt))
 	}
 	for _, o := range a.orders.All {
-		fmt.Fprintf(&b, "order %s at=%s goods=%s discount=%s points=%s paid=%s refunded=%s returned=%s earned=%d reversed=%d paidWith=%d %d/%d tier %q→%q lines=%v returned=%v\n",
+		fmt.Fprintf(&b, "order %s at=%s goods=%s discount=%s points=%s paid=%s refunded=%s returned=%s earned=%d reversed=%d paidWith=%d %d/%d tier %q→%q lines=%v returned=%v uses %d+%d\n",
 			o.id, ts(o.at), o.goods(), o.discount(), o.pointsPaid(), o.paid, o.refunded, o.returnedGoods, o.earned, o.reversed,
-			o.paidWith(), o.paidPoints(), o.pointsBack, o.tierBefore, o.promotedTo, o.lines(), o.returned)
+			o.paidWith(), o.paidPoints(), o.pointsBack, o.tierBefore, o.promotedTo, o.lines(), o.returned, o.use0, o.nuses)
 	}
 	for _, h := range a.holds.All {
 		fmt.Fprintf(&b, "hold %s order=%s points=%d money=%s until=%s %v\n", h.op, h.order, h.points, h.money, ts(h.until), h.state)
@@ -251,6 +257,15 @@ func (a Account) String() string {
 		fmt.Fprintf(&b, "op %s %v %s n=%d lots %d+%d order %d hold %d points=%d discount=%s gifts=%q tier=%q changed=%v first=%v taken=%v\n",
 			r.id, r.kind, r.fingerprint, r.n, r.lot0, r.lots, r.order, r.hold, r.points, r.discount, r.gifts, r.tier,
 			r.tierChanged, r.first, r.taken)
+	}
+	for i, u := range a.uses.All {
+		fmt.Fprintf(&b, "use %d %s at=%s amount=%s order %d undone=%v\n", i, u.rule, ts(u.at), u.amount, u.order, u.undone)
+	}
+	for _, t := range a.ruleTotals() {
+		fmt.Fprintf(&b, "rule %s used %d times for %s\n", t.rule, t.n, t.amount.Value())
+	}
+	if a.usesUnsorted {
+		b.WriteString("uses unsorted\n")
 	}
 	return b.String()
 }

@@ -59,6 +59,9 @@ type Entry struct {
 	// record), so a retry can return them.
 	Discount decimal.Decimal `json:"discount,omitzero"`
 	Gifts    []string        `json:"gifts,omitempty"`
+	// Uses are the limited rules that applied on a purchase or event (on
+	// its record), and what each gave: what the rules' limits count.
+	Uses []RuleUse `json:"uses,omitempty"`
 	// Tier is the new tier (tier entries), or on a purchase's record the
 	// tier the purchase still qualifies for (it restarts the grace period).
 	Tier string `json:"tier,omitempty"`
@@ -73,7 +76,7 @@ type Entry struct {
 
 // detached is a copy of e that shares no slice with it.
 func (e Entry) detached() Entry {
-	e.Lines, e.Gifts = slices.Clone(e.Lines), slices.Clone(e.Gifts)
+	e.Lines, e.Gifts, e.Uses = slices.Clone(e.Lines), slices.Clone(e.Gifts), slices.Clone(e.Uses)
 	return e
 }
 

@@ -31,7 +31,7 @@ func (p *Program) Event(a Account, c Customer, ev Event, now time.Time) (Account
 	if err != nil {
 		return a, Result{}, err
 	}
-	if err := t.add(Entry{Kind: Record, Gifts: out.Gifts, Fingerprint: t.fp}); err != nil {
+	if err := t.add(Entry{Kind: Record, Gifts: out.Gifts, Uses: p.ruleUses(out), Fingerprint: t.fp}); err != nil {
 		return a, Result{}, err
 	}
 	if err := p.earn(t, out, p.roundPoints(out.Points), ""); err != nil {

@@ -14,7 +14,8 @@ type Facts struct {
 	Event    EventFacts    `expr:"event"`
 	Now      time.Time     `expr:"now"`
 	occasion string
-	ext      any // Customer.Ext, for a programme compiled with CompileWith
+	ext      any        // Customer.Ext, for a programme compiled with CompileWith
+	limits   *limitView // counts the limited rules' uses (nil: none used)
 }
 
 // OccasionPurchase is the occasion of a purchase: a rule whose On is empty

@@ -143,19 +143,23 @@ func (f *fold) record(e *Entry) error {
 	if e.Money.IsNegative() || e.Discount.IsNegative() || e.PointsPaid.IsNegative() {
 		return fmt.Errorf("negative money on the record of %s", e.Op)
 	}
+	var err error
 	switch e.OpKind {
 	case OpPurchase:
-		return f.purchase(e)
+		err = f.purchase(e)
 	case OpRefund:
-		return f.refund(e)
+		err = f.refund(e)
 	case OpRedeem, OpCancelRedemption:
 		rec.discount = e.Money
 	case OpHold:
-		return f.hold(e)
+		err = f.hold(e)
 	case OpCapture, OpRelease:
-		return f.resolve(e)
+		err = f.resolve(e)
 	}
-	return nil
+	if err != nil {
+		return err
+	}
+	return f.foldUses(e)
 }
 
 func (f *fold) purchase(e *Entry) error {
@@ -233,6 +237,7 @@ func (f *fold) refund(e *Entry) error {
 		i, _ := a.orderIndex(e.Order)
 		f.rec.order = i + 1
 	}
+	wasFull := od.fullyReturned()
 	money := e.Money
 	if len(e.Lines) > 0 {
 		priced, err := od.returnLines(e.Lines)
@@ -266,6 +271,9 @@ func (f *fold) refund(e *Entry) error {
 		}
 	}
 	od.refunded = od.refunded.Add(money)
+	if !wasFull && od.fullyReturned() {
+		f.undoUses(od)
+	}
 	f.rec.money = money
 	a.refundN++
 	a.spend.Sub(money)

@@ -75,7 +75,15 @@ func appendEntry(b []byte, e *Entry) []byte {
 		b = appendStr(b, g)
 	}
 	b = appendStr(b, e.Tier)
-	return appendStr(b, e.Fingerprint)
+	b = appendStr(b, e.Fingerprint)
+	if len(e.Uses) > 0 { // after the rest, so that entries without uses hash as before there were any
+		b = binary.AppendUvarint(b, uint64(len(e.Uses)))
+		for _, u := range e.Uses {
+			b = appendStr(b, u.Rule)
+			b = appendDec(b, u.Amount)
+		}
+	}
+	return b
 }
 
 // chain links e after the account's head: an operation's entry gets its

@@ -28,6 +28,9 @@ type order struct {
 	tierBefore    string
 	promotedTo    string
 	returned      []int // units of each line refunded (nil: none); copied to change
+	// use0 and nuses are where the uses of limited rules on it are in
+	// Account.uses.
+	use0, nuses int
 	// info is what never changes after the purchase, shared between
 	// versions (nil: goods = paid, no lines, not paid with points), so an
 	// order that changes copies less.

@@ -152,6 +152,9 @@ type Program struct {
 	rules   ruleSet
 	tierMin []decsum.Sum // the tiers' MinSpend, to compare with window sums
 	small   []decimal.Decimal
+	// limited lists the rules with a Limit, whose uses records list.
+	limited   map[string]bool
+	hasLimits bool
 }
 
 // Validate checks the configuration without compiling the rules.
@@ -255,6 +258,12 @@ func compile(c Config, opts []rules.Option, compileRules func([]rules.Rule, []ru
 	p := &Program{cfg: c, compat: c.compatKey(), loc: loc, rules: set, tierMin: make([]decsum.Sum, len(c.Tiers)), small: smallDecimals(c.PointsPlaces)}
 	for i, t := range c.Tiers {
 		p.tierMin[i].Add(t.MinSpend)
+	}
+	p.limited = map[string]bool{}
+	for _, r := range c.Rules {
+		if !r.Limit.IsZero() {
+			p.limited[r.ID], p.hasLimits = true, true
+		}
 	}
 	return p, nil
 }

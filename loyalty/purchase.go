@@ -28,6 +28,7 @@ func (p *Program) facts(a *Account, c Customer, now time.Time, occasion string) 
 		Now:      now.In(p.loc),
 		occasion: occasion,
 		ext:      c.Ext,
+		limits:   &limitView{p: p, a: a},
 	}
 }
 
@@ -124,7 +125,7 @@ func (p *Program) purchase(a Account, c Customer, o Order, now time.Time, quote 
 			pointsPaid, o.Total.Sub(out.Discount), o.ID, out.Discount)
 	}
 	rec := Entry{Kind: Record, Order: o.ID, Money: o.Total, Discount: out.Discount, PointsPaid: pointsPaid, Ref: ref,
-		Gifts: out.Gifts, Fingerprint: t.fp}
+		Gifts: out.Gifts, Uses: p.ruleUses(out), Fingerprint: t.fp}
 	if len(o.Lines) > 0 {
 		rec.Lines = slices.Clone(o.Lines)
 	}

@@ -65,6 +65,7 @@ func (a Account) Snapshot() []byte {
 	}
 	w.uint(uint64(a.refundN))
 	w.dec(a.spend.Value())
+	w.bool(a.usesUnsorted)
 	var tw tablesWriter
 	tw.init(tLots, a.lots.Len())
 	a.lots.Chunks(0, a.lots.Len(), func(ls []lot) {
@@ -100,6 +101,15 @@ func (a Account) Snapshot() []byte {
 	tw.init(tOpsByID, len(byID))
 	for _, i := range byID {
 		opsByIDFields(&i, tw.row(tOpsByID))
+	}
+	tw.init(tUses, a.uses.Len())
+	a.uses.Chunks(0, a.uses.Len(), func(us []ruleUse) {
+		for i := range us {
+			us[i].fields(tw.row(tUses))
+		}
+	})
+	for _, t := range a.ruleTotals() {
+		t.fields(tw.row(tTotals))
 	}
 	w.b = tw.appendTo(w.b)
 	return binary.LittleEndian.AppendUint32(w.b, crc32.Checksum(w.b, castagnoli))
@@ -172,6 +182,7 @@ func (p *Program) loadSnapshot(b []byte) (Account, error) {
 	}
 	a.refundN = r.count(math.MaxInt32)
 	a.spend.Add(r.dec())
+	a.usesUnsorted = r.bool()
 	if r.err != nil {
 		return Account{}, r.err
 	}
@@ -188,6 +199,15 @@ func (p *Program) loadSnapshot(b []byte) (Account, error) {
 	a.holds = lazyTable(tb, tHolds, (*hold).fields)
 	a.opList = lazyTable(tb, tOps, (*opRecord).fields)
 	a.refundedOrders = lazyTable(tb, tRefunded, func(i *int, f fields) { refundedFields(i, f) })
+	a.uses = lazyTable(tb, tUses, (*ruleUse).fields)
+	totals := make([]totalRow, tb.tabs[tTotals].rows) // few: one per limited rule
+	for i := range totals {
+		tb.read(tTotals, i, totals[i].fields)
+	}
+	var ok bool
+	if a.useTotals, ok = persist.MapOf(len(totals), func(i int) string { return totals[i].rule }, func(i int) useTotal { return totals[i].useTotal }); !ok {
+		return Account{}, fmt.Errorf("%w: a rule's total repeats", ErrSnapshot)
+	}
 	if r.err != nil {
 		return Account{}, r.err
 	}

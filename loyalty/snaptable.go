@@ -44,11 +44,13 @@ const (
 	tTaken
 	tRefunded
 	tOpsByID // the operations' indexes in the order of their ids
+	tUses    // the uses of limited rules
+	tTotals  // what each limited rule gave in all
 	numTables
 )
 
 var tableNames = [numTables]string{"lots", "orders", "order infos", "order lines", "returned units",
-	"holds", "operations", "gifts", "taken points", "refunded orders", "operations by id"}
+	"holds", "operations", "gifts", "taken points", "refunded orders", "operations by id", "rule uses", "rule totals"}
 
 // colKind is what a column stores, and so its lanes.
 type colKind uint8
@@ -131,6 +133,7 @@ func (o *order) fields(f fields) {
 	f.int(&o.pointsBack)
 	f.str(&o.tierBefore)
 	f.str(&o.promotedTo)
+	f.span(&o.use0, &o.nuses, tUses)
 	if n, mk := f.list(tReturned, math.MaxInt32, len(o.returned)); mk {
 		o.returned = make([]int, n)
 	}
@@ -210,6 +213,26 @@ func (r *opRecord) fields(f fields) {
 
 func refundedFields(i *int, f fields) { f.idx(i, limit{table: tOrders}) }
 
+func (u *ruleUse) fields(f fields) {
+	f.str(&u.rule)
+	f.time(&u.at)
+	f.dec(&u.amount)
+	f.idx(&u.order, limit{table: tOrders, oneBased: true})
+	f.bool(&u.undone)
+}
+
+// totalRow is a rule's useTotal with its rule, as a snapshot stores it.
+type totalRow struct {
+	rule string
+	useTotal
+}
+
+func (t *totalRow) fields(f fields) {
+	f.str(&t.rule)
+	f.num(&t.n)
+	f.sum(&t.amount)
+}
+
 func opsByIDFields(i *int, f fields) { f.idx(i, limit{table: tOps}) }
 
 // column is one column of a table's schema.
@@ -232,6 +255,8 @@ var schema = func() (s [numTables][]column) {
 	visit(tOps, func(f fields) { new(opRecord).fields(f) })
 	visit(tRefunded, func(f fields) { refundedFields(new(int), f) })
 	visit(tOpsByID, func(f fields) { opsByIDFields(new(int), f) })
+	visit(tUses, func(f fields) { new(ruleUse).fields(f) })
+	visit(tTotals, func(f fields) { new(totalRow).fields(f) })
 	return s
 }()
 
@@ -950,4 +975,9 @@ func (x *opsByID) check() error {
 		}
 	}
 	return nil
+}
+
+// read decodes row i of table t with fn.
+func (tb *tables) read(t tableID, i int, fn func(fields)) {
+	fn(&rowReader{tb: tb, t: t, row: i})
 }

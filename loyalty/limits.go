@@ -1,0 +1,220 @@
+package loyalty
+
+import (
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/loyalkit/loyalkit/internal/calendar"
+	"github.com/loyalkit/loyalkit/internal/decsum"
+	"github.com/loyalkit/loyalkit/rules"
+	"github.com/shopspring/decimal"
+)
+
+// Per-customer limits on rules (rules.Limit) are counted from the
+// customer's own ledger: the record of every purchase and event lists the
+// limited rules that applied on it and what each gave (Entry.Uses), and
+// the account keeps those uses. So a replay counts the same, a retry
+// counts nothing twice, and a limit is a property of the ledger, not of
+// the host's bookkeeping.
+//
+// What counts:
+//   - a use is the rule's value as its trace step shows it (points for an
+//     accrual rule before the share paid in points scales them, money for
+//     a discount; nothing for a gift or tier rule: Times counts those);
+//   - a calendar period (day, week from Monday, month, quarter, year) is
+//     the one, in the programme's zone, that holds the operation's time,
+//     and counts every use in it — also those of orders dated after the
+//     one being evaluated, so a late-dated order cannot take the customer
+//     past the limit;
+//   - a rolling limit of D days counts the uses less than D days (in the
+//     programme's zone) either side of the operation: for operations in
+//     time order that is "the last D days", and a late-dated one cannot
+//     push any D-day window past the limit;
+//   - ever counts every use;
+//   - the uses of an order refunded in full no longer count (the refund
+//     that completes it gives them back); a partial refund changes
+//     nothing.
+
+// RuleUse is one application of a limited rule, on the record of the
+// purchase or event it applied on: the rule and what it gave (points or
+// money; zero for gift and tier rules).
+type RuleUse struct {
+	Rule   string          `json:"rule"`
+	Amount decimal.Decimal `json:"amount,omitzero"`
+}
+
+// ruleUse is a RuleUse as the account keeps it.
+type ruleUse struct {
+	rule   string
+	at     time.Time
+	amount decimal.Decimal
+	order  int  // 1 + the index of the order it applied on; 0: an event
+	undone bool // its order was refunded in full: it no longer counts
+}
+
+// useTotal is what a limited rule has given in all, less what refunds
+// gave back.
+type useTotal struct {
+	n      int
+	amount decsum.Sum
+}
+
+// limitView counts an account's uses for the rules engine (Facts holds
+// it; see Facts.LimitLeft).
+type limitView struct {
+	p *Program
+	a *Account
+}
+
+// LimitLeft says how much of a limited rule's limit is left for the
+// customer (rules.Limiter): the programme counts it from the account.
+func (f Facts) LimitLeft(ruleID string, l rules.Limit) rules.Left {
+	if f.limits == nil { // facts made by hand: nothing used
+		return rules.Left{Times: l.Times, Amount: l.Amount}
+	}
+	return f.limits.left(ruleID, l, f.Now)
+}
+
+func (v *limitView) left(id string, l rules.Limit, now time.Time) rules.Left {
+	n, amount := v.used(id, l, now)
+	left := rules.Left{Times: l.Times - n, Amount: l.Amount.Sub(amount)}
+	if l.Times > 0 {
+		left.Used = fmt.Sprintf("%d of %d %s", n, l.Times, periodPhrase(l))
+	} else {
+		left.Used = fmt.Sprintf("%s of %s %s", amount, l.Amount, periodPhrase(l))
+	}
+	return left
+}
+
+func periodPhrase(l rules.Limit) string {
+	switch l.Per {
+	case rules.Ever:
+		return "in all"
+	case rules.Rolling:
+		return fmt.Sprintf("within %d days", l.Days)
+	}
+	return "this " + l.Per.String()
+}
+
+// used is the uses of rule id that count at now under limit l, and what
+// they gave.
+func (v *limitView) used(id string, l rules.Limit, now time.Time) (int, decimal.Decimal) {
+	a := v.a
+	if l.Per == rules.Ever {
+		t, _ := a.useTotals.Get(id)
+		return t.n, t.amount.Value()
+	}
+	from, to := v.p.limitPeriod(l, now)
+	lo, hi := 0, a.uses.Len()
+	if !a.usesUnsorted { // only the uses in [from, to)
+		lo = sort.Search(hi, func(i int) bool { return !a.uses.Ptr(i).at.Before(from) })
+		hi = sort.Search(hi, func(i int) bool { return !a.uses.Ptr(i).at.Before(to) })
+	}
+	n, sum := 0, decsum.Sum{}
+	a.uses.Chunks(lo, hi, func(us []ruleUse) {
+		for i := range us {
+			u := &us[i]
+			if u.rule == id && !u.undone && !u.at.Before(from) && u.at.Before(to) {
+				n++
+				sum.Add(u.amount)
+			}
+		}
+	})
+	return n, sum.Value()
+}
+
+// limitPeriod is the span [from, to) of the uses that count at now.
+func (p *Program) limitPeriod(l rules.Limit, now time.Time) (from, to time.Time) {
+	t := now.In(p.loc)
+	switch l.Per {
+	case rules.Day:
+		return calendar.DayStart(t.Year(), t.Month(), t.Day(), p.loc), calendar.DayStart(t.Year(), t.Month(), t.Day()+1, p.loc)
+	case rules.Week:
+		return calendar.WeekStart(t, 0), calendar.WeekStart(t, 1)
+	case rules.Month:
+		return calendar.PeriodStart(t, 1, 0), calendar.PeriodStart(t, 1, 1)
+	case rules.Quarter:
+		return calendar.PeriodStart(t, 3, 0), calendar.PeriodStart(t, 3, 1)
+	case rules.Year:
+		return calendar.PeriodStart(t, 12, 0), calendar.PeriodStart(t, 12, 1)
+	}
+	// Rolling: less than Days days either side (from exclusive).
+	return addDays(t, -l.Days, p.loc).Add(time.Nanosecond), addDays(t, l.Days, p.loc)
+}
+
+// ruleUses is what a record lists of an evaluation: the limited rules
+// that applied and what each gave.
+func (p *Program) ruleUses(out rules.Outcome) []RuleUse {
+	if !p.hasLimits {
+		return nil
+	}
+	var uses []RuleUse
+	for _, st := range out.Trace {
+		if (st.Status == rules.StatusApplied || st.Status == rules.StatusCapped) && p.limited[st.RuleID] {
+			uses = append(uses, RuleUse{Rule: st.RuleID, Amount: st.Value})
+		}
+	}
+	return uses
+}
+
+// foldUses folds the uses on the record of a purchase or event.
+func (f *fold) foldUses(e *Entry) error {
+	if len(e.Uses) == 0 {
+		return nil
+	}
+	if e.OpKind != OpPurchase && e.OpKind != OpEvent {
+		return fmt.Errorf("rule uses on the record of %s, which is not a purchase or an event", e.Op)
+	}
+	a := f.a
+	first := a.uses.Len()
+	for _, u := range e.Uses {
+		if u.Rule == "" || u.Amount.IsNegative() {
+			return fmt.Errorf("operation %s: a rule use of %q for %s", e.Op, u.Rule, u.Amount)
+		}
+		if n := a.uses.Len(); n > 0 && e.At.Before(a.uses.Ptr(n-1).at) {
+			a.usesUnsorted = true
+		}
+		a.uses.Push(ruleUse{rule: u.Rule, at: e.At, amount: u.Amount, order: f.rec.order}, f.o)
+		t, _ := a.useTotals.Get(u.Rule)
+		t.n++
+		t.amount.Add(u.Amount)
+		a.useTotals.Set(u.Rule, t, f.o)
+	}
+	if f.rec.order > 0 {
+		od := a.orders.Mut(f.rec.order-1, f.o)
+		od.use0, od.nuses = first, len(e.Uses)
+	}
+	return nil
+}
+
+// ruleTotals is what each limited rule with uses gave, in the order of
+// the rules' first uses.
+func (a *Account) ruleTotals() []totalRow {
+	var out []totalRow
+	seen := map[string]bool{}
+	for _, u := range a.uses.All {
+		if !seen[u.rule] {
+			seen[u.rule] = true
+			t, _ := a.useTotals.Get(u.rule)
+			out = append(out, totalRow{rule: u.rule, useTotal: t})
+		}
+	}
+	return out
+}
+
+// undoUses takes the uses of an order refunded in full out of the count.
+func (f *fold) undoUses(od *order) {
+	a := f.a
+	for i := od.use0; i < od.use0+od.nuses; i++ {
+		u := a.uses.Mut(i, f.o)
+		if u.undone {
+			continue
+		}
+		u.undone = true
+		t, _ := a.useTotals.Get(u.rule)
+		t.n--
+		t.amount.Sub(u.amount)
+		a.useTotals.Set(u.rule, t, f.o)
+	}
+}

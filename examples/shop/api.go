@@ -305,6 +305,12 @@ type profileRequest struct {
 }
 
 func (p profileRequest) customer(id string) (loyalty.Customer, error) {
+	return p.customerAt(id, "")
+}
+
+// customerAt is customer for a profile found at path in the body (such as
+// "customer." in the playground's): errors name path+field.
+func (p profileRequest) customerAt(id, path string) (loyalty.Customer, error) {
 	c := loyalty.Customer{ID: id, Attributes: p.Attributes}
 	for _, f := range []struct {
 		name string
@@ -316,7 +322,7 @@ func (p profileRequest) customer(id string) (loyalty.Customer, error) {
 		}
 		t, err := time.Parse(time.DateOnly, f.in)
 		if err != nil || t.Year() < 1900 || t.Year() > 9000 {
-			return c, invalid("invalid_date", fmt.Sprintf("%s must be a date such as 1994-05-12; got %s", f.name, describe(f.in)))
+			return c, invalid("invalid_date", fmt.Sprintf("%s%s must be a date such as 1994-05-12; got %s", path, f.name, describe(f.in)))
 		}
 		*f.out = t
 	}

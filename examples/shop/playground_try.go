@@ -71,7 +71,7 @@ func (q tryRequest) check() error {
 	c := q.Customer
 	if c.ID != "" {
 		if err := checkID("customer.id", c.ID); err != nil {
-			return fieldError(err, "customer.id")
+			return withField(err, "customer.id")
 		}
 		if c.Birthday != "" || c.Registered != "" || c.Attributes != nil || c.History != nil {
 			return &apiError{Status: http.StatusUnprocessableEntity, Code: "invalid_customer", Field: "customer",
@@ -84,7 +84,7 @@ func (q tryRequest) check() error {
 				Message: "customer.before names a recorded order of a stored customer: give customer.id too"}
 		}
 		if err := checkID("customer.before", c.Before); err != nil {
-			return fieldError(err, "customer.before")
+			return withField(err, "customer.before")
 		}
 	}
 	if h := c.History; h != nil {
@@ -93,7 +93,7 @@ func (q tryRequest) check() error {
 				Message: fmt.Sprintf("customer.history.orders must be from 0 to %d; got %d", maxHistory, h.Orders)}
 		}
 		if err := checkAmount("customer.history.spend", h.Spend, false); err != nil {
-			return fieldError(err, "customer.history.spend")
+			return withField(err, "customer.history.spend")
 		}
 	}
 	switch {
@@ -103,43 +103,34 @@ func (q tryRequest) check() error {
 	case q.Order != nil:
 		o := q.Order
 		if err := checkAmount("order.total", o.Total, false); err != nil {
-			return fieldError(err, "order.total")
+			return withField(err, "order.total")
 		}
-		if err := checkLines(o.Lines); err != nil {
-			return fieldError(err, "order.lines")
+		if err := checkLines("order.lines", o.Lines); err != nil {
+			return err
 		}
 		for _, f := range []struct{ name, v string }{{"order.channel", o.Channel}, {"order.coupon", o.Coupon}} {
 			if err := checkText(f.name, f.v, maxIDLen); err != nil {
-				return fieldError(err, f.name)
+				return withField(err, f.name)
 			}
 		}
 		if o.Redemption != "" {
 			if err := checkID("order.redemption", o.Redemption); err != nil {
-				return fieldError(err, "order.redemption")
+				return withField(err, "order.redemption")
 			}
 		}
 	default:
 		if err := checkID("event.kind", q.Event.Kind); err != nil {
-			return fieldError(err, "event.kind")
+			return withField(err, "event.kind")
 		}
 		if q.Event.Kind == loyalty.OccasionPurchase {
 			return &apiError{Status: http.StatusUnprocessableEntity, Code: "invalid_event", Field: "event.kind",
 				Message: `event.kind cannot be "purchase": try an order instead`}
 		}
 		if err := checkAttributes(q.Event.Attributes); err != nil {
-			return fieldError(err, "event.attributes")
+			return withField(err, "event.attributes")
 		}
 	}
 	return nil
-}
-
-// fieldError sets the field of an input check's error (they name it in
-// their message already).
-func fieldError(err error, field string) error {
-	if ae, ok := err.(*apiError); ok && ae.Field == "" {
-		ae.Field = field
-	}
-	return err
 }
 
 // parseAt reads the request's at in loc.

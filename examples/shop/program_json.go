@@ -77,7 +77,8 @@ func checkFields(raw json.RawMessage, t reflect.Type, path string) error {
 	case object(t):
 		var fields map[string]json.RawMessage
 		if err := json.Unmarshal(raw, &fields); err != nil {
-			return badRequest("invalid_type", fmt.Sprintf("%s: a JSON %s cannot be an object of %s fields", where(path), jsonKind(raw), t.Name()))
+			return &apiError{Status: http.StatusBadRequest, Code: "invalid_type", Field: path,
+				Message: fmt.Sprintf("%s: a JSON %s cannot be an object of %s fields", where(path), jsonKind(raw), t.Name())}
 		}
 		names := jsonNames(t)
 		for _, k := range slices.Sorted(maps.Keys(fields)) {

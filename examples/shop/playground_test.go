@@ -1,9 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"image/png"
 	"net/http"
+	"os"
 	"reflect"
 	"slices"
 	"strings"
@@ -486,5 +489,29 @@ func TestCaret(t *testing.T) {
 				t.Errorf("caret(%q, %d:%d) = %q, want %q", tt.source, tt.line, tt.column, got, tt.want)
 			}
 		})
+	}
+}
+
+// TestPlaygroundPicture: the README's picture of the page is there, is a
+// PNG, and stays small (made by TestPlaygroundBrowser with
+// PLAYGROUND_SCREENSHOT=playground.png).
+func TestPlaygroundPicture(t *testing.T) {
+	b, err := os.ReadFile("playground.png")
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := png.Decode(bytes.NewReader(b))
+	if err != nil {
+		t.Fatalf("playground.png: %v", err)
+	}
+	if len(b) > 200<<10 || img.Bounds().Dx() < 900 {
+		t.Errorf("playground.png is %d bytes and %v: want at most 200 KiB and at least 900 pixels wide", len(b), img.Bounds())
+	}
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(readme), "](playground.png)") {
+		t.Errorf("README.md does not show playground.png")
 	}
 }

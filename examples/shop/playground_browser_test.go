@@ -138,13 +138,24 @@ func (b *browser) waitFor(what, expr string) {
 	}
 }
 
+// waitChecked waits until the page has the answer to its last check (the
+// status is no longer aria-busy) and the JavaScript expression is true.
+func (b *browser) waitChecked(what, expr string) {
+	b.t.Helper()
+	b.waitFor(what, `!document.getElementById("check-status").hasAttribute("aria-busy") && (`+expr+`)`)
+}
+
 // typeInto replaces a field's text by typing it, key by key, as a person
 // would (each key fires the input event the page listens to).
 func (b *browser) typeInto(sel, text string) {
 	b.t.Helper()
-	// chromedp's SetValue refuses an empty value: clear the field in the page.
-	get(b, "clearing "+sel, chromedp.Evaluate[bool](fmt.Sprintf(`(document.querySelector(%q).value = "") === ""`, sel)))
-	b.do("typing into "+sel, chromedp.SendKeys(chromedp.CSS(sel), text))
+	// chromedp's SetValue refuses an empty value: the field is cleared in
+	// the page (with the input event a person's deleting would fire).
+	get(b, "clearing "+sel, chromedp.Evaluate[bool](fmt.Sprintf(
+		`(() => { const e = document.querySelector(%q); e.value = ""; return e.dispatchEvent(new Event("input")); })()`, sel)))
+	if text != "" {
+		b.do("typing into "+sel, chromedp.SendKeys(chromedp.CSS(sel), text))
+	}
 }
 
 func (b *browser) jsErrors() []string {
@@ -174,9 +185,9 @@ func (b *browser) trace() []traceRow {
 
 func TestPlaygroundBrowser(t *testing.T) {
 	start := time.Now()
-	defer func() { t.Logf("%.1f s in all", time.Since(start).Seconds()) }()
 	b := newBrowser(t)
 	t.Logf("Chromium started in %.1f s", time.Since(start).Seconds())
+	defer func() { t.Logf("%.1f s in all", time.Since(start).Seconds()) }()
 	clock := &testClock{t: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
 	ts := startServer(t, tempDB(t), clock, nil)
 	ts.must(http.StatusCreated, "PUT", "/v1/program", programJSON(t), nil)
@@ -185,7 +196,7 @@ func TestPlaygroundBrowser(t *testing.T) {
 		`{"id":"o1","total":"12000","lines":[{"sku":"latte","category":"drinks","qty":2,"price":"1200"},{"sku":"beans","category":"beans","qty":1,"price":"9600"}]}`, nil)
 
 	b.do("opening the page", chromedp.Navigate(ts.URL+"/playground"))
-	b.waitFor("the programme is checked", `document.getElementById("check-status").textContent.includes("Compiles: 6 rules")`)
+	b.waitChecked("the programme is checked", `document.getElementById("check-status").textContent.includes("Compiles: 6 rules")`)
 	if got := b.text("#origin"); !strings.Contains(got, "revision 1 in force") {
 		t.Errorf("origin %q, want the saved revision 1", got)
 	}
@@ -203,7 +214,7 @@ func TestPlaygroundBrowser(t *testing.T) {
 	// A mistake: the error appears under its rule, with the caret under
 	// the column, and the live status says so.
 	b.typeInto("#rule-2-when", `customer.Tierr == "gold"`)
-	b.waitFor("the error shows", `document.querySelectorAll("#rule-2-errors li").length > 0`)
+	b.waitChecked("the error shows", `document.querySelectorAll("#rule-2-errors li").length > 0`)
 	if got := b.text("#rule-2-errors"); !strings.Contains(got, "has no field Tierr") || !strings.Contains(got, "when, line 1, column 10") {
 		t.Errorf("rule 3's errors %q, want the missing field Tierr at when, line 1, column 10", got)
 	}
@@ -229,10 +240,25 @@ func TestPlaygroundBrowser(t *testing.T) {
 
 	// Fixed: the error goes.
 	b.typeInto("#rule-2-when", `customer.Tier == "gold"`)
-	b.waitFor("the error goes", `document.getElementById("check-status").textContent.includes("Compiles: 6 rules")`)
+	b.waitChecked("the error goes", `document.getElementById("check-status").textContent.includes("Compiles: 6 rules")`)
 	if got := b.text("#rule-2-errors"); got != "" {
 		t.Errorf("rule 3 still shows %q after the fix", got)
 	}
+
+	// A value the backend cannot read (a date): its 400 names the field,
+	// and the page puts it under the rule.
+	b.do("opening rule 4's details", chromedp.Click(chromedp.CSS("#rule-3 details summary")))
+	b.typeInto("#rule-3-from", "yesterday")
+	b.waitChecked("the date error shows", `document.getElementById("rule-3-errors").textContent.includes("from")`)
+	if got := b.text("#rule-3-errors"); !strings.Contains(got, `cannot parse "yesterday"`) {
+		t.Errorf("rule 4's errors %q, want the date that does not parse", got)
+	}
+	b.typeInto("#rule-3-from", "")
+	b.waitChecked("the date error goes", `document.getElementById("check-status").textContent.includes("Compiles: 6 rules")`)
+	if got := b.text("#rule-3-errors"); got != "" {
+		t.Errorf("rule 4 still shows %q", got)
+	}
+	b.do("closing rule 4's details", chromedp.Click(chromedp.CSS("#rule-3 details summary")))
 
 	// A recorded order: aigerim's o1, as she was just before it (her
 	// first order: no tier yet, so no gold discount).
@@ -275,7 +301,7 @@ func TestPlaygroundBrowser(t *testing.T) {
 	// A broken programme cannot be saved: the backend refuses it with the
 	// same errors, shown under the rule.
 	b.typeInto("#rule-0-value", `floor(order.Totl / 100) * 5`)
-	b.waitFor("the error shows", `document.querySelectorAll("#rule-0-errors li").length > 0`)
+	b.waitChecked("the error shows", `document.querySelectorAll("#rule-0-errors li").length > 0`)
 	b.do("saving", chromedp.Click(chromedp.CSS("#save")))
 	b.waitFor("the save is refused", `document.getElementById("save-status").textContent.includes("Not saved")`)
 	if got := b.text("#save-status"); !strings.Contains(got, "refused") || !strings.Contains(got, "base") {
@@ -319,7 +345,7 @@ func TestPlaygroundBrowser(t *testing.T) {
 
 	// Fixed and saved: revision 2.
 	b.typeInto("#rule-0-value", `floor(order.Total / 100) * 6`)
-	b.waitFor("the fix compiles", `document.getElementById("check-status").textContent.includes("Compiles: 6 rules")`)
+	b.waitChecked("the fix compiles", `document.getElementById("check-status").textContent.includes("Compiles: 6 rules")`)
 	b.do("saving", chromedp.Click(chromedp.CSS("#save")))
 	b.waitFor("the save succeeds", `document.getElementById("save-status").textContent.includes("Saved: revision 2")`)
 	ts.must(http.StatusOK, "GET", "/v1/program", nil, &prog)

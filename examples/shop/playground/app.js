@@ -159,7 +159,11 @@ function program() {
   return Object.assign({}, settings, { rules: state.rules });
 }
 
+// scheduleCheck checks the programme once typing pauses; #check-status is
+// aria-busy from the first key until the answer to the last one is shown.
 function scheduleCheck(delay) {
+  $("check-status").setAttribute("aria-busy", "true");
+  state.checkSeq++; // an answer already on its way is about an older text
   clearTimeout(state.checkTimer);
   state.checkTimer = setTimeout(check, delay === undefined ? 350 : delay);
 }
@@ -170,9 +174,9 @@ async function check() {
   if (!p) {
     clearRuleErrors();
     setStatus($("check-status"), "bad", "Cannot check: the programme settings are not valid JSON (see the settings).");
+    $("check-status").removeAttribute("aria-busy");
     return;
   }
-  $("check-status").setAttribute("aria-busy", "true");
   const { status, data } = await api("POST", "/api/playground/check", p);
   if (seq !== state.checkSeq) return; // a newer check is on its way
   $("check-status").removeAttribute("aria-busy");
@@ -185,7 +189,7 @@ async function check() {
     }
     return;
   }
-  showRequestError(data, $("check-status"), "Cannot check");
+  showRequestError(data, $("check-status"), "Cannot check", "");
 }
 
 // summary is one sentence for the live region: the count and the first
@@ -267,18 +271,27 @@ function goTo(area, line, column) {
   area.setSelectionRange(offset, offset);
 }
 
-// showRequestError shows a 4xx or 5xx: its message, under the rule or
-// setting its field names when there is one.
-function showRequestError(data, statusNode, what) {
+// showRequestError shows a 4xx or 5xx in statusNode. When its field is in
+// the programme (the body's own fields for a check or a save; those under
+// "program." for a try), the message also goes under that rule, or under
+// the settings.
+function showRequestError(data, statusNode, what, programPrefix) {
   const err = (data && data.error) || { message: "no answer from the backend" };
-  const m = /^(?:program\.)?rules\[(\d+)\]\.?(.*)$/.exec(err.field || "");
-  if (m && $(`rule-${m[1]}-errors`)) {
-    clearRuleErrors();
-    $(`rule-${m[1]}-errors`).append(el("li", { class: "error" },
-      el("span", { class: "sym", "aria-hidden": "true", text: "✖ " }), el("strong", { text: "Error" }),
-      ` in ${m[2] || "the rule"}: `, el("span", { class: "message", text: err.message })));
-  } else if (err.rule_errors || err.field_errors) {
+  const field = err.field || "";
+  if (err.rule_errors || err.field_errors) {
     showProblems(err.rule_errors || [], err.field_errors || []);
+  } else if (programPrefix !== undefined && field.startsWith(programPrefix)) {
+    const f = field.slice(programPrefix.length);
+    const m = /^rules\[(\d+)\]\.?(.*)$/.exec(f);
+    clearRuleErrors();
+    if (m && $(`rule-${m[1]}-errors`)) {
+      showSettingsErrors([]);
+      $(`rule-${m[1]}-errors`).append(el("li", { class: "error" },
+        el("span", { class: "sym", "aria-hidden": "true", text: "✖ " }), el("strong", { text: "Error" }),
+        ` in ${m[2] || "the rule"}: `, el("span", { class: "message", text: err.message })));
+    } else if (f !== "") {
+      showSettingsErrors([{ field: f, message: err.message }]);
+    }
   }
   setStatus(statusNode, "bad", `${what}: ${err.message}`);
 }
@@ -307,7 +320,7 @@ async function save() {
       summary(data.error.rule_errors, data.error.field_errors || []));
     return;
   }
-  showRequestError(data, $("save-status"), "Not saved");
+  showRequestError(data, $("save-status"), "Not saved", "");
 }
 
 // ---- try ----------------------------------------------------------------
@@ -402,7 +415,7 @@ async function tryIt(ev) {
   $("try-button").disabled = false;
   if (status !== 200) {
     $("outcome-body").hidden = true;
-    showRequestError(data, $("try-status"), "Cannot try");
+    showRequestError(data, $("try-status"), "Cannot try", "program.");
     return;
   }
   const c = data.customer;
@@ -534,7 +547,7 @@ async function start() {
   $("use-recorded").addEventListener("click", useRecorded);
   document.body.dataset.ready = "true";
   loadRecorded();
-  check();
+  scheduleCheck(0);
 }
 
 document.addEventListener("DOMContentLoaded", start);

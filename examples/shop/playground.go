@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"io/fs"
-	"mime"
 	"net/http"
 	"path"
 	"reflect"
@@ -56,6 +55,14 @@ func (s *Server) routePlayground(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/playground/orders/{customer}/{order}", s.playgroundOrder)
 }
 
+// contentTypes are the types of the page's files (not the system's MIME
+// table, which may call a script application/javascript or not know it).
+var contentTypes = map[string]string{
+	".html": "text/html; charset=utf-8",
+	".js":   "text/javascript; charset=utf-8",
+	".css":  "text/css; charset=utf-8",
+}
+
 // playgroundFile serves the page (index.html) and its script and style.
 // The Content-Security-Policy allows only this origin's own files: no
 // inline script, no other site.
@@ -64,14 +71,11 @@ func (s *Server) playgroundFile(w http.ResponseWriter, r *http.Request) {
 	if name == "" {
 		name = "index.html"
 	}
-	b, err := fs.ReadFile(playgroundFS, path.Join("playground", name))
-	if err != nil || strings.Contains(name, "/") {
+	ct, known := contentTypes[path.Ext(name)]
+	b, err := fs.ReadFile(playgroundFS, "playground/"+name)
+	if !known || err != nil {
 		writeError(w, r, &apiError{Status: http.StatusNotFound, Code: "no_route", Message: "no such file: " + describe(name)})
 		return
-	}
-	ct := mime.TypeByExtension(path.Ext(name))
-	if ct == "" {
-		ct = "application/octet-stream"
 	}
 	h := w.Header()
 	h.Set("Content-Type", ct)

@@ -78,6 +78,8 @@
 //	    sum(filter(order.Lines, .Category == "coffee"), .Price * .Qty)
 //
 // Nothing reads the clock: `now` is a field of the facts.
+// [Helpers] returns this list, with the signatures the type checker
+// accepts, for editors and help pages.
 //
 // A zero time.Time (or a nil *time.Time) is an unknown date, not 1 January
 // of year 1: a customer with no birthday on file has no birthday. Given to

@@ -64,7 +64,7 @@ func decodeError(err error) error {
 		if field == "" {
 			field = "the body"
 		}
-		return badRequest("invalid_type", fmt.Sprintf("%s: a JSON %s cannot be a %s", field, typ.Value, typ.Type))
+		return withField(badRequest("invalid_type", fmt.Sprintf("%s: a JSON %s cannot be a %s", field, typ.Value, typ.Type)), typ.Field)
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		return badRequest("unknown_field", strings.TrimPrefix(err.Error(), "json: ")+" (fields are case-sensitive)")
 	default: // a value's own decoder refused it: a decimal, a time, an enum
@@ -144,26 +144,37 @@ func checkCurrency(c string) error {
 // maxLines is the most lines an order or a refund may have.
 const maxLines = 500
 
-func checkLines(lines []loyalty.Line) error {
+// checkLines checks an order's lines, found at path in the body ("lines",
+// or "order.lines" in the playground's).
+func checkLines(path string, lines []loyalty.Line) error {
 	if len(lines) > maxLines {
-		return invalid("too_many_lines", fmt.Sprintf("an order may have at most %d lines; got %d", maxLines, len(lines)))
+		return withField(invalid("too_many_lines", fmt.Sprintf("%s: an order may have at most %d lines; got %d", path, maxLines, len(lines))), path)
 	}
 	for i, l := range lines {
-		at := fmt.Sprintf("lines[%d]", i)
+		at := fmt.Sprintf("%s[%d]", path, i)
 		if err := checkID(at+".sku", l.SKU); err != nil {
-			return err
+			return withField(err, at+".sku")
 		}
 		if err := checkText(at+".category", l.Category, maxIDLen); err != nil {
-			return err
+			return withField(err, at+".category")
 		}
 		if l.Qty < 1 || l.Qty > 1_000_000 {
-			return invalid("invalid_quantity", fmt.Sprintf("%s.qty must be from 1 to 1000000; got %d", at, l.Qty))
+			return withField(invalid("invalid_quantity", fmt.Sprintf("%s.qty must be from 1 to 1000000; got %d", at, l.Qty)), at+".qty")
 		}
 		if err := checkAmount(at+".price", l.Price, false); err != nil {
-			return err
+			return withField(err, at+".price")
 		}
 	}
 	return nil
+}
+
+// withField sets the field of an input check's error (its message names
+// it already) when it has none.
+func withField(err error, field string) error {
+	if ae, ok := err.(*apiError); ok && ae.Field == "" {
+		ae.Field = field
+	}
+	return err
 }
 
 func checkOrder(o loyalty.Order) error {
@@ -187,7 +198,7 @@ func checkOrder(o loyalty.Order) error {
 	if err := checkText("coupon", o.Coupon, maxIDLen); err != nil {
 		return err
 	}
-	return checkLines(o.Lines)
+	return checkLines("lines", o.Lines)
 }
 
 func checkRefund(r loyalty.Refund) error {
@@ -305,6 +316,12 @@ type profileRequest struct {
 }
 
 func (p profileRequest) customer(id string) (loyalty.Customer, error) {
+	return p.customerAt(id, "")
+}
+
+// customerAt is customer for a profile found at path in the body (such as
+// "customer." in the playground's): errors name path+field.
+func (p profileRequest) customerAt(id, path string) (loyalty.Customer, error) {
 	c := loyalty.Customer{ID: id, Attributes: p.Attributes}
 	for _, f := range []struct {
 		name string
@@ -316,7 +333,7 @@ func (p profileRequest) customer(id string) (loyalty.Customer, error) {
 		}
 		t, err := time.Parse(time.DateOnly, f.in)
 		if err != nil || t.Year() < 1900 || t.Year() > 9000 {
-			return c, invalid("invalid_date", fmt.Sprintf("%s must be a date such as 1994-05-12; got %s", f.name, describe(f.in)))
+			return c, withField(invalid("invalid_date", fmt.Sprintf("%s%s must be a date such as 1994-05-12; got %s", path, f.name, describe(f.in))), path+f.name)
 		}
 		*f.out = t
 	}

@@ -227,8 +227,8 @@ func TestQuickstartStory(t *testing.T) {
 	if e.Error.Code != "invalid_rules" || len(e.Error.RuleErrors) != 1 {
 		t.Fatalf("bad programme: %+v", e)
 	}
-	if re := e.Error.RuleErrors[0]; re.RuleID != "promo" || re.Part != "when" || re.Line != 1 || re.Column != 7 {
-		t.Errorf("rule error %+v, want promo when 1:7", re)
+	if p := e.Error.RuleErrors[0]; p.Index != 0 || p.Err.RuleID != "promo" || p.Err.Part != "when" || p.Err.Line != 1 || p.Err.Column != 7 || p.Caret != "      ^" {
+		t.Errorf("rule error %+v %+v, want rule 0, promo when 1:7 and a caret under column 7", p, p.Err)
 	}
 	// Another currency cannot read the stored accounts.
 	var cfg map[string]any

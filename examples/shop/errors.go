@@ -13,16 +13,22 @@ import (
 //
 //	{"error": {"code": "insufficient_points", "message": "…"}, "request_id": "…"}
 //
-// code is stable (clients branch on it), message is for people. A refused
-// programme also lists its rule errors (rule id, part, line, column,
-// message, source).
+// code is stable (clients branch on it), message is for people. A value
+// refused in a body names its place in "field" ("rules[2].from"). A
+// refused programme also lists its rule errors (rule index, rule id, part,
+// line, column, message, source and a caret) and its settings' errors
+// (field, message): see program_errors.go.
 
 // apiError is an error with its HTTP status and code.
 type apiError struct {
 	Status  int
 	Code    string
 	Message string
-	Rules   []*rules.RuleError
+	// Field is the refused value's place in the body, when known.
+	Field string
+	// Rules and Fields are a refused programme's problems.
+	Rules  []ruleProblem
+	Fields []fieldProblem
 }
 
 func (e *apiError) Error() string { return e.Message }
@@ -71,9 +77,8 @@ func toAPIError(err error) *apiError {
 		return ae
 	}
 	var ce *rules.CompileError
-	if errors.As(err, &ce) {
-		return &apiError{Status: http.StatusUnprocessableEntity, Code: "invalid_rules",
-			Message: "the programme's rules do not compile: see rule_errors", Rules: ce.Errors}
+	if errors.As(err, &ce) { // a programme whose rules are not at hand: no rule indexes
+		return programError(nil, err)
 	}
 	for _, r := range refusals {
 		if errors.Is(err, r.err) {
@@ -86,9 +91,11 @@ func toAPIError(err error) *apiError {
 // errorBody is the JSON of an error response.
 type errorBody struct {
 	Error struct {
-		Code       string             `json:"code"`
-		Message    string             `json:"message"`
-		RuleErrors []*rules.RuleError `json:"rule_errors,omitempty"`
+		Code        string         `json:"code"`
+		Message     string         `json:"message"`
+		Field       string         `json:"field,omitempty"`
+		RuleErrors  []ruleProblem  `json:"rule_errors,omitempty"`
+		FieldErrors []fieldProblem `json:"field_errors,omitempty"`
 	} `json:"error"`
 	RequestID string `json:"request_id,omitempty"`
 }
@@ -102,7 +109,8 @@ func writeError(w http.ResponseWriter, r *http.Request, err error) int {
 		logger(r).Info("request refused", "code", ae.Code, "err", err)
 	}
 	var body errorBody
-	body.Error.Code, body.Error.Message, body.Error.RuleErrors = ae.Code, ae.Message, ae.Rules
+	body.Error.Code, body.Error.Message, body.Error.Field = ae.Code, ae.Message, ae.Field
+	body.Error.RuleErrors, body.Error.FieldErrors = ae.Rules, ae.Fields
 	body.RequestID = requestID(r)
 	b, merr := json.Marshal(body)
 	if merr != nil { // a RuleError whose sentinel is unknown: leave the list out

@@ -3,8 +3,6 @@ package main
 import (
 	"encoding/json"
 	"net/http"
-
-	"github.com/loyalkit/loyalkit/loyalty"
 )
 
 // getProgram returns the programme in force and its revision.
@@ -21,17 +19,24 @@ func (s *Server) getProgram(w http.ResponseWriter, r *http.Request) {
 }
 
 // putProgram loads or replaces the programme: a loyalty.Config as JSON,
-// written by staff. Every rule is type-checked now, not at the till: a
-// programme that does not compile is a 422 listing each bad rule with its
-// id, part, line and column. Saving the programme in force again is a 200
-// that changes nothing; a new one is a 201 with its revision.
+// written by staff (the playground saves through it too). It is read
+// field by field (see program_json.go: an unknown field, in a rule too, is
+// refused). Every rule is type-checked now, not at the till: a programme
+// that does not compile is a 422 listing each bad rule with its index, id,
+// part, line and column, and each bad setting with its field. Saving the
+// programme in force again is a 200 that changes nothing; a new one is a
+// 201 with its revision.
 func (s *Server) putProgram(w http.ResponseWriter, r *http.Request) {
-	var c loyalty.Config
-	if err := decode(r, &c, false); err != nil {
+	c, err := readProgram(r)
+	if err != nil {
 		writeError(w, r, err)
 		return
 	}
 	revision, created, err := s.store.SaveProgram(r.Context(), c)
+	if ae := programError(c.Rules, err); ae != nil {
+		writeError(w, r, ae)
+		return
+	}
 	if err != nil {
 		writeError(w, r, err)
 		return

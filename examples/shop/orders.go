@@ -133,3 +133,25 @@ func (o *StoredOrder) parse(at, paid, refunded string) error {
 	}
 	return nil
 }
+
+// RecentOrders reads the newest n orders (without traces), newest first.
+func (s *Store) RecentOrders(ctx context.Context, n int) ([]StoredOrder, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT customer, id, at, paid, refunded FROM orders ORDER BY at DESC, customer, id LIMIT ?`, n)
+	if err != nil {
+		return nil, fmt.Errorf("store: reading orders: %w", err)
+	}
+	defer rows.Close()
+	var out []StoredOrder
+	for rows.Next() {
+		var o StoredOrder
+		var at, paid, refunded string
+		if err := rows.Scan(&o.Customer, &o.ID, &at, &paid, &refunded); err != nil {
+			return nil, fmt.Errorf("store: reading orders: %w", err)
+		}
+		if err := o.parse(at, paid, refunded); err != nil {
+			return nil, err
+		}
+		out = append(out, o)
+	}
+	return out, rows.Err()
+}

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 )
 
@@ -55,6 +56,8 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /v1/batch/expire-and-review", s.expireAndReview)
 	mux.HandleFunc("GET /v1/metrics/retention", s.retention)
 
+	s.routePlayground(mux)
+
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, &apiError{Status: http.StatusNotFound, Code: "no_route",
 			Message: "no such endpoint: " + r.Method + " " + r.URL.Path})
@@ -87,7 +90,7 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		r = r.WithContext(ctx)
 		w.Header().Set("X-Request-Id", id)
 		limit := s.MaxBody
-		if r.URL.Path == "/v1/program" {
+		if r.URL.Path == "/v1/program" || strings.HasPrefix(r.URL.Path, "/api/playground/") {
 			limit = s.MaxProgramBody
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, limit)

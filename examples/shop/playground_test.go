@@ -207,7 +207,7 @@ func TestPlaygroundEnv(t *testing.T) {
 		{"kinds", env.Kinds, []string{"accrual", "discount", "gift", "tier"}},
 		{"units", env.Units, []string{"percent", "amount"}},
 		{"stackings", env.Stackings, []string{"stack", "exclusive", "best_of"}},
-		{"statuses", env.Statuses, []string{"unset", "inactive", "false", "shadowed", "outdone", "capped", "applied", "failed", "not_applicable", "unknown"}},
+		{"statuses", env.Statuses, []string{"unset", "inactive", "false", "shadowed", "outdone", "capped", "applied", "failed", "not_applicable", "unknown", "limited"}},
 	} {
 		if !slices.Equal(tt.got, tt.want) {
 			t.Errorf("%s %q, want %q", tt.what, tt.got, tt.want)

@@ -353,7 +353,10 @@ func reason(st rules.Step, rule rules.Rule, earned *loyalty.Earning, occasion st
 		case rules.Tier:
 			s = fmt.Sprintf("asked for the tier %q", st.Text)
 		}
-		if st.Status == rules.StatusCapped {
+		switch {
+		case st.Status == rules.StatusCapped && st.By == "limit":
+			s += fmt.Sprintf(" (capped: it computed %s, cut to what is left of its limit %v: %s)", st.Computed, rule.Limit, st.Reason)
+		case st.Status == rules.StatusCapped:
 			s += fmt.Sprintf(" (capped: it computed %s, limited by its cap or by what was left of the order total)", st.Computed)
 		}
 		if earned != nil && earned.Why != 0 {
@@ -390,6 +393,8 @@ func reason(st rules.Step, rule rules.Rule, earned *loyalty.Earning, occasion st
 		s = "failed, and gave nothing"
 	case rules.StatusUnknown:
 		s = "did not apply: it needs a value that is unknown"
+	case rules.StatusLimited:
+		s = fmt.Sprintf("not evaluated: the customer has had what its limit (%v) allows: %s", rule.Limit, st.Reason)
 	default:
 		s = st.Status.String()
 	}

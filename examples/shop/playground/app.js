@@ -400,7 +400,7 @@ function tryRequest() {
 
 const VERDICT_SYMBOL = {
   applied: "✔", capped: "✂", false: "—", shadowed: "⊘", outdone: "↓", inactive: "⏸",
-  not_applicable: "·", failed: "✖", unknown: "?",
+  not_applicable: "·", failed: "✖", unknown: "?", limited: "⊗",
 };
 
 async function tryIt(ev) {

@@ -96,6 +96,33 @@
 // each operation takes its value from [Customer].Ext. The untyped
 // Customer.Attributes remain for quick use.
 //
+// # Limits and milestones
+//
+// A rule with a rules.Limit ("one review reward a month", "at most 500
+// points a week from this promotion", "3 times in any 10 days") is counted
+// from the customer's ledger: the record of every purchase and event lists
+// the limited rules that applied and what each gave ([Entry].Uses), so a
+// replay counts the same and a retry counts nothing twice. A calendar
+// period (day, week from Monday, month, quarter, year, in the programme's
+// zone) counts every use in it, also those of orders dated after the one
+// being evaluated; a rolling window of D days counts the uses less than D
+// days either side; so an order dated before others cannot take the
+// customer past a limit. The uses of an order refunded in full no longer
+// count; a partial refund changes nothing. A use is the rule's value as
+// its trace step shows it (points before the share paid in points scales
+// them, money off), nothing for gift and tier rules.
+//
+// A milestone is a rule limited to once ever: the tenth purchase
+// (`order.Number >= 10`), lifetime spend crossing a threshold
+// (`customer.LifetimeSpend + order.Total >= 100000`), the first
+// anniversary of registration (an event rule with
+// `daysSince(customer.Registered, now) >= 365`). It is granted once, even
+// under retries and late-dated orders. If the order that earned it is
+// refunded in full, its points go back with the order and its use no
+// longer counts, so the next qualifying purchase earns it again; a refund
+// that only takes the customer's spend back below a threshold takes
+// nothing back.
+//
 // # The ledger
 //
 //  1. Entries are append-only. Each has a deterministic ID: the operation

@@ -62,6 +62,9 @@ type Entry struct {
 	// Uses are the limited rules that applied on a purchase or event (on
 	// its record), and what each gave: what the rules' limits count.
 	Uses []RuleUse `json:"uses,omitempty"`
+	// Goals are what a purchase added to the programme's goals (on its
+	// record).
+	Goals []GoalStep `json:"goals,omitempty"`
 	// Tier is the new tier (tier entries), or on a purchase's record the
 	// tier the purchase still qualifies for (it restarts the grace period).
 	Tier string `json:"tier,omitempty"`
@@ -76,7 +79,7 @@ type Entry struct {
 
 // detached is a copy of e that shares no slice with it.
 func (e Entry) detached() Entry {
-	e.Lines, e.Gifts, e.Uses = slices.Clone(e.Lines), slices.Clone(e.Gifts), slices.Clone(e.Uses)
+	e.Lines, e.Gifts, e.Uses, e.Goals = slices.Clone(e.Lines), slices.Clone(e.Gifts), slices.Clone(e.Uses), slices.Clone(e.Goals)
 	return e
 }
 

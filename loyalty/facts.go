@@ -13,6 +13,8 @@ type Facts struct {
 	Order    OrderFacts    `expr:"order"`
 	Event    EventFacts    `expr:"event"`
 	Now      time.Time     `expr:"now"`
+	// Goals are the programme's goals on a purchase: goals["card"].Completes.
+	Goals    map[string]GoalFacts `expr:"goals"`
 	occasion string
 	ext      any        // Customer.Ext, for a programme compiled with CompileWith
 	limits   *limitView // counts the limited rules' uses (nil: none used)

@@ -76,11 +76,17 @@ func appendEntry(b []byte, e *Entry) []byte {
 	}
 	b = appendStr(b, e.Tier)
 	b = appendStr(b, e.Fingerprint)
-	if len(e.Uses) > 0 { // after the rest, so that entries without uses hash as before there were any
+	if len(e.Uses) > 0 || len(e.Goals) > 0 { // after the rest, so that entries without them hash as before there were any
 		b = binary.AppendUvarint(b, uint64(len(e.Uses)))
 		for _, u := range e.Uses {
 			b = appendStr(b, u.Rule)
 			b = appendDec(b, u.Amount)
+		}
+		b = binary.AppendUvarint(b, uint64(len(e.Goals)))
+		for _, g := range e.Goals {
+			b = appendStr(b, g.Goal)
+			b = appendDec(b, g.Amount)
+			b = binary.AppendVarint(b, int64(g.Completed))
 		}
 	}
 	return b

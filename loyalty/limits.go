@@ -2,6 +2,7 @@ package loyalty
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"time"
 
@@ -159,16 +160,33 @@ func (p *Program) ruleUses(out rules.Outcome) []RuleUse {
 }
 
 // foldUses folds the uses on the record of a purchase or event.
+// A goal's steps are kept as the uses of the goal's key (goalKey).
 func (f *fold) foldUses(e *Entry) error {
-	if len(e.Uses) == 0 {
+	if len(e.Uses) == 0 && len(e.Goals) == 0 {
 		return nil
 	}
-	if e.OpKind != OpPurchase && e.OpKind != OpEvent {
-		return fmt.Errorf("rule uses on the record of %s, which is not a purchase or an event", e.Op)
+	if e.OpKind != OpPurchase && e.OpKind != OpEvent || len(e.Goals) > 0 && e.OpKind != OpPurchase {
+		return fmt.Errorf("rule uses or goal steps on the record of %s, which is not a purchase or an event", e.Op)
 	}
 	a := f.a
 	first := a.uses.Len()
-	for _, u := range e.Uses {
+	uses := e.Uses
+	if len(e.Goals) > 0 {
+		uses = slices.Clone(uses)
+		for _, g := range e.Goals {
+			if g.Goal == "" || !g.Amount.IsPositive() {
+				return fmt.Errorf("operation %s: a step of goal %q of %s", e.Op, g.Goal, g.Amount)
+			}
+			uses = append(uses, RuleUse{Rule: goalKey(g.Goal), Amount: g.Amount})
+			if g.Completed < 0 {
+				return fmt.Errorf("operation %s: goal %q completed %d times", e.Op, g.Goal, g.Completed)
+			}
+			if g.Completed > 0 {
+				uses = append(uses, RuleUse{Rule: goalDoneKey(g.Goal), Amount: decimal.NewFromInt(int64(g.Completed))})
+			}
+		}
+	}
+	for _, u := range uses {
 		if u.Rule == "" || u.Amount.IsNegative() {
 			return fmt.Errorf("operation %s: a rule use of %q for %s", e.Op, u.Rule, u.Amount)
 		}
@@ -183,7 +201,7 @@ func (f *fold) foldUses(e *Entry) error {
 	}
 	if f.rec.order > 0 {
 		od := a.orders.Mut(f.rec.order-1, f.o)
-		od.use0, od.nuses = first, len(e.Uses)
+		od.use0, od.nuses = first, len(uses)
 	}
 	return nil
 }

@@ -35,6 +35,9 @@ type Config struct {
 	StrictRules bool `json:"strict_rules,omitempty"`
 	// Rules are the programme's rules, evaluated on [Facts].
 	Rules []rules.Rule `json:"rules"`
+	// Goals are the programme's stamp cards, targets and challenges (see
+	// [Goal]); rules see them as goals["<id>"].
+	Goals []Goal `json:"goals,omitempty"`
 	// Tiers, lowest first. The first is the tier everyone starts in.
 	Tiers []Tier `json:"tiers,omitempty"`
 	// TierWindowMonths is the rolling window tiers qualify over (e.g. 12).
@@ -152,6 +155,7 @@ type Program struct {
 	rules   ruleSet
 	tierMin []decsum.Sum // the tiers' MinSpend, to compare with window sums
 	small   []decimal.Decimal
+	goals   *rules.Set[Facts] // the goals' Counts and Step, one rule a goal
 	// limited lists the rules with a Limit, whose uses records list.
 	limited   map[string]bool
 	hasLimits bool
@@ -228,6 +232,7 @@ func (c Config) Validate() error {
 	if c.RefundOfSpent > WriteOff {
 		bad("refund_of_spent", "unknown value %d", c.RefundOfSpent)
 	}
+	validateGoals(c.Goals, bad)
 	return errors.Join(errs...)
 }
 
@@ -250,12 +255,16 @@ func compile(c Config, opts []rules.Option, compileRules func([]rules.Rule, []ru
 		opts = append(slices.Clip(opts), rules.Strict())
 	}
 	set, rerr := compileRules(occasions(c.Rules), opts)
-	if err != nil || rerr != nil {
-		return nil, errors.Join(err, rerr)
+	goals, gerr := rules.Compile[Facts](goalRules(c.Goals), opts...)
+	if err != nil || rerr != nil || gerr != nil {
+		return nil, errors.Join(err, rerr, gerr)
+	}
+	if err := checkGoalRefs(c.Rules, c.Goals); err != nil {
+		return nil, err
 	}
 	loc, _ := time.LoadLocation(c.TimeZone)
 	c = c.clone()
-	p := &Program{cfg: c, compat: c.compatKey(), loc: loc, rules: set, tierMin: make([]decsum.Sum, len(c.Tiers)), small: smallDecimals(c.PointsPlaces)}
+	p := &Program{cfg: c, compat: c.compatKey(), loc: loc, rules: set, goals: goals, tierMin: make([]decsum.Sum, len(c.Tiers)), small: smallDecimals(c.PointsPlaces)}
 	for i, t := range c.Tiers {
 		p.tierMin[i].Add(t.MinSpend)
 	}
@@ -280,6 +289,7 @@ func (p *Program) Config() Config {
 // clone is a deep copy of c.
 func (c Config) clone() Config {
 	c.Tiers = slices.Clone(c.Tiers)
+	c.Goals = slices.Clone(c.Goals)
 	c.Rules = slices.Clone(c.Rules)
 	for i := range c.Rules {
 		c.Rules[i].On = slices.Clone(c.Rules[i].On)

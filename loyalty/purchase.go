@@ -108,10 +108,19 @@ func (p *Program) purchase(a Account, c Customer, o Order, now time.Time, quote 
 	for i := range o.Lines {
 		f.Order.Lines[i] = &o.Lines[i]
 	}
+	goals, steps, goalFailures, err := p.goalFacts(f)
+	if err == nil && len(goalFailures) > 0 && p.cfg.StrictRules {
+		err = goalFailures[0]
+	}
+	if err != nil {
+		return a, Result{}, opCause(op, ErrRule, err)
+	}
+	f.Goals = goals
 	out, err := p.evaluate(op, f)
 	if err != nil {
 		return a, Result{}, err
 	}
+	out.Failures = append(goalFailures, out.Failures...)
 	if share := p.cfg.Redemption.MaxShare; share.IsPositive() && pointsPaid.GreaterThan(o.Total.Mul(share)) {
 		return a, Result{}, opErr(op, ErrPolicy, "points pay %s of order %s, more than the maximum share %s of its total %s",
 			pointsPaid, o.ID, share, o.Total)
@@ -125,7 +134,7 @@ func (p *Program) purchase(a Account, c Customer, o Order, now time.Time, quote 
 			pointsPaid, o.Total.Sub(out.Discount), o.ID, out.Discount)
 	}
 	rec := Entry{Kind: Record, Order: o.ID, Money: o.Total, Discount: out.Discount, PointsPaid: pointsPaid, Ref: ref,
-		Gifts: out.Gifts, Uses: p.ruleUses(out), Fingerprint: t.fp}
+		Gifts: out.Gifts, Uses: p.ruleUses(out), Goals: steps, Fingerprint: t.fp}
 	if len(o.Lines) > 0 {
 		rec.Lines = slices.Clone(o.Lines)
 	}

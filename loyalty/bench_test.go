@@ -321,3 +321,31 @@ func BenchmarkLoadThenEncode(b *testing.B) {
 		_ = next.Snapshot()
 	}
 }
+
+// BenchmarkPurchaseLimits is BenchmarkPurchase under the same programme
+// with five of its rules limited (an amount a month, times a month, times
+// a week, an amount in any 30 days, once ever) and two goals (visits a
+// month, a beans stamp card), on an account built under it: every
+// purchase of its history used some of them.
+func BenchmarkPurchaseLimits(b *testing.B) {
+	cfg := benchConfig()
+	limits := map[string]rules.Limit{
+		"base":  {Amount: decimal.NewFromInt(5000), Per: rules.Month},
+		"app":   {Times: 20, Per: rules.Month},
+		"big":   {Times: 10, Per: rules.Week},
+		"promo": {Amount: decimal.NewFromInt(1000), Per: rules.Rolling, Days: 30},
+		"tenth": {Times: 1},
+	}
+	for i, r := range cfg.Rules {
+		cfg.Rules[i].Limit = limits[r.ID]
+	}
+	cfg.Goals = []loyalty.Goal{
+		{ID: "visits", Target: decimal.NewFromInt(10), Per: rules.Month},
+		{ID: "beans", Counts: `any(order.Lines, .Category == "beans")`, Target: decimal.NewFromInt(6)},
+	}
+	cfg.Rules = append(cfg.Rules, rules.Rule{ID: "tenth-visit", Kind: rules.Accrual, When: `goals["visits"].Completes`, Value: "100"})
+	c := loyalty.Customer{ID: "c"}
+	chainedOn(b, mustProgram(b, cfg), 12*time.Hour, func(p *loyalty.Program, a loyalty.Account, i int, at time.Time) (loyalty.Account, loyalty.Result, error) {
+		return p.Purchase(a, c, benchOrder(i), at)
+	})
+}

@@ -80,9 +80,10 @@ func (f Facts) LimitLeft(ruleID string, l rules.Limit) rules.Left {
 func (v *limitView) left(id string, l rules.Limit, now time.Time) rules.Left {
 	n, amount := v.used(id, l, now)
 	left := rules.Left{Times: l.Times - n, Amount: l.Amount.Sub(amount)}
-	if l.Times > 0 {
+	switch { // what was used, for the trace: when the rule is limited, or an amount may cut it
+	case l.Times > 0 && left.Times <= 0:
 		left.Used = fmt.Sprintf("%d of %d %s", n, l.Times, periodPhrase(l))
-	} else {
+	case l.Amount.IsPositive():
 		left.Used = fmt.Sprintf("%s of %s %s", amount, l.Amount, periodPhrase(l))
 	}
 	return left

@@ -126,3 +126,18 @@ func TestLimitDefinitions(t *testing.T) {
 		t.Errorf("unknown period: %v", err)
 	}
 }
+
+// An unknown field in a rule's JSON is refused, with the nearest field:
+// a misspelt "wen" would otherwise make a rule that always applies.
+func TestRuleUnknownField(t *testing.T) {
+	for _, tc := range []struct{ json, want string }{
+		{`{"id":"x","kind":"accrual","wen":"order.Total > 100","value":"1"}`, `rule "x": unknown field "wen": did you mean when?`},
+		{`{"id":"x","kind":"accrual","value":"1","limit":{"tims":1}}`, `unknown field "tims": did you mean times?`},
+		{`{"id":"x","kind":"accrual","value":"1","colour":"red"}`, `unknown field "colour" (fields: id,`},
+	} {
+		var r rules.Rule
+		if err := r.UnmarshalJSON([]byte(tc.json)); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: %v, want %q", tc.json, err, tc.want)
+		}
+	}
+}

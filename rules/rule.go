@@ -1,8 +1,10 @@
 package rules
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/loyalkit/loyalkit/internal/enum"
@@ -62,7 +64,17 @@ type Rule struct {
 func (r *Rule) UnmarshalJSON(b []byte) error {
 	type plain Rule
 	var p plain
-	if err := json.Unmarshal(b, &p); err != nil {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields() // a misspelt "wen" must not make a rule that always applies
+	err := dec.Decode(&p)
+	if name, ok := strings.CutPrefix(fmt.Sprint(err), "json: unknown field "); ok {
+		name = strings.Trim(name, `"`)
+		err = fmt.Errorf("unknown field %q (fields: %s)", clip(name), strings.Join(ruleFields, ", "))
+		if near := enum.Nearest(name, ruleFields); near != "" {
+			err = fmt.Errorf("unknown field %q: did you mean %s? (fields: %s)", clip(name), near, strings.Join(ruleFields, ", "))
+		}
+	}
+	if err != nil {
 		var id struct {
 			ID string `json:"id"`
 		}
@@ -74,6 +86,11 @@ func (r *Rule) UnmarshalJSON(b []byte) error {
 	*r = Rule(p)
 	return nil
 }
+
+// ruleFields are the JSON fields of a rule (and of its limit), for the
+// error on an unknown one.
+var ruleFields = []string{"id", "version", "kind", "when", "value", "unit", "priority", "stacking", "from", "until",
+	"on", "cap", "limit", "description", "times", "amount", "per", "days"}
 
 // Kind is the closed set of things a rule can produce.
 type Kind uint8

@@ -47,20 +47,29 @@ type Goal struct {
 // order (of the current card, for a stamp card), what the order adds
 // (Step), the Target, Left to go before the order, and whether the order
 // completes it (Completes: Progress + Step reaches the target).
+//
+// Streak is, for a goal per period, how many periods in a row before the
+// current one the goal was completed in: "a visit every week for 4 weeks"
+// is `goals["weekly"].Completes && goals["weekly"].Streak >= 3`.
 type GoalFacts struct {
 	Progress, Step, Target, Left decimal.Decimal
 	Completes                    bool
+	Streak                       int
 }
 
 // GoalProgress is where a customer stands on a goal, for the host: "4 of
 // 6", "2,500 to go, ends 31 March". Ends is the end of the period (or the
 // challenge's Until; zero for a stamp card); Completed is how many times
 // the goal was completed in the period (cards filled, for a stamp card).
+//
+// Streak is, for a goal per period, how many periods in a row up to now
+// it was completed in (the current one counts once it is completed).
 type GoalProgress struct {
 	ID                     string
 	Progress, Target, Left decimal.Decimal
 	Completed              int
 	Ends                   time.Time
+	Streak                 int
 }
 
 // GoalStep is what one purchase added to a goal, on its record, and how
@@ -189,7 +198,8 @@ func (p *Program) goalFacts(f Facts) (map[string]GoalFacts, []GoalStep, []*rules
 		case gp.Completed == 0 && !raw.Add(step).LessThan(g.Target):
 			done = 1
 		}
-		facts[g.ID] = GoalFacts{Progress: gp.Progress, Step: step, Target: g.Target, Left: gp.Left, Completes: done > 0}
+		facts[g.ID] = GoalFacts{Progress: gp.Progress, Step: step, Target: g.Target, Left: gp.Left, Completes: done > 0,
+			Streak: gp.Streak - min(gp.Completed, 1)}
 		if step.IsPositive() {
 			steps = append(steps, GoalStep{Goal: g.ID, Amount: step, Completed: max(done, 0)})
 		}
@@ -219,12 +229,33 @@ func (p *Program) progressAt(a *Account, g Goal, now time.Time) (GoalProgress, d
 		gp.Left = decimal.Zero // done for the period
 	}
 	if g.Per != rules.Ever {
-		_, gp.Ends = p.limitPeriod(per, now)
+		var from time.Time
+		from, gp.Ends = p.limitPeriod(per, now)
+		gp.Streak = min(gp.Completed, 1) + p.streak(a, g, from)
 	}
 	if !g.Until.IsZero() && (gp.Ends.IsZero() || g.Until.Before(gp.Ends)) {
 		gp.Ends = g.Until
 	}
 	return gp, raw
+}
+
+// maxStreak bounds how far back a streak is counted.
+const maxStreak = 1000
+
+// streak is how many periods of goal g in a row, the last ending at
+// before, it was completed in.
+func (p *Program) streak(a *Account, g Goal, before time.Time) int {
+	v := limitView{p: p, a: a}
+	per := rules.Limit{Per: g.Per}
+	n := 0
+	for at := before.Add(-time.Nanosecond); n < maxStreak; n++ {
+		if _, done := v.used(goalDoneKey(g.ID), per, at); !done.IsPositive() {
+			break
+		}
+		from, _ := p.limitPeriod(per, at)
+		at = from.Add(-time.Nanosecond)
+	}
+	return n
 }
 
 // Progress is where the customer stands on each of the programme's goals

@@ -250,3 +250,36 @@ func maxTime(a, b time.Time) time.Time {
 	}
 	return b
 }
+
+// A streak: a visit in each of four weeks in a row earns a bonus; a week
+// missed starts the streak again.
+func TestGoalStreak(t *testing.T) {
+	p := mustProgram(t, loyalty.Config{Name: "gym", Currency: "EUR", MoneyPlaces: 2, TimeZone: "Europe/Berlin",
+		Goals: []loyalty.Goal{{ID: "weekly", Target: d("1"), Per: rules.Week}},
+		Rules: []rules.Rule{{ID: "streak-4", Kind: rules.Accrual, When: `goals["weekly"].Completes && goals["weekly"].Streak >= 3`, Value: "50"}},
+	})
+	c := loyalty.Customer{ID: "c"}
+	var a loyalty.Account
+	for i, tc := range []struct {
+		at     time.Time
+		points string
+		streak int
+	}{
+		{berlin(2026, 3, 2, 9), "0", 1},    // week 10
+		{berlin(2026, 3, 4, 9), "0", 1},    // week 10 again: no new completion
+		{berlin(2026, 3, 10, 9), "0", 2},   // week 11
+		{berlin(2026, 3, 17, 9), "0", 3},   // week 12
+		{berlin(2026, 3, 29, 23), "50", 4}, // week 13 (Sunday night): the fourth in a row
+		{berlin(2026, 4, 13, 9), "0", 1},   // week 16: weeks 14 and 15 missed
+	} {
+		next, r, err := p.Purchase(a, c, loyalty.Order{ID: fmt.Sprint("o", i), Total: d("10")}, tc.at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a = next
+		gp, _ := p.Progress(a, tc.at)
+		if !r.Points.Equal(d(tc.points)) || gp[0].Streak != tc.streak {
+			t.Errorf("visit %d: points %s streak %d, want %s %d", i, r.Points, gp[0].Streak, tc.points, tc.streak)
+		}
+	}
+}

@@ -90,3 +90,17 @@ func customerID(w http.ResponseWriter, r *http.Request) (string, bool) {
 	}
 	return id, true
 }
+
+// customerOrderID is the customer and order ids in the path, or false
+// after answering with the error.
+func customerOrderID(w http.ResponseWriter, r *http.Request) (customer, order string, ok bool) {
+	if customer, ok = customerID(w, r); !ok {
+		return "", "", false
+	}
+	order = r.PathValue("order")
+	if err := checkID("order id", order); err != nil {
+		writeError(w, r, err)
+		return "", "", false
+	}
+	return customer, order, true
+}

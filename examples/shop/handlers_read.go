@@ -92,13 +92,8 @@ func (s *Server) ledger(w http.ResponseWriter, r *http.Request) {
 // (every rule: applied, inactive, false, shadowed, capped…, and what it
 // gave).
 func (s *Server) trace(w http.ResponseWriter, r *http.Request) {
-	customer, ok := customerID(w, r)
+	customer, id, ok := customerOrderID(w, r)
 	if !ok {
-		return
-	}
-	id := r.PathValue("order")
-	if err := checkID("order id", id); err != nil {
-		writeError(w, r, err)
 		return
 	}
 	o, err := s.store.Order(r.Context(), customer, id)

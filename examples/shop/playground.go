@@ -345,13 +345,8 @@ func (s *Server) playgroundOrders(w http.ResponseWriter, r *http.Request) {
 // playgroundOrder is one recorded order with its basket, from its record
 // in the customer's ledger (channel and coupon are not recorded).
 func (s *Server) playgroundOrder(w http.ResponseWriter, r *http.Request) {
-	customer, ok := customerID(w, r)
+	customer, id, ok := customerOrderID(w, r)
 	if !ok {
-		return
-	}
-	id := r.PathValue("order")
-	if err := checkID("order id", id); err != nil {
-		writeError(w, r, err)
 		return
 	}
 	prog, err := s.store.Program(r.Context())

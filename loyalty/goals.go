@@ -139,6 +139,23 @@ func goalRules(gs []Goal) []rules.Rule {
 // goalRef finds goals["id"] in a rule's expressions.
 var goalRef = regexp.MustCompile(`goals\s*\[\s*["` + "`" + `]([^"` + "`" + `]*)["` + "`" + `]\s*\]`)
 
+// streakRef finds goals["id"].Streak in a rule's expressions.
+var streakRef = regexp.MustCompile(`goals\s*\[\s*["` + "`" + `]([^"` + "`" + `]*)["` + "`" + `]\s*\]\s*\.\s*Streak\b`)
+
+// streaksRead is the goals whose Streak a rule reads: the others' is not
+// counted on purchases (it walks back over the periods).
+func streaksRead(rs []rules.Rule) map[string]bool {
+	out := map[string]bool{}
+	for _, r := range rs {
+		for _, src := range []string{r.When, r.Value} {
+			for _, m := range streakRef.FindAllStringSubmatch(src, -1) {
+				out[m[1]] = true
+			}
+		}
+	}
+	return out
+}
+
 // checkGoalRefs refuses rules that name a goal the programme does not
 // have (a map lookup would quietly read a zero goal).
 func checkGoalRefs(rs []rules.Rule, gs []Goal) error {
@@ -190,7 +207,7 @@ func (p *Program) goalFacts(f Facts) (map[string]GoalFacts, []GoalStep, []*rules
 		if st.Status == rules.StatusApplied || st.Status == rules.StatusCapped {
 			step = st.Value
 		}
-		gp, raw := p.progressAt(f.limits.a, g, f.Now)
+		gp, raw := p.progressAt(f.limits, g, f.Now, p.streaks[g.ID])
 		done := 0
 		switch {
 		case g.Per == rules.Ever && g.Until.IsZero(): // the cards this order fills
@@ -207,14 +224,14 @@ func (p *Program) goalFacts(f Facts) (map[string]GoalFacts, []GoalStep, []*rules
 	return facts, steps, out.Failures, nil
 }
 
-// progressAt is where the account stands on goal g at now, and its raw
+// progressAt is where the account stands on goal g at now (its streak
+// only when asked), and its raw
 // progress: the steps counted less the targets of the completions (for a
 // stamp card, the current card; below 0 when refunds took back stamps of
 // a card already filled, which the next stamps make up first). A
 // completion, once recorded, stays until its own order is refunded in
 // full: refunds of other orders do not make a goal complete twice.
-func (p *Program) progressAt(a *Account, g Goal, now time.Time) (GoalProgress, decimal.Decimal) {
-	v := limitView{p: p, a: a}
+func (p *Program) progressAt(v *limitView, g Goal, now time.Time, streak bool) (GoalProgress, decimal.Decimal) {
 	per := rules.Limit{Per: g.Per}
 	_, total := v.used(goalKey(g.ID), per, now)
 	_, done := v.used(goalDoneKey(g.ID), per, now)
@@ -231,7 +248,9 @@ func (p *Program) progressAt(a *Account, g Goal, now time.Time) (GoalProgress, d
 	if g.Per != rules.Ever {
 		var from time.Time
 		from, gp.Ends = p.limitPeriod(per, now)
-		gp.Streak = min(gp.Completed, 1) + p.streak(a, g, from)
+		if streak {
+			gp.Streak = min(gp.Completed, 1) + p.streak(v.a, g, from)
+		}
 	}
 	if !g.Until.IsZero() && (gp.Ends.IsZero() || g.Until.Before(gp.Ends)) {
 		gp.Ends = g.Until
@@ -245,10 +264,10 @@ const maxStreak = 1000
 // streak is how many periods of goal g in a row, the last ending at
 // before, it was completed in.
 func (p *Program) streak(a *Account, g Goal, before time.Time) int {
-	v := limitView{p: p, a: a}
 	per := rules.Limit{Per: g.Per}
 	n := 0
 	for at := before.Add(-time.Nanosecond); n < maxStreak; n++ {
+		v := limitView{p: p, a: a} // a view counts at one time
 		if _, done := v.used(goalDoneKey(g.ID), per, at); !done.IsPositive() {
 			break
 		}
@@ -266,8 +285,9 @@ func (p *Program) Progress(a Account, now time.Time) ([]GoalProgress, error) {
 		return nil, err
 	}
 	out := make([]GoalProgress, len(p.cfg.Goals))
+	v := &limitView{p: p, a: &a}
 	for i, g := range p.cfg.Goals {
-		out[i], _ = p.progressAt(&a, g, now)
+		out[i], _ = p.progressAt(v, g, now, true)
 	}
 	return out, nil
 }

@@ -62,10 +62,13 @@ type useTotal struct {
 }
 
 // limitView counts an account's uses for the rules engine (Facts holds
-// it; see Facts.LimitLeft).
+// it; see Facts.LimitLeft), all at one time.
 type limitView struct {
 	p *Program
 	a *Account
+	// spans are the calendar periods at the evaluation's time, made once
+	// for all the limits and goals of one evaluation.
+	spans [rules.Year + 1]struct{ from, to time.Time }
 }
 
 // LimitLeft says how much of a limited rule's limit is left for the
@@ -107,23 +110,39 @@ func (v *limitView) used(id string, l rules.Limit, now time.Time) (int, decimal.
 		t, _ := a.useTotals.Get(id)
 		return t.n, t.amount.Value()
 	}
-	from, to := v.p.limitPeriod(l, now)
+	from, to := v.span(l, now)
 	lo, hi := 0, a.uses.Len()
-	if !a.usesUnsorted { // only the uses in [from, to)
+	if !a.usesUnsorted { // only the uses from from on: the scan stops at to
 		lo = sort.Search(hi, func(i int) bool { return !a.uses.Ptr(i).at.Before(from) })
-		hi = sort.Search(hi, func(i int) bool { return !a.uses.Ptr(i).at.Before(to) })
 	}
 	n, sum := 0, decsum.Sum{}
-	a.uses.Chunks(lo, hi, func(us []ruleUse) {
-		for i := range us {
-			u := &us[i]
-			if u.rule == id && !u.undone && !u.at.Before(from) && u.at.Before(to) {
-				n++
-				sum.Add(u.amount)
+	for i := lo; i < hi; i++ {
+		u := a.uses.Ptr(i)
+		if !u.at.Before(to) {
+			if !a.usesUnsorted {
+				break
 			}
+			continue
 		}
-	})
+		if u.rule == id && !u.undone && !u.at.Before(from) {
+			n++
+			sum.Add(u.amount)
+		}
+	}
 	return n, sum.Value()
+}
+
+// span is limitPeriod, made once per calendar period for the view (its
+// evaluations are all at one time).
+func (v *limitView) span(l rules.Limit, now time.Time) (time.Time, time.Time) {
+	if l.Per == rules.Rolling || l.Per == rules.Ever {
+		return v.p.limitPeriod(l, now)
+	}
+	s := &v.spans[l.Per]
+	if s.from.IsZero() {
+		s.from, s.to = v.p.limitPeriod(l, now)
+	}
+	return s.from, s.to
 }
 
 // limitPeriod is the span [from, to) of the uses that count at now.

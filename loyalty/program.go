@@ -156,6 +156,7 @@ type Program struct {
 	tierMin []decsum.Sum // the tiers' MinSpend, to compare with window sums
 	small   []decimal.Decimal
 	goals   *rules.Set[Facts] // the goals' Counts and Step, one rule a goal
+	streaks map[string]bool   // the goals whose Streak rules read
 	// limited lists the rules with a Limit, whose uses records list.
 	limited   map[string]bool
 	hasLimits bool
@@ -268,6 +269,7 @@ func compile(c Config, opts []rules.Option, compileRules func([]rules.Rule, []ru
 	for i, t := range c.Tiers {
 		p.tierMin[i].Add(t.MinSpend)
 	}
+	p.streaks = streaksRead(c.Rules)
 	p.limited = map[string]bool{}
 	for _, r := range c.Rules {
 		if !r.Limit.IsZero() {

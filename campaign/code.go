@@ -181,6 +181,12 @@ func (f CodeFormat) parse(s string, p *parsed) {
 		p.reason = Malformed
 		return
 	}
+	f.parseNormal(p)
+}
+
+// parseNormal is parse on p.norm[:p.n], normalised already.
+func (f CodeFormat) parseNormal(p *parsed) {
+	n := p.n
 	l := f.length()
 	pl := len(f.Prefix)
 	var vals [MaxLength + 1]byte
@@ -455,11 +461,15 @@ func newSortedSet(vals []uint64) sortedSet {
 	return s
 }
 
-// find is the position in the batch of body v, or -1.
+// find is the position in the batch of body v (without positions: its
+// place in the sorted values), or -1.
 func (s sortedSet) find(v uint64) int {
 	i, ok := slices.BinarySearch(s.vals, v)
-	if !ok {
+	switch {
+	case !ok:
 		return -1
+	case s.pos == nil:
+		return i
 	}
 	return int(s.pos[i])
 }

@@ -34,7 +34,9 @@ type ReferralConfig struct {
 	// host then reports only the purchases it deems qualifying).
 	Qualify string `json:"qualify,omitempty"`
 	// WithinDays is how long after the attribution the qualifying
-	// purchase may come (0: no limit), in whole 24-hour days.
+	// purchase may come (0: no limit), in calendar days in TimeZone (UTC
+	// when it is empty): with 30, a friend attributed on 2 March may
+	// qualify until the end of 31 March.
 	WithinDays int `json:"within_days,omitempty"`
 	// AdvocateReward and FriendReward are what each side gets; at least
 	// one must give something.
@@ -76,7 +78,7 @@ type PurchaseFacts struct {
 }
 
 // FriendFacts is the friend as the condition sees them: DaysSinceReferral
-// is the whole 24-hour days since the attribution.
+// is the calendar days since the attribution (in the programme's zone).
 type FriendFacts struct {
 	ID                string
 	Advocate          string
@@ -146,10 +148,8 @@ func (c ReferralConfig) compile() (*rules.Condition[QualifyFacts], error) {
 	case c.PerPeriod == 0 && c.Period != NoPeriod:
 		bad("per_period", "must be positive with a period (%v)", c.Period)
 	}
-	if c.Period != NoPeriod {
-		if _, err := loadZone("time_zone", c.TimeZone, true); err != nil {
-			errs = append(errs, err)
-		}
+	if _, err := loadZone("time_zone", c.TimeZone, c.Period != NoPeriod); err != nil {
+		errs = append(errs, err)
 	}
 	var cond *rules.Condition[QualifyFacts]
 	if strings.TrimSpace(c.Qualify) != "" {

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/loyalkit/loyalkit/internal/calendar"
 	"github.com/loyalkit/loyalkit/internal/persist"
 	"github.com/loyalkit/loyalkit/rules"
 	"github.com/shopspring/decimal"
@@ -293,7 +294,7 @@ func (b ReferralBook) Qualify(p Purchase, now time.Time) (ReferralBook, QualifyR
 	}
 	f := b.friendLst.At(fi)
 	res.Advocate = f.advocate
-	days := int(now.Sub(f.at) / (24 * time.Hour))
+	days := calendar.DayIndex(now, b.r.loc) - calendar.DayIndex(f.at, b.r.loc)
 	switch {
 	case f.order != "":
 		res.Reason = AlreadyRewarded
@@ -462,7 +463,7 @@ func (b ReferralBook) giveBack(op string, kind OpKind, order string, amount deci
 		for k, who := range [2]string{f.id, f.advocate} {
 			s := f.rewards[k]
 			if s.granted && !s.clawed {
-				es = append(es, Entry{Op: op, OpKind: kind, Kind: ClawbackEntry, At: now, Role: Role(k + 1), Customer: who, Order: order,
+				es = append(es, Entry{Op: op, OpKind: kind, Kind: ClawbackEntry, At: now, Role: sideRole(k), Customer: who, Order: order,
 					Amount: s.points.Neg(), Gift: s.gift, Ref: s.entry, Period: f.period})
 			}
 		}
@@ -483,7 +484,7 @@ func (b *ReferralBook) clawbacksOf(f *friendRec) []Clawback {
 	var out []Clawback
 	for k, who := range [2]string{f.id, f.advocate} {
 		if s := f.rewards[k]; s.clawed {
-			out = append(out, Clawback{Reward: s.entry, Customer: who, Role: Role(k + 1), Points: s.points, Gift: s.gift})
+			out = append(out, Clawback{Reward: s.entry, Customer: who, Role: sideRole(k), Points: s.points, Gift: s.gift})
 		}
 	}
 	return out

@@ -89,7 +89,7 @@ func (b *ReferralBook) reward(e *Entry, n int, o *persist.Owner) error {
 		return fmt.Errorf("customer %q was not referred", friendID)
 	}
 	f := b.friendLst.Mut(fi, o)
-	if f.advocate != advocate || e.Role != Role(n+1) || e.Order != e.Op[len(opPrefixes[OpQualify]):] {
+	if f.advocate != advocate || e.Role != sideRole(n) || e.Order != e.Op[len(opPrefixes[OpQualify]):] {
 		return fmt.Errorf("the reward does not fit the referral of %q by %q", friendID, f.advocate)
 	}
 	withheld := n == 1 && e.Amount.IsZero() && e.Gift == "" && e.Reason >= AdvocateLimit && e.Reason <= AdvocatePeriodCap
@@ -150,8 +150,8 @@ func (b *ReferralBook) clawback(e *Entry, o *persist.Owner) error {
 	if !f.refunded.Equal(f.total) {
 		return fmt.Errorf("order %q is not refunded in full", e.Order)
 	}
-	k := int(e.Role) - 1
-	if k < 0 || k > 1 {
+	k := sideIndex(e.Role)
+	if k < 0 {
 		return fmt.Errorf("role %v", e.Role)
 	}
 	s := &f.rewards[k]
@@ -164,4 +164,23 @@ func (b *ReferralBook) clawback(e *Entry, o *persist.Owner) error {
 		b.countAdvocate(f.advocate, e, -1, o)
 	}
 	return nil
+}
+
+// The two sides of a referral, as a friendRec keeps them: the friend's
+// reward first, then the advocate's.
+func sideRole(k int) Role {
+	if k == 0 {
+		return Friend
+	}
+	return Advocate
+}
+
+func sideIndex(r Role) int {
+	switch r {
+	case Friend:
+		return 0
+	case Advocate:
+		return 1
+	}
+	return -1
 }

@@ -162,6 +162,7 @@ type Budget struct {
 	res     persist.Map[int]       // reservation id → index in list
 	list    persist.Vector[resRec] // reservations, in ledger order
 	rels    persist.Map[relRec]    // release id → what it did
+	relList persist.Vector[string] // release ids, in ledger order
 }
 
 // resRec is one reservation as the budget keeps it.
@@ -481,6 +482,7 @@ func (b *Budget) apply(e *Entry, n int, o *persist.Owner, replay bool) error {
 			return fmt.Errorf("entry %q: release %q was recorded before", e.ID, relID)
 		}
 		b.rels.Set(relID, relRec{fp: e.Fingerprint, res: i, amount: -amount}, o)
+		b.relList.Push(relID, o)
 		res.released -= amount
 		b.granted += amount
 		b.addPeriod(e.Period, amount, o)

@@ -101,7 +101,7 @@ func (m *budgetModel) release(id string) {
 
 func checkBudgetHostPattern(t *rapid.T) {
 	cfg := campaign.BudgetConfig{ID: "march", Unit: campaign.Points,
-		Total:  decimal.NewFromInt(int64(rapid.IntRange(1, 300).Draw(t, "total"))),
+		Total:     decimal.NewFromInt(int64(rapid.IntRange(1, 300).Draw(t, "total"))),
 		PerPeriod: decimal.NewFromInt(int64(rapid.IntRange(1, 200).Draw(t, "perDay"))), Period: campaign.Day, TimeZone: "UTC"}
 	empty, err := campaign.NewBudget(cfg)
 	if err != nil {
@@ -245,6 +245,11 @@ func checkBudgetHostPattern(t *rapid.T) {
 			}
 			if diff := cmp.Diff(db.budget, replayed); diff != "" {
 				t.Fatalf("ReplayBudget mismatch (-want +got):\n%s", diff)
+			}
+			// A snapshot loads back to the same budget.
+			loaded, err := campaign.LoadBudget(cfg, db.budget.Snapshot())
+			if err != nil || !loaded.Equal(db.budget) {
+				t.Fatalf("LoadBudget(Snapshot()): %v\n%s\n%s", err, loaded, db.budget)
 			}
 			if db.budget.Version() != int64(len(db.entries)) {
 				t.Fatalf("version %d, %d entries", db.budget.Version(), len(db.entries))

@@ -473,4 +473,3 @@ func (s sortedSet) find(v uint64) int {
 	}
 	return int(s.pos[i])
 }
-

@@ -25,7 +25,7 @@ type CouponBook struct {
 	byCustomer persist.Map[int]       // customer → active uses
 	orders     persist.Map[int]       // order → index in list
 	list       persist.Vector[useRec] // uses, in ledger order
-	ops        persist.Map[string]    // cancel and refund operation ids → their fingerprint
+	ops        opSet                  // cancel and refund operation ids → their fingerprint
 }
 
 // useRec is one order's use of a code.

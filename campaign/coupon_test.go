@@ -375,6 +375,10 @@ func checkCouponLimits(t *rapid.T) {
 			if err != nil || !replayed.Equal(b) {
 				t.Fatalf("Replay: %v\n%s\n%s", err, replayed, b)
 			}
+			loaded, err := c.Load(b.Snapshot())
+			if err != nil || !loaded.Equal(b) {
+				t.Fatalf("Load(Snapshot()): %v\n%s\n%s", err, loaded, b)
+			}
 		},
 	})
 }

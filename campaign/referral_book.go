@@ -21,15 +21,15 @@ import (
 type ReferralBook struct {
 	r *Referrals
 	chain
-	codes     persist.Map[string]      // code → advocate
-	advocates persist.Map[int]         // advocate → index in advList
-	advList   persist.Vector[advRec]   // in ledger order
-	inPeriod  persist.Map[int]         // advocate "\x00" period start → rewards (net)
-	friends   persist.Map[int]         // friend → index in friendList
-	keys      persist.Map[string]      // friend identity key → friend
+	codes     persist.Map[string]       // code → advocate
+	advocates persist.Map[int]          // advocate → index in advList
+	advList   persist.Vector[advRec]    // in ledger order
+	inPeriod  persist.Map[int]          // advocate "\x00" period start → rewards (net)
+	friends   persist.Map[int]          // friend → index in friendList
+	keys      persist.Map[string]       // friend identity key → friend
 	friendLst persist.Vector[friendRec] // in ledger order
-	orders    persist.Map[int]         // qualifying order → friend index
-	ops       persist.Map[string]      // refund and cancel operation ids → fingerprint
+	orders    persist.Map[int]          // qualifying order → friend index
+	ops       opSet                     // refund and cancel operation ids → fingerprint
 }
 
 type advRec struct {
@@ -570,8 +570,12 @@ func (b ReferralBook) String() string {
 		fmt.Fprintf(&s, "advocate %q code=%s key=%q fp=%s rewards=%d at=%s\n", a.id, a.code, a.key, a.fp, a.rewards, utc(a.at))
 	}
 	for _, f := range b.friendLst.All {
-		fmt.Fprintf(&s, "friend %q key=%q of=%q code=%s fp=%s at=%s order=%q qfp=%s total=%s refunded=%s period=%s clawed=%v %+v\n",
-			f.id, f.key, f.advocate, f.code, f.fp, utc(f.at), f.order, f.qfp, f.total, f.refunded, utc(f.period), f.clawed, f.rewards)
+		fmt.Fprintf(&s, "friend %q key=%q of=%q code=%s fp=%s at=%s order=%q qfp=%s total=%s refunded=%s period=%s clawed=%v",
+			f.id, f.key, f.advocate, f.code, f.fp, utc(f.at), f.order, f.qfp, f.total, f.refunded, utc(f.period), f.clawed)
+		for _, r := range f.rewards {
+			fmt.Fprintf(&s, " [%s %s %q %v granted=%v clawed=%v]", r.entry, r.points, r.gift, r.reason, r.granted, r.clawed)
+		}
+		s.WriteByte('\n')
 	}
 	return s.String()
 }

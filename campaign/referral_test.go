@@ -424,6 +424,10 @@ func checkReferralOnce(t *rapid.T) {
 			if err != nil || !got.Equal(b) {
 				t.Fatalf("Replay: %v", err)
 			}
+			loaded, err := r.Load(b.Snapshot())
+			if err != nil || !loaded.Equal(b) {
+				t.Fatalf("Load(Snapshot()): %v\n%s\n%s", err, loaded, b)
+			}
 		},
 	})
 }

@@ -172,7 +172,7 @@ func checkBudgetHostPattern(t *rapid.T) {
 			}
 			s := rapid.IntRange(0, servers-1).Draw(t, "server")
 			id := rapid.SampledFrom(reserved).Draw(t, "id")
-			info, ok := copies[s].Reservation(id)
+			_, ok := copies[s].Reservation(id)
 			if !ok {
 				t.Skip("this server has not seen the reservation yet")
 			}
@@ -180,7 +180,6 @@ func checkBudgetHostPattern(t *rapid.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			_ = info
 			p := pending{read: reads[s], budget: nb, entries: rel.Entries, resID: id}
 			if !rel.Duplicate {
 				p.delta = rel.Amount.Neg()

@@ -3,7 +3,6 @@ package campaign_test
 import (
 	"errors"
 	"testing"
-	"time"
 
 	"github.com/loyalkit/loyalkit/campaign"
 )
@@ -117,7 +116,6 @@ func TestSnapshots(t *testing.T) {
 			}
 		}
 	}
-	_ = time.Now
 }
 
 // FuzzLoadSnapshot: any bytes load without a panic, as an error or as a

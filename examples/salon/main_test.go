@@ -1,0 +1,37 @@
+package main
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+)
+
+// The story shows each mechanic doing what it says: a limit, a budget
+// running out, the stamp card's reward, a coupon used up, a refused
+// self-referral, a referral rewarded once, an anniversary gift once.
+func TestStory(t *testing.T) {
+	var out bytes.Buffer
+	if err := run(&out); err != nil {
+		t.Fatal(err)
+	}
+	s := out.String()
+	for _, want := range []string{
+		"Mar 20 ann  review                              0 points  [review limited: 1 of 1 this month]",
+		"Apr 02 ann  review                             30 points",
+		"[spring bonus: 55 of 60 granted (exhausted)]",
+		"6th visit: free manicure 25]",
+		"coupon refused: used_up",
+		"tries her own code: refused (self_referral)",
+		"Mar 12 ann  referral                          300 points",
+		"Mar 14 ann  anniversary                         0 points, gift free-treatment",
+		"[anniversary limited: 1 of 1 in all]",
+		"spring budget: 150 of 150 points given",
+	} {
+		if !strings.Contains(s, want) {
+			t.Errorf("the story lacks %q:\n%s", want, s)
+		}
+	}
+	if n := strings.Count(s, "referral gift: hand-cream"); n != 1 {
+		t.Errorf("the friend's gift %d times", n)
+	}
+}

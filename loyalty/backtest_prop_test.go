@@ -66,6 +66,7 @@ func btLog(t *rapid.T, start time.Time, n int) []loyalty.Recorded {
 	ops := rapid.IntRange(1, n).Draw(t, "ops")
 	orders := map[string][]string{}
 	totals := map[string]int{}
+	units := map[string]int{} // items left to return, by order
 	at := start
 	var log []loyalty.Recorded
 	for i := range ops {
@@ -76,6 +77,12 @@ func btLog(t *rapid.T, start time.Time, n int) []loyalty.Recorded {
 		case k < 5:
 			cents := rapid.IntRange(0, 40000).Draw(t, "cents")
 			o := loyalty.Order{ID: "o" + id, Total: decimal.New(int64(cents), -2)}
+			if qty := rapid.IntRange(0, 3).Draw(t, "units"); qty > 0 { // an order of qty items, returnable by line
+				cents -= cents % qty
+				o.Total = decimal.New(int64(cents), -2)
+				o.Lines = []loyalty.Line{{SKU: "item", Qty: qty, Price: decimal.New(int64(cents/qty), -2)}}
+				units[o.ID] = qty
+			}
 			if cents >= 1000 && rapid.IntRange(0, 3).Draw(t, "paid with points") == 0 {
 				// At most 200 points, and at most a point per 20 cents: at 0.10 a point they pay at most half.
 				log = append(log, loyalty.Recorded{Kind: loyalty.OpRedeem, At: at, Customer: c, Redemption: loyalty.Redemption{
@@ -91,6 +98,16 @@ func btLog(t *rapid.T, start time.Time, n int) []loyalty.Recorded {
 				continue
 			}
 			order := os[rapid.IntRange(0, len(os)-1).Draw(t, "order")]
+			if left, ok := units[order]; ok { // return some of its items
+				if left == 0 {
+					continue
+				}
+				n := rapid.IntRange(1, left).Draw(t, "return")
+				units[order] -= n
+				log = append(log, loyalty.Recorded{Kind: loyalty.OpRefund, At: at, Customer: c, Refund: loyalty.Refund{ID: "r" + id, Order: order,
+					Lines: []loyalty.RefundLine{{SKU: "item", Qty: n}}}})
+				break
+			}
 			cents := totals[order] / 3 // a third or less: two refunds stay below what was paid
 			if cents < 1 {
 				continue

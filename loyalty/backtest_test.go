@@ -66,8 +66,8 @@ func TestBacktestByHand(t *testing.T) {
 	}
 	type side struct {
 		Earned, Redeemed, Expired, Reversed, Outstanding, PointsMoney, Paid, GiftCost string
-		Tiers                                                                           [][]int
-		Outstandings                                                                    []string
+		Tiers                                                                         [][]int
+		Outstandings                                                                  []string
 	}
 	view := func(s loyalty.BacktestSide) side {
 		v := side{Earned: s.Earned.String(), Redeemed: s.Redeemed.String(), Expired: s.Expired.String(), Reversed: s.Reversed.String(),
@@ -200,7 +200,9 @@ func TestBacktestBadInput(t *testing.T) {
 		{name: "empty log", log: nil, is: loyalty.ErrEmptyLog, line: -1},
 		{name: "no assumption", cfg: func(c *loyalty.BacktestConfig) { c.Redemptions = loyalty.AssumptionUnset }, log: shopLog(),
 			is: loyalty.ErrInvalidInput, line: -1, says: []string{"redemptions", "as_recorded"}},
-		{name: "dates", cfg: func(c *loyalty.BacktestConfig) { c.Dates = []time.Time{day25(6, 1), day25(5, 1), day25(12, 31).AddDate(1, 0, 0)} },
+		{name: "dates", cfg: func(c *loyalty.BacktestConfig) {
+			c.Dates = []time.Time{day25(6, 1), day25(5, 1), day25(12, 31).AddDate(1, 0, 0)}
+		},
 			log: shopLog(), is: loyalty.ErrInvalidInput, line: -1, says: []string{"dates[1]", "must increase", "dates[2]", "after end"}},
 		{name: "no end", cfg: func(c *loyalty.BacktestConfig) { c.End = time.Time{}; c.Dates = nil }, log: shopLog(),
 			is: loyalty.ErrInvalidInput, line: -1, says: []string{"end is required"}},

@@ -81,8 +81,8 @@ func TestDevelopmentByHand(t *testing.T) {
 	}
 	type cohort struct {
 		Month, Earned, Net string
-		Ages             []string
-		Latest           string
+		Ages               []string
+		Latest             string
 	}
 	var got []cohort
 	for _, c := range cs.Development().Cohorts {

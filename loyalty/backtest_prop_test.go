@@ -290,6 +290,8 @@ type oracle struct {
 	money map[string]*[2]custMoney
 	// entries are every entry each programme wrote, in the order written.
 	entries [2][]loyalty.Entry
+	// maintained is when each customer's expiry and review last ran.
+	maintained [2]map[string]time.Time
 }
 
 type custMoney struct {
@@ -317,6 +319,7 @@ func oneByOne(cfg loyalty.BacktestConfig, log []loyalty.Recorded) (*oracle, *log
 		}
 		o.p[s] = p
 		o.made[s] = map[string]bool{}
+		o.maintained[s] = map[string]time.Time{}
 	}
 	o.dates = append(slices.Clone(cfg.Dates), cfg.End)
 	if n := len(cfg.Dates); n > 0 && cfg.Dates[n-1].Equal(cfg.End) {
@@ -353,14 +356,30 @@ func oneByOne(cfg loyalty.BacktestConfig, log []loyalty.Recorded) (*oracle, *log
 	return o, nil
 }
 
-func (o *oracle) maintain(s int, a loyalty.Account, at time.Time) (loyalty.Account, error) {
-	a, r, err := o.p[s].Expire(a, at)
-	if err != nil {
-		return a, err
+func (o *oracle) maintain(s int, id string, a loyalty.Account, at time.Time) (loyalty.Account, error) {
+	for {
+		var due time.Time
+		for _, l := range a.Lots() {
+			if l.Remaining.IsPositive() && !l.ExpiresAt.IsZero() && !l.ExpiresAt.After(at) && (due.IsZero() || l.ExpiresAt.Before(due)) {
+				due = l.ExpiresAt
+			}
+		}
+		if due.IsZero() {
+			break
+		}
+		if last := o.maintained[s][id]; due.Before(last) {
+			due = last
+		}
+		var r loyalty.Result
+		var err error
+		if a, r, err = o.p[s].Expire(a, due); err != nil {
+			return a, err
+		}
+		o.entries[s] = append(o.entries[s], r.Entries...)
 	}
+	a, r, err := o.p[s].ReviewTier(a, at)
 	o.entries[s] = append(o.entries[s], r.Entries...)
-	a, r, err = o.p[s].ReviewTier(a, at)
-	o.entries[s] = append(o.entries[s], r.Entries...)
+	o.maintained[s][id] = at
 	return a, err
 }
 
@@ -372,7 +391,7 @@ func (o *oracle) count(id string, k int) error {
 	d := o.dates[k]
 	var idx [2]int
 	for s := range o.p {
-		a, err := o.maintain(s, o.acc[id][s], d)
+		a, err := o.maintain(s, id, o.acc[id][s], d)
 		if err != nil {
 			return err
 		}
@@ -410,7 +429,7 @@ func (o *oracle) op(r *loyalty.Recorded) error {
 		}
 	}
 	for s := range o.p {
-		a, err := o.maintain(s, o.acc[id][s], r.At)
+		a, err := o.maintain(s, id, o.acc[id][s], r.At)
 		if err != nil {
 			return err
 		}
@@ -437,7 +456,7 @@ func (o *oracle) op(r *loyalty.Recorded) error {
 			}
 		case loyalty.OpRefund:
 			rf := r.Refund
-			if s == 1 {
+			if s == 1 && len(rf.Lines) == 0 {
 				if i := slices.IndexFunc(a.Orders(), func(x loyalty.OrderSummary) bool { return x.ID == rf.Order }); i >= 0 && paidA.IsPositive() {
 					ob := a.Orders()[i]
 					target := ob.Paid

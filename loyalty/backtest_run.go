@@ -27,9 +27,10 @@ import (
 // refused ([ErrLogOrder]); customers may interleave in any way. For each
 // customer and programme, the backtest does what a host would: before
 // each operation, and at each of the Dates and at End, it expires the
-// points due ([Program.Expire]) and reviews the tier ([Program.ReviewTier])
-// at that instant, then applies the operation (purchase, refund, event or
-// redemption) at its At. A retried operation (same id and payload) is
+// points that have come due ([Program.Expire], run at the instant they
+// expire, so the ledger dates each expiry right) and reviews the tier
+// ([Program.ReviewTier]) at that instant, then applies the operation
+// (purchase, refund, event or redemption) at its At. A retried operation (same id and payload) is
 // recognised by A and not applied again under either. Programme A reads
 // the log as recorded; under B:
 //
@@ -319,6 +320,8 @@ type btCustomer struct {
 	acc  [2]Account
 	at   time.Time // the customer's last operation, on line
 	line int
+	// maintained is when expiry and tier review last ran, per programme.
+	maintained [2]time.Time
 	next int // the next date to count them at
 	// skipped are the redemptions not made under each programme, by id.
 	skipped [2]map[string]struct{}
@@ -604,17 +607,27 @@ func (run *btRun) gifts(c *btCustomer, s int, gs []string, sign int) {
 }
 
 // maintain expires the points due and reviews the tier of the
-// customer's account under programme s at at, as a host would. It calls
-// the operations only when they have something to do (they would return
-// the account unchanged otherwise).
+// customer's account under programme s up to at, as a host with an exact
+// expiry job would: each expiry runs at the instant the points expire
+// (or at the customer's last maintenance, for points given back into a
+// lot already past its expiry), so that the ledger dates it right. The
+// operations are called only when they have something to do (otherwise
+// they return the account unchanged).
 func (run *btRun) maintain(c *btCustomer, s int, at time.Time) error {
 	sd, p := run.side[s], run.side[s].p
 	a := c.acc[s]
 	if a.entries == 0 {
 		return nil
 	}
-	if hasDue(&a, at) {
-		na, res, err := p.Expire(a, at)
+	for {
+		due, ok := nextDue(&a, at)
+		if !ok {
+			break
+		}
+		if due.Before(c.maintained[s]) {
+			due = c.maintained[s]
+		}
+		na, res, err := p.Expire(a, due)
 		if err != nil {
 			return err
 		}
@@ -623,23 +636,27 @@ func (run *btRun) maintain(c *btCustomer, s int, at time.Time) error {
 		}
 		a = na
 	}
-	if len(p.cfg.Tiers) > 1 && p.tierRank(a.tier) > 0 {
+	if len(p.cfg.Tiers) > 1 && p.tierRank(a.tier) > 0 && p.tierRank(p.qualifying(&a, at)) < p.tierRank(a.tier) {
 		na, _, err := p.ReviewTier(a, at)
 		if err != nil {
 			return err
 		}
 		a = na
 	}
-	c.acc[s] = a
+	c.acc[s], c.maintained[s] = a, at
 	return nil
 }
 
-// hasDue reports whether a lot with points left expires at or before at.
-func hasDue(a *Account, at time.Time) bool {
-	for range a.expiringBy(at) {
-		return true
+// nextDue is the earliest expiry, at or before at, of the lots with
+// points left.
+func nextDue(a *Account, at time.Time) (time.Time, bool) {
+	var first time.Time
+	for l := range a.expiringBy(at) {
+		if first.IsZero() || l.expiresAt.Before(first) {
+			first = l.expiresAt
+		}
 	}
-	return false
+	return first, !first.IsZero()
 }
 
 // checkpoint counts the customer at date k under both programmes, after

@@ -71,6 +71,14 @@ type BreakageEstimate struct {
 	// (the cohorts' errors are correlated through the shared rates; Mack's
 	// total includes that).
 	Net, Breakage, StdErr float64
+	// Outstanding is the estimated cohorts' points outstanding at AsOf;
+	// Future the part of them expected to be redeemed still (the reserve:
+	// ultimate less redeemed so far); OutstandingBreakage = 1 − Future /
+	// Outstanding is the share of the outstanding points expected never
+	// to be redeemed — the breakage to value a liability at AsOf with
+	// (LiabilityConfig.Breakage), rather than Breakage, which is of all
+	// the points ever earned — and OutstandingStdErr its standard error.
+	Outstanding, Future, OutstandingBreakage, OutstandingStdErr float64
 	// Skipped counts the cohorts not estimated (see CohortBreakage.Note).
 	Skipped int
 }
@@ -129,7 +137,8 @@ type triRow struct {
 	c        []float64 // cumulative redeemed + repaid at the end of each observed age
 	last     int       // len(c) − 1: the last observed age (−1: none)
 	complete bool
-	final    float64 // redeemed + repaid at AsOf (for a complete cohort)
+	final    float64 // redeemed + repaid at AsOf
+	out      float64 // outstanding at AsOf
 }
 
 func newTriangle(d Development) triangle {
@@ -140,7 +149,7 @@ func newTriangle(d Development) triangle {
 			continue
 		}
 		r := triRow{month: co.Month, net: net, last: len(co.Ages) - 1, complete: co.Latest.Outstanding.Sign() <= 0,
-			final: co.Latest.Redeemed.Add(co.Latest.Repaid).InexactFloat64()}
+			final: co.Latest.Redeemed.Add(co.Latest.Repaid).InexactFloat64(), out: co.Latest.Outstanding.InexactFloat64()}
 		for _, s := range co.Ages {
 			r.c = append(r.c, s.Redeemed.Add(s.Repaid).InexactFloat64())
 		}
@@ -267,6 +276,7 @@ func (t triangle) chainLadder() BreakageEstimate {
 		} else {
 			est.Net += r.net
 			ultSum += cb.Ultimate * r.net
+			est.addOutstanding(r, cb)
 		}
 		est.Cohorts = append(est.Cohorts, withNotes(cb, r.last, K, notes))
 	}
@@ -348,6 +358,7 @@ func (t triangle) additive() BreakageEstimate {
 		}
 		est.Net += r.net
 		ultSum += cb.Ultimate * r.net
+		est.addOutstanding(r, cb)
 		est.Cohorts = append(est.Cohorts, withNotes(cb, r.last, K, notes))
 	}
 	var mseSum float64
@@ -374,11 +385,24 @@ func withNotes(cb CohortBreakage, last, K int, extrapolated []string) CohortBrea
 	return cb
 }
 
+// addOutstanding adds an estimated cohort's outstanding points and the
+// part of them expected to be redeemed still.
+func (e *BreakageEstimate) addOutstanding(r *triRow, cb CohortBreakage) {
+	e.Outstanding += max(r.out, 0)
+	e.Future += min(max(cb.Ultimate*r.net-r.final, 0), max(r.out, 0))
+}
+
 // finish sets the overall breakage from the estimated cohorts' ultimate
-// redemptions and their total MSE.
+// redemptions and their total MSE (which is the MSE of the reserve too:
+// what was redeemed so far is known).
 func (e *BreakageEstimate) finish(ultSum, mseSum float64) {
+	se := math.Sqrt(max(mseSum, 0))
 	if e.Net > 0 {
 		e.Breakage = 1 - ultSum/e.Net
-		e.StdErr = math.Sqrt(max(mseSum, 0)) / e.Net
+		e.StdErr = se / e.Net
+	}
+	if e.Outstanding > 0 {
+		e.OutstandingBreakage = 1 - e.Future/e.Outstanding
+		e.OutstandingStdErr = se / e.Outstanding
 	}
 }

@@ -47,6 +47,9 @@ func TestBreakageByHand(t *testing.T) {
 		breakage, stdErr []float64
 		total, totalErr  float64
 		rates            []float64
+		// Of the 3,580 points outstanding, the part expected to be
+		// redeemed still, and the share expected never to be.
+		future, outstandingBreakage float64
 	}
 	tests := []struct {
 		method loyalty.BreakageMethod
@@ -56,12 +59,14 @@ func TestBreakageByHand(t *testing.T) {
 			breakage: []float64{0.63, 0.614583333333333, 0.594884259259259, 0.672441006407251, 0.620967450271248},
 			stdErr:   []float64{0, 0.00685124149301828, 0.00862158925870846, 0.00953496388722103, 0.0279954753602738},
 			total:    0.624757775768535, totalErr: 0.00853666020013278,
-			rates: []float64{2.357142857142857, 1.3037974683544304, 1.1, 1.0277777777777777}}},
+			rates:  []float64{2.357142857142857, 1.3037974683544304, 1.1, 1.0277777777777777},
+			future: 456.211121157324, outstandingBreakage: 0.872566725933708}},
 		{loyalty.AdditiveRate, want{
 			breakage: []float64{0.63, 0.615, 0.598333333333333, 0.654444444444444, 0.621421911421911},
 			stdErr:   []float64{0, 0.00612372435695794, 0.00807946642902721, 0.0100461896222362, 0.0128005088693601},
 			total:    0.622512820512821, totalErr: 0.00529721497789404,
-			rates: []float64{0.108, 0.14615384615384616, 0.08, 0.03333333333333333, 0.01}}},
+			rates:  []float64{0.108, 0.14615384615384616, 0.08, 0.03333333333333333, 0.01},
+			future: 467.435897435897, outstandingBreakage: 0.869431313565392}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.method.String(), func(t *testing.T) {
@@ -69,7 +74,7 @@ func TestBreakageByHand(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got := want{total: est.Breakage, totalErr: est.StdErr, rates: est.Rates}
+			got := want{total: est.Breakage, totalErr: est.StdErr, rates: est.Rates, future: est.Future, outstandingBreakage: est.OutstandingBreakage}
 			for _, c := range est.Cohorts {
 				got.breakage = append(got.breakage, c.Breakage)
 				got.stdErr = append(got.stdErr, c.StdErr)
@@ -77,8 +82,11 @@ func TestBreakageByHand(t *testing.T) {
 			if diff := cmp.Diff(tt.want, got, cmp.AllowUnexported(want{}), cmpopts.EquateApprox(1e-12, 1e-13)); diff != "" {
 				t.Errorf("Breakage(%v) mismatch (-want +got):\n%s", tt.method, diff)
 			}
-			if est.Method != tt.method || est.Skipped != 0 || est.Net != 5000 {
-				t.Errorf("method %v, skipped %d, net %v", est.Method, est.Skipped, est.Net)
+			if est.Method != tt.method || est.Skipped != 0 || est.Net != 5000 || est.Outstanding != 3580 {
+				t.Errorf("method %v, skipped %d, net %v, outstanding %v", est.Method, est.Skipped, est.Net, est.Outstanding)
+			}
+			if math.Abs(est.OutstandingStdErr*est.Outstanding-est.StdErr*est.Net) > 1e-9 {
+				t.Errorf("the reserve's error %v is not the ultimate's %v", est.OutstandingStdErr*est.Outstanding, est.StdErr*est.Net)
 			}
 		})
 	}
@@ -128,9 +136,10 @@ func TestBreakageEdges(t *testing.T) {
 // as of the start of month n (cohort i observed for n − i months) and
 // each cohort's realized breakage, which the future part of the
 // simulation knows.
-func synthetic(rng *rand.Rand, n, lots int, pi, q float64, horizon int) (loyalty.Development, []float64) {
+func synthetic(rng *rand.Rand, n, lots int, pi, q float64, horizon int) (loyalty.Development, []float64, [][2]float64) {
 	dev := loyalty.Development{Zone: "UTC", AsOf: time.Date(2023, time.Month(n+1), 1, 0, 0, 0, 0, time.UTC)}
 	var realized []float64
+	var future [][2]float64 // per cohort: outstanding at AsOf, and the part of it redeemed later
 	for i := range n {
 		observed := n - i
 		redeemed := make([]int64, horizon+1) // by age
@@ -163,8 +172,9 @@ func synthetic(rng *rand.Rand, n, lots int, pi, q float64, horizon int) (loyalty
 		co.Latest = co.Ages[len(co.Ages)-1]
 		dev.Cohorts = append(dev.Cohorts, co)
 		realized = append(realized, 1-float64(all)/float64(earned))
+		future = append(future, [2]float64{float64(earned - r - e), float64(all - r)})
 	}
-	return dev, realized
+	return dev, realized, future
 }
 
 // TestBreakageSynthetic: on synthetic histories whose breakage is known,
@@ -177,18 +187,21 @@ func TestBreakageSynthetic(t *testing.T) {
 	for _, method := range []loyalty.BreakageMethod{loyalty.ChainLadder, loyalty.AdditiveRate} {
 		t.Run(method.String(), func(t *testing.T) {
 			rng := rand.New(rand.NewPCG(1, 2))
-			within, total, totalWithin, runs := 0, 0, 0, 200
+			within, total, totalWithin, outWithin, runs := 0, 0, 0, 0, 200
 			var meanErr float64
 			for range runs {
-				dev, realized := synthetic(rng, 24, 120, pi, q, horizon)
+				dev, realized, future := synthetic(rng, 24, 120, pi, q, horizon)
 				est, err := dev.Breakage(method)
 				if err != nil {
 					t.Fatal(err)
 				}
-				var realNet, realBroken float64
+				var realNet, realBroken, out, later float64
 				for i, c := range est.Cohorts {
 					realNet += c.Net
 					realBroken += c.Net * realized[i]
+					if c.Estimated {
+						out, later = out+future[i][0], later+future[i][1]
+					}
 					if c.Complete {
 						if math.Abs(c.Breakage-realized[i]) > 1e-12 || c.StdErr != 0 {
 							t.Fatalf("complete cohort %d: breakage %v ± %v, realized %v", i, c.Breakage, c.StdErr, realized[i])
@@ -206,16 +219,25 @@ func TestBreakageSynthetic(t *testing.T) {
 				if math.Abs(est.Breakage-realBroken/realNet) <= 1.96*est.StdErr {
 					totalWithin++
 				}
+				if est.Outstanding != out {
+					t.Fatalf("outstanding %v, the simulation's %v", est.Outstanding, out)
+				}
+				if math.Abs(est.OutstandingBreakage-(1-later/out)) <= 1.96*est.OutstandingStdErr {
+					outWithin++
+				}
 				meanErr += (est.Breakage - truth) / float64(runs)
 			}
 			cover := float64(within) / float64(total)
-			t.Logf("%v: %d of %d young cohorts within 1.96 SE (%.3f); totals %d of %d; mean error of the total vs %.4f: %+.4f",
-				method, within, total, cover, totalWithin, runs, truth, meanErr)
+			t.Logf("%v: %d of %d young cohorts within 1.96 SE (%.3f); totals %d of %d, of the outstanding %d; mean error of the total vs %.4f: %+.4f",
+				method, within, total, cover, totalWithin, runs, outWithin, truth, meanErr)
 			if cover < 0.88 || cover > 0.99 {
 				t.Errorf("%v: coverage %.3f of the young cohorts' realized breakage, want about 0.95", method, cover)
 			}
 			if c := float64(totalWithin) / float64(runs); c < 0.85 {
 				t.Errorf("%v: the total's coverage %.3f, want about 0.95", method, c)
+			}
+			if c := float64(outWithin) / float64(runs); c < 0.85 {
+				t.Errorf("%v: the outstanding breakage's coverage %.3f, want about 0.95", method, c)
 			}
 			if math.Abs(meanErr) > 0.01 {
 				t.Errorf("%v: the total is off the true breakage %.4f by %+.4f on average", method, truth, meanErr)

@@ -322,7 +322,7 @@ type btCustomer struct {
 	line int
 	// maintained is when expiry and tier review last ran, per programme.
 	maintained [2]time.Time
-	next int // the next date to count them at
+	next       int // the next date to count them at
 	// skipped are the redemptions not made under each programme, by id.
 	skipped [2]map[string]struct{}
 	// What each programme gave them in money: the rules' discounts and

@@ -157,6 +157,13 @@ type BacktestConfig struct {
 	// ExpiryBuckets is the number of monthly expiry buckets of the
 	// liability at End (0: 12).
 	ExpiryBuckets int `json:"expiry_buckets,omitempty"`
+	// Grouped says the log holds each customer's operations together (as
+	// an export sorted by customer, then time, does): a customer is then
+	// counted and their accounts dropped as soon as the next customer's
+	// operations start, so the backtest's memory no longer grows with the
+	// customers. A customer who comes back later in the log is an error
+	// (ErrLogOrder). The report is the same as without it.
+	Grouped bool `json:"grouped,omitempty"`
 	// Cohorts: build the development of each programme's earn cohorts
 	// (for [Development.Breakage]); it costs a little per entry.
 	Cohorts bool `json:"cohorts,omitempty"`

@@ -237,7 +237,51 @@ func checkBacktestShards(t *rapid.T) {
 }
 
 func TestBacktestShards(t *testing.T) { rapid.Check(t, checkBacktestShards) }
-func FuzzBacktestShards(f *testing.F) { f.Fuzz(rapid.MakeFuzz(checkBacktestShards)) }
+
+// checkBacktestGrouped: a log grouped by customer replayed with Grouped
+// (customers closed as the next one starts) gives the report it gives
+// without; a log that is not grouped is refused with Grouped, at the line
+// where a customer comes back.
+func checkBacktestGrouped(t *rapid.T) {
+	cfg := btConfig(t, btStart)
+	log := btLog(t, btStart, 40)
+	back := 0 // the first line where a customer comes back, if any
+	seen := map[string]bool{}
+	for i, r := range log {
+		if seen[r.Customer.ID] && log[i-1].Customer.ID != r.Customer.ID && back == 0 {
+			back = i + 1
+		}
+		seen[r.Customer.ID] = true
+	}
+	grouped := cfg
+	grouped.Grouped = true
+	grouped.Workers = rapid.IntRange(0, 2).Draw(t, "workers")
+	if back > 0 {
+		_, err := loyalty.Backtest(grouped, slices.Values(log))
+		var le *loyalty.LogError
+		if errors.As(err, &le) && le.Line < back {
+			return // an error before the customer comes back (checkBacktestOneByOne checks those)
+		}
+		if !errors.Is(err, loyalty.ErrLogOrder) || le.Line != back {
+			t.Fatalf("a log where a customer comes back on line %d, replayed as grouped: %v", back, err)
+		}
+		slices.SortStableFunc(log, func(x, y loyalty.Recorded) int { return strings.Compare(x.Customer.ID, y.Customer.ID) })
+	}
+	want, err := loyalty.Backtest(cfg, slices.Values(log))
+	got, gotErr := loyalty.Backtest(grouped, slices.Values(log))
+	if err != nil || gotErr != nil {
+		if err == nil || gotErr == nil || err.Error() != gotErr.Error() {
+			t.Fatalf("errors differ: %v, grouped %v", err, gotErr)
+		}
+		return
+	}
+	if diff := cmp.Diff(want, got, reportOpts); diff != "" {
+		t.Fatalf("Backtest(Grouped) mismatch (-want +got):\n%s", diff)
+	}
+}
+
+func TestBacktestGrouped(t *testing.T) { rapid.Check(t, checkBacktestGrouped) }
+func FuzzBacktestShards(f *testing.F)  { f.Fuzz(rapid.MakeFuzz(checkBacktestShards)) }
 
 // checkBacktestSelf: a programme backtested against itself differs in
 // nothing.

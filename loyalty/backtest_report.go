@@ -170,7 +170,7 @@ func (run *btRun) newReport() *BacktestReport {
 
 // fill sets the report's sums from the run's.
 func (run *btRun) fill(r *BacktestReport) {
-	r.Customers, r.Ops, r.Transitions = len(run.custs), run.ops, run.trans
+	r.Customers, r.Ops, r.Transitions = run.customers, run.ops, run.trans
 	for _, c := range r.Changes {
 		r.NetGain = r.NetGain.Add(c.Gain)
 		switch c.Gain.Sign() {

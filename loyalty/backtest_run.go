@@ -6,6 +6,7 @@ import (
 	"iter"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -50,8 +51,10 @@ import (
 // ([LogError], naming the line, the customer and the operation), an
 // empty log ([ErrEmptyLog]) — returns no report at all.
 //
-// Its memory grows with the customers (their two accounts), not with the
-// operations.
+// Its memory grows with the customers (their two accounts; an account
+// of a few purchases takes some 10 to 15 KB), not with the operations;
+// with a log grouped by customer (cfg.Grouped), it holds only the
+// customer being replayed.
 func Backtest(cfg BacktestConfig, log iter.Seq[Recorded]) (*BacktestReport, error) {
 	env, err := newBacktest(cfg)
 	if err != nil {
@@ -219,6 +222,12 @@ func (env *btEnv) parallel(log iter.Seq[Recorded]) (*BacktestReport, error) {
 	defer finish() // the workers end even if reading the log panics
 	count := uint64(max(env.cfg.Shard.Count, 1))
 	line := 0
+	// With a grouped log, the reader checks that it is: a worker sees
+	// only its customers, whose operations can look grouped when the
+	// log's are not.
+	var cur string
+	curLine := 0
+	ended := map[string]int{}
 	for r := range log {
 		line++
 		env.progress(line)
@@ -226,6 +235,17 @@ func (env *btEnv) parallel(log iter.Seq[Recorded]) (*BacktestReport, error) {
 		if env.cfg.Shard.Count > 0 && int(h%count) != env.cfg.Shard.Index {
 			continue
 		}
+		if env.cfg.Grouped && r.Customer.ID != cur {
+			if last, done := ended[r.Customer.ID]; done {
+				errs = append(errs, notGrouped(line, &r, last))
+				break
+			}
+			if curLine > 0 {
+				ended[cur] = curLine
+			}
+			cur = r.Customer.ID
+		}
+		curLine = line
 		k := int(h / count % uint64(w))
 		pending[k] = append(pending[k], item{line, r})
 		if len(pending[k]) == batch {
@@ -290,6 +310,13 @@ type btRun struct {
 	side  [2]*btSide
 	trans [][][]int // [date][tier under A][tier under B]
 	ops   OpCounts
+	// customers counts them; changes are the closed customers' changes.
+	customers int
+	changes   []CustomerChange
+	// With a log grouped by customer: the customer being replayed, and
+	// the closed ones, with their last line.
+	cur  *btCustomer
+	done map[string]int
 }
 
 // btSide is what a run adds up for one programme.
@@ -333,7 +360,7 @@ type btCustomer struct {
 }
 
 func (env *btEnv) newRun() *btRun {
-	run := &btRun{env: env, custs: map[string]*btCustomer{}, trans: make([][][]int, len(env.dates))}
+	run := &btRun{env: env, custs: map[string]*btCustomer{}, trans: make([][][]int, len(env.dates)), done: map[string]int{}}
 	last := len(env.dates) - 1
 	for s, p := range env.p {
 		sd := &btSide{p: p, gifts: map[string]*giftTally{}, tierCounts: make([][]int, len(env.dates)), liab: make([]*liability, len(env.dates))}
@@ -376,11 +403,25 @@ func (run *btRun) op(line int, r *Recorded) error {
 		return field("at", "%s is after the backtest's end %s", r.At.Format(time.RFC3339Nano), env.cfg.End.Format(time.RFC3339Nano))
 	}
 	c := run.custs[r.Customer.ID]
+	if env.cfg.Grouped && c == nil {
+		if ended, done := run.done[r.Customer.ID]; done {
+			return notGrouped(line, r, ended)
+		}
+		if cur := run.cur; cur != nil { // the previous customer's operations are over
+			if err := run.close(cur); err != nil {
+				return &LogError{Line: line, Customer: cur.id, Err: err}
+			}
+			delete(run.custs, cur.id)
+			run.done[cur.id] = cur.line
+		}
+	}
 	if c == nil {
 		c = &btCustomer{id: r.Customer.ID}
 		// Not a customer yet at the dates before their first operation.
 		c.next = sort.Search(len(env.dates), func(k int) bool { return !env.dates[k].Before(r.At) })
 		run.custs[c.id] = c
+		run.customers++
+		run.cur = c
 	} else if r.At.Before(c.at) {
 		return fail("", fmt.Errorf("%w: at %s is before the customer's operation on line %d at %s", ErrLogOrder,
 			r.At.Format(time.RFC3339Nano), c.line, c.at.Format(time.RFC3339Nano)))
@@ -419,6 +460,14 @@ func (run *btRun) op(line int, r *Recorded) error {
 		run.ops.Redemptions++
 	}
 	return nil
+}
+
+// notGrouped is the error of a customer coming back on line in a log
+// said to be grouped by customer, their operations having ended on line
+// ended.
+func notGrouped(line int, r *Recorded, ended int) error {
+	return &LogError{Line: line, Customer: r.Customer.ID, Op: r.op(), Err: fmt.Errorf(
+		"%w: the log was said to be grouped by customer, and the customer's operations ended on line %d", ErrLogOrder, ended)}
 }
 
 // btRef is what programme A did with an operation that B reads it
@@ -680,39 +729,48 @@ func (run *btRun) checkpoint(c *btCustomer, k int) error {
 // finish counts every customer at the remaining dates and End, and
 // returns the run's report.
 func (run *btRun) finish() (*BacktestReport, error) {
-	env := run.env
 	ids := make([]string, 0, len(run.custs))
 	for id := range run.custs {
 		ids = append(ids, id)
 	}
 	slices.Sort(ids)
-	rep := run.newReport()
 	for _, id := range ids {
-		c := run.custs[id]
-		for ; c.next < len(env.dates); c.next++ {
-			if err := run.checkpoint(c, c.next); err != nil {
-				return nil, &LogError{Customer: id, Err: err}
-			}
-		}
-		var out [2]CustomerOutcome
-		for s, sd := range run.side {
-			a := &c.acc[s]
-			t := a.totals
-			sd.earned.add(t.earned)
-			sd.redeemed.add(t.redeemed)
-			sd.expired.add(t.expired)
-			sd.reversed.add(t.reversed)
-			sd.repaid.add(t.repaid)
-			sd.debt.add(a.debt)
-			sd.writtenOff.add(t.writtenOff)
-			out[s] = run.outcome(c, s)
-		}
-		if ch, changed := change(id, out); changed {
-			rep.Changes = append(rep.Changes, ch)
+		if err := run.close(run.custs[id]); err != nil {
+			return nil, &LogError{Customer: id, Err: err}
 		}
 	}
+	rep := run.newReport()
+	rep.Changes = run.changes
+	slices.SortFunc(rep.Changes, func(x, y CustomerChange) int { return strings.Compare(x.Customer, y.Customer) })
 	run.fill(rep)
 	return rep, nil
+}
+
+// close counts a customer whose operations are all replayed at the
+// remaining dates and End, and adds their outcome.
+func (run *btRun) close(c *btCustomer) error {
+	for ; c.next < len(run.env.dates); c.next++ {
+		if err := run.checkpoint(c, c.next); err != nil {
+			return err
+		}
+	}
+	var out [2]CustomerOutcome
+	for s, sd := range run.side {
+		a := &c.acc[s]
+		t := a.totals
+		sd.earned.add(t.earned)
+		sd.redeemed.add(t.redeemed)
+		sd.expired.add(t.expired)
+		sd.reversed.add(t.reversed)
+		sd.repaid.add(t.repaid)
+		sd.debt.add(a.debt)
+		sd.writtenOff.add(t.writtenOff)
+		out[s] = run.outcome(c, s)
+	}
+	if ch, changed := change(c.id, out); changed {
+		run.changes = append(run.changes, ch)
+	}
+	return nil
 }
 
 // outcome is what programme s gave the customer, as of End.

@@ -98,6 +98,7 @@ func study(purchases []purchase) (*results, error) {
 	r.report, err = loyalty.Backtest(loyalty.BacktestConfig{
 		A: a, B: b, End: end, Dates: dates, Redemptions: loyalty.RedeemSameShare,
 		GiftCost: giftCost, Cohorts: true, Workers: 2,
+		Grouped: true, // CDNOW's file is sorted by customer: each is dropped once replayed
 	}, sliceSeq(log))
 	if err != nil {
 		return nil, err

@@ -37,6 +37,12 @@ func benchProgrammes() (a, b loyalty.Config) {
 // each customer's purchases are in time order; amounts of 5 to 200 euros
 // from a seeded generator.
 func synthLog(n, customers int) iter.Seq[loyalty.Recorded] {
+	return synthLogOrdered(n, customers, false)
+}
+
+// synthLogOrdered is synthLog, or, grouped, the same purchases customer
+// by customer (as an export sorted by customer is).
+func synthLogOrdered(n, customers int, grouped bool) iter.Seq[loyalty.Recorded] {
 	ids := make([]string, customers)
 	for i := range ids {
 		ids[i] = "c" + strconv.Itoa(i)
@@ -49,7 +55,12 @@ func synthLog(n, customers int) iter.Seq[loyalty.Recorded] {
 	step := 2 * 365 * 24 * time.Hour / time.Duration(n)
 	return func(yield func(loyalty.Recorded) bool) {
 		rng := rand.New(rand.NewPCG(1, 1))
-		for i := range n {
+		per := n / customers
+		for j := range n {
+			i := j // round robin: purchase i is customer i % customers's (i / customers)th
+			if grouped {
+				i = j%per*customers + j/per
+			}
 			r := loyalty.Recorded{Kind: loyalty.OpPurchase, At: start.Add(time.Duration(i) * step), Customer: loyalty.Customer{ID: ids[i%customers]},
 				Order: loyalty.Order{ID: orders[i/customers], Total: decimal.New(int64(500+rng.IntN(19500)), -2)}}
 			if !yield(r) {
@@ -69,16 +80,21 @@ func benchDates() []time.Time {
 
 // BenchmarkBacktest replays synthetic purchases under two programmes:
 // 1,000,000 purchases by 20,000 customers (50 each over two years), with
-// 24 monthly dates, on one goroutine and on two workers; and 100,000 by
-// 2,000 for a quicker look.
+// 24 monthly dates, on one goroutine and on two workers, interleaved
+// (every customer's accounts kept to the end) and grouped by customer
+// (each dropped once replayed); and 100,000 by 2,000 for a quicker look.
 func BenchmarkBacktest(b *testing.B) {
 	a, bb := benchProgrammes()
 	for _, size := range []struct{ n, customers int }{{100_000, 2_000}, {1_000_000, 20_000}} {
-		for _, workers := range []int{1, 2} {
-			b.Run(fmt.Sprintf("purchases=%d/workers=%d", size.n, workers), func(b *testing.B) {
+		for _, run := range []struct {
+			name    string
+			workers int
+			grouped bool
+		}{{"workers=1", 1, false}, {"workers=2", 2, false}, {"grouped/workers=1", 1, true}, {"grouped/workers=2", 2, true}} {
+			b.Run(fmt.Sprintf("purchases=%d/%s", size.n, run.name), func(b *testing.B) {
 				cfg := loyalty.BacktestConfig{A: a, B: bb, End: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), Dates: benchDates(),
-					Redemptions: loyalty.RedeemAsRecorded, Workers: workers}
-				log := synthLog(size.n, size.customers)
+					Redemptions: loyalty.RedeemAsRecorded, Workers: run.workers, Grouped: run.grouped}
+				log := synthLogOrdered(size.n, size.customers, run.grouped)
 				b.ReportAllocs()
 				for b.Loop() {
 					r, err := loyalty.Backtest(cfg, log)

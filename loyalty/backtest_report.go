@@ -241,6 +241,8 @@ func MergeBacktests(reports ...*BacktestReport) (*BacktestReport, error) {
 			return nil, fmt.Errorf("%w: reports[%d] is of another backtest (programmes, dates, assumption or shard count differ) than reports[0]", ErrInvalidInput, i)
 		case r.ShardCount == 0 && len(reports) > 1:
 			return nil, fmt.Errorf("%w: reports[%d] covers every customer already: there is nothing to merge it with", ErrInvalidInput, i)
+		case r.shape() != reports[0].shape():
+			return nil, fmt.Errorf("%w: reports[%d] was changed after Backtest made it (its dates, tiers or buckets differ from reports[0]'s)", ErrInvalidInput, i)
 		}
 		for _, s := range r.Shards {
 			if seen[s] {
@@ -259,6 +261,29 @@ func MergeBacktests(reports ...*BacktestReport) (*BacktestReport, error) {
 		out.ShardCount, out.Shards = 0, nil // every customer
 	}
 	return out, nil
+}
+
+// shape lists the lengths merge relies on: reports of one backtest have
+// the same, unless a caller changed one.
+func (r *BacktestReport) shape() string {
+	var b strings.Builder
+	fmt.Fprint(&b, len(r.Dates), len(r.Transitions))
+	for _, m := range r.Transitions {
+		fmt.Fprint(&b, " ", len(m))
+		for _, row := range m {
+			fmt.Fprint(&b, ",", len(row))
+		}
+	}
+	for _, s := range []*BacktestSide{&r.A, &r.B} {
+		fmt.Fprint(&b, "|", len(s.TierCounts), len(s.Liability), s.Development != nil)
+		for _, c := range s.TierCounts {
+			fmt.Fprint(&b, ",", len(c))
+		}
+		for _, l := range s.Liability {
+			fmt.Fprint(&b, ";", len(l.Buckets))
+		}
+	}
+	return b.String()
 }
 
 // clone is a copy of r that shares nothing merge changes.

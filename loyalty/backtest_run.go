@@ -113,6 +113,10 @@ func newBacktest(cfg BacktestConfig) (*btEnv, error) {
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
+	if p[0].cfg.Currency != p[1].cfg.Currency { // a Compile function may not compile the configuration it is given
+		return nil, &FieldError{Field: "b.currency", Message: fmt.Sprintf("the compiled programmes count in %q and %q: the programmes must count in one currency",
+			p[0].cfg.Currency, p[1].cfg.Currency)}
+	}
 	env := &btEnv{cfg: cfg, p: p, dates: slices.Clone(cfg.Dates)}
 	if n := len(env.dates); n == 0 || !env.dates[n-1].Equal(cfg.End) {
 		env.dates = append(env.dates, cfg.End)

@@ -328,6 +328,11 @@ func TestMergeBacktestsRefuses(t *testing.T) {
 			}
 		})
 	}
+	changed := shard(1, 2)
+	changed.A.Liability = changed.A.Liability[:1]
+	if _, err := loyalty.MergeBacktests(shard(0, 2), changed); !errors.Is(err, loyalty.ErrInvalidInput) || !strings.Contains(err.Error(), "was changed") {
+		t.Errorf("merging a report cut short: %v", err)
+	}
 	partial, err := loyalty.MergeBacktests(shard(0, 3), shard(2, 3))
 	if err != nil || partial.ShardCount != 3 || !cmp.Equal(partial.Shards, []int{0, 2}) {
 		t.Fatalf("merging shards 0 and 2 of 3: %v, %+v", err, partial)

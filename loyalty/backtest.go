@@ -65,7 +65,8 @@ const (
 	RedeemCapped
 	// RedeemSameShare redeems the same share of the available points as the
 	// customer redeemed under A (recorded ÷ available under A just before),
-	// rounded down to the programme's points places.
+	// rounded down to the programme's points places; nothing when the
+	// customer had no points available under A.
 	//
 	// Under RedeemCapped and RedeemSameShare, a redemption for an order
 	// (Redemption.OrderTotal set) spends no more points than pay the

@@ -548,10 +548,13 @@ func (o *oracle) op(r *loyalty.Recorded) error {
 			case loyalty.RedeemCapped:
 				pts = decimal.Min(pts, net)
 			case loyalty.RedeemSameShare:
-				if s == 0 {
+				switch {
+				case s == 0:
 					shareNum, shareDen = rd.Points, net
-				} else if shareDen.IsPositive() {
+				case shareDen.IsPositive():
 					pts, _ = shareNum.Mul(net).QuoRem(shareDen, places)
+				default:
+					pts = decimal.Zero
 				}
 			}
 			if v, total := c.Redemption.PointValue, rd.OrderTotal; o.cfg.Redemptions != loyalty.RedeemAsRecorded && total.IsPositive() && v.IsPositive() {

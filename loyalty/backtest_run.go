@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -117,6 +118,7 @@ func newBacktest(cfg BacktestConfig) (*btEnv, error) {
 		return nil, &FieldError{Field: "b.currency", Message: fmt.Sprintf("the compiled programmes count in %q and %q: the programmes must count in one currency",
 			p[0].cfg.Currency, p[1].cfg.Currency)}
 	}
+	cfg.GiftCost = maps.Clone(cfg.GiftCost) // the caller's map may change; the backtest's may not
 	env := &btEnv{cfg: cfg, p: p, dates: slices.Clone(cfg.Dates)}
 	if n := len(env.dates); n == 0 || !env.dates[n-1].Equal(cfg.End) {
 		env.dates = append(env.dates, cfg.End)
@@ -141,13 +143,7 @@ func (env *btEnv) fingerprint() string {
 	if env.cfg.Cohorts {
 		f.num(1)
 	}
-	for _, g := range slices.Sorted(func(yield func(string) bool) {
-		for k := range env.cfg.GiftCost {
-			if !yield(k) {
-				return
-			}
-		}
-	}) {
+	for _, g := range slices.Sorted(maps.Keys(env.cfg.GiftCost)) {
 		f.str(g).str(env.cfg.GiftCost[g].String())
 	}
 	return f.sum()
@@ -580,10 +576,13 @@ func (run *btRun) redeem(c *btCustomer, s int, r *Recorded, ref *btRef) (Account
 			pts = have
 		}
 	case RedeemSameShare:
-		if s == 0 {
+		switch {
+		case s == 0:
 			ref.shareNum, ref.shareDen = rd.Points, p.dec(max(net, 0))
-		} else if ref.shareDen.IsPositive() {
+		case ref.shareDen.IsPositive():
 			pts, _ = ref.shareNum.Mul(p.dec(max(net, 0))).QuoRem(ref.shareDen, p.cfg.PointsPlaces)
+		default: // no points under A: no share to redeem
+			pts = decimal.Zero
 		}
 	}
 	if run.env.cfg.Redemptions != RedeemAsRecorded {

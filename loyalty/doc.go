@@ -214,6 +214,32 @@
 // redemption or hold must be in the programme's currency when it names one
 // ([ErrCurrency]). Instants must be in years 1 to 9000.
 //
+// # Backtest, liability and breakage
+//
+// Because every operation is a pure function of (programme, account,
+// input, now), a whole history can be replayed under another programme:
+//
+//   - [Backtest] replays a log of [Recorded] operations (an iter.Seq, in
+//     time order per customer) under programmes A and B and reports them
+//     side by side ([BacktestReport]): points earned, redeemed, expired
+//     and outstanding, money off, gifts and their cost, customers per tier
+//     and the tier transitions at chosen dates, the liability over time,
+//     and the customers who gain or lose. What customers would have
+//     redeemed under B is an assumption the caller states
+//     ([RedemptionAssumption]). It shards by customer ([Shard], [ShardOf],
+//     [MergeBacktests]) and runs on several goroutines it owns
+//     (BacktestConfig.Workers), with the same report.
+//   - [Program.Liability] values the points accounts hold at an instant,
+//     by state and by month of expiry: outstanding × point value × (1 −
+//     expected breakage), exact.
+//   - [Cohorts] builds the [Development] of the points earned each month
+//     from ledger entries; [Development.Breakage] estimates each cohort's
+//     ultimate breakage by the chain ladder (Mack 1993) or the additive
+//     method (Mack 2002), with standard errors (float64 estimates), and the
+//     breakage of the points still outstanding, to value a liability with.
+//
+// See ExampleBacktest and go run ./examples/backtest.
+//
 // # Cost
 //
 // An account is a persistent value: an operation copies only the few

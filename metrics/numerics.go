@@ -493,9 +493,8 @@ const maxHypTerms = 3000
 //
 // Up to z = seriesMaxZ, or further while the series needs fewer than
 // maxHypTerms/2 terms, it sums the series term by term alongside its
-// derivatives: the n-th term t_n changes by t_n·Σ_{k<n} 1/(a+k) in a,
-// t_n·Σ 1/(b+k) in b, −t_n·Σ 1/(c+k) in c and t_n·n/z in z. Beyond, or
-// when the series needs more than maxHypTerms terms, it integrates
+// derivatives (see hyp2f1GradSeries). Beyond, or when the series needs
+// more than maxHypTerms terms, it integrates
 // ₂F₁(a, b; a+1; z) = a ∫₀¹ t^(a−1) (1−zt)^(−b) dt, whose derivatives are
 // the integrand's means: ∂/∂a ln ₂F₁ = 1/a + E[ln t], ∂/∂b = −E[ln(1−zt)],
 // ∂/∂z = b·E[t/(1−zt)].
@@ -505,8 +504,8 @@ func lnHyp2f1Grad(a, b, z, zc float64) (l, da, db, dz float64, err error) {
 	}
 	// Terms grow until n ≈ (bz−1)/(1−z), then fall by about z each.
 	if terms := max(0, (b*z-1)/zc) - 40/math.Log(z); z <= seriesMaxZ || terms < maxHypTerms/2 {
-		if f, fa, fb, fc, fz, ok := hyp2f1GradSeries(a, b, z); ok {
-			return math.Log(f), (fa + fc) / f, fb / f, fz / f, nil
+		if f, fa, fb, fz, ok := hyp2f1GradSeries(a, b, z); ok {
+			return math.Log(f), fa / f, fb / f, fz / f, nil
 		}
 	}
 	var m eulerMoments
@@ -517,34 +516,38 @@ func lnHyp2f1Grad(a, b, z, zc float64) (l, da, db, dz float64, err error) {
 	return math.Log(a) + li, 1/a + m.lnT, -m.lnOneMinusZT, b * m.tOverOneMinusZT, nil
 }
 
-// hyp2f1GradSeries is the series part of lnHyp2f1Grad: ₂F₁(a, b; a+1; z)
-// and its derivatives in a, b, c and z; ok is false when it needs more
-// than maxHypTerms terms or leaves float64's range.
-func hyp2f1GradSeries(a, b, z float64) (f, da, db, dc, dz float64, ok bool) {
+// hyp2f1GradSeries is the series part of lnHyp2f1Grad: f = ₂F₁(a, b; a+1; z)
+// and its derivatives in a (c = a+1 moving along), b and z; ok is false
+// when it needs more than maxHypTerms terms or leaves float64's range.
+//
+// The n-th term is t_n = (a)_n (b)_n z^n / ((a+1)_n n!) = a/(a+n) · (b)_n z^n/n!,
+// all positive. It changes by t_n·(1/a − 1/(a+n)) in a (the sum
+// Σ_{k<n} [1/(a+k) − 1/(a+1+k)] of the a and c parts telescopes), by
+// t_n·Σ_{k<n} 1/(b+k) in b and by t_n·n/z in z. One division per term:
+// 1/((a+n+1)(b+n)(n+1)) gives the three reciprocals the step needs.
+func hyp2f1GradSeries(a, b, z float64) (f, da, db, dz float64, ok bool) {
 	if z == 0 {
-		return 1, 0, 0, 0, a * b / (a + 1), true
+		return 1, 0, 0, a * b / (a + 1), true
 	}
 	f, term := 1.0, 1.0
-	var ha, hb, hc float64
+	var hb, nSum float64 // Σ_{k<n} 1/(b+k); Σ t_n·n
 	invA := 1 / a
 	for n := 0.0; n < maxHypTerms; n++ {
-		invNext := 1 / (a + n + 1) // = 1/(c+n)
-		ha += invA
-		hb += 1 / (b + n)
-		hc += invNext
-		term *= (a + n) * (b + n) * invNext / (n + 1) * z
-		invA = invNext
+		an1, bn, n1 := a+n+1, b+n, n+1
+		inv := 1 / (an1 * bn * n1)
+		invAN1 := inv * bn * n1 // 1/(a+n+1)
+		hb += inv * an1 * n1    // 1/(b+n)
+		term *= (an1 - 1) * bn * z * inv * bn
 		f += term
-		da += term * ha
+		da += term * (invA - invAN1)
 		db += term * hb
-		dc -= term * hc
-		dz += term * (n + 1) / z
-		if math.IsInf(f, 0) || math.IsInf(dz, 0) {
-			return 0, 0, 0, 0, 0, false
-		}
-		if math.Abs(term) <= 1e-16*math.Abs(f) && math.Abs(term*(ha+hb+hc+(n+1))) <= 1e-16*(math.Abs(da)+math.Abs(db)+math.Abs(dc)+math.Abs(dz)+math.Abs(f)) {
-			return f, da, db, dc, dz, true
+		nSum += term * n1
+		if term <= 1e-16*f && term*(invA+hb+n1) <= 1e-16*(da+db+nSum+f) {
+			if math.IsInf(f, 0) || math.IsInf(nSum, 0) || math.IsNaN(f+da+db+nSum) {
+				return 0, 0, 0, 0, false
+			}
+			return f, da, db, nSum / z, true
 		}
 	}
-	return 0, 0, 0, 0, 0, false
+	return 0, 0, 0, 0, false
 }

@@ -48,7 +48,7 @@ func FitBGBB(ds []DiscreteSummary) (BGBB, FitReport, error) {
 	if !some || !notAll {
 		return BGBB{}, FitReport{Groups: len(rows)}, fmt.Errorf("%w: BG/BB needs histories with repeat transactions and opportunities without one (got some: %v, missed some: %v); the maximum is at the edge of the parameter space", ErrFit, some, notAll)
 	}
-	est, rep, err := fitLogParams("BG/BB", []string{"alpha", "beta", "gamma", "delta"}, total, len(rows), func(p, g []float64) float64 {
+	est, rep, err := fitLogParams("BG/BB", []string{"alpha", "beta", "gamma", "delta"}, nil, total, len(rows), func(p, g []float64) float64 {
 		var grad [4]float64
 		v := bgbbLogLik([4]float64(p), rows, &grad)
 		copy(g, grad[:])

@@ -34,7 +34,8 @@ func FitParetoNBD(cs []CustomerSummary) (ParetoNBD, FitReport, error) {
 	rows := groupCounts(cs)
 	ws := newPNBDWork(rows)
 	var evalErr error // the first likelihood that could not be computed
-	est, rep, err := fitLogParams("Pareto/NBD", []string{"r", "alpha", "s", "beta"}, float64(len(cs)), len(rows), func(p, g []float64) float64 {
+	scale := timeScale(cs)
+	est, rep, err := fitLogParams("Pareto/NBD", []string{"r", "alpha", "s", "beta"}, []float64{1, scale, 1, scale}, float64(len(cs)), len(rows), func(p, g []float64) float64 {
 		var grad [4]float64
 		v, err := ws.logLik([4]float64(p), &grad)
 		if err != nil {
@@ -142,18 +143,19 @@ func (w *pnbdWork) logLik(p [4]float64, grad *[4]float64) (float64, error) {
 	var g [4]float64
 	lastX := -1
 	var lgRX, psiRX float64
+	var coef pnbdCoef
 	for i, rw := range w.rows {
 		x := float64(rw.x)
 		if rw.x != lastX {
 			lastX, lgRX, psiRX = rw.x, lgamma(r+x), digamma(r+x)
+			coef = pnbdCoefAt(r, s, x)
 		}
 		t1, dt1 := pnbdT1(r, alpha, s, beta, x, rw.T, &w.tv[w.rowT[i]])
 		lb, d := t1, dt1
 		if j := w.rowG1[i]; j >= 0 {
-			g1, g2 := &w.tg[j], &w.tg[w.rowG2[i]]
-			var err error
-			if lb, d, err = pnbdCombine(r, alpha, s, beta, x, rw.tx, rw.T, t1, dt1, g1.l, g1.d, g2.l, g2.d); err != nil {
-				return math.NaN(), err
+			var ok bool
+			if lb, d, ok = pnbdCombine(&coef, t1, dt1, &w.tg[j], &w.tg[w.rowG2[i]]); !ok {
+				return math.NaN(), pnbdTermErr(r, alpha, s, beta, x, rw.tx, rw.T, lb)
 			}
 		}
 		ll += rw.weight * (lgRX - lgR + lb)
@@ -225,38 +227,52 @@ func pnbdLnG(r, alpha, s, beta, x, t float64, tv *pnbdTime) (float64, [4]float64
 	return lf - s*tv.l1b - r*tv.lnRatio - xLogY(x, tv.lnBT), d, nil
 }
 
-// pnbdCombine is ln(e^t1 + s/(r+s+x)·(e^l1 − e^l2)), the bracket of
-// [pnbdBracketGrad] from its terms, and its gradient from theirs; t1
-// alone when G(T) ≥ G(t_x) in floating point (the difference is below
-// rounding). The sum is taken relative to the larger of e^t1 and
-// s/(r+s+x)·e^l1, so that it neither overflows nor underflows: two
-// exponentials and a logarithm.
-func pnbdCombine(r, alpha, s, beta, x, tx, T, t1 float64, dt1 [4]float64, l1 float64, d1 [4]float64, l2 float64, d2 [4]float64) (float64, [4]float64, error) {
-	if l2 >= l1 {
-		return t1, dt1, nil
-	}
+// pnbdCoef is the coefficient s/(r+s+x) of the bracket's second term,
+// as its logarithm and the gradient of that in (r, α, s, β): it depends on
+// x alone, so the grouped likelihood computes it once per frequency.
+type pnbdCoef struct {
+	ln float64
+	d  [4]float64
+}
+
+func pnbdCoefAt(r, s, x float64) pnbdCoef {
 	rsx := r + s + x
-	c1 := math.Log(s/rsx) + l1 // ln of (s/rsx)·G(t_x)
-	var a, e1 float64          // e^t1 and (s/rsx)·G(t_x), over the larger
+	return pnbdCoef{math.Log(s / rsx), [4]float64{-1 / rsx, 0, 1/s - 1/rsx, 0}}
+}
+
+// pnbdCombine is ln(e^t1 + s/(r+s+x)·(G(t_x) − G(T))), the bracket of
+// [pnbdBracketGrad] from its terms (g1 = lnG(t_x), g2 = lnG(T)), and its
+// gradient from theirs; t1 alone when G(T) ≥ G(t_x) in floating point
+// (the difference is below rounding). The sum is taken relative to the
+// larger of e^t1 and s/(r+s+x)·G(t_x), so that it neither overflows nor
+// underflows: two exponentials and a logarithm. ok is false when the
+// result is not finite.
+func pnbdCombine(c *pnbdCoef, t1 float64, dt1 [4]float64, g1, g2 *pnbdG) (lb float64, d [4]float64, ok bool) {
+	if g2.l >= g1.l {
+		return t1, dt1, true
+	}
+	c1 := c.ln + g1.l // ln of (s/rsx)·G(t_x)
+	var a, e1 float64 // e^t1 and (s/rsx)·G(t_x), over the larger
 	m := t1
 	if c1 > t1 {
 		m, a, e1 = c1, math.Exp(t1-c1), 1
 	} else {
 		a, e1 = 1, math.Exp(c1-t1)
 	}
-	q := math.Exp(l2 - l1) // G(T)/G(t_x), below 1
+	q := math.Exp(g2.l - g1.l) // G(T)/G(t_x), below 1
 	sum := a + e1*(1-q)
-	lb := m + math.Log(sum)
-	w1, e1, e2 := a/sum, e1/sum, e1*q/sum // the shares of e^t1, (s/rsx)·G(t_x) and (s/rsx)·G(T)
-	dCoef := [4]float64{-1 / rsx, 0, 1/s - 1/rsx, 0}
-	var d [4]float64
+	lb = m + math.Log(sum)
+	inv := 1 / sum
+	w1, e1, e2 := a*inv, e1*inv, e1*q*inv // the shares of e^t1, (s/rsx)·G(t_x) and (s/rsx)·G(T)
 	for i := range d {
-		d[i] = w1*dt1[i] + (e1-e2)*dCoef[i] + e1*d1[i] - e2*d2[i]
+		d[i] = w1*dt1[i] + (e1-e2)*c.d[i] + e1*g1.d[i] - e2*g2.d[i]
 	}
-	if math.IsNaN(lb) || math.IsInf(lb, 0) {
-		return 0, d, numErr("Pareto/NBD likelihood term (r=%v α=%v s=%v β=%v, x=%v t_x=%v T=%v) is %v", r, alpha, s, beta, x, tx, T, lb)
-	}
-	return lb, d, nil
+	return lb, d, !math.IsNaN(lb) && !math.IsInf(lb, 0)
+}
+
+// pnbdTermErr is the error for a likelihood term that is not finite.
+func pnbdTermErr(r, alpha, s, beta, x, tx, T, lb float64) error {
+	return numErr("Pareto/NBD likelihood term (r=%v α=%v s=%v β=%v, x=%v t_x=%v T=%v) is %v", r, alpha, s, beta, x, tx, T, lb)
 }
 
 // pnbdBracketGrad is ln{ α^r β^s · [1/((α+T)^(r+x) (β+T)^s) + s/(r+s+x) · A₀] }
@@ -285,7 +301,12 @@ func pnbdBracketGrad(r, alpha, s, beta, x, tx, T float64) (float64, [4]float64, 
 	if err != nil {
 		return 0, d2, err
 	}
-	return pnbdCombine(r, alpha, s, beta, x, tx, T, t1, dt1, l1, d1, l2, d2)
+	c := pnbdCoefAt(r, s, x)
+	lb, d, ok := pnbdCombine(&c, t1, dt1, &pnbdG{l1, d1}, &pnbdG{l2, d2})
+	if !ok {
+		return 0, d, pnbdTermErr(r, alpha, s, beta, x, tx, T, lb)
+	}
+	return lb, d, nil
 }
 
 // pnbdLLGrad is the weighted log-likelihood of rows and its gradient

@@ -166,9 +166,8 @@ type Values struct {
 }
 
 type valueSlot struct {
-	units int64
+	units int64 // 0 marks an empty slot (a zero sum is decimal.Zero)
 	d     decimal.Decimal
-	ok    bool
 }
 
 // Of is s.Value(), shared with earlier equal sums where the cache still
@@ -181,8 +180,8 @@ func (c *Values) Of(s Sum) decimal.Decimal {
 		c.slots = new([valueSlots]valueSlot)
 	}
 	sl := &c.slots[uint64(s.small)*0x9E3779B97F4A7C15>>(64-12)] // Fibonacci hashing: the top 12 bits
-	if !sl.ok || sl.units != s.small {
-		*sl = valueSlot{s.small, decimal.New(s.small, -sumPlaces), true}
+	if sl.units != s.small {
+		*sl = valueSlot{s.small, decimal.New(s.small, -sumPlaces)}
 	}
 	return sl.d
 }

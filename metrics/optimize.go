@@ -230,17 +230,7 @@ const edgeLogParam = maxLogParam + 2
 // [Uncertainty]).
 func fitLogParams(model string, names []string, start []float64, n float64, groups int, ll func(p, g []float64) float64) ([]float64, FitReport, error) {
 	k := len(names)
-	p, g := make([]float64, k), make([]float64, k)
-	f := func(theta, grad []float64) float64 {
-		for i := range p {
-			p[i] = math.Exp(theta[i])
-		}
-		v := ll(p, g)
-		for i := range grad {
-			grad[i] = -g[i] * p[i] / n // d(−mean LL)/d ln p
-		}
-		return -v / n
-	}
+	f := logObjective(k, n, ll)
 	theta0 := make([]float64, k)
 	for i, s := range start {
 		theta0[i] = math.Log(s)
@@ -268,6 +258,24 @@ func fitLogParams(model string, names []string, start []float64, n float64, grou
 	}
 	rep.Uncertainty = uncertainty(names, f, res.x, n)
 	return est, rep, nil
+}
+
+// logObjective is what a fit minimises: the mean negative log-likelihood
+// per customer (of n) of k positive parameters, as a function of their
+// logarithms, with its gradient; ll returns the log-likelihood at p and
+// writes its gradient in p to g.
+func logObjective(k int, n float64, ll func(p, g []float64) float64) objective {
+	p, g := make([]float64, k), make([]float64, k)
+	return func(theta, grad []float64) float64 {
+		for i := range p {
+			p[i] = math.Exp(theta[i])
+		}
+		v := ll(p, g)
+		for i := range grad {
+			grad[i] = -g[i] * p[i] / n // d(−mean LL)/d ln p
+		}
+		return -v / n
+	}
 }
 
 // timeScale is where the purchase models' time-scale parameters (the

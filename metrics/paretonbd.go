@@ -395,6 +395,10 @@ func checkModel(fn string, params [4]float64, names [4]string, t float64, freque
 	return nil
 }
 
+var pnbdNames = [4]string{"R", "Alpha", "S", "Beta"}
+
+func (m ParetoNBD) params() [4]float64 { return [4]float64{m.R, m.Alpha, m.S, m.Beta} }
+
 // Predict is the probability that a customer with this history is still
 // alive at T, and their expected number of purchases in the next t time
 // units, E[Y(t) | x, t_x, T] = P(alive) · (r+x)(β+T) / ((α+T)(s−1)) ·
@@ -402,50 +406,64 @@ func checkModel(fn string, params [4]float64, names [4]string, t float64, freque
 // non-positive parameter or an impossible history, and wraps
 // [ErrNumerical] if a value cannot be computed.
 func (m ParetoNBD) Predict(t float64, frequency int, recency, T float64) (pAlive, purchases float64, err error) {
-	if err := checkModel("ParetoNBD.Predict", [4]float64{m.R, m.Alpha, m.S, m.Beta}, [4]string{"R", "Alpha", "S", "Beta"}, t, frequency, recency, T); err != nil {
+	return m.predict("ParetoNBD.Predict", t, frequency, recency, T)
+}
+
+func (m ParetoNBD) predict(fn string, t float64, frequency int, recency, T float64) (pAlive, purchases float64, err error) {
+	if err := checkModel(fn, m.params(), pnbdNames, t, frequency, recency, T); err != nil {
 		return 0, 0, err
 	}
 	x := float64(frequency)
 	lb, _, err := pnbdBracketGrad(m.R, m.Alpha, m.S, m.Beta, x, recency, T)
 	if err != nil {
-		return 0, 0, err
+		return 0, 0, fmt.Errorf("%s(%v, %d, %v, %v) with %s: %w", fn, t, frequency, recency, T, paramString(pnbdNames, m.params()), err)
 	}
 	lAlive := -m.R*math.Log1p(T/m.Alpha) - xLogY(x, math.Log(m.Alpha+T)) - m.S*math.Log1p(T/m.Beta)
 	pAlive = math.Exp(lAlive - lb)
-	if t == 0 {
-		return pAlive, 0, nil
+	if t > 0 {
+		// (β+T)/(s−1) · [1 − ((β+T)/(β+T+t))^(s−1)], by expm1 so that s
+		// near 1 loses nothing; (β+T)·ln(1 + t/(β+T)) at s = 1.
+		lnRatio := -math.Log1p(t / (m.Beta + T))
+		var grow float64
+		if m.S == 1 {
+			grow = -(m.Beta + T) * lnRatio
+		} else {
+			grow = -(m.Beta + T) * math.Expm1((m.S-1)*lnRatio) / (m.S - 1)
+		}
+		purchases = pAlive * (m.R + x) / (m.Alpha + T) * grow
 	}
-	// (β+T)/(s−1) · [1 − ((β+T)/(β+T+t))^(s−1)], by expm1 so that s near 1
-	// loses nothing; (β+T)·ln(1 + t/(β+T)) at s = 1.
-	lnRatio := -math.Log1p(t / (m.Beta + T))
-	var grow float64
-	if m.S == 1 {
-		grow = -(m.Beta + T) * lnRatio
-	} else {
-		grow = -(m.Beta + T) * math.Expm1((m.S-1)*lnRatio) / (m.S - 1)
-	}
-	purchases = pAlive * (m.R + x) / (m.Alpha + T) * grow
-	if math.IsNaN(purchases) || math.IsInf(purchases, 0) || math.IsNaN(pAlive) {
-		return 0, 0, numErr("ParetoNBD.Predict(%v, %d, %v, %v) with %v: P(alive) %v, purchases %v", t, frequency, recency, T, m, pAlive, purchases)
-	}
-	return pAlive, purchases, nil
+	return checkPrediction(fn, pnbdNames, m.params(), t, frequency, recency, T, pAlive, purchases)
 }
 
-// PAlive is the probability that a customer with this history is still
-// alive at T: [ParetoNBD.Predict]'s, or NaN where that returns an error.
+// PAlive is [ParetoNBD.PAliveErr]'s probability, or NaN where that
+// returns an error: a convenience for code that checks for NaN itself.
 func (m ParetoNBD) PAlive(frequency int, recency, T float64) float64 {
-	p, _, err := m.Predict(0, frequency, recency, T)
-	if err != nil {
-		return math.NaN()
-	}
-	return p
+	return orNaN(m.PAliveErr(frequency, recency, T))
 }
 
-// ConditionalExpectedPurchases is E[Y(t) | x, t_x, T] for the next t time
-// units: [ParetoNBD.Predict]'s, 0 for t ≤ 0, or NaN where Predict returns
-// an error.
+// PAliveErr is the probability that a customer with this history is
+// still alive at T: [ParetoNBD.Predict]'s, with its errors.
+func (m ParetoNBD) PAliveErr(frequency int, recency, T float64) (float64, error) {
+	p, _, err := m.predict("ParetoNBD.PAliveErr", 0, frequency, recency, T)
+	return p, err
+}
+
+// ConditionalExpectedPurchases is [ParetoNBD.ConditionalExpectedPurchasesErr]'s
+// expectation, 0 for t ≤ 0, or NaN where that returns an error: a
+// convenience for code that checks for NaN itself.
 func (m ParetoNBD) ConditionalExpectedPurchases(t float64, frequency int, recency, T float64) float64 {
-	return conditionalPurchases(m, t, frequency, recency, T)
+	if t <= 0 {
+		return 0
+	}
+	return orNaN(m.ConditionalExpectedPurchasesErr(t, frequency, recency, T))
+}
+
+// ConditionalExpectedPurchasesErr is E[Y(t) | x, t_x, T], the expected
+// number of purchases in the next t time units (t ≥ 0) of a customer with
+// this history: [ParetoNBD.Predict]'s, with its errors.
+func (m ParetoNBD) ConditionalExpectedPurchasesErr(t float64, frequency int, recency, T float64) (float64, error) {
+	_, e, err := m.predict("ParetoNBD.ConditionalExpectedPurchasesErr", t, frequency, recency, T)
+	return e, err
 }
 
 // ExpectedPurchases is E[X(t)] for a customer who has just made their

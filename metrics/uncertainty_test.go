@@ -49,16 +49,17 @@ func TestStdErrPublished(t *testing.T) {
 
 // TestStdErrReference: the Gamma-Gamma and BG/BB standard errors match
 // an independent computation to 1e-6 relative (they agree to 1e-7), and
-// so do the estimates (1e-7; they agree to 1e-9) they are taken at. testdata/se_reference.py computed the
-// references with mpmath 1.3.0 at 40 digits from the published
-// log-likelihoods (Fader & Hardie 2013; Fader, Hardie & Shang 2010, eq. 5):
-// the maximum by Newton's method from the published estimates (largest
-// gradient component below 1e-37), the observed information as mpmath's
-// numerical second derivatives there, and the square roots of the
-// diagonal of its inverse. Data: the 946 repeat customers of the
-// published CDNOW summary (mean spend as printed, two decimals; the fit
-// lifetimes' docs print as p 6.25, q 3.74, v 15.45), and the donations
-// data. Neither package we compare against prints these standard errors.
+// so do the estimates they are taken at (to 1e-7; they agree to 1e-9).
+// testdata/se_reference.py computed the references with mpmath 1.3.0 at
+// 40 digits from the published log-likelihoods (Fader & Hardie 2013;
+// Fader, Hardie & Shang 2010, eq. 5): the maximum by Newton's method from
+// the published estimates (largest gradient component below 1e-37), the
+// observed information as mpmath's numerical second derivatives there,
+// and the square roots of the diagonal of its inverse. Data: the 946
+// repeat customers of the published CDNOW summary (mean spend as printed,
+// two decimals; the fit lifetimes' docs print as p 6.25, q 3.74, v
+// 15.45), and the donations data. Neither lifetimes nor CLVTools prints
+// these standard errors.
 func TestStdErrReference(t *testing.T) {
 	var repeaters []metrics.CustomerSummary
 	for _, c := range cdnowPublished(t) {

@@ -86,7 +86,8 @@
 //     table.
 //   - [Tracker] reads the log once for the summaries and the tracking
 //     curve ([Tracker.Curve]): cumulative repeat purchases per period,
-//     actual against the model, over calibration and holdout.
+//     actual against the model, over calibration and holdout. Trackers of
+//     shards of customers merge ([Tracker.Merge]).
 //   - [CompareModels]: log-likelihood, AIC, BIC and holdout errors of
 //     several models fitted on the same summaries, best AIC first.
 //   - [CheckSpendIndependence]: the Gamma-Gamma model's assumption that

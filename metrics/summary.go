@@ -310,7 +310,7 @@ func (s *Summarizer) Skipped() int { return s.skipped }
 // (o's purchases all on or after s's last day, or all before s's first).
 // On error s is unchanged.
 func (s *Summarizer) Merge(o *Summarizer) error {
-	if s.cfg.Unit != o.cfg.Unit || s.calEnd != o.calEnd || s.obsEnd != o.obsEnd || s.cfg.Location.String() != o.cfg.Location.String() {
+	if !s.sameConfig(o) {
 		return inputErr("Summarizer.Merge", "config", "differs: summaries of different configs cannot be merged")
 	}
 	type join struct {
@@ -353,6 +353,12 @@ func (s *Summarizer) Merge(o *Summarizer) error {
 	}
 	s.skipped += o.skipped
 	return nil
+}
+
+// sameConfig reports whether s and o summarise alike: the same unit,
+// calibration and observation ends, and location.
+func (s *Summarizer) sameConfig(o *Summarizer) bool {
+	return s.cfg.Unit == o.cfg.Unit && s.calEnd == o.calEnd && s.obsEnd == o.obsEnd && s.cfg.Location.String() == o.cfg.Location.String()
 }
 
 // joinHistories joins two histories of one customer (with their spend)

@@ -7,8 +7,8 @@ import (
 
 // idIndex maps customer ids to their positions in a Summarizer's
 // histories. It is an open-addressing table with linear probing, at most
-// half full, whose 8-byte slots hold a position with 32 bits of its id's
-// hash: a lookup hashes the id once and compares ids only where those
+// three quarters full, whose 8-byte slots hold a position with 32 bits of
+// its id's hash: a lookup hashes the id once and compares ids only where those
 // bits match, a first purchase inserts without hashing again (a Go map
 // would hash the id for the lookup and again for the assignment), and
 // growing re-inserts the slots by their stored bits without rehashing a
@@ -52,7 +52,7 @@ func (x *idIndex) lookup(h uint32, id string, ids *blocks[string]) int {
 // insert records an id that is not in the index, with hash h (from
 // x.hash), at position pos < maxCustomers.
 func (x *idIndex) insert(h uint32, pos int) {
-	if 2*(x.n+1) > len(x.slots) {
+	if 4*(x.n+1) > 3*len(x.slots) {
 		old := x.slots
 		x.slots = make([]uint64, 2*len(old))
 		for _, sl := range old {

@@ -2,6 +2,7 @@ package metrics
 
 import (
 	"iter"
+	"math"
 	"strconv"
 	"time"
 
@@ -117,7 +118,7 @@ type blocks[T any] struct {
 
 const blockSize = 4096
 
-func (c *blocks[T]) at(i int) *T { return &c.blocks[i/blockSize][i%blockSize] }
+func (c *blocks[T]) at(i int) *T { return &c.blocks[uint(i)/blockSize][uint(i)%blockSize] }
 
 func (c *blocks[T]) push(v T) int {
 	if c.n%blockSize == 0 {
@@ -128,20 +129,29 @@ func (c *blocks[T]) push(v T) int {
 	return c.n - 1
 }
 
-// history is what a customer's purchases add up to.
+// history is what a customer's purchases add up to, in 48 bytes.
 type history struct {
-	first, last int // day indexes of the first and the latest purchase
-	lastCal     int // day index of the latest calibration purchase
-	calDays     int
-	holdDays    int
 	// first, cal and hold are the spend on the first day, in calibration
 	// and in the holdout period, in 10⁻⁴ units (decsum's fast path), unless
-	// big is set: then the Summarizer's big map holds them.
+	// bigSpend is set: then the Summarizer's big map holds them.
 	spend struct {
 		first, cal, hold int64
-		big              bool
 	}
+	first, last int32 // day indexes of the first and the latest purchase (see minDay)
+	lastCal     int32 // day index of the latest calibration purchase
+	// calDays and holdDays count purchase days: at most 2³² − 1, the
+	// number of day indexes there are.
+	calDays, holdDays uint32
+	bigSpend          bool
 }
+
+// minDay and maxDay bound the day indexes (days since 1970-01-01) a
+// summary holds, 5.8 million years either way: a history keeps them in an
+// int32, and minDay − 1 must fit too.
+const (
+	minDay = math.MinInt32 + 1
+	maxDay = math.MaxInt32
+)
 
 // spendSums is a history's spend on the first day, in calibration and in
 // the holdout period, exact.
@@ -151,7 +161,7 @@ type spendSums struct {
 
 // spendOf is the spend of the history at position i.
 func (s *Summarizer) spendOf(i int, h *history) spendSums {
-	if h.spend.big {
+	if h.bigSpend {
 		return *s.big[i]
 	}
 	return spendSums{decsum.FromUnits(h.spend.first), decsum.FromUnits(h.spend.cal), decsum.FromUnits(h.spend.hold)}
@@ -164,7 +174,7 @@ func (s *Summarizer) setSpend(i int, h *history, sp spendSums) {
 	cal, ok2 := sp.cal.Units()
 	hold, ok3 := sp.hold.Units()
 	if ok1 && ok2 && ok3 {
-		h.spend.first, h.spend.cal, h.spend.hold, h.spend.big = first, cal, hold, false
+		h.spend.first, h.spend.cal, h.spend.hold, h.bigSpend = first, cal, hold, false
 		delete(s.big, i)
 		return
 	}
@@ -172,7 +182,7 @@ func (s *Summarizer) setSpend(i int, h *history, sp spendSums) {
 		s.big = map[int]*spendSums{}
 	}
 	s.big[i] = &sp
-	h.spend.first, h.spend.cal, h.spend.hold, h.spend.big = 0, 0, 0, true
+	h.spend.first, h.spend.cal, h.spend.hold, h.bigSpend = 0, 0, 0, true
 }
 
 // NewSummarizer checks cfg and returns an empty summarizer.
@@ -189,11 +199,17 @@ func NewSummarizer(cfg SummaryConfig) (*Summarizer, error) {
 	}
 	s := &Summarizer{cfg: cfg}
 	s.calEnd = calendar.DayIndex(cfg.CalibrationEnd, cfg.Location)
+	if s.calEnd < minDay || s.calEnd > maxDay {
+		return nil, inputErr(fn, "CalibrationEnd", "%s is more than 5.8 million years from 1970", cfg.CalibrationEnd)
+	}
 	s.obsEnd = s.calEnd
 	if !cfg.ObservationEnd.IsZero() {
 		s.obsEnd = calendar.DayIndex(cfg.ObservationEnd, cfg.Location)
 		if s.obsEnd < s.calEnd {
 			return nil, inputErr(fn, "ObservationEnd", "%s is before CalibrationEnd %s", cfg.ObservationEnd, cfg.CalibrationEnd)
+		}
+		if s.obsEnd > maxDay {
+			return nil, inputErr(fn, "ObservationEnd", "%s is more than 5.8 million years from 1970", cfg.ObservationEnd)
 		}
 	}
 	return s, nil
@@ -220,6 +236,10 @@ func (s *Summarizer) add(fn string, p Purchase) (h *history, day int, newDay boo
 		s.skipped++
 		return nil, day, false, nil
 	}
+	if day < minDay {
+		return nil, day, false, inputErr(fn, "At", "%s of customer %q is more than 5.8 million years before 1970", p.At.Format(time.RFC3339), p.Customer)
+	}
+	d := int32(day)
 	i, ok := s.lastPos, s.hist.n > 0 && p.Customer == s.last
 	if !ok {
 		hash := s.index.hash(p.Customer)
@@ -228,25 +248,25 @@ func (s *Summarizer) add(fn string, p Purchase) (h *history, day int, newDay boo
 				return nil, day, false, inputErr(fn, "Customer", "%q would be customer %d; a summarizer holds at most %d", p.Customer, s.hist.n+1, maxCustomers)
 			}
 			s.ids.push(p.Customer)
-			i = s.hist.push(history{first: day, last: day - 1})
+			i = s.hist.push(history{first: d, last: d - 1})
 			s.index.insert(hash, i)
 		}
 		s.last, s.lastPos = p.Customer, i
 	}
 	h = s.hist.at(i)
-	if day < h.last {
+	if d < h.last {
 		return nil, day, false, inputErr(fn, "At", "%s is before the previous purchase of customer %q: each customer's purchases must come in time order",
 			p.At.Format(time.RFC3339), p.Customer)
 	}
-	newDay = day != h.last
-	s.addDay(i, h, day, p.Amount, newDay)
+	newDay = d != h.last
+	s.addDay(i, h, d, p.Amount, newDay)
 	return h, day, newDay, nil
 }
 
 // addDay adds spend on a day to the history at position i; newDay says
 // whether the day is not yet counted.
-func (s *Summarizer) addDay(i int, h *history, day int, amount decimal.Decimal, newDay bool) {
-	cal := day <= s.calEnd
+func (s *Summarizer) addDay(i int, h *history, day int32, amount decimal.Decimal, newDay bool) {
+	cal := int(day) <= s.calEnd
 	if newDay {
 		if cal {
 			h.calDays++
@@ -259,7 +279,7 @@ func (s *Summarizer) addDay(i int, h *history, day int, amount decimal.Decimal, 
 	}
 	h.last = day
 	a := decsum.Of(amount)
-	if v, ok := a.Units(); ok && !h.spend.big {
+	if v, ok := a.Units(); ok && !h.bigSpend {
 		first, okFirst := h.spend.first, true
 		if day == h.first {
 			first, okFirst = checked.Add(first, v)
@@ -346,7 +366,7 @@ func (s *Summarizer) Merge(o *Summarizer) error {
 			s.ids.push(id)
 			i := s.hist.push(*o.hist.at(j))
 			s.index.insert(hash, i)
-			if o.hist.at(j).spend.big {
+			if o.hist.at(j).bigSpend {
 				s.setSpend(i, s.hist.at(i), o.spendOf(j, o.hist.at(j)))
 			}
 		}
@@ -381,7 +401,7 @@ func joinHistories(a history, as spendSums, b history, bs spendSums, calEnd int)
 		m.lastCal = b.lastCal
 	}
 	if b.first == a.last { // the boundary day was counted on both sides
-		if b.first <= calEnd {
+		if int(b.first) <= calEnd {
 			m.calDays--
 		} else {
 			m.holdDays--
@@ -404,24 +424,23 @@ func (s *Summarizer) Customers() []CustomerSummary {
 	var money decsum.Values // equal amounts share one decimal
 	for i := range s.hist.n {
 		h := s.hist.at(i)
-		if h.first > s.calEnd {
+		if int(h.first) > s.calEnd {
 			continue
 		}
 		sp := s.spendOf(i, h)
-		c := CustomerSummary{
-			ID:               *s.ids.at(i),
-			Frequency:        h.calDays - 1,
-			T:                float64(s.calEnd-h.first) / unit,
-			Revenue:          money.Of(sp.cal),
-			HoldoutFrequency: h.holdDays,
-			HoldoutRevenue:   money.Of(sp.hold),
-			Unit:             s.cfg.Unit,
-		}
+		out = out[:len(out)+1] // filled in place: the slice is zeroed already
+		c := &out[len(out)-1]
+		c.ID = *s.ids.at(i)
+		c.Frequency = int(h.calDays) - 1
+		c.T = float64(s.calEnd-int(h.first)) / unit
+		c.Revenue = money.Of(sp.cal)
+		c.HoldoutFrequency = int(h.holdDays)
+		c.HoldoutRevenue = money.Of(sp.hold)
+		c.Unit = s.cfg.Unit
 		if c.Frequency > 0 {
-			c.Recency = float64(h.lastCal-h.first) / unit
+			c.Recency = float64(int(h.lastCal)-int(h.first)) / unit
 			c.Monetary = sp.cal.MinusFloat(sp.first) / float64(c.Frequency)
 		}
-		out = append(out, c)
 	}
 	return out
 }

@@ -71,6 +71,19 @@ func TestSummaryErrors(t *testing.T) {
 	if _, err := metrics.NewSummarizer(metrics.SummaryConfig{CalibrationEnd: time.Now()}); err == nil {
 		t.Error("NewSummarizer without a unit: no error")
 	}
+	far := time.Date(6_000_000, 1, 1, 0, 0, 0, 0, time.UTC) // beyond the days a summary holds
+	for _, tc := range []struct {
+		field string
+		cfg   metrics.SummaryConfig
+	}{
+		{"CalibrationEnd", metrics.SummaryConfig{CalibrationEnd: far, Unit: metrics.Days}},
+		{"ObservationEnd", metrics.SummaryConfig{CalibrationEnd: cdnowConfig.CalibrationEnd, ObservationEnd: far, Unit: metrics.Days}},
+	} {
+		var ie *metrics.InputError
+		if _, err := metrics.NewSummarizer(tc.cfg); !errors.As(err, &ie) || ie.Field != tc.field {
+			t.Errorf("NewSummarizer(%s in year 6,000,000) = %v, want an InputError about %s", tc.field, err, tc.field)
+		}
+	}
 	s, _ := metrics.NewSummarizer(cdnowConfig)
 	day := func(d int) time.Time { return time.Date(1997, 1, d, 12, 0, 0, 0, time.UTC) }
 	if err := s.Add(metrics.Purchase{Customer: "a", At: day(5), Amount: decimal.NewFromInt(1)}); err != nil {
@@ -86,6 +99,7 @@ func TestSummaryErrors(t *testing.T) {
 		{"negative amount", metrics.Purchase{Customer: "a", At: day(6), Amount: decimal.NewFromInt(-1)}, "Amount"},
 		{"empty customer", metrics.Purchase{Customer: "", At: day(6), Amount: decimal.NewFromInt(1)}, "Customer"},
 		{"zero time", metrics.Purchase{Customer: "a", Amount: decimal.NewFromInt(1)}, "At"},
+		{"6 million years ago", metrics.Purchase{Customer: "b", At: time.Date(-6_000_000, 1, 1, 0, 0, 0, 0, time.UTC), Amount: decimal.NewFromInt(1)}, "At"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var ie *metrics.InputError

@@ -42,11 +42,11 @@ func NewTracker(cfg SummaryConfig) (*Tracker, error) {
 // Add reads one purchase, as [Summarizer.Add].
 func (t *Tracker) Add(p Purchase) error {
 	h, day, newDay, err := t.s.add("Tracker.Add", p)
-	if err != nil || h == nil || !newDay || h.first > t.s.calEnd {
+	if err != nil || h == nil || !newDay || int(h.first) > t.s.calEnd {
 		return err
 	}
 	i := t.s.obsEnd - day
-	if day == h.first {
+	if day == int(h.first) {
 		t.births = countAt(t.births, i)
 	} else {
 		t.repeats = countAt(t.repeats, i)

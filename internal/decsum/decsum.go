@@ -22,12 +22,20 @@ type Sum struct {
 }
 
 // Of is the sum of d alone: an amount converted once, to be added to
-// several sums with Plus.
+// several sums with Plus. Money amounts (at most four places, at most 14
+// digits) take a short path: their count of 10⁻⁴ units is the
+// coefficient times a power of ten that cannot overflow.
 func Of(d decimal.Decimal) Sum {
+	if e := d.Exponent(); e <= 0 && e >= -sumPlaces && d.NumDigits() <= 18-sumPlaces {
+		return Sum{small: d.CoefficientInt64() * unitsPer[sumPlaces+e]}
+	}
 	var s Sum
 	s.add(d, false)
 	return s
 }
+
+// unitsPer[k] is 10^k: the 10⁻⁴ units in one 10^(k−4).
+var unitsPer = [sumPlaces + 1]int64{1, 10, 100, 1000, 10000}
 
 // FromUnits is the sum of v units of 10⁻⁴ (what Units returns).
 func FromUnits(v int64) Sum { return Sum{small: v} }

@@ -150,3 +150,18 @@ func TestValuesSlotCollision(t *testing.T) {
 		}
 	}
 }
+
+// Of is exact on both sides of its short path's bounds: up to four
+// places and 14 digits, and just past them.
+func TestOfBounds(t *testing.T) {
+	for _, s := range []string{
+		"0", "11.77", "-0.0001", "99999999999999", "-9999999999.9999", // short path
+		"999999999999999", "-99999999999999.9999", "922337203685477.5807", // 15 digits and more
+		"0.00001", "1e5", "123456789012345678901234567890", // more places, a positive exponent, a long coefficient
+	} {
+		d := decimal.RequireFromString(s)
+		if got := Of(d).Value(); !got.Equal(d) {
+			t.Errorf("Of(%s) = %s", s, got)
+		}
+	}
+}

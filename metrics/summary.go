@@ -228,10 +228,14 @@ func (s *Summarizer) Add(p Purchase) error {
 // was skipped), its day index, and whether the day was new for the
 // customer.
 func (s *Summarizer) add(fn string, p Purchase) (h *history, day int, newDay bool, err error) {
-	if err := purchaselog.Check[inputPkg](fn, p.Customer, p.At, p.Amount); err != nil {
-		return nil, 0, false, err
+	if !purchaselog.OK(p.Customer, p.At, p.Amount) {
+		return nil, 0, false, purchaselog.Check[inputPkg](fn, p.Customer, p.At, p.Amount)
 	}
-	day = calendar.DayIndex(p.At, s.cfg.Location)
+	if s.cfg.Location == time.UTC { // DayIndex, inlined
+		day = calendar.UnixDay(p.At.Unix())
+	} else {
+		day = calendar.DayIndex(p.At, s.cfg.Location)
+	}
 	if day > s.obsEnd {
 		s.skipped++
 		return nil, day, false, nil

@@ -318,3 +318,28 @@ func ExampleSummarizer() {
 	// anna frequency=1 recency=10 T=30 monetary=40 revenue=90
 	// boris frequency=0 recency=0 T=10 monetary=0 revenue=15
 }
+
+// TestSummaryLocation: purchase days are calendar days in the config's
+// Location: two purchases ten hours apart are one day in UTC and two in
+// UTC+5, where the second is already the next day.
+func TestSummaryLocation(t *testing.T) {
+	log := []metrics.Purchase{
+		{Customer: "a", At: time.Date(2026, 3, 14, 10, 0, 0, 0, time.UTC), Amount: decimal.NewFromInt(5)},
+		{Customer: "a", At: time.Date(2026, 3, 14, 20, 0, 0, 0, time.UTC), Amount: decimal.NewFromInt(7)},
+	}
+	for _, tc := range []struct {
+		loc       *time.Location
+		frequency int
+	}{{time.UTC, 0}, {time.FixedZone("UTC+5", 5*3600), 1}} {
+		s, err := metrics.NewSummarizer(metrics.SummaryConfig{CalibrationEnd: time.Date(2026, 3, 31, 0, 0, 0, 0, time.UTC), Unit: metrics.Days, Location: tc.loc})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.AddAll(refdata.Seq(log)); err != nil {
+			t.Fatal(err)
+		}
+		if cs := s.Customers(); len(cs) != 1 || cs[0].Frequency != tc.frequency {
+			t.Errorf("in %v: %+v, want frequency %d", tc.loc, cs, tc.frequency)
+		}
+	}
+}

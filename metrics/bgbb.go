@@ -48,7 +48,7 @@ func FitBGBB(ds []DiscreteSummary) (BGBB, FitReport, error) {
 	if !some || !notAll {
 		return BGBB{}, FitReport{Groups: len(rows)}, fmt.Errorf("%w: BG/BB needs histories with repeat transactions and opportunities without one (got some: %v, missed some: %v); the maximum is at the edge of the parameter space", ErrFit, some, notAll)
 	}
-	est, rep, err := fitLogParams("BG/BB", []string{"alpha", "beta", "gamma", "delta"}, total, len(rows), func(p, g []float64) float64 {
+	est, rep, err := fitLogParams("BG/BB", []string{"alpha", "beta", "gamma", "delta"}, nil, total, len(rows), func(p, g []float64) float64 {
 		var grad [4]float64
 		v := bgbbLogLik([4]float64(p), rows, &grad)
 		copy(g, grad[:])
@@ -223,7 +223,9 @@ func (m BGBB) check(fn string, x, tx, n int) error {
 // paper's "alive in the next period" (its Table 6); m = 0 is alive at
 // the last opportunity observed, 1 for a customer who transacted then.
 // The error is an [*InputError] for a parameter that is not positive and
-// finite, an impossible history or m outside [0, MaxOpportunities − n].
+// finite, an impossible history or m outside [0, MaxOpportunities − n],
+// and wraps [ErrNumerical] if the value cannot be computed (parameters
+// near float64's limits).
 func (m BGBB) PAlive(ahead, frequency, recency, n int) (float64, error) {
 	const fn = "BGBB.PAlive"
 	if err := m.check(fn, frequency, recency, n); err != nil {
@@ -232,7 +234,11 @@ func (m BGBB) PAlive(ahead, frequency, recency, n int) (float64, error) {
 	if ahead < 0 || ahead > MaxOpportunities-n {
 		return 0, inputErr(fn, "m", "must be in [0, %d], got %d", MaxOpportunities-n, ahead)
 	}
-	return math.Exp(m.lnPAlive(frequency, recency, n) + lnSurvive(m.Gamma, m.Delta+float64(n), ahead)), nil
+	p := math.Exp(m.lnPAlive(frequency, recency, n) + lnSurvive(m.Gamma, m.Delta+float64(n), ahead))
+	if !(p >= 0 && p <= 1) {
+		return 0, numErr("%s(%d, %d, %d, %d) with %s is %v", fn, ahead, frequency, recency, n, paramString(bgbbNames, m.params()), p)
+	}
+	return p, nil
 }
 
 // lnPAlive is ln P(alive at n | x, t_x, n).
@@ -274,7 +280,8 @@ func aliveSum(g, d float64, k int) float64 {
 // B(γ, δ+n+t)/B(γ, δ+n) (Fader, Hardie & Shang 2010, eq. 13, summed
 // rather than in its closed form). The error is an [*InputError] for a
 // parameter that is not positive and finite, an impossible history, or
-// nStar outside [0, MaxOpportunities − n].
+// nStar outside [0, MaxOpportunities − n], and wraps [ErrNumerical] if the
+// value cannot be computed.
 func (m BGBB) ConditionalExpectedPurchases(nStar, frequency, recency, n int) (float64, error) {
 	const fn = "BGBB.ConditionalExpectedPurchases"
 	if err := m.check(fn, frequency, recency, n); err != nil {
@@ -288,14 +295,19 @@ func (m BGBB) ConditionalExpectedPurchases(nStar, frequency, recency, n int) (fl
 	}
 	fx, nf := float64(frequency), float64(n)
 	pAlive := math.Exp(m.lnPAlive(frequency, recency, n))
-	return pAlive * (m.Alpha + fx) / (m.Alpha + m.Beta + nf) * aliveSum(m.Gamma, m.Delta+nf, nStar), nil
+	e := pAlive * (m.Alpha + fx) / (m.Alpha + m.Beta + nf) * aliveSum(m.Gamma, m.Delta+nf, nStar)
+	if !(e >= 0) || math.IsInf(e, 0) {
+		return 0, numErr("%s(%d, %d, %d, %d) with %s is %v", fn, nStar, frequency, recency, n, paramString(bgbbNames, m.params()), e)
+	}
+	return e, nil
 }
 
 // ExpectedPurchases is E[X(n)], the expected number of the first n
 // opportunities at which a new customer transacts: α/(α+β) · Σ_{t=1..n}
 // B(γ, δ+t)/B(γ, δ) (Fader, Hardie & Shang 2010, eq. 8). The error is an
 // [*InputError] for a parameter that is not positive and finite or n
-// outside [0, MaxOpportunities].
+// outside [0, MaxOpportunities], and wraps [ErrNumerical] if the value
+// cannot be computed.
 func (m BGBB) ExpectedPurchases(n int) (float64, error) {
 	const fn = "BGBB.ExpectedPurchases"
 	if err := checkParams(fn, m.params(), bgbbNames); err != nil {
@@ -304,7 +316,11 @@ func (m BGBB) ExpectedPurchases(n int) (float64, error) {
 	if n < 0 || n > MaxOpportunities {
 		return 0, inputErr(fn, "n", "must be in [0, %d], got %d", MaxOpportunities, n)
 	}
-	return m.Alpha / (m.Alpha + m.Beta) * aliveSum(m.Gamma, m.Delta, n), nil
+	e := m.Alpha / (m.Alpha + m.Beta) * aliveSum(m.Gamma, m.Delta, n)
+	if !(e >= 0) || math.IsInf(e, 0) {
+		return 0, numErr("%s(%d) with %s is %v", fn, n, paramString(bgbbNames, m.params()), e)
+	}
+	return e, nil
 }
 
 // ProbabilityOfPurchases is P(X(n) = x), the probability that a new
@@ -316,7 +332,8 @@ func (m BGBB) ExpectedPurchases(n int) (float64, error) {
 //
 // summed in logarithms. It is 0 for x > n. The error is an [*InputError]
 // for a parameter that is not positive and finite, x < 0, or n outside
-// [0, MaxOpportunities].
+// [0, MaxOpportunities], and wraps [ErrNumerical] if the value cannot be
+// computed.
 func (m BGBB) ProbabilityOfPurchases(n, x int) (float64, error) {
 	const fn = "BGBB.ProbabilityOfPurchases"
 	if err := checkParams(fn, m.params(), bgbbNames); err != nil {
@@ -352,5 +369,9 @@ func (m BGBB) ProbabilityOfPurchases(n, x int) (float64, error) {
 		}
 		lp = logSumExp(terms)
 	}
-	return math.Min(1, math.Exp(lp)), nil
+	p := math.Min(1, math.Exp(lp))
+	if !(p >= 0) {
+		return 0, numErr("%s(%d, %d) with %s is %v", fn, n, x, paramString(bgbbNames, m.params()), p)
+	}
+	return p, nil
 }

@@ -54,7 +54,7 @@ func fitBGFamily(fn, model string, shift float64, cs []CustomerSummary) ([]float
 	rows := groupCounts(cs)
 	ws := newBGNBDWork(rows)
 	ws.shift = shift
-	est, rep, err := fitLogParams(model, []string{"r", "alpha", "a", "b"}, float64(len(cs)), len(rows), func(p, g []float64) float64 {
+	est, rep, err := fitLogParams(model, []string{"r", "alpha", "a", "b"}, []float64{1, timeScale(cs), 1, 1}, float64(len(cs)), len(rows), func(p, g []float64) float64 {
 		var grad [4]float64
 		v := ws.logLik([4]float64(p), &grad)
 		copy(g, grad[:])
@@ -160,9 +160,29 @@ func log1pExp(x float64) float64 {
 	return math.Log1p(math.Exp(x))
 }
 
-// PAlive is the probability that a customer with this history is still
-// active at the end of it: 1 for customers with no repeat purchase.
+var bgnbdNames = [4]string{"R", "Alpha", "A", "B"}
+
+func (m BGNBD) params() [4]float64 { return [4]float64{m.R, m.Alpha, m.A, m.B} }
+
+// PAlive is [BGNBD.PAliveErr]'s probability, or NaN where that returns an
+// error: a convenience for code that checks for NaN itself.
 func (m BGNBD) PAlive(frequency int, recency, T float64) float64 {
+	return orNaN(m.PAliveErr(frequency, recency, T))
+}
+
+// PAliveErr is the probability that a customer with this history is still
+// active at the end of it: 1 for customers with no repeat purchase, else
+// 1 / (1 + a/(b+x−1) · ((α+T)/(α+t_x))^(r+x)). The error is an
+// [*InputError] for a parameter that is not positive and finite or an
+// impossible history, and wraps [ErrNumerical] if the value cannot be
+// computed.
+func (m BGNBD) PAliveErr(frequency int, recency, T float64) (float64, error) {
+	p, _, err := m.predict("BGNBD.PAliveErr", 0, frequency, recency, T)
+	return p, err
+}
+
+// pAlive is PAliveErr's formula, for a checked model and history.
+func (m BGNBD) pAlive(frequency int, recency, T float64) float64 {
 	if frequency == 0 {
 		return 1
 	}
@@ -179,19 +199,23 @@ func (m BGNBD) PAlive(frequency int, recency, T float64) float64 {
 // parameter or an impossible history, and wraps [ErrNumerical] if a value
 // cannot be computed.
 func (m BGNBD) Predict(t float64, frequency int, recency, T float64) (pAlive, purchases float64, err error) {
-	if err := checkModel("BGNBD.Predict", [4]float64{m.R, m.Alpha, m.A, m.B}, [4]string{"R", "Alpha", "A", "B"}, t, frequency, recency, T); err != nil {
+	return m.predict("BGNBD.Predict", t, frequency, recency, T)
+}
+
+func (m BGNBD) predict(fn string, t float64, frequency int, recency, T float64) (pAlive, purchases float64, err error) {
+	if err := checkModel(fn, m.params(), bgnbdNames, t, frequency, recency, T); err != nil {
 		return 0, 0, err
 	}
-	pAlive = m.PAlive(frequency, recency, T)
-	if t == 0 {
-		return pAlive, 0, nil
+	pAlive = m.pAlive(frequency, recency, T)
+	if t > 0 {
+		x := float64(frequency)
+		g, err := bgnbdGrowth(m.R+x, m.Alpha+T, m.A, m.B+x, t)
+		if err != nil {
+			return 0, 0, fmt.Errorf("%s(%v, %d, %v, %v) with %s: %w", fn, t, frequency, recency, T, paramString(bgnbdNames, m.params()), err)
+		}
+		purchases = pAlive * g
 	}
-	x := float64(frequency)
-	g, err := bgnbdGrowth(m.R+x, m.Alpha+T, m.A, m.B+x, t)
-	if err != nil {
-		return 0, 0, fmt.Errorf("BGNBD.Predict(%v, %d, %v, %v) with %v: %w", t, frequency, recency, T, m, err)
-	}
-	return pAlive, pAlive * g, nil
+	return checkPrediction(fn, bgnbdNames, m.params(), t, frequency, recency, T, pAlive, purchases)
 }
 
 // ExpectedPurchases is E[X(t)], the expected number of purchases in a
@@ -201,7 +225,7 @@ func (m BGNBD) ExpectedPurchases(t float64) float64 {
 	if t <= 0 {
 		return 0
 	}
-	if err := checkModel("BGNBD.ExpectedPurchases", [4]float64{m.R, m.Alpha, m.A, m.B}, [4]string{"R", "Alpha", "A", "B"}, t, 0, 0, 0); err != nil {
+	if err := checkModel("BGNBD.ExpectedPurchases", m.params(), bgnbdNames, t, 0, 0, 0); err != nil {
 		return math.NaN()
 	}
 	g, err := bgnbdGrowth(m.R, m.Alpha, m.A, m.B, t)
@@ -211,11 +235,22 @@ func (m BGNBD) ExpectedPurchases(t float64) float64 {
 	return g
 }
 
-// ConditionalExpectedPurchases is E[Y(t) | x, t_x, T], the expected number
-// of purchases in the next t time units of a customer with this history:
-// [BGNBD.Predict]'s, 0 for t ≤ 0, or NaN where Predict returns an error.
+// ConditionalExpectedPurchases is [BGNBD.ConditionalExpectedPurchasesErr]'s
+// expectation, 0 for t ≤ 0, or NaN where that returns an error: a
+// convenience for code that checks for NaN itself.
 func (m BGNBD) ConditionalExpectedPurchases(t float64, frequency int, recency, T float64) float64 {
-	return conditionalPurchases(m, t, frequency, recency, T)
+	if t <= 0 {
+		return 0
+	}
+	return orNaN(m.ConditionalExpectedPurchasesErr(t, frequency, recency, T))
+}
+
+// ConditionalExpectedPurchasesErr is E[Y(t) | x, t_x, T], the expected
+// number of purchases in the next t time units (t ≥ 0) of a customer with
+// this history: [BGNBD.Predict]'s, with its errors.
+func (m BGNBD) ConditionalExpectedPurchasesErr(t float64, frequency int, recency, T float64) (float64, error) {
+	_, e, err := m.predict("BGNBD.ConditionalExpectedPurchasesErr", t, frequency, recency, T)
+	return e, err
 }
 
 // bgnbdGrowth is the BG/NBD's expected number of purchases in the next t

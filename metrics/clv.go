@@ -1,12 +1,21 @@
 package metrics
 
 import (
+	"errors"
 	"fmt"
 	"math"
 )
 
 // PurchaseModel is a fitted model of repeat purchases: [BGNBD], [MBGNBD]
 // or [ParetoNBD]. Times are in the model's unit (ModelUnit).
+//
+// PAlive and ConditionalExpectedPurchases are convenience forms that
+// return NaN for a value that cannot be computed. The package's models
+// also have error-returning forms, PAliveErr and
+// ConditionalExpectedPurchasesErr, and [CLV], [ForecastBase] and
+// [EvaluateHoldout] use those when a model has them, to report why; for
+// another PurchaseModel they take a NaN, infinite or out-of-range value
+// as an error wrapping [ErrNumerical].
 type PurchaseModel interface {
 	PAlive(frequency int, recency, T float64) float64
 	ConditionalExpectedPurchases(t float64, frequency int, recency, T float64) float64
@@ -14,22 +23,69 @@ type PurchaseModel interface {
 	ModelUnit() Unit
 }
 
-// predictor is a model with an error-returning Predict.
-type predictor interface {
-	Predict(t float64, frequency int, recency, T float64) (pAlive, purchases float64, err error)
+// checkedModel is a PurchaseModel's error-returning forms.
+type checkedModel interface {
+	PAliveErr(frequency int, recency, T float64) (float64, error)
+	ConditionalExpectedPurchasesErr(t float64, frequency int, recency, T float64) (float64, error)
 }
 
-// conditionalPurchases is the models' ConditionalExpectedPurchases:
-// Predict's expectation, 0 for t ≤ 0, NaN where Predict fails.
-func conditionalPurchases(m predictor, t float64, frequency int, recency, T float64) float64 {
-	if t <= 0 {
-		return 0
+// pAliveOf is pm's P(alive) for a history, or why it cannot be computed.
+func pAliveOf(pm PurchaseModel, frequency int, recency, T float64) (float64, error) {
+	if cm, ok := pm.(checkedModel); ok {
+		return cm.PAliveErr(frequency, recency, T)
 	}
-	_, e, err := m.Predict(t, frequency, recency, T)
+	p := pm.PAlive(frequency, recency, T)
+	if !(p >= 0 && p <= 1) {
+		return 0, numErr("%v: P(alive) for x=%d t_x=%v T=%v is %v", pm, frequency, recency, T, p)
+	}
+	return p, nil
+}
+
+// conditionalOf is pm's E[Y(t) | x, t_x, T] (t ≥ 0), or why it cannot be
+// computed.
+func conditionalOf(pm PurchaseModel, t float64, frequency int, recency, T float64) (float64, error) {
+	if cm, ok := pm.(checkedModel); ok {
+		return cm.ConditionalExpectedPurchasesErr(t, frequency, recency, T)
+	}
+	e := pm.ConditionalExpectedPurchases(t, frequency, recency, T)
+	if !(e >= 0) || math.IsInf(e, 0) {
+		return 0, numErr("%v: expected purchases in %v for x=%d t_x=%v T=%v are %v", pm, t, frequency, recency, T, e)
+	}
+	return e, nil
+}
+
+// modelErr is fn's error for a purchase model's error on one customer
+// (who names them): a refused input — the histories are checked before,
+// so a parameter that is not positive and finite — is an [*InputError] on
+// the model; a value that cannot be computed keeps wrapping [ErrNumerical].
+func modelErr(fn string, pm PurchaseModel, who string, err error) error {
+	if errors.Is(err, ErrInput) {
+		return inputErr(fn, "model", "%v cannot predict for %s: %v", pm, who, err)
+	}
+	return fmt.Errorf("metrics: %s: %s: %w", fn, who, err)
+}
+
+// checkPrediction is a model's P(alive) and expected purchases, or an
+// error wrapping [ErrNumerical] if either is not a number in its range.
+func checkPrediction(fn string, names [4]string, params [4]float64, t float64, frequency int, recency, T, pAlive, purchases float64) (float64, float64, error) {
+	if !(pAlive >= 0 && pAlive <= 1) || !(purchases >= 0) || math.IsInf(purchases, 0) {
+		return 0, 0, numErr("%s(%v, %d, %v, %v) with %s: P(alive) %v, purchases %v", fn, t, frequency, recency, T, paramString(names, params), pAlive, purchases)
+	}
+	return pAlive, purchases, nil
+}
+
+// paramString writes a model's parameters for an error message, each to
+// the precision it needs (a String method rounds to four decimals).
+func paramString(names [4]string, params [4]float64) string {
+	return fmt.Sprintf("%s=%g %s=%g %s=%g %s=%g", names[0], params[0], names[1], params[1], names[2], params[2], names[3], params[3])
+}
+
+// orNaN is v, or NaN when err is not nil: the convenience forms.
+func orNaN(v float64, err error) float64 {
 	if err != nil {
 		return math.NaN()
 	}
-	return e
+	return v
 }
 
 // ModelUnit is the time unit the model was fitted in.
@@ -92,7 +148,10 @@ func CLV(pm PurchaseModel, gg GammaGamma, c CustomerSummary, h Horizon, discount
 	spend := gg.ExpectedSpend(c.Frequency, c.Monetary) * margin
 	var value, before float64
 	for i := 1; i <= h.Steps; i++ {
-		upTo := pm.ConditionalExpectedPurchases(float64(i)*step, c.Frequency, c.Recency, c.T)
+		upTo, err := conditionalOf(pm, float64(i)*step, c.Frequency, c.Recency, c.T)
+		if err != nil {
+			return 0, modelErr(fn, pm, fmt.Sprintf("customer %q", c.ID), err)
+		}
 		value += (upTo - before) * spend / math.Pow(1+discountRate, float64(i))
 		before = upTo
 	}
@@ -135,16 +194,23 @@ func ForecastBase(pm PurchaseModel, gg *GammaGamma, cs []CustomerSummary, length
 	}
 	t := length * float64(unit) / float64(pm.ModelUnit())
 	f := Forecast{Customers: len(cs)}
-	for _, c := range cs {
-		n := pm.ConditionalExpectedPurchases(t, c.Frequency, c.Recency, c.T)
+	for i, c := range cs {
+		n, err := conditionalOf(pm, t, c.Frequency, c.Recency, c.T)
+		if err != nil {
+			return Forecast{}, modelErr(fn, pm, fmt.Sprintf("customers[%d] (%s)", i, c.ID), err)
+		}
+		p, err := pAliveOf(pm, c.Frequency, c.Recency, c.T)
+		if err != nil {
+			return Forecast{}, modelErr(fn, pm, fmt.Sprintf("customers[%d] (%s)", i, c.ID), err)
+		}
 		f.Purchases += n
-		f.ExpectedAlive += pm.PAlive(c.Frequency, c.Recency, c.T)
+		f.ExpectedAlive += p
 		if gg != nil {
 			f.Revenue += n * gg.ExpectedSpend(c.Frequency, c.Monetary)
 		}
 	}
-	if math.IsNaN(f.Purchases) {
-		return f, fmt.Errorf("%w: the forecast is not a number (a model parameter out of range?)", ErrFit)
+	if math.IsNaN(f.Revenue) || math.IsInf(f.Revenue, 0) {
+		return Forecast{}, fmt.Errorf("%w: ForecastBase: the revenue is %v (a spend model parameter out of range?)", ErrNumerical, f.Revenue)
 	}
 	return f, nil
 }

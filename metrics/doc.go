@@ -54,8 +54,15 @@
 //     `go run ./examples/cdnow`.
 //   - [BGNBD], [MBGNBD] and [ParetoNBD] are [PurchaseModel]s: P(alive),
 //     expected purchases (unconditional and for a given history); their
-//     ProbabilityOfPurchases is the distribution P(X(t) = x). [BGBB] has
-//     the same in opportunities, with errors for impossible input.
+//     ProbabilityOfPurchases is the distribution P(X(t) = x). A value that
+//     cannot be computed is an error, never a number: [BGNBD.Predict],
+//     [BGNBD.PAliveErr] and [BGNBD.ConditionalExpectedPurchasesErr] (and
+//     the same on the other two) return an [*InputError] for a parameter
+//     or history out of range and an error wrapping [ErrNumerical] for a
+//     value beyond float64's reach; PAlive and ConditionalExpectedPurchases
+//     are their convenience forms, NaN where those return an error. [BGBB]
+//     has the same in opportunities, its PAlive and
+//     ConditionalExpectedPurchases returning the errors themselves.
 //   - Every fit reports its [Uncertainty]: standard errors from the
 //     observed information (they match lifetimes' and CLVTools' on CDNOW),
 //     intervals for a parameter ([Uncertainty.Param]) and, by the delta
@@ -79,7 +86,8 @@
 //     table.
 //   - [Tracker] reads the log once for the summaries and the tracking
 //     curve ([Tracker.Curve]): cumulative repeat purchases per period,
-//     actual against the model, over calibration and holdout.
+//     actual against the model, over calibration and holdout. Trackers of
+//     shards of customers merge ([Tracker.Merge]).
 //   - [CompareModels]: log-likelihood, AIC, BIC and holdout errors of
 //     several models fitted on the same summaries, best AIC first.
 //   - [CheckSpendIndependence]: the Gamma-Gamma model's assumption that

@@ -98,3 +98,58 @@ func ExampleEvaluateHoldout() {
 	// Pareto/NBD AIC 19198.0 BIC 19221.0 | MAE 0.755 RMSE 1.603 r 0.630 | 1666 predicted, 1882 actual (-11.5%)
 	// frequency and spend: r = 0.11 over 946 repeat customers, warning false
 }
+
+// Trackers of shards of customers — here the CDNOW sample split by
+// customer id, as two workers would read it — merge into the tracker of
+// the whole log: the same summaries and tracking curve. Trackers that
+// share a customer do not merge.
+func ExampleTracker_Merge() {
+	purchases, err := refdata.CDNOWTransactions("", "CDNOW_sample.txt")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	cfg := metrics.SummaryConfig{
+		CalibrationEnd: time.Date(1997, 9, 30, 0, 0, 0, 0, time.UTC),
+		ObservationEnd: time.Date(1998, 6, 30, 0, 0, 0, 0, time.UTC),
+		Unit:           metrics.Weeks,
+	}
+	whole, _ := metrics.NewTracker(cfg)
+	if err := whole.AddAll(refdata.Seq(purchases)); err != nil {
+		fmt.Println(err)
+		return
+	}
+	even, _ := metrics.NewTracker(cfg)
+	odd, _ := metrics.NewTracker(cfg)
+	for _, p := range purchases {
+		shard := even
+		if n := p.Customer[len(p.Customer)-1]; n%2 == 1 {
+			shard = odd
+		}
+		if err := shard.Add(p); err != nil {
+			fmt.Println(err)
+			return
+		}
+	}
+	if err := even.Merge(odd); err != nil {
+		fmt.Println(err)
+		return
+	}
+	m := metrics.BGNBD{R: 0.243, Alpha: 4.414, A: 0.793, B: 2.426, Unit: metrics.Weeks}
+	curve, err := even.Curve(m, metrics.Weeks)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	wholeCurve, _ := whole.Curve(m, metrics.Weeks)
+	last, w := curve[len(curve)-1], wholeCurve[len(wholeCurve)-1]
+	fmt.Printf("merged: %d customers; by %s %d repeat purchases, the model %.1f\n",
+		len(even.Summarizer().Customers()), last.End.Format(time.DateOnly), last.Actual, last.Predicted)
+	fmt.Printf("whole:  %d customers; by %s %d repeat purchases, the model %.1f\n",
+		len(whole.Summarizer().Customers()), w.End.Format(time.DateOnly), w.Actual, w.Predicted)
+	fmt.Println(odd.Merge(even) != nil) // odd's customers are in even now
+	// Output:
+	// merged: 2357 customers; by 1998-06-30 4339 repeat purchases, the model 4166.4
+	// whole:  2357 customers; by 1998-06-30 4339 repeat purchases, the model 4166.4
+	// true
+}

@@ -1,6 +1,7 @@
 package metrics_test
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/loyalkit/loyalkit/metrics"
@@ -52,4 +53,33 @@ func ExampleBGNBD_PAlive() {
 	fmt.Printf("P(alive) %.3f, next 39 weeks %.3f purchases\n",
 		m.PAlive(2, 30.43, 38.86), m.ConditionalExpectedPurchases(39, 2, 30.43, 38.86))
 	// Output: P(alive) 0.727, next 39 weeks 1.226 purchases
+}
+
+// The error-returning forms say why a value cannot be given: here a
+// recency beyond the customer's age, and a horizon for a Pareto/NBD whose
+// ₂F₁ term cannot be computed. The convenience forms return NaN instead.
+func ExampleBGNBD_PAliveErr() {
+	m := metrics.BGNBD{R: 0.243, Alpha: 4.414, A: 0.793, B: 2.426, Unit: metrics.Weeks}
+	p, err := m.PAliveErr(2, 30.43, 38.86)
+	fmt.Printf("P(alive) %.3f, error %v\n", p, err)
+	_, err = m.PAliveErr(2, 40, 38.86)
+	fmt.Println(err)
+	fmt.Println(m.PAlive(2, 40, 38.86))
+	// Output:
+	// P(alive) 0.727, error <nil>
+	// metrics: BGNBD.PAliveErr: recency must be in [0, T = 38.86], got 40
+	// NaN
+}
+
+func ExampleParetoNBD_ConditionalExpectedPurchasesErr() {
+	// The CDNOW estimates (Fader, Hardie & Lee 2005), in weeks.
+	m := metrics.ParetoNBD{R: 0.553, Alpha: 10.578, S: 0.606, Beta: 11.669, Unit: metrics.Weeks}
+	e, err := m.ConditionalExpectedPurchasesErr(39, 2, 30.43, 38.86)
+	fmt.Printf("next 39 weeks %.3f purchases, error %v\n", e, err)
+	extreme := metrics.ParetoNBD{R: 1e200, Alpha: 1, S: 1e-200, Beta: 1e300, Unit: metrics.Weeks}
+	_, err = extreme.ConditionalExpectedPurchasesErr(39, 3, 10, 20)
+	fmt.Println(errors.Is(err, metrics.ErrNumerical))
+	// Output:
+	// next 39 weeks 1.455 purchases, error <nil>
+	// true
 }

@@ -9,7 +9,8 @@ import (
 )
 
 // FuzzModelInputs: any summary numbers — negative, NaN, infinite, huge —
-// given to the fits, the predictions, the pmf and CLV never panic; they
+// given to the fits, the predictions (Predict, PAliveErr,
+// ConditionalExpectedPurchasesErr), the pmf and CLV never panic; they
 // give an error or a finite answer (P(alive) and probabilities in
 // [0, 1]), and a fit's error is ErrInput or ErrFit.
 func FuzzModelInputs(f *testing.F) {
@@ -33,6 +34,8 @@ func FuzzModelInputs(f *testing.F) {
 		}
 		type model interface {
 			Predict(t float64, x int, tx, T float64) (float64, float64, error)
+			PAliveErr(x int, tx, T float64) (float64, error)
+			ConditionalExpectedPurchasesErr(t float64, x int, tx, T float64) (float64, error)
 			ProbabilityOfPurchases(t float64, x int) (float64, error)
 			metrics.PurchaseModel
 		}
@@ -43,6 +46,12 @@ func FuzzModelInputs(f *testing.F) {
 		} {
 			if p, e, err := m.Predict(span, x, tx, T); err == nil && !(p >= 0 && p <= 1 && e >= 0 && !math.IsInf(e, 0)) {
 				t.Errorf("%s.Predict(%v, %d, %v, %v) = %v, %v without an error", name, span, x, tx, T, p, e)
+			}
+			if p, err := m.PAliveErr(x, tx, T); err == nil && !(p >= 0 && p <= 1) {
+				t.Errorf("%s.PAliveErr(%d, %v, %v) = %v without an error", name, x, tx, T, p)
+			}
+			if e, err := m.ConditionalExpectedPurchasesErr(span, x, tx, T); err == nil && !(e >= 0 && !math.IsInf(e, 0)) {
+				t.Errorf("%s.ConditionalExpectedPurchasesErr(%v, %d, %v, %v) = %v without an error", name, span, x, tx, T, e)
 			}
 			if p, err := m.ProbabilityOfPurchases(span, x); err == nil && !(p >= 0 && p <= 1) {
 				t.Errorf("%s.ProbabilityOfPurchases(%v, %d) = %v without an error", name, span, x, p)

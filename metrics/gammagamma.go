@@ -60,7 +60,7 @@ func FitGammaGamma(cs []CustomerSummary) (GammaGamma, FitReport, error) {
 	for _, r := range rows {
 		n += r.weight
 	}
-	est, rep, err := fitLogParams("Gamma-Gamma", []string{"p", "q", "gamma"}, n, len(rows), func(p, g []float64) float64 {
+	est, rep, err := fitLogParams("Gamma-Gamma", []string{"p", "q", "gamma"}, nil, n, len(rows), func(p, g []float64) float64 {
 		var grad [3]float64
 		v := gammaGammaLL([3]float64(p), rows, &grad)
 		copy(g, grad[:])

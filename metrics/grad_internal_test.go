@@ -4,15 +4,19 @@ import (
 	"fmt"
 	"math"
 	"testing"
+
+	"pgregory.net/rapid"
 )
 
-// TestPNBDGradient compares the analytic gradient with central differences.
+// TestPNBDGradient compares the analytic gradient of the grouped
+// likelihood (pnbdWork) with central differences of the row-by-row one.
 func TestPNBDGradient(t *testing.T) {
 	rows := []row{{x: 0, tx: 0, T: 30, weight: 3}, {x: 2, tx: 10, T: 38, weight: 1}, {x: 7, tx: 30.5, T: 31, weight: 2}}
+	ws := newPNBDWork(rows)
 	for _, p := range [][4]float64{{0.55, 10.6, 0.6, 11.7}, {0.55, 12.6, 0.6, 11.7}, {1.2, 3, 2, 5}} {
 		t.Run(fmt.Sprint(p), func(t *testing.T) {
 			var g [4]float64
-			if _, err := pnbdLLGrad(p, rows, &g); err != nil {
+			if _, err := ws.logLik(p, &g); err != nil {
 				t.Fatal(err)
 			}
 			for i := range 4 {
@@ -74,3 +78,49 @@ func TestMBGNBDGradient(t *testing.T) {
 		})
 	}
 }
+
+// checkPNBDWorkMatchesRows: the grouped Pareto/NBD likelihood, which
+// computes each ₂F₁ term once per distinct (x, t) and each time's
+// logarithms once per distinct t, gives the row-by-row sum of
+// pnbdBracketGrad and its gradient to rounding (1e-12 relative), on
+// histories that share frequencies, recencies and ages (a recency of one
+// row may be another's age, t_x may equal T).
+func checkPNBDWorkMatchesRows(t *rapid.T) {
+	ages := []float64{10, 20.5, 38.86, 39}
+	n := rapid.IntRange(1, 12).Draw(t, "rows")
+	var rows []row
+	for range n {
+		x := rapid.IntRange(0, 6).Draw(t, "x")
+		T := rapid.SampledFrom(ages).Draw(t, "T")
+		tx := 0.0
+		if x > 0 {
+			tx = rapid.OneOf(rapid.SampledFrom(ages), rapid.Float64Range(0, T)).Draw(t, "tx")
+			tx = min(tx, T)
+		}
+		rows = append(rows, row{x: x, tx: tx, T: T, weight: float64(rapid.IntRange(1, 5).Draw(t, "weight"))})
+	}
+	logU := func(name string) float64 {
+		return math.Exp(rapid.Float64Range(math.Log(0.05), math.Log(50)).Draw(t, name))
+	}
+	p := [4]float64{logU("r"), logU("alpha"), logU("s"), logU("beta")}
+	var gw, gr [4]float64
+	vw, errW := newPNBDWork(rows).logLik(p, &gw)
+	vr, errR := pnbdLLGrad(p, rows, &gr)
+	if (errW != nil) != (errR != nil) {
+		t.Fatalf("grouped error %v, row by row %v", errW, errR)
+	}
+	if errW != nil {
+		return
+	}
+	close := func(a, b float64) bool { return math.Abs(a-b) <= 1e-12*(1+math.Abs(b)) }
+	if !close(vw, vr) {
+		t.Fatalf("grouped LL %.17g, row by row %.17g", vw, vr)
+	}
+	for i := range gw {
+		if !close(gw[i], gr[i]) {
+			t.Fatalf("grouped dLL/dp%d %.17g, row by row %.17g", i, gw[i], gr[i])
+		}
+	}
+}
+
+func TestPNBDWorkMatchesRows(t *testing.T) { rapid.Check(t, checkPNBDWorkMatchesRows) }

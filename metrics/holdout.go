@@ -2,6 +2,7 @@ package metrics
 
 import (
 	"cmp"
+	"fmt"
 	"math"
 	"slices"
 )
@@ -158,10 +159,9 @@ func predictHoldout(fn string, pm PurchaseModel, h Holdout) ([]holdoutRow, error
 			r.predicted = rows[i-1].predicted
 			continue
 		}
-		r.predicted = pm.ConditionalExpectedPurchases(h.Length, r.x, r.tx, r.T)
-		if math.IsNaN(r.predicted) || math.IsInf(r.predicted, 0) {
-			return nil, inputErr(fn, "model", "%v predicts %v purchases for x=%d t_x=%v T=%v: are its parameters positive and finite?",
-				pm, r.predicted, r.x, r.tx, r.T)
+		var err error
+		if r.predicted, err = conditionalOf(pm, h.Length, r.x, r.tx, r.T); err != nil {
+			return nil, modelErr(fn, pm, fmt.Sprintf("x=%d t_x=%v T=%v", r.x, r.tx, r.T), err)
 		}
 	}
 	return rows, nil

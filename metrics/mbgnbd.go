@@ -48,10 +48,25 @@ func (m MBGNBD) LogLikelihood(cs []CustomerSummary) float64 {
 	return ws.logLik(m.params(), nil)
 }
 
-// PAlive is the probability that a customer with this history is still
-// active at T: 1 / (1 + a/(b+x) · ((α+T)/(α+t_x))^(r+x)) (Batislam et
-// al. 2007, appendix eq. 5), below 1 even without repeat purchases.
+// PAlive is [MBGNBD.PAliveErr]'s probability, or NaN where that returns
+// an error: a convenience for code that checks for NaN itself.
 func (m MBGNBD) PAlive(frequency int, recency, T float64) float64 {
+	return orNaN(m.PAliveErr(frequency, recency, T))
+}
+
+// PAliveErr is the probability that a customer with this history is
+// still active at T: 1 / (1 + a/(b+x) · ((α+T)/(α+t_x))^(r+x)) (Batislam
+// et al. 2007, appendix eq. 5), below 1 even without repeat purchases. The
+// error is an [*InputError] for a parameter that is not positive and
+// finite or an impossible history, and wraps [ErrNumerical] if the value
+// cannot be computed.
+func (m MBGNBD) PAliveErr(frequency int, recency, T float64) (float64, error) {
+	p, _, err := m.predict("MBGNBD.PAliveErr", 0, frequency, recency, T)
+	return p, err
+}
+
+// pAlive is PAliveErr's formula, for a checked model and history.
+func (m MBGNBD) pAlive(frequency int, recency, T float64) float64 {
 	x := float64(frequency)
 	lnD := math.Log(m.A) - math.Log(m.B+x) + (m.R+x)*(math.Log(m.Alpha+T)-math.Log(m.Alpha+recency))
 	return 1 / (1 + math.Exp(lnD))
@@ -68,26 +83,41 @@ func (m MBGNBD) PAlive(frequency int, recency, T float64) float64 {
 // impossible history, and wraps [ErrNumerical] if a value cannot be
 // computed.
 func (m MBGNBD) Predict(t float64, frequency int, recency, T float64) (pAlive, purchases float64, err error) {
-	if err := checkModel("MBGNBD.Predict", m.params(), mbgnbdNames, t, frequency, recency, T); err != nil {
-		return 0, 0, err
-	}
-	pAlive = m.PAlive(frequency, recency, T)
-	if t == 0 {
-		return pAlive, 0, nil
-	}
-	x := float64(frequency)
-	g, err := bgnbdGrowth(m.R+x, m.Alpha+T, m.A, m.B+x+1, t)
-	if err != nil {
-		return 0, 0, fmt.Errorf("MBGNBD.Predict(%v, %d, %v, %v) with %v: %w", t, frequency, recency, T, m, err)
-	}
-	return pAlive, pAlive * g, nil
+	return m.predict("MBGNBD.Predict", t, frequency, recency, T)
 }
 
-// ConditionalExpectedPurchases is E[Y(t) | x, t_x, T], the expected number
-// of purchases in the next t time units of a customer with this history:
-// [MBGNBD.Predict]'s, 0 for t ≤ 0, or NaN where Predict returns an error.
+func (m MBGNBD) predict(fn string, t float64, frequency int, recency, T float64) (pAlive, purchases float64, err error) {
+	if err := checkModel(fn, m.params(), mbgnbdNames, t, frequency, recency, T); err != nil {
+		return 0, 0, err
+	}
+	pAlive = m.pAlive(frequency, recency, T)
+	if t > 0 {
+		x := float64(frequency)
+		g, err := bgnbdGrowth(m.R+x, m.Alpha+T, m.A, m.B+x+1, t)
+		if err != nil {
+			return 0, 0, fmt.Errorf("%s(%v, %d, %v, %v) with %s: %w", fn, t, frequency, recency, T, paramString(mbgnbdNames, m.params()), err)
+		}
+		purchases = pAlive * g
+	}
+	return checkPrediction(fn, mbgnbdNames, m.params(), t, frequency, recency, T, pAlive, purchases)
+}
+
+// ConditionalExpectedPurchases is [MBGNBD.ConditionalExpectedPurchasesErr]'s
+// expectation, 0 for t ≤ 0, or NaN where that returns an error: a
+// convenience for code that checks for NaN itself.
 func (m MBGNBD) ConditionalExpectedPurchases(t float64, frequency int, recency, T float64) float64 {
-	return conditionalPurchases(m, t, frequency, recency, T)
+	if t <= 0 {
+		return 0
+	}
+	return orNaN(m.ConditionalExpectedPurchasesErr(t, frequency, recency, T))
+}
+
+// ConditionalExpectedPurchasesErr is E[Y(t) | x, t_x, T], the expected
+// number of purchases in the next t time units (t ≥ 0) of a customer with
+// this history: [MBGNBD.Predict]'s, with its errors.
+func (m MBGNBD) ConditionalExpectedPurchasesErr(t float64, frequency int, recency, T float64) (float64, error) {
+	_, e, err := m.predict("MBGNBD.ConditionalExpectedPurchasesErr", t, frequency, recency, T)
+	return e, err
 }
 
 // ExpectedPurchases is E[X(t)], the expected number of purchases in a

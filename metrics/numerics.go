@@ -492,10 +492,9 @@ const maxHypTerms = 3000
 // itself may round to 1 when zc is 1e-17).
 //
 // Up to z = seriesMaxZ, or further while the series needs fewer than
-// maxHypTerms/2 terms, it sums the series term by term alongside its
-// derivatives: the n-th term t_n changes by t_n·Σ_{k<n} 1/(a+k) in a,
-// t_n·Σ 1/(b+k) in b, −t_n·Σ 1/(c+k) in c and t_n·n/z in z. Beyond, or
-// when the series needs more than maxHypTerms terms, it integrates
+// maxHypTerms/2 terms, it sums a power series term by term alongside its
+// derivatives (see hyp2f1GradSeries). Beyond, or when the series needs
+// more than maxHypTerms terms, it integrates
 // ₂F₁(a, b; a+1; z) = a ∫₀¹ t^(a−1) (1−zt)^(−b) dt, whose derivatives are
 // the integrand's means: ∂/∂a ln ₂F₁ = 1/a + E[ln t], ∂/∂b = −E[ln(1−zt)],
 // ∂/∂z = b·E[t/(1−zt)].
@@ -503,10 +502,15 @@ func lnHyp2f1Grad(a, b, z, zc float64) (l, da, db, dz float64, err error) {
 	if !(a > 0 && b > 0 && z >= 0 && zc > 0) || math.IsInf(a, 0) || math.IsInf(b, 0) {
 		return 0, 0, 0, 0, numErr("2F1(%v, %v; %v+1; %v) is outside a, b > 0, 0 ≤ z < 1", a, b, a, z)
 	}
-	// Terms grow until n ≈ (bz−1)/(1−z), then fall by about z each.
-	if terms := max(0, (b*z-1)/zc) - 40/math.Log(z); z <= seriesMaxZ || terms < maxHypTerms/2 {
-		if f, fa, fb, fc, fz, ok := hyp2f1GradSeries(a, b, z); ok {
-			return math.Log(f), (fa + fc) / f, fb / f, fz / f, nil
+	// The series' terms fall by about z each, after growing until
+	// n ≈ (bz−1)/(1−z) in the untransformed form.
+	terms := -40 / math.Log(z)
+	if !eulerTransformed(a, b) {
+		terms += max(0, (b*z-1)/zc)
+	}
+	if z <= seriesMaxZ || terms < maxHypTerms/2 {
+		if l, da, db, dz, ok := hyp2f1GradSeries(a, b, z, zc); ok {
+			return l, da, db, dz, nil
 		}
 	}
 	var m eulerMoments
@@ -517,34 +521,87 @@ func lnHyp2f1Grad(a, b, z, zc float64) (l, da, db, dz float64, err error) {
 	return math.Log(a) + li, 1/a + m.lnT, -m.lnOneMinusZT, b * m.tOverOneMinusZT, nil
 }
 
-// hyp2f1GradSeries is the series part of lnHyp2f1Grad: ₂F₁(a, b; a+1; z)
-// and its derivatives in a, b, c and z; ok is false when it needs more
-// than maxHypTerms terms or leaves float64's range.
-func hyp2f1GradSeries(a, b, z float64) (f, da, db, dc, dz float64, ok bool) {
+// eulerTransformed reports whether hyp2f1GradSeries sums ₂F₁(a, b; a+1; z)
+// after Euler's transformation: when b > 1 (and a+1 > b), whose series'
+// n-th term is smaller than the untransformed one's by about n^(2−2b).
+func eulerTransformed(a, b float64) bool { return b > 1 && a+1 > b }
+
+// hyp2f1GradSeries is the series part of lnHyp2f1Grad: ln ₂F₁(a, b; a+1; z)
+// and its derivatives in a (c = a+1 moving along), b and z; ok is false
+// when it needs more than maxHypTerms terms or leaves float64's range.
+// Every term of either series below is positive, so neither cancels; one
+// division per term gives the reciprocals the step needs.
+//
+// For b ≤ 1 it sums ₂F₁'s own series: the n-th term is
+// t_n = (a)_n (b)_n z^n / ((a+1)_n n!) = a/(a+n) · (b)_n z^n/n!, which
+// changes by t_n·(1/a − 1/(a+n)) in a (the sum Σ_{k<n} [1/(a+k) −
+// 1/(a+1+k)] of the a and c parts telescopes), by t_n·Σ_{k<n} 1/(b+k) in
+// b and by t_n·n/z in z.
+//
+// For b > 1 (see eulerTransformed) it sums Euler's transformation
+// ₂F₁(a, b; a+1; z) = (1−z)^(1−b) ₂F₁(1, a+1−b; a+1; z), whose terms
+// u_n = (a+1−b)_n z^n / (a+1)_n fall by at least z each from the first
+// (no growing phase for large b): ln ₂F₁ = (1−b)·ln(1−z) + ln Σ u_n, and
+// u_n changes by u_n·b·Σ_{k<n} 1/((a+1−b+k)(a+1+k)) in a, by
+// −u_n·Σ_{k<n} 1/(a+1−b+k) in b and by u_n·n/z in z.
+func hyp2f1GradSeries(a, b, z, zc float64) (l, da, db, dz float64, ok bool) {
 	if z == 0 {
-		return 1, 0, 0, 0, a * b / (a + 1), true
+		return 0, 0, 0, a * b / (a + 1), true
 	}
+	if eulerTransformed(a, b) {
+		return hypGradEuler(a, b, z, zc)
+	}
+	return hypGradDirect(a, b, z)
+}
+
+// hypGradEuler sums the Euler-transformed series of hyp2f1GradSeries
+// (a+1 > b).
+func hypGradEuler(a, b, z, zc float64) (l, da, db, dz float64, ok bool) {
+	A, C := a+1-b, a+1
+	sum, term := 1.0, 1.0
+	var h, hA, sA, sB, nSum float64 // h = Σ 1/((A+k)(C+k)), hA = Σ 1/(A+k); sums of terms times them and n
+	for n := 0.0; n < maxHypTerms; n++ {
+		an, cn, n1 := A+n, C+n, n+1
+		inv := 1 / (an * cn)
+		h += inv
+		hA += inv * cn
+		term *= an * z * inv * an
+		sum += term
+		sA += term * h
+		sB += term * hA
+		nSum += term * n1
+		if term <= 1e-16*sum && term*(b*h+hA+n1) <= 1e-16*(sum+b*sA+sB+nSum) {
+			if math.IsInf(sum, 0) || math.IsNaN(sum+sA+sB+nSum) {
+				return 0, 0, 0, 0, false
+			}
+			lnZc := math.Log(zc)
+			return (1-b)*lnZc + math.Log(sum), b * sA / sum, -lnZc - sB/sum, (b-1)/zc + nSum/(z*sum), true
+		}
+	}
+	return 0, 0, 0, 0, false
+}
+
+// hypGradDirect sums ₂F₁'s own series for hyp2f1GradSeries.
+func hypGradDirect(a, b, z float64) (l, da, db, dz float64, ok bool) {
 	f, term := 1.0, 1.0
-	var ha, hb, hc float64
+	var hb, nSum float64 // Σ_{k<n} 1/(b+k); Σ t_n·n
 	invA := 1 / a
 	for n := 0.0; n < maxHypTerms; n++ {
-		invNext := 1 / (a + n + 1) // = 1/(c+n)
-		ha += invA
-		hb += 1 / (b + n)
-		hc += invNext
-		term *= (a + n) * (b + n) * invNext / (n + 1) * z
-		invA = invNext
+		an1, bn, n1 := a+n+1, b+n, n+1
+		inv := 1 / (an1 * bn * n1)
+		invAN1 := inv * bn * n1 // 1/(a+n+1)
+		hb += inv * an1 * n1    // 1/(b+n)
+		term *= (an1 - 1) * bn * z * inv * bn
 		f += term
-		da += term * ha
+		da += term * (invA - invAN1)
 		db += term * hb
-		dc -= term * hc
-		dz += term * (n + 1) / z
-		if math.IsInf(f, 0) || math.IsInf(dz, 0) {
-			return 0, 0, 0, 0, 0, false
-		}
-		if math.Abs(term) <= 1e-16*math.Abs(f) && math.Abs(term*(ha+hb+hc+(n+1))) <= 1e-16*(math.Abs(da)+math.Abs(db)+math.Abs(dc)+math.Abs(dz)+math.Abs(f)) {
-			return f, da, db, dc, dz, true
+		nSum += term * n1
+		if term <= 1e-16*f && term*(invA+hb+n1) <= 1e-16*(da+db+nSum+f) {
+			if math.IsInf(f, 0) || math.IsInf(nSum, 0) || math.IsNaN(f+da+db+nSum) {
+				return 0, 0, 0, 0, false
+			}
+			return math.Log(f), da / f, db / f, nSum / (z * f), true
 		}
 	}
-	return 0, 0, 0, 0, 0, false
+	return 0, 0, 0, 0, false
 }

@@ -17,6 +17,7 @@ func TestBFGSStops(t *testing.T) {
 		maxEvals int
 		stop     string // a part of res.stop; "" for converged
 		evals    int    // the most evaluations allowed
+		bound    float64
 	}{
 		{
 			// f is flat but its gradient says 1: the Armijo test passes only
@@ -53,6 +54,14 @@ func TestBFGSStops(t *testing.T) {
 			x0:      []float64{0},
 			maxIter: 1000, maxEvals: 50,
 			stop: "limit of 50 evaluations", evals: 50,
+		},
+		{
+			// The same with a bound on x: it stops when x passes it.
+			name:    "runs past the bound",
+			f:       func(x, g []float64) float64 { g[0] = -1; return -x[0] },
+			x0:      []float64{0},
+			maxIter: 1000, maxEvals: 1000, bound: 30,
+			stop: "coordinate 0 ran to", evals: 32,
 		},
 		{
 			name:    "iteration limit",
@@ -94,13 +103,16 @@ func TestBFGSStops(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			res := bfgs(tc.f, tc.x0, 1e-9, tc.maxIter, tc.maxEvals)
+			res := bfgs(tc.f, tc.x0, 1e-9, tc.maxIter, tc.maxEvals, tc.bound)
 			if tc.stop == "" {
 				if !res.converged || res.stop != "" {
 					t.Errorf("did not converge: %q", res.stop)
 				}
 			} else if res.converged || !strings.Contains(res.stop, tc.stop) {
 				t.Errorf("converged %v, stop %q; want a stop containing %q", res.converged, res.stop, tc.stop)
+			}
+			if (res.edge >= 0) != strings.Contains(tc.stop, "ran to") {
+				t.Errorf("edge %d, stop %q", res.edge, res.stop)
 			}
 			if res.evaluations > tc.evals || res.evaluations > tc.maxEvals {
 				t.Errorf("%d evaluations, want at most %d", res.evaluations, tc.evals)

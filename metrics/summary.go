@@ -2,10 +2,12 @@ package metrics
 
 import (
 	"iter"
+	"math"
 	"strconv"
 	"time"
 
 	"github.com/loyalkit/loyalkit/internal/calendar"
+	"github.com/loyalkit/loyalkit/internal/checked"
 	"github.com/loyalkit/loyalkit/internal/decsum"
 	"github.com/loyalkit/loyalkit/internal/purchaselog"
 	"github.com/shopspring/decimal"
@@ -88,48 +90,99 @@ type CustomerSummary struct {
 // summarizers of the same config (shards by customer, or by time) can be
 // merged. A Summarizer is not safe for concurrent use.
 type Summarizer struct {
-	cfg     SummaryConfig
-	calEnd  int // day index of CalibrationEnd
-	obsEnd  int
-	index   map[string]int // customer id → position in hist
-	hist    chunks         // in the order customers first appeared
+	cfg    SummaryConfig
+	calEnd int // day index of CalibrationEnd
+	obsEnd int
+	index  idIndex // customer id → position in ids and hist
+	// ids and hist hold each customer's id and history, in the order
+	// customers first appeared. Histories hold no pointers (the garbage
+	// collector skips them): their spend is int64 counts of 10⁻⁴ units, and
+	// the rare history whose spend leaves that range has it in big instead,
+	// by position.
+	ids     blocks[string]
+	hist    blocks[history]
+	big     map[int]*spendSums
 	skipped int
 	// last is the customer of the previous purchase and their position:
-	// logs grouped by customer skip the map lookup.
+	// logs grouped by customer skip the index lookup.
 	last    string
 	lastPos int
 }
 
-// chunks is an append-only list of histories in fixed-size blocks, so
-// that growing it never copies what is already there.
-type chunks struct {
-	blocks []*[chunkSize]history
+// blocks is an append-only list in fixed-size blocks, so that growing it
+// never copies what is already there.
+type blocks[T any] struct {
+	blocks []*[blockSize]T
 	n      int
 }
 
-const chunkSize = 4096
+const blockSize = 4096
 
-func (c *chunks) at(i int) *history { return &c.blocks[i/chunkSize][i%chunkSize] }
+func (c *blocks[T]) at(i int) *T { return &c.blocks[uint(i)/blockSize][uint(i)%blockSize] }
 
-func (c *chunks) push(h history) int {
-	if c.n%chunkSize == 0 {
-		c.blocks = append(c.blocks, new([chunkSize]history))
+func (c *blocks[T]) push(v T) int {
+	if c.n%blockSize == 0 {
+		c.blocks = append(c.blocks, new([blockSize]T))
 	}
-	*c.at(c.n) = h
+	*c.at(c.n) = v
 	c.n++
 	return c.n - 1
 }
 
-// history is what a customer's purchases add up to.
+// history is what a customer's purchases add up to, in 48 bytes.
 type history struct {
-	id          string
-	first, last int        // day indexes of the first and the latest purchase
-	lastCal     int        // day index of the latest calibration purchase
-	firstAmount decsum.Sum // spend on the first day
-	calDays     int
-	calRevenue  decsum.Sum
-	holdDays    int
-	holdRevenue decsum.Sum
+	// first, cal and hold are the spend on the first day, in calibration
+	// and in the holdout period, in 10⁻⁴ units (decsum's fast path), unless
+	// bigSpend is set: then the Summarizer's big map holds them.
+	spend struct {
+		first, cal, hold int64
+	}
+	first, last int32 // day indexes of the first and the latest purchase (see minDay)
+	lastCal     int32 // day index of the latest calibration purchase
+	// calDays and holdDays count purchase days: at most 2³² − 1, the
+	// number of day indexes there are.
+	calDays, holdDays uint32
+	bigSpend          bool
+}
+
+// minDay and maxDay bound the day indexes (days since 1970-01-01) a
+// summary holds, 5.8 million years either way: a history keeps them in an
+// int32, and minDay − 1 must fit too.
+const (
+	minDay = math.MinInt32 + 1
+	maxDay = math.MaxInt32
+)
+
+// spendSums is a history's spend on the first day, in calibration and in
+// the holdout period, exact.
+type spendSums struct {
+	first, cal, hold decsum.Sum
+}
+
+// spendOf is the spend of the history at position i.
+func (s *Summarizer) spendOf(i int, h *history) spendSums {
+	if h.bigSpend {
+		return *s.big[i]
+	}
+	return spendSums{decsum.FromUnits(h.spend.first), decsum.FromUnits(h.spend.cal), decsum.FromUnits(h.spend.hold)}
+}
+
+// setSpend stores the spend of the history at position i: in the history
+// when every sum is on decsum's fast path, in the big map otherwise.
+func (s *Summarizer) setSpend(i int, h *history, sp spendSums) {
+	first, ok1 := sp.first.Units()
+	cal, ok2 := sp.cal.Units()
+	hold, ok3 := sp.hold.Units()
+	if ok1 && ok2 && ok3 {
+		h.spend.first, h.spend.cal, h.spend.hold, h.bigSpend = first, cal, hold, false
+		delete(s.big, i)
+		return
+	}
+	if s.big == nil {
+		s.big = map[int]*spendSums{}
+	}
+	s.big[i] = &sp
+	h.spend.first, h.spend.cal, h.spend.hold, h.bigSpend = 0, 0, 0, true
 }
 
 // NewSummarizer checks cfg and returns an empty summarizer.
@@ -144,13 +197,19 @@ func NewSummarizer(cfg SummaryConfig) (*Summarizer, error) {
 	if cfg.Location == nil {
 		cfg.Location = time.UTC
 	}
-	s := &Summarizer{cfg: cfg, index: map[string]int{}}
+	s := &Summarizer{cfg: cfg}
 	s.calEnd = calendar.DayIndex(cfg.CalibrationEnd, cfg.Location)
+	if s.calEnd < minDay || s.calEnd > maxDay {
+		return nil, inputErr(fn, "CalibrationEnd", "%s is more than 5.8 million years from 1970", cfg.CalibrationEnd)
+	}
 	s.obsEnd = s.calEnd
 	if !cfg.ObservationEnd.IsZero() {
 		s.obsEnd = calendar.DayIndex(cfg.ObservationEnd, cfg.Location)
 		if s.obsEnd < s.calEnd {
 			return nil, inputErr(fn, "ObservationEnd", "%s is before CalibrationEnd %s", cfg.ObservationEnd, cfg.CalibrationEnd)
+		}
+		if s.obsEnd > maxDay {
+			return nil, inputErr(fn, "ObservationEnd", "%s is more than 5.8 million years from 1970", cfg.ObservationEnd)
 		}
 	}
 	return s, nil
@@ -169,51 +228,92 @@ func (s *Summarizer) Add(p Purchase) error {
 // was skipped), its day index, and whether the day was new for the
 // customer.
 func (s *Summarizer) add(fn string, p Purchase) (h *history, day int, newDay bool, err error) {
-	if err := purchaselog.Check[inputPkg](fn, p.Customer, p.At, p.Amount); err != nil {
-		return nil, 0, false, err
+	if !purchaselog.OK(p.Customer, p.At, p.Amount) {
+		return nil, 0, false, purchaselog.Check[inputPkg](fn, p.Customer, p.At, p.Amount)
 	}
-	day = calendar.DayIndex(p.At, s.cfg.Location)
+	if s.cfg.Location == time.UTC { // DayIndex, inlined
+		day = calendar.UnixDay(p.At.Unix())
+	} else {
+		day = calendar.DayIndex(p.At, s.cfg.Location)
+	}
 	if day > s.obsEnd {
 		s.skipped++
 		return nil, day, false, nil
 	}
+	if day < minDay {
+		return nil, day, false, inputErr(fn, "At", "%s of customer %q is more than 5.8 million years before 1970", p.At.Format(time.RFC3339), p.Customer)
+	}
+	d := int32(day)
 	i, ok := s.lastPos, s.hist.n > 0 && p.Customer == s.last
 	if !ok {
-		if i, ok = s.index[p.Customer]; !ok {
-			i = s.hist.push(history{id: p.Customer, first: day, last: day - 1})
-			s.index[p.Customer] = i
+		hash := s.index.hash(p.Customer)
+		if i = s.index.lookup(hash, p.Customer, &s.ids); i < 0 {
+			if s.hist.n >= maxCustomers {
+				return nil, day, false, inputErr(fn, "Customer", "%q would be customer %d; a summarizer holds at most %d", p.Customer, s.hist.n+1, maxCustomers)
+			}
+			s.ids.push(p.Customer)
+			i = s.hist.push(history{first: d, last: d - 1})
+			s.index.insert(hash, i)
 		}
 		s.last, s.lastPos = p.Customer, i
 	}
 	h = s.hist.at(i)
-	if day < h.last {
+	if d < h.last {
 		return nil, day, false, inputErr(fn, "At", "%s is before the previous purchase of customer %q: each customer's purchases must come in time order",
 			p.At.Format(time.RFC3339), p.Customer)
 	}
-	newDay = day != h.last
-	h.addDay(day, p.Amount, s.calEnd, newDay)
+	newDay = d != h.last
+	s.addDay(i, h, d, p.Amount, newDay)
 	return h, day, newDay, nil
 }
 
-// addDay adds spend on a day; newDay says whether the day is not yet counted.
-func (h *history) addDay(day int, amount decimal.Decimal, calEnd int, newDay bool) {
+// addDay adds spend on a day to the history at position i; newDay says
+// whether the day is not yet counted.
+func (s *Summarizer) addDay(i int, h *history, day int32, amount decimal.Decimal, newDay bool) {
+	cal := int(day) <= s.calEnd
 	if newDay {
-		if day <= calEnd {
+		if cal {
 			h.calDays++
 		} else {
 			h.holdDays++
 		}
 	}
-	if day == h.first {
-		h.firstAmount.Add(amount)
-	}
-	if day <= calEnd {
-		h.calRevenue.Add(amount)
+	if cal {
 		h.lastCal = day
-	} else {
-		h.holdRevenue.Add(amount)
 	}
 	h.last = day
+	a := decsum.Of(amount)
+	if v, ok := a.Units(); ok && !h.bigSpend {
+		first, okFirst := h.spend.first, true
+		if day == h.first {
+			first, okFirst = checked.Add(first, v)
+		}
+		sum, sumOK := h.spend.hold, true
+		if cal {
+			sum, sumOK = checked.Add(h.spend.cal, v)
+		} else {
+			sum, sumOK = checked.Add(sum, v)
+		}
+		if okFirst && sumOK {
+			h.spend.first = first
+			if cal {
+				h.spend.cal = sum
+			} else {
+				h.spend.hold = sum
+			}
+			return
+		}
+	}
+	sp := s.spendOf(i, h) // off the fast path: exact decimals
+	if day == h.first {
+		sp.first = sp.first.Plus(a)
+	}
+	if cal {
+		sp.cal = sp.cal.Plus(a)
+	} else {
+		sp.hold = sp.hold.Plus(a)
+	}
+	s.setSpend(i, h, sp)
 }
 
 // AddAll reads a whole log; it stops at the first error.
@@ -234,62 +334,87 @@ func (s *Summarizer) Skipped() int { return s.skipped }
 // (o's purchases all on or after s's last day, or all before s's first).
 // On error s is unchanged.
 func (s *Summarizer) Merge(o *Summarizer) error {
-	if s.cfg.Unit != o.cfg.Unit || s.calEnd != o.calEnd || s.obsEnd != o.obsEnd || s.cfg.Location.String() != o.cfg.Location.String() {
+	if !s.sameConfig(o) {
 		return inputErr("Summarizer.Merge", "config", "differs: summaries of different configs cannot be merged")
 	}
-	joined := map[int]history{} // checked first, so that an error leaves s unchanged
+	type join struct {
+		h  history
+		sp spendSums
+	}
+	joined := map[int]join{} // checked first, so that an error leaves s unchanged
+	added := 0
 	for j := range o.hist.n {
-		b := o.hist.at(j)
-		if i, ok := s.index[b.id]; ok {
-			m, ok := joinHistories(*s.hist.at(i), *b, s.calEnd)
-			if !ok {
-				return inputErr("Summarizer.Merge", "customer", "%q has overlapping purchase dates in both summaries", b.id)
-			}
-			joined[i] = m
+		id := *o.ids.at(j)
+		i := s.index.lookup(s.index.hash(id), id, &s.ids)
+		if i < 0 {
+			added++
+			continue
 		}
+		m, sp, ok := joinHistories(*s.hist.at(i), s.spendOf(i, s.hist.at(i)), *o.hist.at(j), o.spendOf(j, o.hist.at(j)), s.calEnd)
+		if !ok {
+			return inputErr("Summarizer.Merge", "customer", "%q has overlapping purchase dates in both summaries", id)
+		}
+		joined[i] = join{m, sp}
 	}
-	for i, h := range joined {
-		*s.hist.at(i) = h
+	if s.hist.n+added > maxCustomers {
+		return inputErr("Summarizer.Merge", "o", "would make %d customers; a summarizer holds at most %d", s.hist.n+added, maxCustomers)
+	}
+	for i, m := range joined {
+		h := s.hist.at(i)
+		*h = m.h
+		s.setSpend(i, h, m.sp)
 	}
 	for j := range o.hist.n {
-		b := o.hist.at(j)
-		if _, ok := s.index[b.id]; !ok {
-			s.index[b.id] = s.hist.push(*b)
+		id := *o.ids.at(j)
+		if hash := s.index.hash(id); s.index.lookup(hash, id, &s.ids) < 0 {
+			s.ids.push(id)
+			i := s.hist.push(*o.hist.at(j))
+			s.index.insert(hash, i)
+			if o.hist.at(j).bigSpend {
+				s.setSpend(i, s.hist.at(i), o.spendOf(j, o.hist.at(j)))
+			}
 		}
 	}
 	s.skipped += o.skipped
 	return nil
 }
 
-// joinHistories joins two histories of one customer that follow each
-// other in time, in either order.
-func joinHistories(a, b history, calEnd int) (history, bool) {
+// sameConfig reports whether s and o summarise alike: the same unit,
+// calibration and observation ends, and location.
+func (s *Summarizer) sameConfig(o *Summarizer) bool {
+	return s.cfg.Unit == o.cfg.Unit && s.calEnd == o.calEnd && s.obsEnd == o.obsEnd && s.cfg.Location.String() == o.cfg.Location.String()
+}
+
+// joinHistories joins two histories of one customer (with their spend)
+// that follow each other in time, in either order.
+func joinHistories(a history, as spendSums, b history, bs spendSums, calEnd int) (history, spendSums, bool) {
 	if b.first < a.first || (b.first == a.first && b.last < a.last) {
 		a, b = b, a
+		as, bs = bs, as
 	}
 	if b.first < a.last {
-		return history{}, false
+		return history{}, spendSums{}, false
 	}
-	m := a
+	m, ms := a, as
 	m.calDays += b.calDays
 	m.holdDays += b.holdDays
-	m.calRevenue = m.calRevenue.Plus(b.calRevenue)
-	m.holdRevenue = m.holdRevenue.Plus(b.holdRevenue)
+	ms.cal = ms.cal.Plus(bs.cal)
+	ms.hold = ms.hold.Plus(bs.hold)
 	m.last = b.last
 	if b.calDays > 0 {
 		m.lastCal = b.lastCal
 	}
 	if b.first == a.last { // the boundary day was counted on both sides
-		if b.first <= calEnd {
+		if int(b.first) <= calEnd {
 			m.calDays--
 		} else {
 			m.holdDays--
 		}
 		if a.first == a.last {
-			m.firstAmount = a.firstAmount.Plus(b.firstAmount)
+			ms.first = as.first.Plus(bs.first)
 		}
 	}
-	return m, true
+	return m, ms, true
 }
 
 // Customers returns the summary of every customer whose first purchase is
@@ -300,25 +425,26 @@ func joinHistories(a, b history, calEnd int) (history, bool) {
 func (s *Summarizer) Customers() []CustomerSummary {
 	unit := float64(s.cfg.Unit)
 	out := make([]CustomerSummary, 0, s.hist.n)
+	var money decsum.Values // equal amounts share one decimal
 	for i := range s.hist.n {
 		h := s.hist.at(i)
-		if h.first > s.calEnd {
+		if int(h.first) > s.calEnd {
 			continue
 		}
-		c := CustomerSummary{
-			ID:               h.id,
-			Frequency:        h.calDays - 1,
-			T:                float64(s.calEnd-h.first) / unit,
-			Revenue:          h.calRevenue.Value(),
-			HoldoutFrequency: h.holdDays,
-			HoldoutRevenue:   h.holdRevenue.Value(),
-			Unit:             s.cfg.Unit,
-		}
+		sp := s.spendOf(i, h)
+		out = out[:len(out)+1] // filled in place: the slice is zeroed already
+		c := &out[len(out)-1]
+		c.ID = *s.ids.at(i)
+		c.Frequency = int(h.calDays) - 1
+		c.T = float64(s.calEnd-int(h.first)) / unit
+		c.Revenue = money.Of(sp.cal)
+		c.HoldoutFrequency = int(h.holdDays)
+		c.HoldoutRevenue = money.Of(sp.hold)
+		c.Unit = s.cfg.Unit
 		if c.Frequency > 0 {
-			c.Recency = float64(h.lastCal-h.first) / unit
-			c.Monetary = h.calRevenue.MinusFloat(h.firstAmount) / float64(c.Frequency)
+			c.Recency = float64(int(h.lastCal)-int(h.first)) / unit
+			c.Monetary = sp.cal.MinusFloat(sp.first) / float64(c.Frequency)
 		}
-		out = append(out, c)
 	}
 	return out
 }

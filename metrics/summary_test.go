@@ -71,6 +71,19 @@ func TestSummaryErrors(t *testing.T) {
 	if _, err := metrics.NewSummarizer(metrics.SummaryConfig{CalibrationEnd: time.Now()}); err == nil {
 		t.Error("NewSummarizer without a unit: no error")
 	}
+	far := time.Date(6_000_000, 1, 1, 0, 0, 0, 0, time.UTC) // beyond the days a summary holds
+	for _, tc := range []struct {
+		field string
+		cfg   metrics.SummaryConfig
+	}{
+		{"CalibrationEnd", metrics.SummaryConfig{CalibrationEnd: far, Unit: metrics.Days}},
+		{"ObservationEnd", metrics.SummaryConfig{CalibrationEnd: cdnowConfig.CalibrationEnd, ObservationEnd: far, Unit: metrics.Days}},
+	} {
+		var ie *metrics.InputError
+		if _, err := metrics.NewSummarizer(tc.cfg); !errors.As(err, &ie) || ie.Field != tc.field {
+			t.Errorf("NewSummarizer(%s in year 6,000,000) = %v, want an InputError about %s", tc.field, err, tc.field)
+		}
+	}
 	s, _ := metrics.NewSummarizer(cdnowConfig)
 	day := func(d int) time.Time { return time.Date(1997, 1, d, 12, 0, 0, 0, time.UTC) }
 	if err := s.Add(metrics.Purchase{Customer: "a", At: day(5), Amount: decimal.NewFromInt(1)}); err != nil {
@@ -86,6 +99,7 @@ func TestSummaryErrors(t *testing.T) {
 		{"negative amount", metrics.Purchase{Customer: "a", At: day(6), Amount: decimal.NewFromInt(-1)}, "Amount"},
 		{"empty customer", metrics.Purchase{Customer: "", At: day(6), Amount: decimal.NewFromInt(1)}, "Customer"},
 		{"zero time", metrics.Purchase{Customer: "a", Amount: decimal.NewFromInt(1)}, "At"},
+		{"6 million years ago", metrics.Purchase{Customer: "b", At: time.Date(-6_000_000, 1, 1, 0, 0, 0, 0, time.UTC), Amount: decimal.NewFromInt(1)}, "At"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var ie *metrics.InputError
@@ -100,7 +114,9 @@ func TestSummaryErrors(t *testing.T) {
 }
 
 // genLog draws a purchase log in time order: a few customers, purchases on
-// days around the calibration end, several a day at times.
+// days around the calibration end, several a day at times, amounts mostly
+// in cents, some with six decimal places or near 10¹⁶ (off the summaries'
+// int64 fast path, alone or once summed).
 func genLog(t *rapid.T) []metrics.Purchase {
 	n := rapid.IntRange(0, 60).Draw(t, "purchases")
 	start := time.Date(1997, 9, 1, 0, 0, 0, 0, time.UTC)
@@ -111,11 +127,84 @@ func genLog(t *rapid.T) []metrics.Purchase {
 		out = append(out, metrics.Purchase{
 			Customer: strconv.Itoa(rapid.IntRange(0, 5).Draw(t, "customer")),
 			At:       start.AddDate(0, 0, day).Add(time.Duration(rapid.IntRange(0, 23).Draw(t, "hour")) * time.Hour),
-			Amount:   decimal.New(rapid.Int64Range(0, 10000).Draw(t, "cents"), -2),
+			Amount:   genAmount(t),
 		})
 	}
 	return out
 }
+
+func genAmount(t *rapid.T) decimal.Decimal {
+	switch rapid.IntRange(0, 9).Draw(t, "amount kind") {
+	case 0:
+		return decimal.New(rapid.Int64Range(0, 1e9).Draw(t, "micros"), -6)
+	case 1:
+		return decimal.New(rapid.Int64Range(1e17, 1e18).Draw(t, "large cents"), -2)
+	}
+	return decimal.New(rapid.Int64Range(0, 10000).Draw(t, "cents"), -2)
+}
+
+// checkSummaryMatchesModel: Customers equals a direct computation from
+// the log — per customer first seen by CalibrationEnd, the distinct
+// purchase days and the exact decimal spend in each period — for amounts
+// on and off the int64 fast path.
+func checkSummaryMatchesModel(t *rapid.T) {
+	log := genLog(t)
+	s, _ := metrics.NewSummarizer(cdnowConfig)
+	if err := s.AddAll(refdata.Seq(log)); err != nil {
+		t.Fatal(err)
+	}
+	dayOf := func(at time.Time) int { return int(at.Unix() / 86400) }
+	calEnd, obsEnd := dayOf(cdnowConfig.CalibrationEnd), dayOf(cdnowConfig.ObservationEnd)
+	type model struct {
+		first, lastCal int
+		calDays        map[int]bool
+		holdDays       map[int]bool
+		cal, hold, f   decimal.Decimal
+	}
+	ms := map[string]*model{}
+	var order []string
+	for _, p := range log {
+		d := dayOf(p.At)
+		if d > obsEnd {
+			continue
+		}
+		m := ms[p.Customer]
+		if m == nil {
+			m = &model{first: d, calDays: map[int]bool{}, holdDays: map[int]bool{}}
+			ms[p.Customer] = m
+			order = append(order, p.Customer)
+		}
+		if d == m.first {
+			m.f = m.f.Add(p.Amount)
+		}
+		if d <= calEnd {
+			m.calDays[d], m.lastCal = true, d
+			m.cal = m.cal.Add(p.Amount)
+		} else {
+			m.holdDays[d] = true
+			m.hold = m.hold.Add(p.Amount)
+		}
+	}
+	var want []metrics.CustomerSummary
+	for _, id := range order {
+		m := ms[id]
+		if m.first > calEnd {
+			continue
+		}
+		c := metrics.CustomerSummary{ID: id, Frequency: len(m.calDays) - 1, T: float64(calEnd-m.first) / 7,
+			Revenue: m.cal, HoldoutFrequency: len(m.holdDays), HoldoutRevenue: m.hold, Unit: metrics.Weeks}
+		if c.Frequency > 0 {
+			c.Recency = float64(m.lastCal-m.first) / 7
+			c.Monetary = m.cal.Sub(m.f).InexactFloat64() / float64(c.Frequency)
+		}
+		want = append(want, c)
+	}
+	if diff := cmp.Diff(want, s.Customers(), cmpopts.EquateApprox(1e-15, 0), cmpopts.EquateEmpty()); diff != "" {
+		t.Fatalf("Customers() mismatch (-model +got):\n%s", diff)
+	}
+}
+
+func TestSummaryMatchesModel(t *testing.T) { rapid.Check(t, checkSummaryMatchesModel) }
 
 // checkMergedShards: summarising shards (split by customer or by time) and
 // merging them gives the summary of the whole log.
@@ -155,6 +244,51 @@ func checkMergedShards(t *rapid.T) {
 }
 
 func TestMergedShards(t *testing.T) { rapid.Check(t, checkMergedShards) }
+
+// TestMergeSplitFirstDay: a log cut in time inside a customer's first
+// purchase day (two purchases that day, one in each shard) merges into
+// the whole log's summary: the day counts once, and both purchases are
+// first-day spend, which the mean repeat spend leaves out. Amounts on and
+// off the int64 fast path.
+func TestMergeSplitFirstDay(t *testing.T) {
+	day := time.Date(1997, 9, 1, 9, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name, a, b, repeat string
+	}{
+		{"cents", "10.00", "5.50", "30.00"},
+		{"micros", "10.000001", "5.5", "30.000002"},
+		{"huge", "90000000000000000", "5.50", "30.00"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			log := []metrics.Purchase{
+				{Customer: "c", At: day, Amount: decimal.RequireFromString(tc.a)},
+				{Customer: "c", At: day.Add(time.Hour), Amount: decimal.RequireFromString(tc.b)},
+				{Customer: "c", At: day.AddDate(0, 0, 3), Amount: decimal.RequireFromString(tc.repeat)},
+			}
+			whole, _ := metrics.NewSummarizer(cdnowConfig)
+			first, _ := metrics.NewSummarizer(cdnowConfig)
+			second, _ := metrics.NewSummarizer(cdnowConfig)
+			for i, p := range log {
+				_ = whole.Add(p)
+				if i == 0 {
+					_ = first.Add(p)
+				} else {
+					_ = second.Add(p)
+				}
+			}
+			if err := second.Merge(first); err != nil {
+				t.Fatal(err)
+			}
+			got := second.Customers()
+			if diff := cmp.Diff(whole.Customers(), got); diff != "" {
+				t.Errorf("merged mismatch (-whole +merged):\n%s", diff)
+			}
+			if want := decimal.RequireFromString(tc.repeat).InexactFloat64(); len(got) != 1 || got[0].Frequency != 1 || got[0].Monetary != want {
+				t.Errorf("Customers() = %+v, want frequency 1 and mean repeat spend %v", got, want)
+			}
+		})
+	}
+}
 func FuzzMergedShards(f *testing.F) { f.Fuzz(rapid.MakeFuzz(checkMergedShards)) }
 
 func ExampleSummarizer() {
@@ -183,4 +317,29 @@ func ExampleSummarizer() {
 	// Output:
 	// anna frequency=1 recency=10 T=30 monetary=40 revenue=90
 	// boris frequency=0 recency=0 T=10 monetary=0 revenue=15
+}
+
+// TestSummaryLocation: purchase days are calendar days in the config's
+// Location: two purchases ten hours apart are one day in UTC and two in
+// UTC+5, where the second is already the next day.
+func TestSummaryLocation(t *testing.T) {
+	log := []metrics.Purchase{
+		{Customer: "a", At: time.Date(2026, 3, 14, 10, 0, 0, 0, time.UTC), Amount: decimal.NewFromInt(5)},
+		{Customer: "a", At: time.Date(2026, 3, 14, 20, 0, 0, 0, time.UTC), Amount: decimal.NewFromInt(7)},
+	}
+	for _, tc := range []struct {
+		loc       *time.Location
+		frequency int
+	}{{time.UTC, 0}, {time.FixedZone("UTC+5", 5*3600), 1}} {
+		s, err := metrics.NewSummarizer(metrics.SummaryConfig{CalibrationEnd: time.Date(2026, 3, 31, 0, 0, 0, 0, time.UTC), Unit: metrics.Days, Location: tc.loc})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.AddAll(refdata.Seq(log)); err != nil {
+			t.Fatal(err)
+		}
+		if cs := s.Customers(); len(cs) != 1 || cs[0].Frequency != tc.frequency {
+			t.Errorf("in %v: %+v, want frequency %d", tc.loc, cs, tc.frequency)
+		}
+	}
 }

@@ -18,8 +18,8 @@ import (
 // calendar day (repeat purchase days, and first purchases), so a million
 // purchases cost what summarising them costs. The same rules as
 // [Summarizer.Add] apply: each customer's purchases in time order, later
-// than ObservationEnd skipped. Trackers do not merge. A Tracker is not
-// safe for concurrent use.
+// than ObservationEnd skipped. Trackers of shards of customers merge
+// ([Tracker.Merge]). A Tracker is not safe for concurrent use.
 type Tracker struct {
 	s *Summarizer
 	// repeats and births count, per day index d ≤ obsEnd, at obsEnd − d:
@@ -42,11 +42,11 @@ func NewTracker(cfg SummaryConfig) (*Tracker, error) {
 // Add reads one purchase, as [Summarizer.Add].
 func (t *Tracker) Add(p Purchase) error {
 	h, day, newDay, err := t.s.add("Tracker.Add", p)
-	if err != nil || h == nil || !newDay || h.first > t.s.calEnd {
+	if err != nil || h == nil || !newDay || int(h.first) > t.s.calEnd {
 		return err
 	}
 	i := t.s.obsEnd - day
-	if day == h.first {
+	if day == int(h.first) {
 		t.births = countAt(t.births, i)
 	} else {
 		t.repeats = countAt(t.repeats, i)
@@ -71,6 +71,44 @@ func (t *Tracker) AddAll(log iter.Seq[Purchase]) error {
 		}
 	}
 	return nil
+}
+
+// Merge adds o's purchases into t. The two must hold different customers
+// — shards of a log split by customer, as a distributed engine's combine
+// step has them — and have the same config: a customer in both is an
+// [*InputError] (a tracker keeps per-day counts, not the days each count
+// came from, so it cannot join two parts of one customer's history, as
+// [Summarizer.Merge] does), and so is a different config. The merged
+// tracker is the one that would have read both logs. On error t is
+// unchanged.
+func (t *Tracker) Merge(o *Tracker) error {
+	const fn = "Tracker.Merge"
+	if !t.s.sameConfig(o.s) {
+		return inputErr(fn, "o", "has another config: trackers of different configs cannot be merged")
+	}
+	for j := range o.s.hist.n {
+		id := *o.s.ids.at(j)
+		if t.s.index.lookup(t.s.index.hash(id), id, &t.s.ids) >= 0 {
+			return inputErr(fn, "o", "holds customer %q too: trackers merge shards of different customers", id)
+		}
+	}
+	if err := t.s.Merge(o.s); err != nil {
+		return err
+	}
+	t.repeats = addCounts(t.repeats, o.repeats)
+	t.births = addCounts(t.births, o.births)
+	return nil
+}
+
+// addCounts adds b into a, index by index, growing a as needed.
+func addCounts(a, b []int) []int {
+	if len(b) > len(a) {
+		a = append(a, make([]int, len(b)-len(a))...)
+	}
+	for i, n := range b {
+		a[i] += n
+	}
+	return a
 }
 
 // Summarizer is the tracker's summarizer, holding the same purchases: its

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/loyalkit/loyalkit/internal/refdata"
 	"github.com/loyalkit/loyalkit/metrics"
 	"github.com/shopspring/decimal"
@@ -146,6 +147,115 @@ func TestTrackerProperties(t *testing.T) {
 			t.Errorf("%d points of %d days from %s, want %d", len(pts), period, first.Format(time.DateOnly), want)
 		}
 	})
+}
+
+// trackerConfig is the config of the tracker properties: calibration to
+// the end of June 1997, holdout to the end of the year, in days.
+var trackerConfig = metrics.SummaryConfig{
+	CalibrationEnd: time.Date(1997, 6, 30, 0, 0, 0, 0, time.UTC),
+	ObservationEnd: time.Date(1997, 12, 31, 0, 0, 0, 0, time.UTC),
+	Unit:           metrics.Days,
+}
+
+// checkTrackerMergedShards: trackers of shards of customers, merged in
+// any order, equal the tracker of the whole log: the same summaries, the
+// same purchases skipped, the same tracking curve.
+func checkTrackerMergedShards(t *rapid.T) {
+	ps := drawLog(t)
+	whole, _ := metrics.NewTracker(trackerConfig)
+	if err := whole.AddAll(refdata.Seq(ps)); err != nil {
+		t.Fatal(err)
+	}
+	shards := make([]*metrics.Tracker, rapid.IntRange(1, 4).Draw(t, "shards"))
+	for i := range shards {
+		shards[i], _ = metrics.NewTracker(trackerConfig)
+	}
+	shardOf := map[string]int{}
+	for _, p := range ps {
+		k, ok := shardOf[p.Customer]
+		if !ok {
+			k = rapid.IntRange(0, len(shards)-1).Draw(t, "shard of "+p.Customer)
+			shardOf[p.Customer] = k
+		}
+		if err := shards[k].Add(p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	order := rapid.Permutation(shards).Draw(t, "merge order")
+	merged := order[0]
+	for _, o := range order[1:] {
+		if err := merged.Merge(o); err != nil {
+			t.Fatal(err)
+		}
+	}
+	byID := cmpopts.SortSlices(func(x, y metrics.CustomerSummary) bool { return x.ID < y.ID })
+	if diff := cmp.Diff(whole.Summarizer().Customers(), merged.Summarizer().Customers(), byID); diff != "" {
+		t.Fatalf("merged summaries differ (-whole +merged):\n%s", diff)
+	}
+	if w, m := whole.Summarizer().Skipped(), merged.Summarizer().Skipped(); w != m {
+		t.Fatalf("skipped: whole %d, merged %d", w, m)
+	}
+	period := metrics.Unit(rapid.IntRange(1, 60).Draw(t, "period"))
+	model := fixedModel{unit: metrics.Days, byFreq: []float64{0.01}}
+	wantPts, wantErr := whole.Curve(model, period)
+	gotPts, gotErr := merged.Curve(model, period)
+	if (wantErr == nil) != (gotErr == nil) {
+		t.Fatalf("Curve: whole error %v, merged error %v", wantErr, gotErr)
+	}
+	if diff := cmp.Diff(wantPts, gotPts, cmpopts.EquateApprox(0, 1e-9)); diff != "" {
+		t.Fatalf("merged curve differs (-whole +merged):\n%s", diff)
+	}
+}
+
+func TestTrackerMergedShards(t *testing.T) { rapid.Check(t, checkTrackerMergedShards) }
+
+func FuzzTrackerMergedShards(f *testing.F) { f.Fuzz(rapid.MakeFuzz(checkTrackerMergedShards)) }
+
+// TestTrackerMergeRefused: trackers that share a customer, or differ in
+// config, do not merge, and the receiver is unchanged.
+func TestTrackerMergeRefused(t *testing.T) {
+	day := time.Date(1997, 3, 1, 0, 0, 0, 0, time.UTC)
+	buy := func(tr *metrics.Tracker, c string, days ...int) {
+		for _, d := range days {
+			if err := tr.Add(metrics.Purchase{Customer: c, At: day.AddDate(0, 0, d), Amount: decimal.NewFromInt(10)}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	other := trackerConfig
+	other.Unit = metrics.Weeks
+	for _, c := range []struct {
+		name string
+		o    func() *metrics.Tracker
+	}{
+		{"shared customer", func() *metrics.Tracker {
+			o, _ := metrics.NewTracker(trackerConfig)
+			buy(o, "b", 1)
+			buy(o, "a", 40, 50) // a's later purchases: a shard by time, not by customer
+			return o
+		}},
+		{"other config", func() *metrics.Tracker {
+			o, _ := metrics.NewTracker(other)
+			buy(o, "b", 1)
+			return o
+		}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			tr, _ := metrics.NewTracker(trackerConfig)
+			buy(tr, "a", 0, 10)
+			model := fixedModel{unit: metrics.Days, byFreq: []float64{0.01}}
+			before, _ := tr.Curve(model, metrics.Weeks)
+			err := tr.Merge(c.o())
+			var ie *metrics.InputError
+			if !errors.As(err, &ie) || ie.Func != "Tracker.Merge" || ie.Field != "o" {
+				t.Errorf("Merge = %v, want an InputError of Tracker.Merge on o", err)
+			}
+			after, _ := tr.Curve(model, metrics.Weeks)
+			if diff := cmp.Diff(before, after); diff != "" || len(tr.Summarizer().Customers()) != 1 {
+				t.Errorf("the refused merge changed the tracker (-before +after):\n%s", diff)
+			}
+		})
+	}
 }
 
 func maxT(cs []metrics.CustomerSummary) float64 {

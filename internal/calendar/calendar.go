@@ -13,6 +13,12 @@ func DayIndex(t time.Time, loc *time.Location) int {
 		_, off := t.In(loc).Zone()
 		sec += int64(off)
 	}
+	return UnixDay(sec)
+}
+
+// UnixDay is the day index of a Unix time in UTC: DayIndex's arithmetic,
+// small enough to inline where the zone is known to be UTC.
+func UnixDay(sec int64) int {
 	day := sec / 86400
 	if sec < 0 && sec%86400 != 0 {
 		day--

@@ -21,6 +21,34 @@ type Sum struct {
 	big   *decimal.Decimal // nil until an amount misses the fast path
 }
 
+// Of is the sum of d alone: an amount converted once, to be added to
+// several sums with Plus. Money amounts (at most four places, at most 14
+// digits) take a short path: their count of 10⁻⁴ units is the
+// coefficient times a power of ten that cannot overflow.
+func Of(d decimal.Decimal) Sum {
+	if e := d.Exponent(); e <= 0 && e >= -sumPlaces && d.NumDigits() <= 18-sumPlaces {
+		return Sum{small: d.CoefficientInt64() * unitsPer[sumPlaces+e]}
+	}
+	var s Sum
+	s.add(d, false)
+	return s
+}
+
+// unitsPer[k] is 10^k: the 10⁻⁴ units in one 10^(k−4).
+var unitsPer = [sumPlaces + 1]int64{1, 10, 100, 1000, 10000}
+
+// FromUnits is the sum of v units of 10⁻⁴ (what Units returns).
+func FromUnits(v int64) Sum { return Sum{small: v} }
+
+// Units is s as a count of 10⁻⁴ units and true, when s is on the fast
+// path; 0 and false otherwise.
+func (s Sum) Units() (int64, bool) {
+	if s.big != nil {
+		return 0, false
+	}
+	return s.small, true
+}
+
 // Add adds d.
 func (s *Sum) Add(d decimal.Decimal) { s.add(d, false) }
 
@@ -144,3 +172,39 @@ func (s Sum) Small() (int64, bool) {
 
 // FromSmall is the sum of n units of 10⁻⁴: Small's inverse.
 func FromSmall(n int64) Sum { return Sum{small: n} }
+
+// valueSlots is the size of a Values cache: on the 23,570 CDNOW
+// customers' calibration revenue (8,162 distinct amounts) it builds
+// 10,528 decimals instead of 23,570.
+const valueSlots = 1 << 12
+
+// Values turns sums into decimals ([Sum.Value]), giving equal sums on the
+// fast path one shared decimal.Decimal — a Decimal is immutable, so
+// sharing its coefficient is safe, as sharing decimal.Zero is — from a
+// direct-mapped cache of recent amounts: building a decimal allocates
+// twice, and many customers spend the same. The zero value is ready; a
+// Values is not safe for concurrent use.
+type Values struct {
+	slots *[valueSlots]valueSlot
+}
+
+type valueSlot struct {
+	units int64 // 0 marks an empty slot (a zero sum is decimal.Zero)
+	d     decimal.Decimal
+}
+
+// Of is s.Value(), shared with earlier equal sums where the cache still
+// holds one.
+func (c *Values) Of(s Sum) decimal.Decimal {
+	if s.big != nil || s.small == 0 {
+		return s.Value()
+	}
+	if c.slots == nil {
+		c.slots = new([valueSlots]valueSlot)
+	}
+	sl := &c.slots[uint64(s.small)*0x9E3779B97F4A7C15>>(64-12)] // Fibonacci hashing: the top 12 bits
+	if sl.units != s.small {
+		*sl = valueSlot{s.small, decimal.New(s.small, -sumPlaces)}
+	}
+	return sl.d
+}

@@ -104,3 +104,64 @@ func TestMinusFloat(t *testing.T) {
 		}
 	})
 }
+
+// Values.Of equals Value for sums on and off the fast path, repeated
+// amounts included (the cache hands out a shared decimal for those), and
+// Of(d) added with Plus equals Add(d).
+func TestValuesAndOf(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		var c Values
+		pool := rapid.SliceOfN(rapid.Custom(func(t *rapid.T) decimal.Decimal {
+			return decimal.New(rapid.Int64().Draw(t, "coef"), int32(rapid.IntRange(-8, 3).Draw(t, "exp")))
+		}), 1, 5).Draw(t, "amounts")
+		for range rapid.IntRange(1, 40).Draw(t, "sums") {
+			var s, p Sum
+			want := decimal.Zero
+			for range rapid.IntRange(0, 3).Draw(t, "terms") {
+				d := rapid.SampledFrom(pool).Draw(t, "amount")
+				s.Add(d)
+				p = p.Plus(Of(d))
+				want = want.Add(d)
+			}
+			if got := c.Of(s); !got.Equal(want) || !got.Equal(s.Value()) {
+				t.Fatalf("Values.Of = %s, Value %s, want %s", got, s.Value(), want)
+			}
+			if !p.Value().Equal(want) {
+				t.Fatalf("Plus of Of = %s, want %s", p.Value(), want)
+			}
+		}
+	})
+}
+
+// Two amounts in one cache slot: each Of returns its own sum's value, not
+// the other one's left in the slot.
+func TestValuesSlotCollision(t *testing.T) {
+	slot := func(v int64) uint64 { return uint64(v) * 0x9E3779B97F4A7C15 >> (64 - 12) }
+	v1, v2 := int64(117700), int64(117701) // 11.77 and 11.7701
+	for slot(v2) != slot(v1) {
+		v2++
+	}
+	var c Values
+	for _, v := range []int64{v1, v2, v1, v1, v2} {
+		var s Sum
+		s.Add(decimal.New(v, -sumPlaces))
+		if got := c.Of(s); !got.Equal(decimal.New(v, -sumPlaces)) {
+			t.Errorf("Of(%d units) = %s", v, got)
+		}
+	}
+}
+
+// Of is exact on both sides of its short path's bounds: up to four
+// places and 14 digits, and just past them.
+func TestOfBounds(t *testing.T) {
+	for _, s := range []string{
+		"0", "11.77", "-0.0001", "99999999999999", "-9999999999.9999", // short path
+		"999999999999999", "-99999999999999.9999", "922337203685477.5807", // 15 digits and more
+		"0.00001", "1e5", "123456789012345678901234567890", // more places, a positive exponent, a long coefficient
+	} {
+		d := decimal.RequireFromString(s)
+		if got := Of(d).Value(); !got.Equal(d) {
+			t.Errorf("Of(%s) = %s", s, got)
+		}
+	}
+}

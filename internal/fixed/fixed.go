@@ -29,7 +29,8 @@ func Places(d decimal.Decimal) int32 {
 // true, or 0 and false when that is not a whole number or does not fit an
 // int64. It does not allocate when d's coefficient has at most 18 digits.
 func Int64(d decimal.Decimal, places int32) (int64, bool) {
-	if d.NumDigits() > 18 { // the coefficient may not fit an int64: exact, and rare
+	digits := d.NumDigits()
+	if digits > 18 { // the coefficient may not fit an int64: exact, and rare
 		scaled := d.Shift(places)
 		if !scaled.IsInteger() {
 			return 0, false
@@ -44,6 +45,8 @@ func Int64(d decimal.Decimal, places int32) (int64, bool) {
 	switch {
 	case c == 0:
 		return 0, true
+	case shift >= 0 && int64(digits)+shift <= 18: // |c| < 10^digits: the product is below 10^18
+		return c * pow10[shift], true
 	case shift >= 0 && shift < int64(len(pow10)):
 		return checked.Mul(c, pow10[shift])
 	case shift < 0 && -shift < int64(len(pow10)) && c%pow10[-shift] == 0:

@@ -48,6 +48,10 @@ func TestInt64Cases(t *testing.T) {
 		{"one past the largest", "922337203685477580.8", 1, 0, false},
 		{"a long coefficient that fits", "1.000000000000000000000", 4, 10000, true},
 		{"exponent past 10^18", "1e19", 0, 0, false},
+		{"17 digits times 10 (no overflow possible)", "-12345678901234567", 1, -123456789012345670, true},
+		{"18 digits times 10 that fit", "92233720368547758.0", 2, 9223372036854775800, true},
+		{"18 digits times 10 that do not fit", "99999999999999999.9", 2, 0, false},
+		{"18 digits times 10, negative, that do not fit", "-99999999999999999.9", 2, 0, false},
 		{"zero at any scale", "0e-40", 60, 0, true},
 	}
 	for _, tc := range tests {

@@ -10,17 +10,24 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// Check is nil for a purchase a log may hold, else P's input error from
-// fn about the first field at fault: an empty Customer, a negative Amount
-// (zero is allowed: a free order), a zero At.
+// OK reports whether a log may hold the purchase: Check's test without
+// the error, small enough to inline into a log reader's loop.
+func OK(customer string, at time.Time, amount decimal.Decimal) bool {
+	return customer != "" && amount.Sign() >= 0 && !at.IsZero()
+}
+
+// Check is nil for a purchase a log may hold ([OK]), else P's input error
+// from fn about the first field at fault: an empty Customer, a negative
+// Amount (zero is allowed: a free order), a zero At.
 func Check[P inputerr.Package](fn, customer string, at time.Time, amount decimal.Decimal) error {
 	switch {
+	case OK(customer, at, amount):
+		return nil
 	case customer == "":
 		return inputerr.New[P](fn, "Customer", "is empty")
 	case amount.IsNegative():
 		return inputerr.New[P](fn, "Amount", "is negative (%s) for customer %q", amount, customer)
-	case at.IsZero():
+	default:
 		return inputerr.New[P](fn, "At", "is zero for customer %q", customer)
 	}
-	return nil
 }

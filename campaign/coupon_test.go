@@ -312,7 +312,7 @@ func checkCouponLimits(t *rapid.T) {
 		},
 		"cancel": func(t *rapid.T) {
 			if len(orders) == 0 {
-				t.Skip()
+				return // not applicable now: a no-op (a skip here can leave a fuzzed run with no action to take)
 			}
 			order := rapid.SampledFrom(orders).Draw(t, "order")
 			nb, r, err := b.Cancel(order, now)
@@ -324,7 +324,7 @@ func checkCouponLimits(t *rapid.T) {
 		},
 		"refund": func(t *rapid.T) {
 			if len(orders) == 0 {
-				t.Skip()
+				return // not applicable now: a no-op (a skip here can leave a fuzzed run with no action to take)
 			}
 			order := rapid.SampledFrom(orders).Draw(t, "order")
 			u := uses[order]

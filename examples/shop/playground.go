@@ -21,11 +21,13 @@ import (
 // The rule playground: a page for shop staff (GET /playground) where they
 // edit the programme's rules, see every compile error under its rule as
 // they type, see the fields and helpers rules may use, try a basket or an
-// event on a sample or stored customer and read every rule's verdict, and
-// save the programme (through PUT /v1/program, which refuses one that does
-// not compile). The page is plain HTML, CSS and JavaScript embedded in the
-// binary, with no logic of its own: every check, every outcome and every
-// list it shows comes from the JSON endpoints below.
+// event on a sample or stored customer and read every rule's verdict,
+// compare the edited programme's totals over the stored history with the
+// programme in force (playground_backtest.go), and save the programme
+// (through PUT /v1/program, which refuses one that does not compile). The
+// page is plain HTML, CSS and JavaScript embedded in the binary, with no
+// logic of its own: every check, every outcome and every list it shows
+// comes from the JSON endpoints below.
 //
 //	GET  /api/playground/env                     fields, helpers and rule enums, from the library
 //	GET  /api/playground/program                 the programme to start from
@@ -33,6 +35,7 @@ import (
 //	POST /api/playground/try                     what would it give? (nothing recorded)
 //	GET  /api/playground/orders                  recent recorded orders, to try again
 //	GET  /api/playground/orders/{customer}/{order}  one of them: its basket and time
+//	POST /api/playground/backtest                the stored history under the programme in force and the edited one
 
 //go:embed playground
 var playgroundFS embed.FS
@@ -53,6 +56,7 @@ func (s *Server) routePlayground(mux *http.ServeMux) {
 	mux.HandleFunc("POST /api/playground/try", s.playgroundTry)
 	mux.HandleFunc("GET /api/playground/orders", s.playgroundOrders)
 	mux.HandleFunc("GET /api/playground/orders/{customer}/{order}", s.playgroundOrder)
+	mux.HandleFunc("POST /api/playground/backtest", s.playgroundBacktest)
 }
 
 // contentTypes are the types of the page's files (not the system's MIME
@@ -114,6 +118,17 @@ type envView struct {
 	// Occasion is the occasion of a purchase: a rule whose on is empty
 	// runs on it; other occasions are event kinds.
 	Occasion string `json:"occasion"`
+	// Assumptions are what a backtest may assume customers redeem, each
+	// with its sentence; the default is marked.
+	Assumptions []assumptionView `json:"assumptions"`
+}
+
+// assumptionView is a loyalty.RedemptionAssumption, as the backtest
+// endpoint takes it, and what it does.
+type assumptionView struct {
+	Name    string `json:"name"`
+	About   string `json:"about"`
+	Default bool   `json:"default,omitempty"`
 }
 
 // playgroundEnv lists the fields of loyalty.Facts (what loyalty.Compile
@@ -129,6 +144,12 @@ func playgroundEnvView() envView {
 	v := envView{Facts: t.String(), Fields: factFields(t, ""), Occasion: loyalty.OccasionPurchase,
 		Kinds: enumNames[rules.Kind](), Units: enumNames[rules.Unit](), Stackings: enumNames[rules.Stacking](),
 		Statuses: enumNames[rules.Status]()}
+	for _, name := range enumNames[loyalty.RedemptionAssumption]() {
+		var a loyalty.RedemptionAssumption
+		if a.UnmarshalText([]byte(name)) == nil && a != loyalty.AssumptionUnset {
+			v.Assumptions = append(v.Assumptions, assumptionView{Name: name, About: a.Describe(), Default: a == defaultAssumption})
+		}
+	}
 	for _, h := range rules.Helpers() {
 		hv := helperView{Name: h.Name}
 		for _, sig := range h.Signatures {

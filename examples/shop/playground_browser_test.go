@@ -353,6 +353,38 @@ func TestPlaygroundBrowser(t *testing.T) {
 		t.Errorf("revision %d after the save, want 2", prog.Revision)
 	}
 
+	// Compare an edit with the programme in force (revision 2, 6 points
+	// per 100 tenge) over the stored history, aigerim's o1 of 12,000: 720
+	// and 480 on beans in force, 1,200 and 480 edited.
+	b.typeInto("#rule-0-value", `floor(order.Total / 100) * 10`)
+	b.waitChecked("the edit compiles", `document.getElementById("check-status").textContent.includes("Compiles: 6 rules")`)
+	if got := get(b, "reading the assumption", chromedp.Value(chromedp.CSS("#bt-redemptions"))); got != "capped" {
+		t.Errorf("the redemption assumption chosen is %q, want the default, capped", got)
+	}
+	b.do("comparing", chromedp.Click(chromedp.CSS("#compare")))
+	b.waitFor("the comparison shows", `!document.getElementById("backtest-body").hidden`)
+	if got := b.text("#backtest-status"); !strings.Contains(got, "Replayed 1 operation of 1 customer") {
+		t.Errorf("backtest status %q, want one operation of one customer replayed", got)
+	}
+	earned := get(b, "reading the points earned", chromedp.Evaluate[[]string](`Array.from(
+		document.querySelector('#bt-totals tr[data-key="earned"]').cells).map((c) => c.tagName + " " + c.textContent.trim())`))
+	if want := []string{"TH Points earned", "TD 1200", "TD 1680", "TD +480 more"}; !slices.Equal(earned, want) {
+		t.Errorf("the points earned row is %q, want %q", earned, want)
+	}
+	if align := get(b, "reading the alignment", chromedp.Evaluate[string](
+		`getComputedStyle(document.querySelector('#bt-totals tr[data-key="earned"] td')).textAlign`)); align != "right" {
+		t.Errorf("numbers are aligned %q, want right", align)
+	}
+	if got := b.text("#bt-totals caption"); !strings.Contains(got, "revision 2") {
+		t.Errorf("the totals' caption %q does not name the programme in force", got)
+	}
+	if got := b.text("#bt-assumption"); !strings.Contains(got, "Assumed: capped: ") || !strings.Contains(got, "all the points available") {
+		t.Errorf("the assumption %q, want capped stated in words", got)
+	}
+	if got := b.text("#bt-gainers tbody"); !strings.Contains(got, "aigerim") {
+		t.Errorf("the gainers %q, want aigerim", got)
+	}
+
 	if errs := b.jsErrors(); len(errs) > 0 {
 		t.Errorf("the page reported JavaScript errors:\n%s", strings.Join(errs, "\n"))
 	}

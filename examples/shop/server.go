@@ -23,12 +23,18 @@ type Server struct {
 	MaxBody, MaxProgramBody int64
 	// HoldFor is how long a hold lasts when the request gives no until.
 	HoldFor time.Duration
+	// BacktestMaxOps is the most stored operations the playground's
+	// backtest replays in a request; backtests lets one run at a time.
+	BacktestMaxOps int
+	backtests      chan struct{}
 }
 
 // NewServer returns a server over store with the defaults: the wall
-// clock, 64 KiB bodies (1 MiB programmes), 15-minute holds.
+// clock, 64 KiB bodies (1 MiB programmes), 15-minute holds, backtests of
+// up to 20,000 operations, one at a time.
 func NewServer(store *Store, log *slog.Logger) *Server {
-	return &Server{store: store, log: log, Now: time.Now, MaxBody: 64 << 10, MaxProgramBody: 1 << 20, HoldFor: 15 * time.Minute}
+	return &Server{store: store, log: log, Now: time.Now, MaxBody: 64 << 10, MaxProgramBody: 1 << 20, HoldFor: 15 * time.Minute,
+		BacktestMaxOps: defaultBacktestMaxOps, backtests: make(chan struct{}, 1)}
 }
 
 // Handler is the API, with Go 1.22 method and wildcard patterns.

@@ -1,7 +1,8 @@
 // The rule playground's page. It has no rules logic of its own: it builds
 // the programme's JSON from the form, sends it to the backend and shows
-// what the backend answers (compile errors, outcomes, traces, the fields
-// and helpers rules may use). See playground.go.
+// what the backend answers (compile errors, outcomes, traces, the
+// comparison with the programme in force, the fields and helpers rules may
+// use). See playground.go.
 "use strict";
 
 const $ = (id) => document.getElementById(id);
@@ -477,6 +478,94 @@ async function useRecorded() {
     `before the order, at its time (${data.at}). Channel and coupon are not recorded.`;
 }
 
+// ---- compare with the programme in force (the backtest) -----------------
+
+// signed writes a difference the backend computed (B − A, a decimal
+// string) with its sign and the backend's word for it: "+480 more",
+// "−540 less", "0, the same".
+function signed(diff, change) {
+  const d = String(diff);
+  if (change === "same") return "0, the same";
+  return (d.startsWith("-") ? "\u2212" + d.slice(1) : "+" + d) + " " + change;
+}
+
+const num = (text) => el("td", { class: "num", text: String(text) });
+const absent = () => el("td", { class: "num absent" }, el("span", { "aria-hidden": "true", text: "— " }), "no such tier");
+
+function renderChanges(table, list, total, none) {
+  const tbody = table.tBodies[0];
+  table.caption.textContent = table.caption.textContent.replace(/ \(.*\)$/, "") + ` (${list.length} shown of ${total})`;
+  if (list.length === 0) {
+    tbody.replaceChildren(el("tr", {}, el("td", { colspan: 5, text: none })));
+    return;
+  }
+  tbody.replaceChildren(...list.map((c) => el("tr", {},
+    el("th", { scope: "row", text: c.customer }),
+    el("td", { text: c.tier_a === c.tier_b ? c.tier_a : `${c.tier_a} \u2192 ${c.tier_b}` }),
+    num(c.benefit_a), num(c.benefit_b), num(signed(c.gain, c.gain.startsWith("-") ? "less" : "more")))));
+}
+
+function renderBacktest(data) {
+  $("bt-assumption").replaceChildren(el("strong", { text: "Assumed: " }),
+    `${data.redemptions}${data.redemptions_default ? " (the default)" : ""}: ${data.assumption} ` +
+    "(programme A is the one in force, B the edited one).");
+  $("bt-totals").caption.textContent = `Totals in force (\u201c${data.a.name}\u201d, revision ${data.a.revision}) and edited ` +
+    `(\u201c${data.b.name}\u201d); the difference is edited \u2212 in force`;
+  $("bt-totals").tBodies[0].replaceChildren(...data.totals.map((r) => el("tr", { "data-key": r.key },
+    el("th", { scope: "row", text: r.label }), num(r.a), num(r.b), num(signed(r.diff, r.change)))));
+  $("bt-tiers").tBodies[0].replaceChildren(...data.tiers.map((r) => el("tr", {},
+    el("th", { scope: "row", text: r.tier }),
+    r.in_a ? num(r.a) : absent(), r.in_b ? num(r.b) : absent(), num(signed(r.diff, r.change)))));
+  const m = data.moves;
+  $("bt-moves").tHead.replaceChildren(el("tr", {},
+    el("td", {}, el("span", { class: "sr-only", text: "In force, then edited" })),
+    m.to.map((t) => el("th", { scope: "col", text: "edited: " + t }))));
+  $("bt-moves").tBodies[0].replaceChildren(...m.from.map((f, i) => el("tr", {},
+    el("th", { scope: "row", text: "in force: " + f }), m.counts[i].map(num))));
+  renderChanges($("bt-gainers"), data.gainers, data.gainers_count, "No customer gains.");
+  renderChanges($("bt-losers"), data.losers, data.losers_count, "No customer loses.");
+  const o = data.ops;
+  const n = (k, one, many) => `${k} ${k === 1 ? one : many}`;
+  let ops = `${n(o.purchases, "purchase", "purchases")}, ${n(o.refunds, "refund", "refunds")}, ${n(o.events, "event", "events")} ` +
+    `and ${n(o.redemptions, "redemption", "redemptions")} of ${n(data.customers, "customer", "customers")}, as of ${data.end}.`;
+  if (data.not_replayed.length > 0) {
+    ops += " Not replayed: " + data.not_replayed.map((n) => `${n.count} ${n.what}`).join("; ") + ".";
+  }
+  $("bt-ops").textContent = ops;
+  $("bt-notes").replaceChildren(...data.notes.map((n) => el("li", { text: n })));
+}
+
+async function compare() {
+  const p = program();
+  if (!p) {
+    setStatus($("backtest-status"), "bad", "Cannot compare: the programme settings are not valid JSON.");
+    return;
+  }
+  const q = { program: p };
+  if ($("bt-redemptions").value) q.redemptions = $("bt-redemptions").value;
+  $("compare").disabled = true;
+  $("backtest-status").setAttribute("aria-busy", "true");
+  $("backtest-status").className = "status";
+  $("backtest-status").textContent = "Replaying the stored history under both programmes…";
+  const { status, data } = await api("POST", "/api/playground/backtest", q);
+  $("compare").disabled = false;
+  $("backtest-status").removeAttribute("aria-busy");
+  if (status !== 200) {
+    $("backtest-body").hidden = true;
+    showRequestError(data, $("backtest-status"), "Cannot compare", "program.");
+    return;
+  }
+  if (!data.replayed) {
+    $("backtest-body").hidden = true;
+    $("backtest-status").className = "status";
+    $("backtest-status").textContent = data.message;
+    return;
+  }
+  renderBacktest(data);
+  setStatus($("backtest-status"), "ok", data.message);
+  $("backtest-body").hidden = false;
+}
+
 // ---- what rules may use -------------------------------------------------
 
 function insert(text) {
@@ -545,6 +634,15 @@ async function start() {
   for (const id of ["who-sample", "who-stored"]) $(id).addEventListener("change", whoChanged);
   for (const id of ["what-order", "what-event"]) $(id).addEventListener("change", whatChanged);
   $("use-recorded").addEventListener("click", useRecorded);
+  $("bt-redemptions").replaceChildren(...state.env.assumptions.map((a) =>
+    el("option", { value: a.name, selected: a.default, text: a.name + (a.default ? " (the default)" : "") })));
+  const about = () => {
+    const a = state.env.assumptions.find((x) => x.name === $("bt-redemptions").value);
+    $("bt-redemptions-about").textContent = a ? `Assumed: ${a.about}.` : "";
+  };
+  $("bt-redemptions").addEventListener("change", about);
+  about();
+  $("compare").addEventListener("click", compare);
   document.body.dataset.ready = "true";
   loadRecorded();
   scheduleCheck(0);

@@ -61,7 +61,7 @@ func checkOrder(t *rapid.T) {
 }
 
 func TestOrderProperty(t *testing.T) { rapid.Check(t, checkOrder) }
-func FuzzOrder(f *testing.F)       { f.Fuzz(rapid.MakeFuzz(checkOrder)) }
+func FuzzOrder(f *testing.F)         { f.Fuzz(rapid.MakeFuzz(checkOrder)) }
 
 func BenchmarkOrder(b *testing.B) {
 	for _, c := range []struct {

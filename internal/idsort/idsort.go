@@ -1,13 +1,18 @@
 // Package idsort sorts a million customer ids fast: touches and raffles
 // sort their input by id (to find duplicates, and so that nothing depends
 // on the order the host gave), and a comparison sort of 1,000,000
-// strings takes about half a second on the development machine. Order
-// radix-sorts the ids eight bytes at a time instead, so that the order is
-// exactly that of strings.Compare at a fraction of the cost.
+// strings takes about half a second on the development machine. [Sort]
+// radix-sorts the ids sixteen bytes at a time after their common prefix
+// instead, so that the order is exactly that of strings.Compare at a
+// fraction of the cost, and keeps those bytes, so that a short id can be
+// read back in sorted order without touching its string (reading a
+// million strings in sorted order reads memory at random, and costs as
+// much as the sort).
 package idsort
 
 import (
 	"cmp"
+	"encoding/binary"
 	"slices"
 	"strings"
 )
@@ -24,6 +29,15 @@ const (
 type sorter struct {
 	ids   []string
 	count *[1 << 16]int
+	dup   [2]int // two input indexes of equal ids, or −1
+}
+
+// found records a and b, input indexes of equal ids, unless a pair is
+// already recorded.
+func (s *sorter) found(a, b int32) {
+	if s.dup[0] < 0 {
+		s.dup = [2]int{int(min(a, b)), int(max(a, b))}
+	}
 }
 
 // item is an id's index and sixteen bytes of it from the current
@@ -33,29 +47,75 @@ type sorter struct {
 type item struct {
 	k0, k1 uint64
 	i      int32
+	n      int32 // the id's length
 }
 
 func (a item) cmp(b item) int { return cmp.Or(cmp.Compare(a.k0, b.k0), cmp.Compare(a.k1, b.k1)) }
 
-// Order returns the permutation that sorts ids as strings.Compare does:
-// ids[out[0]] ≤ ids[out[1]] ≤ …; equal ids keep their input order. It
-// needs len(ids) < 2^31.
-func Order(ids []string) []int32 {
+// Sorted is ids in the order strings.Compare puts them in (equal ids in
+// their input order).
+type Sorted struct {
+	ids    []string
+	prefix int // the length of the prefix all ids share
+	keyed  bool
+	items  []item
+}
+
+// Sort sorts ids (without changing them). dup is two input indexes
+// i < j of equal ids when there are any (found while sorting, without
+// comparing neighbours again), else {−1, −1}. It needs len(ids) < 2^31
+// and ids shorter than 2^31 bytes.
+func Sort(ids []string) (s Sorted, dup [2]int) {
 	items := make([]item, len(ids))
 	for i := range items {
 		items[i].i = int32(i)
+		items[i].n = int32(len(ids[i]))
 	}
 	tmp := make([]item, len(ids))
-	s := sorter{ids: ids}
+	st := sorter{ids: ids, dup: [2]int{-1, -1}}
 	if len(ids) >= radixMin {
-		s.count = new([1 << 16]int)
+		st.count = new([1 << 16]int)
 	}
-	s.sortRun(items, tmp, commonPrefix(ids))
+	prefix := commonPrefix(ids)
+	st.sortRun(items, tmp, prefix)
+	return Sorted{ids: ids, prefix: prefix, keyed: len(ids) >= small, items: items}, st.dup
+}
+
+// Order is the permutation that sorts ids: ids[order[0]] ≤ ids[order[1]]
+// ≤ …, and dup as [Sort] says.
+func Order(ids []string) (order []int32, dup [2]int) {
+	s, dup := Sort(ids)
 	out := make([]int32, len(ids))
-	for k, it := range items {
-		out[k] = it.i
+	for k := range out {
+		out[k] = s.Index(k)
 	}
-	return out
+	return out, dup
+}
+
+// Len is the number of ids.
+func (s *Sorted) Len() int { return len(s.items) }
+
+// Index is the input index of the k-th id in sorted order.
+func (s *Sorted) Index(k int) int32 { return s.items[k].i }
+
+// ID is the k-th id in sorted order.
+func (s *Sorted) ID(k int) string { return s.ids[s.items[k].i] }
+
+// IDLen is the length of the k-th id in sorted order.
+func (s *Sorted) IDLen(k int) int { return int(s.items[k].n) }
+
+// AppendID appends the k-th id in sorted order to dst: from the bytes the
+// sort kept when they hold all of it, else from the id itself.
+func (s *Sorted) AppendID(dst []byte, k int) []byte {
+	it := &s.items[k]
+	if !s.keyed || int(it.n) > s.prefix+16 {
+		return append(dst, s.ids[it.i]...)
+	}
+	dst = append(dst, s.ids[0][:s.prefix]...)
+	var b [16]byte
+	binary.BigEndian.PutUint64(b[:8], it.k0)
+	binary.BigEndian.PutUint64(b[8:], it.k1)
+	return append(dst, b[:int(it.n)-s.prefix]...)
 }
 
 // sortRun sorts items, whose ids agree on their first off bytes, by the
@@ -64,6 +124,11 @@ func (s *sorter) sortRun(items, tmp []item, off int) {
 	ids := s.ids
 	if len(items) < small {
 		slices.SortStableFunc(items, func(a, b item) int { return strings.Compare(ids[a.i][off:], ids[b.i][off:]) })
+		for k := 1; k < len(items); k++ {
+			if ids[items[k].i] == ids[items[k-1].i] {
+				s.found(items[k-1].i, items[k].i)
+			}
+		}
 		return
 	}
 	var any1 uint64
@@ -115,6 +180,11 @@ func (s *sorter) sortTies(items, tmp []item, off int) {
 	}
 	copy(items, tmp[:len(items)])
 	slices.SortStableFunc(items[:n], func(a, b item) int { return cmp.Compare(len(ids[a.i]), len(ids[b.i])) })
+	for k := 1; k < n; k++ { // equal in every byte up to off+16, and as long: equal
+		if len(ids[items[k].i]) == len(ids[items[k-1].i]) {
+			s.found(items[k-1].i, items[k].i)
+		}
+	}
 	if len(items)-n > 1 {
 		s.sortRun(items[n:], tmp[n:], off+16)
 	}

@@ -43,9 +43,12 @@ func TestOrder(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			if diff := cmp.Diff(want(tc.ids), Order(tc.ids)); diff != "" {
+			order, dup := Order(tc.ids)
+			if diff := cmp.Diff(want(tc.ids), order); diff != "" {
 				t.Errorf("Order mismatch (-want +got) [%s]:\n%s", tc.reason, diff)
 			}
+			checkDup(t, tc.ids, dup)
+			checkIDs(t, tc.ids)
 		})
 	}
 }
@@ -55,8 +58,39 @@ func checkOrder(t *rapid.T) {
 	// length crosses 8- and 16-byte chunks.
 	id := rapid.StringOfN(rapid.RuneFrom([]rune{0, 'a', 'b', 0xff}), 0, 20, -1)
 	ids := rapid.SliceOfN(id, 0, 5000).Draw(t, "ids")
-	if got, w := Order(ids), want(ids); !slices.Equal(got, w) {
+	got, dup := Order(ids)
+	if w := want(ids); !slices.Equal(got, w) {
 		t.Fatalf("Order(%q) = %v, want %v", ids, got, w)
+	}
+	checkDup(t, ids, dup)
+	checkIDs(t, ids)
+}
+
+// checkIDs: Sort's AppendID gives back each id, in sorted order.
+func checkIDs(t interface{ Fatalf(string, ...any) }, ids []string) {
+	s, _ := Sort(ids)
+	var buf []byte
+	for k := range s.Len() {
+		buf = s.AppendID(buf[:0], k)
+		if id := ids[s.Index(k)]; string(buf) != id {
+			t.Fatalf("AppendID(%d) = %q, want %q", k, buf, id)
+		}
+	}
+}
+
+// checkDup: dup names two equal ids exactly when there are some.
+func checkDup(t interface{ Fatalf(string, ...any) }, ids []string, dup [2]int) {
+	seen := map[string]bool{}
+	any := false
+	for _, id := range ids {
+		any = any || seen[id]
+		seen[id] = true
+	}
+	switch {
+	case !any && dup != [2]int{-1, -1}:
+		t.Fatalf("no duplicates, yet dup = %v", dup)
+	case any && (dup[0] < 0 || dup[0] >= dup[1] || ids[dup[0]] != ids[dup[1]]):
+		t.Fatalf("duplicates, yet dup = %v", dup)
 	}
 }
 

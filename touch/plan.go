@@ -1,0 +1,671 @@
+package touch
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/loyalkit/loyalkit/internal/calendar"
+	"github.com/loyalkit/loyalkit/internal/idsort"
+	"github.com/loyalkit/loyalkit/loyalty"
+	"github.com/loyalkit/loyalkit/rules"
+	"github.com/loyalkit/loyalkit/segment"
+	"github.com/shopspring/decimal"
+)
+
+// Planner is a compiled [Config]: it makes the day's [Plan]. It is
+// immutable and safe for concurrent use.
+type Planner struct {
+	cfg      Config
+	loc      *time.Location
+	rules    []compiledRule
+	ruleKey  map[string]int // rule id → its cool-down key
+	tiers    []loyalty.Tier
+	tierRank map[string]int
+	segNames []string
+	horizon  int // the days of past contacts that matter
+}
+
+// Compile checks cfg (an [*InputError] naming the field) and compiles its
+// touch rules (a rules error naming the rule and the line:column; every
+// problem at once).
+func Compile(cfg Config) (*Planner, error) {
+	const fn = "Compile"
+	if err := cfg.validate(fn); err != nil {
+		return nil, err
+	}
+	crs, err := compileRules(fn, cfg.Rules)
+	if err != nil {
+		return nil, err
+	}
+	p := &Planner{cfg: cfg, loc: cfg.Location, rules: crs, ruleKey: map[string]int{}}
+	p.cfg.Rules = slices.Clone(cfg.Rules)
+	if p.loc == nil {
+		p.loc = time.UTC
+		if cfg.Program != nil {
+			p.loc = cfg.Program.Location()
+		}
+	}
+	for i, r := range crs {
+		p.ruleKey[r.ID] = int(numReasons) + i
+	}
+	if cfg.Program != nil {
+		p.tiers = cfg.Program.Config().Tiers
+		p.tierRank = map[string]int{}
+		for i, t := range p.tiers {
+			p.tierRank[t.Name] = i
+		}
+	}
+	if s := cfg.NearSegment; s != nil {
+		p.segNames = s.Segmentation.Names()
+	}
+	p.horizon = cfg.Limits.PeriodDays
+	for r := Birthday; r < RuleMatched; r++ {
+		if p.on(r) {
+			p.horizon = max(p.horizon, p.cfg.coolDown(r))
+		}
+	}
+	for _, r := range crs {
+		p.horizon = max(p.horizon, r.CoolDownDays)
+	}
+	return p, nil
+}
+
+// on reports whether a built-in reason is switched on.
+func (p *Planner) on(r Reason) bool {
+	c := &p.cfg
+	switch r {
+	case Birthday:
+		return c.Birthday != nil
+	case Anniversary:
+		return c.Anniversary != nil
+	case Expiring:
+		return c.Expiring != nil
+	case Lapsed:
+		return c.Lapsed != nil
+	case Dormant:
+		return c.Dormant != nil
+	case TierAtRisk:
+		return c.TierAtRisk != nil
+	case NearTier:
+		return c.NearTier != nil
+	case NearSegment:
+		return c.NearSegment != nil
+	}
+	return false
+}
+
+// Location is the zone the planner reads dates in.
+func (p *Planner) Location() *time.Location { return p.loc }
+
+// Plan is whom to contact on a day, most valuable first.
+//
+// A touch's value is the customer's Value plus, when points expiring is
+// among its reasons, PointValue × those points: the money the customer is
+// worth plus the money the reminder puts back in play. Touches are ranked
+// by value, highest first, then by customer id; the first Limits.Daily
+// are listed. The ranking is a total order on the customers, so the plan
+// does not depend on the order of the customers or contacts given.
+type Plan struct {
+	AsOf    time.Time
+	Touches []Touch
+	// Candidates is how many customers had at least one reason before
+	// cool-downs and limits; CooledDown how many reasons a cool-down
+	// removed; OverLimit how many customers Limits.PerCustomer left out,
+	// OverCap how many Limits.Daily did.
+	Candidates, CooledDown, OverLimit, OverCap int
+	// Failures are the touch rules and the segmentation that failed at run
+	// time for some customers (those customers were judged without them),
+	// in rule order, the segmentation last.
+	Failures []Failure
+}
+
+// Touch is one customer to contact, the reasons and the value that put
+// them on the list.
+type Touch struct {
+	Customer string          `json:"customer"`
+	Value    decimal.Decimal `json:"value"`
+	Why      []Why           `json:"why"`
+}
+
+// Contacts is the touch as the host records it once made: one contact per
+// reason, at at.
+func (t Touch) Contacts(at time.Time) []Contact {
+	out := make([]Contact, len(t.Why))
+	for i, w := range t.Why {
+		out[i] = Contact{Customer: t.Customer, At: at, Reason: w.Reason, Rule: w.Rule}
+	}
+	return out
+}
+
+// Failure is a touch rule (or the segmentation, Rule "segment") that
+// failed at run time: for how many customers, and the error for the first
+// of them in input order.
+type Failure struct {
+	Rule      string
+	Customers int
+	First     error
+}
+
+// Count is how many touches of a plan have a reason (and rule).
+type Count struct {
+	Reason  Reason
+	Rule    string
+	Touches int
+}
+
+// Counts counts the plan's touches by reason, in reason order (touch rules
+// by id).
+func (p Plan) Counts() []Count {
+	var out []Count
+	for _, t := range p.Touches {
+		for _, w := range t.Why {
+			i := slices.IndexFunc(out, func(c Count) bool { return c.Reason == w.Reason && c.Rule == w.Rule })
+			if i < 0 {
+				out = append(out, Count{Reason: w.Reason, Rule: w.Rule})
+				i = len(out) - 1
+			}
+			out[i].Touches++
+		}
+	}
+	slices.SortFunc(out, func(a, b Count) int { return cmp.Or(cmp.Compare(a.Reason, b.Reason), cmp.Compare(a.Rule, b.Rule)) })
+	return out
+}
+
+// contactDay is a past contact as the plan uses it: its day and its
+// cool-down key (a reason, numReasons + a rule's index, or −1 for a rule
+// the planner does not know).
+type contactDay struct {
+	day int32
+	key int32
+}
+
+// Plan makes the plan for the day of asOf (in the programme's zone) from
+// the customers and the host's record of past contacts (contacts after
+// asOf, and those too old to matter, are ignored). It changes neither.
+//
+// An empty or repeated customer id, a nested ID (Profile, Rhythm, Summary)
+// that is not the customer's, a summary in another time unit than the
+// Dormant model, an account under another programme, or a contact without
+// a customer, an instant or a valid reason is an error naming the field
+// (customers[i]… or contacts[i]…).
+func (p *Planner) Plan(asOf time.Time, customers []Customer, contacts []Contact) (Plan, error) {
+	const fn = "Plan"
+	if asOf.IsZero() {
+		return Plan{}, inputErr(fn, "asOf", "is zero")
+	}
+	j := p.newJudge(asOf)
+	ids := make([]string, len(customers))
+	for i := range customers {
+		if customers[i].ID == "" {
+			return Plan{}, inputErr(fn, fmt.Sprintf("customers[%d].ID", i), "is empty")
+		}
+		ids[i] = customers[i].ID
+	}
+	if _, dup := idsort.Sort(ids); dup[0] >= 0 {
+		return Plan{}, inputErr(fn, fmt.Sprintf("customers[%d].ID", dup[1]), "%q repeats customers[%d]", ids[dup[1]], dup[0])
+	}
+	past, err := p.index(j.today, contacts)
+	if err != nil {
+		return Plan{}, err
+	}
+	j.past = past
+
+	workers := max(1, min(p.cfg.Workers, len(customers)/1024+1))
+	parts := make([]part, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		lo, hi := w*len(customers)/workers, (w+1)*len(customers)/workers
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			parts[w] = j.judgeAll(customers, lo, hi)
+		}()
+	}
+	wg.Wait()
+
+	plan := Plan{AsOf: asOf}
+	var cands []candidate
+	fails := make([]failAcc, len(p.rules)+1)
+	for _, pt := range parts {
+		if pt.err != nil {
+			return Plan{}, pt.err // the first part's error is the earliest customer's
+		}
+		cands = append(cands, pt.cands...)
+		plan.Candidates += pt.candidates
+		plan.CooledDown += pt.cooled
+		plan.OverLimit += pt.overLimit
+		for k, f := range pt.fails {
+			if f.n > 0 && fails[k].n == 0 {
+				fails[k].first, fails[k].at = f.first, f.at
+			}
+			fails[k].n += f.n
+		}
+	}
+	for k, f := range fails {
+		if f.n == 0 {
+			continue
+		}
+		name := "segment"
+		if k < len(p.rules) {
+			name = p.rules[k].ID
+		}
+		plan.Failures = append(plan.Failures, Failure{Rule: name, Customers: f.n, First: f.first})
+	}
+	slices.SortFunc(cands, func(a, b candidate) int {
+		if a.vf != b.vf {
+			return cmp.Compare(b.vf, a.vf) // the float order agrees with the exact one where they differ
+		}
+		return cmp.Or(b.value.Cmp(a.value), cmp.Compare(customers[a.i].ID, customers[b.i].ID))
+	})
+	n := min(len(cands), p.cfg.Limits.Daily)
+	plan.OverCap = len(cands) - n
+	plan.Touches = make([]Touch, n)
+	for k, c := range cands[:n] {
+		plan.Touches[k] = Touch{Customer: customers[c.i].ID, Value: c.value, Why: c.why}
+	}
+	return plan, nil
+}
+
+// index validates the contacts and keeps, per customer, those within the
+// horizon before today.
+func (p *Planner) index(today int, contacts []Contact) (map[string][]contactDay, error) {
+	const fn = "Plan"
+	past := map[string][]contactDay{}
+	for i, c := range contacts {
+		field := func(f string) string { return fmt.Sprintf("contacts[%d].%s", i, f) }
+		switch {
+		case c.Customer == "":
+			return nil, inputErr(fn, field("Customer"), "is empty")
+		case c.At.IsZero():
+			return nil, inputErr(fn, field("At"), "is zero (customer %q)", c.Customer)
+		case !c.Reason.valid():
+			return nil, inputErr(fn, field("Reason"), "%v is not a reason (customer %q)", c.Reason, c.Customer)
+		case c.Reason == RuleMatched && c.Rule == "":
+			return nil, inputErr(fn, field("Rule"), "is empty for a rule contact (customer %q)", c.Customer)
+		}
+		day := calendar.DayIndex(c.At, p.loc)
+		if day > today || today-day >= p.horizon {
+			continue
+		}
+		key := int32(c.Reason)
+		if c.Reason == RuleMatched {
+			key = -1
+			if k, ok := p.ruleKey[c.Rule]; ok {
+				key = int32(k)
+			}
+		}
+		past[c.Customer] = append(past[c.Customer], contactDay{day: int32(day), key: key})
+	}
+	return past, nil
+}
+
+// judge is what judging a customer needs on the plan's day.
+type judge struct {
+	p          *Planner
+	now        time.Time // asOf in the programme's zone
+	today      int       // its day number (calendar.DayIndex)
+	y          int       // its year
+	expUntil   time.Time // the end of the expiry window
+	review     time.Time // the next tier review
+	reviewDays int       // days from today to it
+	past       map[string][]contactDay
+}
+
+func (p *Planner) newJudge(asOf time.Time) *judge {
+	now := asOf.In(p.loc)
+	y, m, d := now.Date()
+	j := &judge{p: p, now: now, today: calendar.DayIndex(asOf, p.loc), y: y}
+	if e := p.cfg.Expiring; e != nil {
+		j.expUntil = calendar.DayStart(y, m, d+e.Days+1, p.loc)
+	}
+	if r := p.cfg.TierAtRisk; r != nil {
+		j.review = calendar.PeriodStart(now, r.ReviewMonths, 1)
+		j.reviewDays = calendar.DayIndex(j.review, p.loc) - j.today
+	}
+	return j
+}
+
+// candidate is a customer with reasons left after cool-downs and the
+// per-customer limit.
+type candidate struct {
+	i     int32
+	why   []Why
+	value decimal.Decimal
+	vf    float64 // value as a float64, to rank fast
+}
+
+// part is what one worker found among customers[lo:hi].
+type part struct {
+	cands                         []candidate
+	candidates, cooled, overLimit int
+	fails                         []failAcc
+	err                           error
+}
+
+type failAcc struct {
+	n     int
+	first error
+	at    int
+}
+
+// judgeAll judges customers[lo:hi] in order; it stops at the first error.
+func (j *judge) judgeAll(customers []Customer, lo, hi int) part {
+	pt := part{fails: make([]failAcc, len(j.p.rules)+1)}
+	var scratch []Why
+	for i := lo; i < hi; i++ {
+		c := &customers[i]
+		why, ex, err := j.reasons(c, i, scratch[:0], &pt)
+		scratch = why
+		if err != nil {
+			pt.err = err
+			return pt
+		}
+		if len(why) == 0 {
+			continue
+		}
+		pt.candidates++
+		kept, ok := j.limit(c.ID, why, &pt)
+		if !ok {
+			continue
+		}
+		value := c.Value
+		for _, w := range kept {
+			if w.Reason == Expiring && j.p.cfg.PointValue.IsPositive() {
+				value = value.Add(ex.expiring.Mul(j.p.cfg.PointValue))
+			}
+		}
+		pt.cands = append(pt.cands, candidate{i: int32(i), why: kept, value: value, vf: value.InexactFloat64()})
+	}
+	return pt
+}
+
+// limit applies the cool-downs and the per-customer limit to a
+// customer's reasons: it returns a copy of the reasons kept, or false.
+func (j *judge) limit(id string, why []Why, pt *part) ([]Why, bool) {
+	past := j.past[id]
+	kept := make([]Why, 0, len(why))
+	for _, w := range why {
+		key, cd := int32(w.Reason), 0
+		if w.Reason == RuleMatched {
+			k := j.p.ruleKey[w.Rule]
+			key, cd = int32(k), j.p.rules[k-int(numReasons)].CoolDownDays
+		} else {
+			cd = j.p.cfg.coolDown(w.Reason)
+		}
+		cooling := false
+		for _, c := range past {
+			if c.key == key && j.today-int(c.day) < cd {
+				cooling = true
+				break
+			}
+		}
+		if cooling {
+			pt.cooled++
+			continue
+		}
+		kept = append(kept, w)
+	}
+	if len(kept) == 0 {
+		return nil, false
+	}
+	// Touch days within the period, today's included whether or not the
+	// customer was already contacted today.
+	period := j.p.cfg.Limits.PeriodDays
+	days := []int32{int32(j.today)}
+	for _, c := range past {
+		if j.today-int(c.day) < period && !slices.Contains(days, c.day) {
+			days = append(days, c.day)
+		}
+	}
+	if len(days) > j.p.cfg.Limits.PerCustomer {
+		pt.overLimit++
+		return nil, false
+	}
+	return kept, true
+}
+
+// extra is what judging found besides the reasons.
+type extra struct {
+	expiring decimal.Decimal // points in the expiry window
+}
+
+// reasons appends to why the reasons found for customer c (input index
+// i); contained failures go to pt.
+func (j *judge) reasons(c *Customer, i int, why []Why, pt *part) ([]Why, extra, error) {
+	const fn = "Plan"
+	p, cfg := j.p, &j.p.cfg
+	var ex extra
+	field := func(f string) string { return fmt.Sprintf("customers[%d].%s", i, f) }
+	for _, n := range []struct{ field, id string }{{"Profile.ID", c.Profile.ID}, {"Rhythm.ID", c.Rhythm.ID}, {"Summary.ID", c.Summary.ID}} {
+		if n.id != "" && n.id != c.ID {
+			return why, ex, inputErr(fn, field(n.field), "is %q, the customer is %q", n.id, c.ID)
+		}
+	}
+	if w := cfg.Birthday; w != nil && !c.Birthday.IsZero() {
+		by, bm, bd := c.Birthday.Date()
+		y, m, d, n := nextAnniversary(bm, bd, by, j.y, j.today)
+		if n-j.today <= w.Days {
+			why = append(why, Why{Reason: Birthday, Date: calendar.DayStart(y, m, d, p.loc), Days: n - j.today, Years: y - by})
+		}
+	}
+	if w := cfg.Anniversary; w != nil && !c.Registered.IsZero() {
+		ry, rm, rd := c.Registered.In(p.loc).Date()
+		y, m, d, n := nextAnniversary(rm, rd, ry+1, j.y, j.today)
+		if n-j.today <= w.Days {
+			why = append(why, Why{Reason: Anniversary, Date: calendar.DayStart(y, m, d, p.loc), Days: n - j.today, Years: y - ry})
+		}
+	}
+	if e := cfg.Expiring; e != nil && c.Account != nil {
+		eps := c.Account.Expiring(j.now, j.expUntil)
+		sum := decimal.Zero
+		for _, ep := range eps {
+			sum = sum.Add(ep.Points)
+		}
+		ex.expiring = sum
+		if sum.IsPositive() && sum.Cmp(e.MinPoints) >= 0 {
+			last := calendar.DayIndex(eps[0].At.Add(-time.Nanosecond), p.loc)
+			why = append(why, Why{Reason: Expiring, Points: sum, Date: eps[0].At.In(p.loc), Days: last - j.today})
+		}
+	}
+	if r := cfg.Lapsed; r != nil && !c.Rhythm.Last.IsZero() {
+		if w, ok := j.lapsed(r, c.Rhythm); ok {
+			why = append(why, w)
+		}
+	}
+	if d := cfg.Dormant; d != nil && c.Summary.Unit != 0 {
+		s := &c.Summary
+		if u := d.Model.ModelUnit(); s.Unit != u {
+			return why, ex, inputErr(fn, field("Summary.Unit"), "is %v, the Dormant model is in %v: mixing units would scale every prediction", s.Unit, u)
+		}
+		if pa := d.Model.PAlive(s.Frequency, s.Recency, s.T); pa < d.Below {
+			why = append(why, Why{Reason: Dormant, PAlive: pa})
+		}
+	}
+	if c.Account != nil && p.tiers != nil && (cfg.TierAtRisk != nil || cfg.NearTier != nil) {
+		var err error
+		if why, err = j.tiers(c, why); err != nil {
+			return why, ex, fmt.Errorf("touch: %s: %s: %w", fn, field("Account"), err)
+		}
+	}
+	segmentName := ""
+	if s := cfg.NearSegment; s != nil {
+		name, w, err := j.segment(s, &c.Profile)
+		switch {
+		case err != nil && cfg.Strict:
+			return why, ex, fmt.Errorf("touch: %s: customers[%d] (%q): %w", fn, i, c.ID, err)
+		case err != nil:
+			pt.fail(len(p.rules), i, err)
+		case w.Reason != 0:
+			why = append(why, w)
+		}
+		segmentName = name
+	}
+	if len(p.rules) > 0 {
+		f := j.facts(c, why, segmentName, ex)
+		prep := rules.Prepare(f)
+		for k, r := range p.rules {
+			ok, err := r.cond.Match(prep)
+			switch {
+			case errors.Is(err, rules.ErrUnknown):
+			case err != nil && cfg.Strict:
+				return why, ex, fmt.Errorf("touch: %s: customers[%d] (%q): %w", fn, i, c.ID, err)
+			case err != nil:
+				pt.fail(k, i, err)
+			case ok:
+				why = append(why, Why{Reason: RuleMatched, Rule: r.ID})
+			}
+		}
+	}
+	return why, ex, nil
+}
+
+func (pt *part) fail(k, i int, err error) {
+	f := &pt.fails[k]
+	if f.n == 0 {
+		f.first, f.at = err, i
+	}
+	f.n++
+}
+
+// lapsed judges a customer's rhythm (see LapseRule).
+func (j *judge) lapsed(r *LapseRule, rh Rhythm) (Why, bool) {
+	since := j.today - dateDay(rh.Last)
+	if since < 0 || (r.MaxDays > 0 && since > r.MaxDays) {
+		return Why{}, false
+	}
+	minDays := r.MinPurchaseDays
+	if minDays == 0 {
+		minDays = 3
+	}
+	var threshold, gap int
+	switch {
+	case rh.PurchaseDays >= minDays && rh.TypicalGap > 0:
+		gap = rh.TypicalGap
+		threshold = max(ceilMul(r.Factor, gap), r.MinDays)
+	case rh.PurchaseDays >= 1 && r.FallbackDays > 0:
+		threshold = max(r.FallbackDays, r.MinDays)
+	default:
+		return Why{}, false
+	}
+	if since < threshold {
+		return Why{}, false
+	}
+	return Why{Reason: Lapsed, Days: since, Gap: gap, Threshold: threshold}, true
+}
+
+// ceilMul is ⌈f × n⌉ for f ≥ 1 and n ≥ 1, exact for the factors people
+// write (2, 1.5, 3): the product is rounded to 1e-9 first, so 1.1 × 10
+// (11.000000000000002 in float64) is 11.
+func ceilMul(f float64, n int) int {
+	x := f * float64(n)
+	r := float64(int64(x*1e9+0.5)) / 1e9
+	c := int(r)
+	if float64(c) < r {
+		c++
+	}
+	return c
+}
+
+// tiers judges the tier reasons: at risk at the next review, near the
+// next tier.
+func (j *judge) tiers(c *Customer, why []Why) ([]Why, error) {
+	p, cfg := j.p, &j.p.cfg
+	tier := c.Account.Tier()
+	if r := cfg.TierAtRisk; r != nil && tier != "" && j.reviewDays <= r.Days {
+		o, err := p.cfg.Program.TierOutlook(*c.Account, j.review)
+		if err != nil {
+			return why, err
+		}
+		if t := p.tiers[p.tierRank[tier]]; o.Demote {
+			spend, orders, _ := need(t, o)
+			if spend.IsPositive() || orders > 0 {
+				why = append(why, Why{Reason: TierAtRisk, From: tier, To: o.Qualifies, Date: j.review, Days: j.reviewDays, Spend: spend, Orders: orders})
+			}
+		}
+	}
+	if n := cfg.NearTier; n != nil {
+		rank, ok := p.tierRank[tier]
+		if !ok {
+			rank = -1
+		}
+		for next := rank + 1; next < len(p.tiers); next++ {
+			t := p.tiers[next]
+			if !t.MinSpend.IsPositive() && t.MinOrders <= 0 {
+				continue // reached only by a rule: nothing to say
+			}
+			o, err := p.cfg.Program.TierOutlook(*c.Account, j.now)
+			if err != nil {
+				return why, err
+			}
+			spend, orders, dist := need(t, o)
+			if dist > 0 && dist <= n.Within {
+				why = append(why, Why{Reason: NearTier, From: tier, To: t.Name, Spend: spend, Orders: orders, Distance: dist})
+			}
+			break
+		}
+	}
+	return why, nil
+}
+
+// need is what the window of o lacks for tier t: the spend (money paid)
+// and the orders (0 where the tier has no such threshold), and the
+// relative distance, the smaller of need/threshold over the tier's
+// thresholds (either qualifies).
+func need(t loyalty.Tier, o loyalty.TierOutlook) (spend decimal.Decimal, orders int, dist float64) {
+	dist = -1
+	if t.MinSpend.IsPositive() {
+		spend = decimal.Max(decimal.Zero, t.MinSpend.Sub(o.WindowSpend))
+		dist = spend.Div(t.MinSpend).InexactFloat64()
+	}
+	if t.MinOrders > 0 {
+		orders = max(0, t.MinOrders-o.WindowOrders)
+		if d := float64(orders) / float64(t.MinOrders); dist < 0 || d < dist {
+			dist = d
+		}
+	}
+	return spend, orders, dist
+}
+
+// facts is what the touch rules see of c.
+func (j *judge) facts(c *Customer, why []Why, segmentName string, ex extra) Facts {
+	pr := &c.Profile
+	f := Facts{ID: c.ID, Now: j.now, Birthday: c.Birthday, Registered: c.Registered, LastPurchase: c.Rhythm.Last,
+		Orders: pr.Orders, OrdersInPeriod: pr.OrdersInPeriod, Spend: pr.Spend, SpendInPeriod: pr.SpendInPeriod,
+		Returns: pr.Returns, Complaints: pr.Complaints, R: pr.R, F: pr.F, M: pr.M, Counters: pr.Counters,
+		PurchaseDays: c.Rhythm.PurchaseDays, Segment: segmentName, ExpiringPoints: ex.expiring, Value: c.Value,
+		Attributes: c.Attributes, Reasons: make([]string, len(why))}
+	for k, w := range why {
+		f.Reasons[k] = w.Reason.String()
+	}
+	if c.Account != nil {
+		f.Tier = c.Account.Tier()
+		f.Points = c.Account.Balance(j.now).Available
+	}
+	return f
+}
+
+// segment assigns the customer's segment and judges their distance to the
+// nearest segment above theirs whose condition is made of thresholds (as
+// segment.Segmentation.Boundaries does).
+func (j *judge) segment(s *SegmentGap, pr *segment.Profile) (string, Why, error) {
+	name, err := s.Segmentation.Assign(*pr)
+	if err != nil {
+		return "", Why{}, err
+	}
+	names := j.p.segNames
+	for r := slices.Index(names, name) - 1; r >= 0; r-- {
+		d, gaps, ok := s.Segmentation.Distance(*pr, names[r])
+		if !ok {
+			continue
+		}
+		if d > 0 && d <= s.Within {
+			return name, Why{Reason: NearSegment, From: name, To: names[r], Missing: gaps, Distance: d}, nil
+		}
+		break
+	}
+	return name, Why{}, nil
+}

@@ -208,7 +208,7 @@ func (p *Planner) Plan(asOf time.Time, customers []Customer, contacts []Contact)
 	if _, dup := idsort.Sort(ids); dup[0] >= 0 {
 		return Plan{}, inputErr(fn, fmt.Sprintf("customers[%d].ID", dup[1]), "%q repeats customers[%d]", ids[dup[1]], dup[0])
 	}
-	past, err := p.index(j.today, contacts)
+	past, err := p.index(asOf, j.today, contacts)
 	if err != nil {
 		return Plan{}, err
 	}
@@ -271,8 +271,8 @@ func (p *Planner) Plan(asOf time.Time, customers []Customer, contacts []Contact)
 }
 
 // index validates the contacts and keeps, per customer, those within the
-// horizon before today.
-func (p *Planner) index(today int, contacts []Contact) (map[string][]contactDay, error) {
+// horizon before today, up to asOf.
+func (p *Planner) index(asOf time.Time, today int, contacts []Contact) (map[string][]contactDay, error) {
 	const fn = "Plan"
 	past := map[string][]contactDay{}
 	for i, c := range contacts {
@@ -288,7 +288,7 @@ func (p *Planner) index(today int, contacts []Contact) (map[string][]contactDay,
 			return nil, inputErr(fn, field("Rule"), "is empty for a rule contact (customer %q)", c.Customer)
 		}
 		day := calendar.DayIndex(c.At, p.loc)
-		if day > today || today-day >= p.horizon {
+		if c.At.After(asOf) || today-day >= p.horizon {
 			continue
 		}
 		key := int32(c.Reason)

@@ -67,10 +67,13 @@ type compiledRule struct {
 	cond *rules.Condition[Facts]
 }
 
-// compileRules compiles the touch rules; every problem at once, each
-// rules error naming the touch rule and the line:column.
+// compileRules compiles the touch rules; every problem at once: the
+// rules' errors in one *rules.CompileError (each naming the touch rule and
+// the line:column), joined with the input errors about ids and
+// cool-downs.
 func compileRules(fn string, rs []Rule) ([]compiledRule, error) {
 	var errs []error
+	ce := &rules.CompileError{}
 	seen := map[string]bool{}
 	out := make([]compiledRule, 0, len(rs))
 	for i, r := range rs {
@@ -91,16 +94,21 @@ func compileRules(fn string, rs []Rule) ([]compiledRule, error) {
 		seen[r.ID] = true
 		c, err := rules.CompileCondition[Facts](r.ID, r.When)
 		if err != nil {
-			var ce *rules.CompileError
-			if errors.As(err, &ce) {
-				for _, re := range ce.Errors {
-					re.Subject = "touch rule"
-				}
+			var one *rules.CompileError
+			if !errors.As(err, &one) {
+				errs = append(errs, err)
+				continue
 			}
-			errs = append(errs, err)
+			for _, re := range one.Errors {
+				re.Subject = "touch rule"
+				ce.Errors = append(ce.Errors, re)
+			}
 			continue
 		}
 		out = append(out, compiledRule{Rule: r, cond: c})
+	}
+	if len(ce.Errors) > 0 {
+		errs = append(errs, ce)
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)

@@ -29,7 +29,9 @@ var berlin = zone("Europe/Berlin")
 func noon(y int, m time.Month, day int) time.Time { return time.Date(y, m, day, 12, 0, 0, 0, berlin) }
 
 // midnight is 00:00 in Berlin on the date.
-func midnight(y int, m time.Month, day int) time.Time { return time.Date(y, m, day, 0, 0, 0, 0, berlin) }
+func midnight(y int, m time.Month, day int) time.Time {
+	return time.Date(y, m, day, 0, 0, 0, 0, berlin)
+}
 
 // roomy are limits that never bind.
 var roomy = touch.Limits{PerCustomer: 100, PeriodDays: 1, Daily: 1_000_000}

@@ -25,7 +25,6 @@ type Planner struct {
 	ruleKey  map[string]int // rule id → its cool-down key
 	tiers    []loyalty.Tier
 	tierRank map[string]int
-	segNames []string
 	horizon  int // the days of past contacts that matter
 }
 
@@ -58,9 +57,6 @@ func Compile(cfg Config) (*Planner, error) {
 		for i, t := range p.tiers {
 			p.tierRank[t.Name] = i
 		}
-	}
-	if s := cfg.NearSegment; s != nil {
-		p.segNames = s.Segmentation.Names()
 	}
 	p.horizon = cfg.Limits.PeriodDays
 	for r := Birthday; r < RuleMatched; r++ {
@@ -175,6 +171,34 @@ func (p Plan) Counts() []Count {
 	return out
 }
 
+// pastIndex is the past contacts of each customer, by input index: the
+// contacts of customer i are pairs[at[i]-1 …] while their customer is i
+// (at[i] = 0: none). It is made by sorting the customers' ids together
+// with the contacts' (the sort that finds repeated customer ids anyway),
+// so that no customer is looked up by id.
+type pastIndex struct {
+	at    []int32
+	pairs []pastPair
+}
+
+type pastPair struct {
+	customer int32
+	contactDay
+}
+
+// of is customer i's past contacts.
+func (x *pastIndex) of(i int) []pastPair {
+	if len(x.at) == 0 || x.at[i] == 0 {
+		return nil
+	}
+	lo := int(x.at[i]) - 1
+	hi := lo
+	for hi < len(x.pairs) && x.pairs[hi].customer == int32(i) {
+		hi++
+	}
+	return x.pairs[lo:hi]
+}
+
 // contactDay is a past contact as the plan uses it: its day and its
 // cool-down key (a reason, numReasons + a rule's index, or −1 for a rule
 // the planner does not know).
@@ -198,21 +222,13 @@ func (p *Planner) Plan(asOf time.Time, customers []Customer, contacts []Contact)
 		return Plan{}, inputErr(fn, "asOf", "is zero")
 	}
 	j := p.newJudge(asOf)
-	ids := make([]string, len(customers))
-	for i := range customers {
-		if customers[i].ID == "" {
-			return Plan{}, inputErr(fn, fmt.Sprintf("customers[%d].ID", i), "is empty")
-		}
-		ids[i] = customers[i].ID
-	}
-	if _, dup := idsort.Sort(ids); dup[0] >= 0 {
-		return Plan{}, inputErr(fn, fmt.Sprintf("customers[%d].ID", dup[1]), "%q repeats customers[%d]", ids[dup[1]], dup[0])
-	}
 	past, err := p.index(asOf, j.today, contacts)
 	if err != nil {
 		return Plan{}, err
 	}
-	j.past = past
+	if j.past, err = join(customers, past); err != nil {
+		return Plan{}, err
+	}
 
 	workers := max(1, min(p.cfg.Workers, len(customers)/1024+1))
 	parts := make([]part, workers)
@@ -228,13 +244,15 @@ func (p *Planner) Plan(asOf time.Time, customers []Customer, contacts []Contact)
 	wg.Wait()
 
 	plan := Plan{AsOf: asOf}
-	var cands []candidate
+	cands := parts[0].cands
 	fails := make([]failAcc, len(p.rules)+1)
-	for _, pt := range parts {
+	for w, pt := range parts {
 		if pt.err != nil {
 			return Plan{}, pt.err // the first part's error is the earliest customer's
 		}
-		cands = append(cands, pt.cands...)
+		if w > 0 {
+			cands = append(cands, pt.cands...)
+		}
 		plan.Candidates += pt.candidates
 		plan.CooledDown += pt.cooled
 		plan.OverLimit += pt.overLimit
@@ -255,26 +273,47 @@ func (p *Planner) Plan(asOf time.Time, customers []Customer, contacts []Contact)
 		}
 		plan.Failures = append(plan.Failures, Failure{Rule: name, Customers: f.n, First: f.first})
 	}
-	slices.SortFunc(cands, func(a, b candidate) int {
-		if a.vf != b.vf {
-			return cmp.Compare(b.vf, a.vf) // the float order agrees with the exact one where they differ
+	// The most valuable first, ties by id: a total order on the customers.
+	better := func(a, b *candidate) bool {
+		if c := a.value.Cmp(b.value); c != 0 {
+			return c > 0
 		}
-		return cmp.Or(b.value.Cmp(a.value), cmp.Compare(customers[a.i].ID, customers[b.i].ID))
-	})
-	n := min(len(cands), p.cfg.Limits.Daily)
-	plan.OverCap = len(cands) - n
-	plan.Touches = make([]Touch, n)
-	for k, c := range cands[:n] {
-		plan.Touches[k] = Touch{Customer: customers[c.i].ID, Value: c.value, Why: c.why}
+		return customers[a.i].ID < customers[b.i].ID
+	}
+	top := topN(cands, p.cfg.Limits.Daily, better)
+	plan.OverCap = len(cands) - len(top)
+	// The reasons of those listed, found again in full (the first pass
+	// kept only which ones, to judge a million customers without keeping
+	// a million lists of reasons).
+	plan.Touches = make([]Touch, len(top))
+	spare := part{fails: make([]failAcc, len(p.rules)+1)}
+	for k, c := range top {
+		why, _, err := j.reasons(&customers[c.i], int(c.i), nil, 0, &spare)
+		if err != nil {
+			return Plan{}, err
+		}
+		kept := why[:0]
+		for _, w := range why {
+			if c.keys.has(p.key(w)) {
+				kept = append(kept, w)
+			}
+		}
+		plan.Touches[k] = Touch{Customer: customers[c.i].ID, Value: c.value, Why: kept}
 	}
 	return plan, nil
 }
 
-// index validates the contacts and keeps, per customer, those within the
-// horizon before today, up to asOf.
-func (p *Planner) index(asOf time.Time, today int, contacts []Contact) (map[string][]contactDay, error) {
+// pastContact is a contact that matters to the plan.
+type pastContact struct {
+	customer string
+	contactDay
+}
+
+// index validates the contacts and keeps those within the horizon before
+// today, up to asOf.
+func (p *Planner) index(asOf time.Time, today int, contacts []Contact) ([]pastContact, error) {
 	const fn = "Plan"
-	past := map[string][]contactDay{}
+	var past []pastContact
 	for i, c := range contacts {
 		field := func(f string) string { return fmt.Sprintf("contacts[%d].%s", i, f) }
 		switch {
@@ -298,9 +337,52 @@ func (p *Planner) index(asOf time.Time, today int, contacts []Contact) (map[stri
 				key = int32(k)
 			}
 		}
-		past[c.Customer] = append(past[c.Customer], contactDay{day: int32(day), key: key})
+		past = append(past, pastContact{c.Customer, contactDay{day: int32(day), key: key}})
 	}
 	return past, nil
+}
+
+// join checks the customers' ids (not empty, not repeated) and gives each
+// customer their past contacts, by sorting all the ids at once: a
+// contact's customer is the customer whose id sorts next to it.
+func join(customers []Customer, past []pastContact) (*pastIndex, error) {
+	const fn = "Plan"
+	n := len(customers)
+	ids := make([]string, n+len(past))
+	for i := range customers {
+		if customers[i].ID == "" {
+			return nil, inputErr(fn, fmt.Sprintf("customers[%d].ID", i), "is empty")
+		}
+		ids[i] = customers[i].ID
+	}
+	for k, c := range past {
+		ids[n+k] = c.customer
+	}
+	srt, _ := idsort.Sort(ids)
+	x := &pastIndex{}
+	if len(past) > 0 {
+		x.at = make([]int32, n)
+		x.pairs = make([]pastPair, 0, len(past))
+	}
+	cust := -1 // the customer of the current run of equal ids
+	for k := range srt.Len() {
+		i := int(srt.Index(k))
+		if k == 0 || !srt.Equal(k) {
+			cust = -1
+		}
+		switch {
+		case i < n && cust >= 0: // customers come first in a run: the sort is stable
+			return nil, inputErr(fn, fmt.Sprintf("customers[%d].ID", i), "%q repeats customers[%d]", ids[i], cust)
+		case i < n:
+			cust = i
+		case cust >= 0:
+			if x.at[cust] == 0 {
+				x.at[cust] = int32(len(x.pairs) + 1)
+			}
+			x.pairs = append(x.pairs, pastPair{int32(cust), past[i-n].contactDay})
+		}
+	}
+	return x, nil
 }
 
 // judge is what judging a customer needs on the plan's day.
@@ -312,7 +394,7 @@ type judge struct {
 	expUntil   time.Time // the end of the expiry window
 	review     time.Time // the next tier review
 	reviewDays int       // days from today to it
-	past       map[string][]contactDay
+	past       *pastIndex
 }
 
 func (p *Planner) newJudge(asOf time.Time) *judge {
@@ -330,12 +412,28 @@ func (p *Planner) newJudge(asOf time.Time) *judge {
 }
 
 // candidate is a customer with reasons left after cool-downs and the
-// per-customer limit.
+// per-customer limit: which ones (their cool-down keys), and the value.
 type candidate struct {
 	i     int32
-	why   []Why
+	keys  keySet
 	value decimal.Decimal
-	vf    float64 // value as a float64, to rank fast
+}
+
+// keySet is a set of cool-down keys: the built-in reasons and the rules
+// (numReasons + the rule's index; at most maxRules rules).
+type keySet [2]uint64
+
+const maxRules = 128 - int(numReasons)
+
+func (s *keySet) add(k int)     { s[k/64] |= 1 << (k % 64) }
+func (s keySet) has(k int) bool { return s[k/64]&(1<<(k%64)) != 0 }
+
+// key is a reason's cool-down key.
+func (p *Planner) key(w Why) int {
+	if w.Reason == RuleMatched {
+		return p.ruleKey[w.Rule]
+	}
+	return int(w.Reason)
 }
 
 // part is what one worker found among customers[lo:hi].
@@ -346,6 +444,54 @@ type part struct {
 	err                           error
 }
 
+// topN returns the n best candidates, best first: a bounded heap whose
+// root is the worst kept, so that most candidates cost one comparison.
+func topN(cands []candidate, n int, better func(a, b *candidate) bool) []candidate {
+	if len(cands) <= n {
+		slices.SortFunc(cands, func(a, b candidate) int { return cmpBy(better, &a, &b) })
+		return cands
+	}
+	h := slices.Clone(cands[:n])
+	worse := func(i, j int) bool { return better(&h[j], &h[i]) }
+	down := func(i int) {
+		for {
+			w := i
+			if l := 2*i + 1; l < n && worse(l, w) {
+				w = l
+			}
+			if r := 2*i + 2; r < n && worse(r, w) {
+				w = r
+			}
+			if w == i {
+				return
+			}
+			h[i], h[w] = h[w], h[i]
+			i = w
+		}
+	}
+	for i := n/2 - 1; i >= 0; i-- {
+		down(i)
+	}
+	for k := n; k < len(cands); k++ {
+		if better(&cands[k], &h[0]) {
+			h[0] = cands[k]
+			down(0)
+		}
+	}
+	slices.SortFunc(h, func(a, b candidate) int { return cmpBy(better, &a, &b) })
+	return h
+}
+
+func cmpBy(better func(a, b *candidate) bool, a, b *candidate) int {
+	switch {
+	case better(a, b):
+		return -1
+	case better(b, a):
+		return 1
+	}
+	return 0
+}
+
 type failAcc struct {
 	n     int
 	first error
@@ -354,11 +500,11 @@ type failAcc struct {
 
 // judgeAll judges customers[lo:hi] in order; it stops at the first error.
 func (j *judge) judgeAll(customers []Customer, lo, hi int) part {
-	pt := part{fails: make([]failAcc, len(j.p.rules)+1)}
+	pt := part{fails: make([]failAcc, len(j.p.rules)+1), cands: make([]candidate, 0, (hi-lo)/8+16)}
 	var scratch []Why
 	for i := lo; i < hi; i++ {
 		c := &customers[i]
-		why, ex, err := j.reasons(c, i, scratch[:0], &pt)
+		why, ex, err := j.reasons(c, i, scratch[:0], 0, &pt)
 		scratch = why
 		if err != nil {
 			pt.err = err
@@ -368,26 +514,31 @@ func (j *judge) judgeAll(customers []Customer, lo, hi int) part {
 			continue
 		}
 		pt.candidates++
-		kept, ok := j.limit(c.ID, why, &pt)
+		kept, ok := j.limit(i, why, &pt)
 		if !ok {
 			continue
 		}
-		value := c.Value
+		cand := candidate{i: int32(i), value: c.Value}
 		for _, w := range kept {
+			cand.keys.add(j.p.key(w))
 			if w.Reason == Expiring && j.p.cfg.PointValue.IsPositive() {
-				value = value.Add(ex.expiring.Mul(j.p.cfg.PointValue))
+				cand.value = cand.value.Add(ex.expiring.Mul(j.p.cfg.PointValue))
 			}
 		}
-		pt.cands = append(pt.cands, candidate{i: int32(i), why: kept, value: value, vf: value.InexactFloat64()})
+		pt.cands = append(pt.cands, cand)
 	}
 	return pt
 }
 
 // limit applies the cool-downs and the per-customer limit to a
-// customer's reasons: it returns a copy of the reasons kept, or false.
-func (j *judge) limit(id string, why []Why, pt *part) ([]Why, bool) {
-	past := j.past[id]
-	kept := make([]Why, 0, len(why))
+// customer's reasons: it keeps them in place (why[:len(kept)]), or
+// returns false.
+func (j *judge) limit(i int, why []Why, pt *part) ([]Why, bool) {
+	past := j.past.of(i)
+	if len(past) == 0 && j.p.cfg.Limits.PerCustomer >= 1 {
+		return why, true // no contact: nothing cools down, and today is the one touch
+	}
+	kept := why[:0]
 	for _, w := range why {
 		key, cd := int32(w.Reason), 0
 		if w.Reason == RuleMatched {
@@ -415,7 +566,8 @@ func (j *judge) limit(id string, why []Why, pt *part) ([]Why, bool) {
 	// Touch days within the period, today's included whether or not the
 	// customer was already contacted today.
 	period := j.p.cfg.Limits.PeriodDays
-	days := []int32{int32(j.today)}
+	var buf [16]int32
+	days := append(buf[:0], int32(j.today))
 	for _, c := range past {
 		if j.today-int(c.day) < period && !slices.Contains(days, c.day) {
 			days = append(days, c.day)
@@ -433,9 +585,10 @@ type extra struct {
 	expiring decimal.Decimal // points in the expiry window
 }
 
-// reasons appends to why the reasons found for customer c (input index
-// i); contained failures go to pt.
-func (j *judge) reasons(c *Customer, i int, why []Why, pt *part) ([]Why, extra, error) {
+// reasons appends to why (whose first start are other customers') the
+// reasons found for customer c (input index i); contained failures go to
+// pt.
+func (j *judge) reasons(c *Customer, i int, why []Why, start int, pt *part) ([]Why, extra, error) {
 	const fn = "Plan"
 	p, cfg := j.p, &j.p.cfg
 	var ex extra
@@ -505,7 +658,7 @@ func (j *judge) reasons(c *Customer, i int, why []Why, pt *part) ([]Why, extra, 
 		segmentName = name
 	}
 	if len(p.rules) > 0 {
-		f := j.facts(c, why, segmentName, ex)
+		f := j.facts(c, why[start:], segmentName, ex)
 		prep := rules.Prepare(f)
 		for k, r := range p.rules {
 			ok, err := r.cond.Match(prep)
@@ -652,20 +805,9 @@ func (j *judge) facts(c *Customer, why []Why, segmentName string, ex extra) Fact
 // nearest segment above theirs whose condition is made of thresholds (as
 // segment.Segmentation.Boundaries does).
 func (j *judge) segment(s *SegmentGap, pr *segment.Profile) (string, Why, error) {
-	name, err := s.Segmentation.Assign(*pr)
-	if err != nil {
-		return "", Why{}, err
+	name, b, near, err := s.Segmentation.Near(*pr, s.Within)
+	if err != nil || !near {
+		return name, Why{}, err
 	}
-	names := j.p.segNames
-	for r := slices.Index(names, name) - 1; r >= 0; r-- {
-		d, gaps, ok := s.Segmentation.Distance(*pr, names[r])
-		if !ok {
-			continue
-		}
-		if d > 0 && d <= s.Within {
-			return name, Why{Reason: NearSegment, From: name, To: names[r], Missing: gaps, Distance: d}, nil
-		}
-		break
-	}
-	return name, Why{}, nil
+	return name, Why{Reason: NearSegment, From: name, To: b.To, Missing: b.Missing, Distance: b.Distance}, nil
 }

@@ -73,6 +73,9 @@ type compiledRule struct {
 // cool-downs.
 func compileRules(fn string, rs []Rule) ([]compiledRule, error) {
 	var errs []error
+	if len(rs) > maxRules {
+		return nil, inputErr(fn, "Rules", "has %d rules, at most %d", len(rs), maxRules)
+	}
 	ce := &rules.CompileError{}
 	seen := map[string]bool{}
 	out := make([]compiledRule, 0, len(rs))

@@ -104,6 +104,20 @@ func (s *Sorted) ID(k int) string { return s.ids[s.items[k].i] }
 // IDLen is the length of the k-th id in sorted order.
 func (s *Sorted) IDLen(k int) int { return int(s.items[k].n) }
 
+// Equal reports whether the k-th id in sorted order (k ≥ 1) equals the
+// one before it: from the bytes the sort kept when they hold both ids,
+// else by comparing them.
+func (s *Sorted) Equal(k int) bool {
+	a, b := &s.items[k-1], &s.items[k]
+	if a.n != b.n {
+		return false
+	}
+	if s.keyed && int(a.n) <= s.prefix+16 {
+		return a.k0 == b.k0 && a.k1 == b.k1
+	}
+	return s.ids[a.i] == s.ids[b.i]
+}
+
 // AppendID appends the k-th id in sorted order to dst: from the bytes the
 // sort kept when they hold all of it, else from the id itself.
 func (s *Sorted) AppendID(dst []byte, k int) []byte {

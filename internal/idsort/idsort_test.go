@@ -75,6 +75,9 @@ func checkIDs(t interface{ Fatalf(string, ...any) }, ids []string) {
 		if id := ids[s.Index(k)]; string(buf) != id {
 			t.Fatalf("AppendID(%d) = %q, want %q", k, buf, id)
 		}
+		if k > 0 && s.Equal(k) != (ids[s.Index(k)] == ids[s.Index(k-1)]) {
+			t.Fatalf("Equal(%d) = %v for %q and %q", k, s.Equal(k), ids[s.Index(k-1)], ids[s.Index(k)])
+		}
 	}
 }
 

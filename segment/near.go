@@ -14,8 +14,10 @@ import (
 // what Boundaries gives for p, at a fraction of the cost: the profile is
 // prepared once, and the exact gap arithmetic is skipped for the
 // alternatives a float64 estimate already puts farther than within.
-func (s *Segmentation) Near(p Profile, within float64) (assigned string, b Boundary, near bool, err error) {
-	pp := rules.Prepare(p)
+//
+// p is read, not copied, and must not change during the call.
+func (s *Segmentation) Near(p *Profile, within float64) (assigned string, b Boundary, near bool, err error) {
+	pp := rules.PrepareRef(p)
 	r := len(s.segments)
 	for i, c := range s.segments {
 		ok, err := c.cond.Match(pp)

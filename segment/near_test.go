@@ -35,7 +35,7 @@ func checkNear(t *rapid.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, b, near, err := seg.Near(p, within)
+	got, b, near, err := seg.Near(&p, within)
 	if err != nil {
 		t.Fatal(err)
 	}

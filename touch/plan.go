@@ -436,12 +436,14 @@ func (p *Planner) key(w Why) int {
 	return int(w.Reason)
 }
 
-// part is what one worker found among customers[lo:hi].
+// part is what one worker found among customers[lo:hi], and the facts
+// it fills for the touch rules, one customer after the other.
 type part struct {
 	cands                         []candidate
 	candidates, cooled, overLimit int
 	fails                         []failAcc
 	err                           error
+	facts                         Facts
 }
 
 // topN returns the n best candidates, best first: a bounded heap whose
@@ -658,8 +660,8 @@ func (j *judge) reasons(c *Customer, i int, why []Why, start int, pt *part) ([]W
 		segmentName = name
 	}
 	if len(p.rules) > 0 {
-		f := j.facts(c, why[start:], segmentName, ex)
-		prep := rules.Prepare(f)
+		j.fill(&pt.facts, c, why[start:], segmentName, ex)
+		prep := rules.PrepareRef(&pt.facts)
 		for k, r := range p.rules {
 			ok, err := r.cond.Match(prep)
 			switch {
@@ -783,29 +785,29 @@ func need(t loyalty.Tier, o loyalty.TierOutlook) (spend decimal.Decimal, orders 
 	return spend, orders, dist
 }
 
-// facts is what the touch rules see of c.
-func (j *judge) facts(c *Customer, why []Why, segmentName string, ex extra) Facts {
+// fill sets *f to what the touch rules see of c, reusing f's Reasons.
+func (j *judge) fill(f *Facts, c *Customer, why []Why, segmentName string, ex extra) {
 	pr := &c.Profile
-	f := Facts{ID: c.ID, Now: j.now, Birthday: c.Birthday, Registered: c.Registered, LastPurchase: c.Rhythm.Last,
+	reasons := f.Reasons[:0]
+	for _, w := range why {
+		reasons = append(reasons, w.Reason.String())
+	}
+	*f = Facts{ID: c.ID, Now: j.now, Birthday: c.Birthday, Registered: c.Registered, LastPurchase: c.Rhythm.Last,
 		Orders: pr.Orders, OrdersInPeriod: pr.OrdersInPeriod, Spend: pr.Spend, SpendInPeriod: pr.SpendInPeriod,
 		Returns: pr.Returns, Complaints: pr.Complaints, R: pr.R, F: pr.F, M: pr.M, Counters: pr.Counters,
 		PurchaseDays: c.Rhythm.PurchaseDays, Segment: segmentName, ExpiringPoints: ex.expiring, Value: c.Value,
-		Attributes: c.Attributes, Reasons: make([]string, len(why))}
-	for k, w := range why {
-		f.Reasons[k] = w.Reason.String()
-	}
+		Attributes: c.Attributes, Reasons: reasons}
 	if c.Account != nil {
 		f.Tier = c.Account.Tier()
 		f.Points = c.Account.Balance(j.now).Available
 	}
-	return f
 }
 
 // segment assigns the customer's segment and judges their distance to the
 // nearest segment above theirs whose condition is made of thresholds (as
 // segment.Segmentation.Boundaries does).
 func (j *judge) segment(s *SegmentGap, pr *segment.Profile) (string, Why, error) {
-	name, b, near, err := s.Segmentation.Near(*pr, s.Within)
+	name, b, near, err := s.Segmentation.Near(pr, s.Within)
 	if err != nil || !near {
 		return name, Why{}, err
 	}

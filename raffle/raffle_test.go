@@ -216,3 +216,35 @@ func TestEligibilityErrors(t *testing.T) {
 		t.Errorf("a division by zero: %v, want ErrEval naming participants[1]", err)
 	}
 }
+
+// TestConcurrentDraws: one Raffle drawn by four goroutines at once gives
+// each the same record (run with -race).
+func TestConcurrentDraws(t *testing.T) {
+	r, err := raffle.Compile[facts](raffle.Definition{ID: "r", Eligible: "Surveys >= 1", Winners: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ps []raffle.Participant[facts]
+	for i := range 5000 {
+		ps = append(ps, raffle.Participant[facts]{ID: "c" + itoa(i), Tickets: int64(1 + i%7), Facts: facts{Surveys: i % 3}})
+	}
+	want, _, err := r.Draw(seed, ps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs := make(chan error, 4)
+	for range 4 {
+		go func() {
+			got, _, err := r.Draw(seed, ps)
+			if err == nil && !cmp.Equal(want, got) {
+				err = errors.New("another draw:\n" + cmp.Diff(want, got))
+			}
+			errs <- err
+		}()
+	}
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package touch_test
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -340,5 +341,40 @@ func TestRulesSeeOwnReasons(t *testing.T) {
 	}
 	if diff := cmp.Diff([]string{"a:lapsed", "a:rule", "c:lapsed", "c:rule"}, got); diff != "" {
 		t.Errorf("mismatch (-want +got):\n%s", diff)
+	}
+}
+
+// TestConcurrentPlans: one Planner used by four goroutines at once gives
+// each the same plan (run with -race).
+func TestConcurrentPlans(t *testing.T) {
+	p, err := touch.Compile(touch.Config{Location: berlin, Limits: roomy, Workers: 2,
+		Birthday: &touch.DateWindow{Days: 30}, Lapsed: &touch.LapseRule{Factor: 2, FallbackDays: 10},
+		Rules: []touch.Rule{{ID: "two", When: `len(Reasons) == 2`}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cs []touch.Customer
+	for i := range 3000 {
+		cs = append(cs, touch.Customer{ID: fmt.Sprint("c", i), Birthday: time.Date(1980, 4, 1+i%30, 0, 0, 0, 0, time.UTC),
+			Rhythm: touch.Rhythm{PurchaseDays: 1 + i%4, TypicalGap: 3, Last: midnight(2026, 3, 1+i%28)}})
+	}
+	want, err := p.Plan(noon(2026, 3, 29), cs, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs := make(chan error, 4)
+	for range 4 {
+		go func() {
+			got, err := p.Plan(noon(2026, 3, 29), cs, nil)
+			if err == nil && !cmp.Equal(want, got) {
+				err = fmt.Errorf("another plan:\n%s", cmp.Diff(want, got))
+			}
+			errs <- err
+		}()
+	}
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
 	}
 }

@@ -41,7 +41,12 @@ func Compile(cfg Config) (*Planner, error) {
 		return nil, err
 	}
 	p := &Planner{cfg: cfg, loc: cfg.Location, rules: crs, ruleKey: map[string]int{}}
+	// Copies of the parts, so that changing the Config after Compile
+	// changes nothing here.
 	p.cfg.Rules = slices.Clone(cfg.Rules)
+	p.cfg.Birthday, p.cfg.Anniversary, p.cfg.Expiring = clone(cfg.Birthday), clone(cfg.Anniversary), clone(cfg.Expiring)
+	p.cfg.Lapsed, p.cfg.Dormant, p.cfg.TierAtRisk = clone(cfg.Lapsed), clone(cfg.Dormant), clone(cfg.TierAtRisk)
+	p.cfg.NearTier, p.cfg.NearSegment = clone(cfg.NearTier), clone(cfg.NearSegment)
 	if p.loc == nil {
 		p.loc = time.UTC
 		if cfg.Program != nil {
@@ -68,6 +73,15 @@ func Compile(cfg Config) (*Planner, error) {
 		p.horizon = max(p.horizon, r.CoolDownDays)
 	}
 	return p, nil
+}
+
+// clone is a copy of *x, or nil.
+func clone[T any](x *T) *T {
+	if x == nil {
+		return nil
+	}
+	c := *x
+	return &c
 }
 
 // on reports whether a built-in reason is switched on.

@@ -378,3 +378,17 @@ func TestConcurrentPlans(t *testing.T) {
 		}
 	}
 }
+
+// TestConfigIsCopied: changing the Config after Compile changes nothing.
+func TestConfigIsCopied(t *testing.T) {
+	cfg := touch.Config{Location: berlin, Limits: roomy, Birthday: &touch.DateWindow{Days: 0}}
+	p, err := touch.Compile(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Birthday.Days = 30
+	plan, err := p.Plan(noon(2026, 3, 29), []touch.Customer{{ID: "a", Birthday: time.Date(1990, 4, 2, 0, 0, 0, 0, time.UTC)}}, nil)
+	if err != nil || len(plan.Touches) != 0 {
+		t.Errorf("a window changed after Compile was used: %+v %v", plan.Touches, err)
+	}
+}

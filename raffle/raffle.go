@@ -172,7 +172,7 @@ func (r *Raffle[F]) admit(p *Participant[F]) (bool, error) {
 	if r.eligible == nil {
 		return true, nil
 	}
-	ok, err := r.eligible.Match(rules.Prepare(p.Facts))
+	ok, err := r.eligible.Match(rules.PrepareRef(&p.Facts)) // read where it lies, not copied
 	if errors.Is(err, rules.ErrUnknown) {
 		return false, nil
 	}

@@ -246,16 +246,20 @@ func (p *Planner) Plan(asOf time.Time, customers []Customer, contacts []Contact)
 
 	workers := max(1, min(p.cfg.Workers, len(customers)/1024+1))
 	parts := make([]part, workers)
-	var wg sync.WaitGroup
-	for w := range workers {
-		lo, hi := w*len(customers)/workers, (w+1)*len(customers)/workers
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			parts[w] = j.judgeAll(customers, lo, hi)
-		}()
+	if workers == 1 {
+		parts[0] = j.judgeAll(customers, 0, len(customers)) // in the caller's goroutine
+	} else {
+		var wg sync.WaitGroup
+		for w := range workers {
+			lo, hi := w*len(customers)/workers, (w+1)*len(customers)/workers
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				parts[w] = j.judgeAll(customers, lo, hi)
+			}()
+		}
+		wg.Wait()
 	}
-	wg.Wait()
 
 	plan := Plan{AsOf: asOf}
 	cands := parts[0].cands

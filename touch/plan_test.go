@@ -392,3 +392,29 @@ func TestConfigIsCopied(t *testing.T) {
 		t.Errorf("a window changed after Compile was used: %+v %v", plan.Touches, err)
 	}
 }
+
+// TestRankingExact: values of any size and precision rank exactly, ties
+// by id.
+func TestRankingExact(t *testing.T) {
+	values := []string{"100.5", "100.50", "1e12", "99.999999999", "99.99999999", "-5", "0", "123456789", "1234567890.5", "100.500000001"}
+	var cs []touch.Customer
+	for i, v := range values {
+		cs = append(cs, touch.Customer{ID: fmt.Sprintf("c%d", i), Value: d(v)})
+	}
+	p, err := touch.Compile(touch.Config{Location: berlin, Limits: roomy, Rules: []touch.Rule{{ID: "all", When: "true"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, err := p.Plan(noon(2026, 3, 29), cs, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, tc := range plan.Touches {
+		got = append(got, tc.Customer)
+	}
+	want := []string{"c2", "c8", "c7", "c9", "c0", "c1", "c3", "c4", "c6", "c5"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("ranking mismatch (-want +got):\n%s", diff)
+	}
+}

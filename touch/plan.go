@@ -293,11 +293,7 @@ func (p *Planner) Plan(asOf time.Time, customers []Customer, contacts []Contact)
 	}
 	// The most valuable first, ties by id: a total order on the customers.
 	better := func(a, b *candidate) bool {
-		if a.fast && b.fast {
-			if a.key != b.key {
-				return a.key > b.key
-			}
-		} else if c := a.value.Cmp(b.value); c != 0 {
+		if c := a.value.Cmp(b.value); c != 0 {
 			return c > 0
 		}
 		return customers[a.i].ID < customers[b.i].ID
@@ -437,25 +433,8 @@ func (p *Planner) newJudge(asOf time.Time) *judge {
 // per-customer limit: which ones (their cool-down keys), and the value.
 type candidate struct {
 	i     int32
-	fast  bool  // value is key × 10^-9 exactly
-	key   int64 // to rank without comparing big integers
 	keys  keySet
 	value decimal.Decimal
-}
-
-// setValue sets the candidate's value and, when it has at most 9 decimals
-// and 9 significant digits (money usually has), its exact int64 key.
-func (c *candidate) setValue(v decimal.Decimal) {
-	c.value = v
-	e := v.Exponent()
-	if e < -9 || e > 0 || v.NumDigits() > 9 {
-		return
-	}
-	k := v.CoefficientInt64()
-	for ; e > -9; e-- {
-		k *= 10
-	}
-	c.key, c.fast = k, true
 }
 
 // keySet is a set of cool-down keys: the built-in reasons and the rules
@@ -559,15 +538,13 @@ func (j *judge) judgeAll(customers []Customer, lo, hi int) part {
 		if !ok {
 			continue
 		}
-		cand := candidate{i: int32(i)}
-		value := c.Value
+		cand := candidate{i: int32(i), value: c.Value}
 		for _, w := range kept {
 			cand.keys.add(j.p.key(w))
 			if w.Reason == Expiring && j.p.cfg.PointValue.IsPositive() {
-				value = value.Add(ex.expiring.Mul(j.p.cfg.PointValue))
+				cand.value = cand.value.Add(ex.expiring.Mul(j.p.cfg.PointValue))
 			}
 		}
-		cand.setValue(value)
 		pt.cands = append(pt.cands, cand)
 	}
 	return pt

@@ -30,6 +30,7 @@ type Config struct {
 	TierAtRisk  *TierReview
 	NearTier    *TierGap
 	NearSegment *SegmentGap
+	NearGoal    *GoalGap
 	// Rules are the host's own touch rules, on top of the built-in ones.
 	Rules []Rule
 
@@ -115,6 +116,15 @@ type TierGap struct {
 	CoolDownDays int
 }
 
+// GoalGap lists customers close to completing one of the programme's
+// goals (loyalty.Goal: a stamp card, a target in a period, a challenge):
+// what is left is at most Within of the target (0.2: a card of 6 with 5
+// stamps). Required: Program.
+type GoalGap struct {
+	Within       float64 // in (0, 1]
+	CoolDownDays int
+}
+
 // SegmentGap lists customers close to the next segment up (the boundary
 // customers of segment.Segmentation.Boundaries): their distance to it is
 // at most Within. Segments are decided on Customer.Profile.
@@ -194,9 +204,12 @@ func (cfg *Config) validate(fn string) error {
 		}
 		add(share("Dormant.Below", d.Below), nonNeg("Dormant.CoolDownDays", d.CoolDownDays))
 	}
-	tiers := cfg.TierAtRisk != nil || cfg.NearTier != nil
+	tiers := cfg.TierAtRisk != nil || cfg.NearTier != nil || cfg.NearGoal != nil
 	if tiers && cfg.Program == nil {
-		add(bad("Program", "is required by TierAtRisk and NearTier"))
+		add(bad("Program", "is required by TierAtRisk, NearTier and NearGoal"))
+	}
+	if n := cfg.NearGoal; n != nil {
+		add(share("NearGoal.Within", n.Within), nonNeg("NearGoal.CoolDownDays", n.CoolDownDays))
 	}
 	if r := cfg.TierAtRisk; r != nil {
 		if r.ReviewMonths <= 0 || 12%r.ReviewMonths != 0 {
@@ -244,6 +257,8 @@ func (cfg *Config) coolDown(r Reason) int {
 		return cfg.NearTier.CoolDownDays
 	case NearSegment:
 		return cfg.NearSegment.CoolDownDays
+	case NearGoal:
+		return cfg.NearGoal.CoolDownDays
 	}
 	return 0
 }

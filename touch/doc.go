@@ -71,10 +71,10 @@
 //     A rule that needs an unknown value does not match; one that fails at
 //     run time is counted in Plan.Failures and skipped for that customer
 //     (Config.Strict: the plan fails).
-//
-// A goal or stamp card nearly complete is not a reason yet: the programme
-// has no such campaign mechanics; a touch rule over the host's counters
-// (`Counters["stamps"] >= 8`) does it meanwhile.
+//   - [NearGoal]: one of the programme's goals (loyalty.Goal: a stamp
+//     card, a target in a period, a challenge) lacks at most Within of
+//     its target, as loyalty.Program.Progress counts it: "goal card: 1 to
+//     go"; a cool-down is kept per goal.
 //
 // # Cool-downs and limits
 //

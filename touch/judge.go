@@ -76,6 +76,20 @@ func (j *judge) reasons(c *Customer, i int, why []Why, start int, pt *part) ([]W
 			return why, ex, fmt.Errorf("touch: %s: %s: %w", fn, field("Account"), err)
 		}
 	}
+	if g := cfg.NearGoal; g != nil && c.Account != nil {
+		progress, err := cfg.Program.Progress(*c.Account, j.now)
+		if err != nil {
+			return why, ex, fmt.Errorf("touch: %s: %s: %w", fn, field("Account"), err)
+		}
+		for _, gp := range progress {
+			if !gp.Left.IsPositive() || !gp.Target.IsPositive() {
+				continue
+			}
+			if dist := gp.Left.Div(gp.Target).InexactFloat64(); dist <= g.Within {
+				why = append(why, Why{Reason: NearGoal, Goal: gp.ID, Points: gp.Left, Date: gp.Ends, Distance: dist})
+			}
+		}
+	}
 	segmentName := ""
 	if s := cfg.NearSegment; s != nil {
 		name, w, err := j.segment(s, &c.Profile)

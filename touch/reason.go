@@ -25,10 +25,11 @@ const (
 	NearTier           // close to the next tier
 	NearSegment        // close to the next segment up
 	RuleMatched        // a host-defined touch rule matched (Why.Rule names it)
+	NearGoal           // a loyalty goal (a stamp card, a target) nearly complete (Why.Goal names it)
 	numReasons
 )
 
-var reasonNames = [...]string{"", "birthday", "anniversary", "expiring", "lapsed", "dormant", "tier_at_risk", "near_tier", "near_segment", "rule"}
+var reasonNames = [...]string{"", "birthday", "anniversary", "expiring", "lapsed", "dormant", "tier_at_risk", "near_tier", "near_segment", "rule", "near_goal"}
 
 func (r Reason) String() string { return enum.String(r, "Reason", reasonNames[:]) }
 
@@ -67,6 +68,9 @@ func (r Reason) valid() bool { return r > 0 && r < numReasons }
 //	NearSegment  From (their segment), To (the segment above), Missing
 //	             (what they lack), Distance
 //	RuleMatched  Rule (the touch rule's id)
+//	NearGoal     Goal (the goal's id), Points (what is left to go, in the
+//	             goal's own units: stamps, money), Date (when its period
+//	             or challenge ends; zero for a stamp card), Distance
 //
 // Distance is the relative gap: what is missing divided by the threshold
 // (0.1: 10 % short).
@@ -86,11 +90,17 @@ type Why struct {
 	PAlive    float64         `json:"p_alive,omitempty"`
 	Distance  float64         `json:"distance,omitempty"`
 	Missing   []segment.Gap   `json:"missing,omitempty"`
+	Goal      string          `json:"goal,omitempty"`
 }
 
 // Key is what a cool-down is kept for: a reason, and for RuleMatched the
-// rule's id.
-func (w Why) Key() (Reason, string) { return w.Reason, w.Rule }
+// rule's id, for NearGoal the goal's.
+func (w Why) Key() (Reason, string) {
+	if w.Reason == NearGoal {
+		return w.Reason, w.Goal
+	}
+	return w.Reason, w.Rule
+}
 
 // String says it in a line: "birthday in 3 days (2028-02-29), turns 40".
 func (w Why) String() string {
@@ -143,6 +153,11 @@ func (w Why) String() string {
 		return fmt.Sprintf("%s to move from %s to %s", strings.Join(parts, " and "), w.From, w.To)
 	case RuleMatched:
 		return "rule " + w.Rule
+	case NearGoal:
+		if w.Date.IsZero() {
+			return fmt.Sprintf("goal %s: %s to go", w.Goal, w.Points)
+		}
+		return fmt.Sprintf("goal %s: %s to go before %s", w.Goal, w.Points, w.Date.Format("2006-01-02 15:04"))
 	}
 	return w.Reason.String()
 }

@@ -1,12 +1,15 @@
 package touch_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/loyalkit/loyalkit/loyalty"
 	"github.com/loyalkit/loyalkit/metrics"
+	"github.com/loyalkit/loyalkit/rules"
 	"github.com/loyalkit/loyalkit/segment"
 	"github.com/loyalkit/loyalkit/touch"
 )
@@ -310,5 +313,51 @@ func TestNearSegment(t *testing.T) {
 				t.Errorf("mismatch (-want +got) [%s]:\n%s", tc.reason, diff)
 			}
 		})
+	}
+}
+
+func TestNearGoal(t *testing.T) {
+	p, err := loyalty.Compile(loyalty.Config{
+		Name: "cafe", Currency: "EUR", TimeZone: "Europe/Berlin", MoneyPlaces: 2,
+		Rules: []rules.Rule{{ID: "base", Kind: rules.Accrual, Value: "order.Total * 0.05"}},
+		Goals: []loyalty.Goal{
+			{ID: "card", Target: d("6")}, // a stamp a visit
+			{ID: "march", Step: "order.Total", Target: d("100"), Per: rules.Month}, // spend in the month
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	visits := func(n int, total string) *loyalty.Account {
+		var buys []any
+		for i := range n {
+			buys = append(buys, noon(2026, 3, 2+i), total)
+		}
+		return bought(t, p, buys...)
+	}
+	tests := []struct {
+		name    string
+		account *loyalty.Account
+		within  float64
+		want    []touch.Why
+	}{
+		{"one stamp to go", visits(5, "10"), 0.2, []touch.Why{
+			{Reason: touch.NearGoal, Goal: "card", Points: d("1"), Distance: 1.0 / 6}}},
+		{"both near", visits(5, "18"), 0.2, []touch.Why{
+			{Reason: touch.NearGoal, Goal: "card", Points: d("1"), Distance: 1.0 / 6},
+			{Reason: touch.NearGoal, Goal: "march", Points: d("10"), Date: midnight(2026, 4, 1), Distance: 0.1}}},
+		{"three stamps to go", visits(3, "10"), 0.2, nil},
+		{"a card just filled: a new one starts", visits(6, "10"), 0.2, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := whys(t, touch.Config{Program: p, NearGoal: &touch.GoalGap{Within: tc.within}}, touch.Customer{ID: "c", Account: tc.account}, noon(2026, 3, 20))
+			if diff := cmp.Diff(tc.want, got, cmpopts.EquateApprox(0, 1e-9)); diff != "" {
+				t.Errorf("mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+	if _, err := touch.Compile(touch.Config{NearGoal: &touch.GoalGap{Within: 0.2}, Limits: roomy}); err == nil || !strings.Contains(err.Error(), "Program") {
+		t.Errorf("NearGoal without a programme: %v", err)
 	}
 }

@@ -233,8 +233,9 @@ func (p *Program) goalFacts(f Facts) (map[string]GoalFacts, []GoalStep, []*rules
 // full: refunds of other orders do not make a goal complete twice.
 func (p *Program) progressAt(v *limitView, g Goal, now time.Time, streak bool) (GoalProgress, decimal.Decimal) {
 	per := rules.Limit{Per: g.Per}
-	_, total := v.used(goalKey(g.ID), per, now)
-	_, done := v.used(goalDoneKey(g.ID), per, now)
+	_, totalSum := v.used(goalKey(g.ID), per, now)
+	_, doneSum := v.used(goalDoneKey(g.ID), per, now)
+	total, done := totalSum.Value(), doneSum.Value()
 	gp := GoalProgress{ID: g.ID, Target: g.Target, Completed: int(done.IntPart())}
 	raw := total
 	if g.Per == rules.Ever && g.Until.IsZero() {
@@ -268,7 +269,7 @@ func (p *Program) streak(a *Account, g Goal, before time.Time) int {
 	n := 0
 	for at := before.Add(-time.Nanosecond); n < maxStreak; n++ {
 		v := limitView{p: p, a: a} // a view counts at one time
-		if _, done := v.used(goalDoneKey(g.ID), per, at); !done.IsPositive() {
+		if _, done := v.used(goalDoneKey(g.ID), per, at); done.Value().Sign() <= 0 {
 			break
 		}
 		from, _ := p.limitPeriod(per, at)

@@ -67,8 +67,10 @@ type limitView struct {
 	p *Program
 	a *Account
 	// spans are the calendar periods at the evaluation's time, made once
-	// for all the limits and goals of one evaluation.
-	spans [rules.Year + 1]struct{ from, to time.Time }
+	// for all the limits and goals of one evaluation, and counts the uses
+	// in each span, counted once.
+	spans  [rules.Year + 1]struct{ from, to time.Time }
+	counts []spanCounts
 }
 
 // LimitLeft says how much of a limited rule's limit is left for the
@@ -81,12 +83,14 @@ func (f Facts) LimitLeft(ruleID string, l rules.Limit) rules.Left {
 }
 
 func (v *limitView) left(id string, l rules.Limit, now time.Time) rules.Left {
-	n, amount := v.used(id, l, now)
-	left := rules.Left{Times: l.Times - n, Amount: l.Amount.Sub(amount)}
+	n, sum := v.used(id, l, now)
+	left := rules.Left{Times: l.Times - n}
 	switch { // what was used, for the trace: when the rule is limited, or an amount may cut it
 	case l.Times > 0 && left.Times <= 0:
 		left.Used = fmt.Sprintf("%d of %d %s", n, l.Times, periodPhrase(l))
 	case l.Amount.IsPositive():
+		amount := sum.Value()
+		left.Amount = l.Amount.Sub(amount)
 		left.Used = fmt.Sprintf("%s of %s %s", amount, l.Amount, periodPhrase(l))
 	}
 	return left
@@ -104,18 +108,59 @@ func periodPhrase(l rules.Limit) string {
 
 // used is the uses of rule id that count at now under limit l, and what
 // they gave.
-func (v *limitView) used(id string, l rules.Limit, now time.Time) (int, decimal.Decimal) {
+func (v *limitView) used(id string, l rules.Limit, now time.Time) (int, decsum.Sum) {
 	a := v.a
 	if l.Per == rules.Ever {
 		t, _ := a.useTotals.Get(id)
-		return t.n, t.amount.Value()
+		return t.n, t.amount
 	}
+	key := spanKey{l.Per, l.Days}
+	var counts []useCount
+	found := false
+	for i := range v.counts {
+		if v.counts[i].span == key {
+			counts, found = v.counts[i].counts, true
+			break
+		}
+	}
+	if !found { // one scan of the span counts every rule and goal in it
+		counts = v.count(l, now)
+		v.counts = append(v.counts, spanCounts{key, counts})
+	}
+	for i := range counts {
+		if counts[i].key == id {
+			return counts[i].n, counts[i].sum
+		}
+	}
+	return 0, decsum.Sum{}
+}
+
+// spanKey names a span of uses: a period, and a rolling one's days.
+type spanKey struct {
+	per  rules.Period
+	days int
+}
+
+type useCount struct {
+	key string
+	n   int
+	sum decsum.Sum
+}
+
+type spanCounts struct {
+	span   spanKey
+	counts []useCount // few: one a limited rule or goal used in the span
+}
+
+// count counts the uses of every rule and goal in the span of l at now.
+func (v *limitView) count(l rules.Limit, now time.Time) []useCount {
+	a := v.a
 	from, to := v.span(l, now)
 	lo, hi := 0, a.uses.Len()
 	if !a.usesUnsorted { // only the uses from from on: the scan stops at to
 		lo = sort.Search(hi, func(i int) bool { return !a.uses.Ptr(i).at.Before(from) })
 	}
-	n, sum := 0, decsum.Sum{}
+	var counts []useCount
 	for i := lo; i < hi; i++ {
 		u := a.uses.Ptr(i)
 		if !u.at.Before(to) {
@@ -124,12 +169,20 @@ func (v *limitView) used(id string, l rules.Limit, now time.Time) (int, decimal.
 			}
 			continue
 		}
-		if u.rule == id && !u.undone && !u.at.Before(from) {
-			n++
-			sum.Add(u.amount)
+		if u.undone || u.at.Before(from) {
+			continue
 		}
+		k := 0
+		for k < len(counts) && counts[k].key != u.rule {
+			k++
+		}
+		if k == len(counts) {
+			counts = append(counts, useCount{key: u.rule})
+		}
+		counts[k].n++
+		counts[k].sum.Add(u.amount)
 	}
-	return n, sum.Value()
+	return counts
 }
 
 // span is limitPeriod, made once per calendar period for the view (its

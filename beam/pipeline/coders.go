@@ -23,18 +23,21 @@ import (
 // TestCodersRoundTrip checks each; TestDefaultCoderDropsDecimals shows
 // what happens without them.
 func init() {
-	beam.RegisterCoder(reflect.TypeOf((*metrics.CustomerDays)(nil)), encodeBinary[*metrics.CustomerDays], decodeDays)
-	beam.RegisterCoder(reflect.TypeOf((*metrics.CohortCounts)(nil)), encodeBinary[*metrics.CohortCounts], decodeCohortCounts)
-	beam.RegisterCoder(reflect.TypeOf((*segment.RFMCounts)(nil)), encodeBinary[*segment.RFMCounts], decodeRFMCounts)
+	beam.RegisterCoder(reflect.TypeOf((*metrics.CustomerDays)(nil)), encodeDays, decodeDays)
+	beam.RegisterCoder(reflect.TypeOf((*metrics.CohortCounts)(nil)), encodeCohortCounts, decodeCohortCounts)
+	beam.RegisterCoder(reflect.TypeOf((*segment.RFMCounts)(nil)), encodeRFMCounts, decodeRFMCounts)
 	beam.RegisterCoder(reflect.TypeOf((*FitRows)(nil)), encodeFitRows, decodeFitRows)
 	beam.RegisterCoder(reflect.TypeOf(metrics.Purchase{}), encodePurchase, decodePurchase)
 	beam.RegisterCoder(reflect.TypeOf(metrics.CustomerSummary{}), encodeSummary, decodeSummary)
 	beam.RegisterCoder(reflect.TypeOf(segment.Profile{}), encodeProfile, decodeProfile)
 }
 
-type binaryMarshaler interface{ MarshalBinary() ([]byte, error) }
-
-func encodeBinary[T binaryMarshaler](v T) ([]byte, error) { return v.MarshalBinary() }
+// The encoders are plain functions, not instances of one generic
+// function: Beam finds coder functions by name, and every instance of a
+// generic function has the same one.
+func encodeDays(d *metrics.CustomerDays) ([]byte, error)         { return d.MarshalBinary() }
+func encodeCohortCounts(c *metrics.CohortCounts) ([]byte, error) { return c.MarshalBinary() }
+func encodeRFMCounts(c *segment.RFMCounts) ([]byte, error)       { return c.MarshalBinary() }
 
 func decodeDays(b []byte) (*metrics.CustomerDays, error) {
 	d := metrics.NewCustomerDays(nil)

@@ -108,7 +108,9 @@ func (f *RFMFn) ExtractOutput(a *segment.RFMCounts) *segment.RFMCounts { return 
 
 // FitRows is what the BG/NBD and Gamma-Gamma fits read: the customers
 // grouped by (frequency, recency, T) and, for repeat customers, by
-// (frequency, mean repeat spend), with counts. It is as small as the
+// (frequency, mean repeat spend), with counts. Repeat customers whose
+// repeat purchases were all free (mean spend 0) are left out of the spend
+// rows: metrics.FitGammaGamma refuses them (the model's spend is positive). It is as small as the
 // number of distinct histories, so the fit runs on one worker.
 type FitRows struct {
 	Unit metrics.Unit
@@ -145,7 +147,7 @@ func (FitRowsFn) AddInput(a *FitRows, c metrics.CustomerSummary) (*FitRows, erro
 		return nil, fmt.Errorf("pipeline: FitRowsFn: customer %q is in %v, others in %v", c.ID, c.Unit, a.Unit)
 	}
 	a.BG[BGRow{c.Frequency, c.Recency, c.T}]++
-	if c.Frequency > 0 {
+	if c.Frequency > 0 && c.Monetary > 0 {
 		a.GG[GGRow{c.Frequency, c.Monetary}]++
 	}
 	return a, nil

@@ -245,7 +245,9 @@ func (m Models) BGNBD() metrics.BGNBD {
 }
 
 // GammaGamma is the spend model.
-func (m Models) GammaGamma() metrics.GammaGamma { return metrics.GammaGamma{P: m.P, Q: m.Q, Gamma: m.Gamma} }
+func (m Models) GammaGamma() metrics.GammaGamma {
+	return metrics.GammaGamma{P: m.P, Q: m.Q, Gamma: m.Gamma}
+}
 
 // FitFn fits BG/NBD and Gamma-Gamma on the grouped rows, on one worker.
 type FitFn struct{}

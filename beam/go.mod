@@ -2,7 +2,11 @@ module github.com/loyalkit/loyalkit/beam
 
 go 1.26.0
 
-require github.com/loyalkit/loyalkit v0.0.0
+require (
+	github.com/google/go-cmp v0.7.0
+	github.com/loyalkit/loyalkit v0.0.0
+	pgregory.net/rapid v1.3.0
+)
 
 require github.com/expr-lang/expr v1.17.8 // indirect
 

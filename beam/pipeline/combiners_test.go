@@ -110,7 +110,9 @@ func TestCombinersMergeTreeProperty(t *testing.T) {
 			one = must(df.AddInput(one, p))
 		}
 		tree := combine(t, func() *metrics.CustomerDays { return must(df.CreateAccumulator()) },
-			func(a *metrics.CustomerDays, p metrics.Purchase) *metrics.CustomerDays { return must(df.AddInput(a, p)) },
+			func(a *metrics.CustomerDays, p metrics.Purchase) *metrics.CustomerDays {
+				return must(df.AddInput(a, p))
+			},
 			func(a, b *metrics.CustomerDays) *metrics.CustomerDays { return must(df.MergeAccumulators(a, b)) },
 			rapid.Permutation(mine).Draw(t, "order"))
 		if !bytes.Equal(encoded(t, df.ExtractOutput(one)), encoded(t, df.ExtractOutput(tree))) {

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"log/slog"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -24,7 +25,12 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-func TestMain(m *testing.M) { ptest.MainWithDefault(m, "prism") }
+// TestMain runs the pipelines on prism, in this process, and keeps the
+// runner's progress lines (slog at INFO) out of the test output.
+func TestMain(m *testing.M) {
+	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
+	ptest.MainWithDefault(m, "prism")
+}
 
 // cdnowMaster is the library's copy of the CDNOW master log (a test
 // fixture of the repository: see internal/refdata/data/cdnow/README.md

@@ -79,28 +79,28 @@ func WriteSynthetic(dir string, n, files int, seed uint64) error {
 
 // SummarizeInProcess reads the files matching glob in name order with the
 // library's Summarizer (each customer's purchases must be in time order,
-// as WriteSynthetic writes them) and returns the number of customers
-// summarised: the in-memory comparison of the pipeline.
-func SummarizeInProcess(glob string, cfg Config) (int, error) {
+// as WriteSynthetic writes them) and returns the summaries: the in-memory
+// comparison of the pipeline.
+func SummarizeInProcess(glob string, cfg Config) ([]metrics.CustomerSummary, error) {
 	s, err := cfg.settings()
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	sum, err := metrics.NewSummarizer(s.summary)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	names, err := filepath.Glob(glob)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	if len(names) == 0 {
-		return 0, fmt.Errorf("pipeline: no file matches %q", glob)
+		return nil, fmt.Errorf("pipeline: no file matches %q", glob)
 	}
 	for _, name := range names {
 		f, err := os.Open(name)
 		if err != nil {
-			return 0, err
+			return nil, err
 		}
 		sc := bufio.NewScanner(f)
 		sc.Buffer(make([]byte, 1<<20), 1<<20)
@@ -108,19 +108,19 @@ func SummarizeInProcess(glob string, cfg Config) (int, error) {
 			p, ok, err := ParseLine(sc.Text(), s.loc)
 			if err != nil {
 				f.Close()
-				return 0, fmt.Errorf("%s: %w", filepath.Base(name), err)
+				return nil, fmt.Errorf("%s: %w", filepath.Base(name), err)
 			}
 			if ok {
 				if err := sum.Add(p); err != nil {
 					f.Close()
-					return 0, err
+					return nil, err
 				}
 			}
 		}
 		f.Close()
 		if err := sc.Err(); err != nil {
-			return 0, err
+			return nil, err
 		}
 	}
-	return len(sum.Customers()), nil
+	return sum.Customers(), nil
 }

@@ -11,21 +11,25 @@
 // -generate N writes N synthetic purchases as CSV files under -output and
 // stops; -inprocess summarises the input with the library's Summarizer in
 // this process instead of running the pipeline (the comparison of the
-// README's 10M run).
+// README's 10M run), and writes summaries-inprocess.csv under -output
+// when it is given.
 package main
 
 import (
+	"bufio"
 	"context"
 	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	_ "github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem/local"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/x/beamx"
 	"github.com/loyalkit/loyalkit/beam/pipeline"
+	"github.com/loyalkit/loyalkit/metrics"
 )
 
 func main() {
@@ -59,6 +63,9 @@ func run(input, output, only string, generate, files int, inprocess bool, cfg pi
 	if output == "" && !inprocess {
 		return fmt.Errorf("-output is required")
 	}
+	if output == "" && generate > 0 {
+		return fmt.Errorf("-output is required with -generate")
+	}
 	if generate > 0 {
 		start := time.Now()
 		if err := pipeline.WriteSynthetic(output, generate, files, 1); err != nil {
@@ -72,15 +79,19 @@ func run(input, output, only string, generate, files int, inprocess bool, cfg pi
 	}
 	if inprocess {
 		start := time.Now()
-		n, err := pipeline.SummarizeInProcess(input, cfg)
+		cs, err := pipeline.SummarizeInProcess(input, cfg)
 		if err != nil {
 			return err
 		}
-		fmt.Printf("in-process: %d customers summarised in %v\n", n, time.Since(start).Round(time.Millisecond))
-		return nil
+		fmt.Printf("in-process: %d customers summarised in %v\n", len(cs), time.Since(start).Round(time.Millisecond))
+		if output == "" {
+			return nil
+		}
+		return writeSummaries(output, cs)
 	}
 	out := pipeline.Outputs{}
-	path := func(name string) string { return filepath.Join(output, name) }
+	// Joined with "/", not filepath.Join, which would turn gs://b into gs:/b.
+	path := func(name string) string { return strings.TrimSuffix(output, "/") + "/" + name }
 	if only == "" || only == "summaries" {
 		out.Summaries = path("summaries.csv")
 	}
@@ -106,4 +117,26 @@ func run(input, output, only string, generate, files int, inprocess bool, cfg pi
 	}
 	fmt.Printf("pipeline done in %v; results under %s\n", time.Since(start).Round(time.Millisecond), output)
 	return nil
+}
+
+// writeSummaries writes the in-process summaries as the pipeline writes
+// them, to output/summaries-inprocess.csv (for a diff of the two).
+func writeSummaries(output string, cs []metrics.CustomerSummary) error {
+	if err := os.MkdirAll(output, 0o755); err != nil {
+		return err
+	}
+	f, err := os.Create(filepath.Join(output, "summaries-inprocess.csv"))
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriter(f)
+	for _, c := range cs {
+		w.WriteString(pipeline.SummaryLine(c))
+		w.WriteByte('\n')
+	}
+	if err := w.Flush(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }

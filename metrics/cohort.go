@@ -2,7 +2,6 @@ package metrics
 
 import (
 	"iter"
-	"maps"
 	"time"
 
 	"github.com/loyalkit/loyalkit/internal/calendar"
@@ -175,7 +174,11 @@ func (c Cohort) Retention(k int) (float64, bool) {
 func (a *Activity) Cohorts(asOf time.Time) []Cohort {
 	cc := &CohortCounts{period: a.period, loc: a.loc, cells: map[cohortCell]int64{}}
 	for _, c := range a.byID {
-		cc.addPeriods(maps.Keys(c.periods))
+		ps := cc.scratch[:0]
+		for i := range c.periods {
+			ps = append(ps, int64(i))
+		}
+		cc.addCustomer(ps)
 	}
 	return cc.Cohorts(asOf)
 }

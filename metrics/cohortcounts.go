@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"encoding/binary"
 	"fmt"
-	"iter"
 	"maps"
 	"slices"
 	"time"
@@ -24,6 +23,8 @@ type CohortCounts struct {
 	period Period
 	loc    *time.Location
 	cells  map[cohortCell]int64
+	// scratch holds one customer's periods while they are added.
+	scratch []int64
 }
 
 // cohortCell is a first-purchase period and an active period.
@@ -44,28 +45,25 @@ func NewCohortCounts(period Period, loc *time.Location) (*CohortCounts, error) {
 // AddDays adds one customer from their purchase days (see [CustomerDays]);
 // a customer without days adds nothing.
 func (c *CohortCounts) AddDays(d *CustomerDays) {
-	c.addPeriods(func(yield func(int) bool) {
-		for day := range d.Days() {
-			if !yield(periodIndex(c.period, c.loc, day.Start)) {
-				return
-			}
-		}
-	})
+	ps := c.scratch[:0]
+	for day := range d.Days() {
+		ps = append(ps, int64(periodIndex(c.period, c.loc, day.Start)))
+	}
+	c.addCustomer(ps)
 }
 
-// addPeriods adds one customer active in the given periods (repeats
-// allowed, any order).
-func (c *CohortCounts) addPeriods(periods iter.Seq[int]) {
-	seen := map[int]bool{}
-	first, any := 0, false
-	for p := range periods {
-		seen[p] = true
-		if !any || p < first {
-			first, any = p, true
-		}
+// addCustomer adds one customer active in periods ps (repeats allowed,
+// any order; ps is sorted in place and kept as scratch space).
+func (c *CohortCounts) addCustomer(ps []int64) {
+	c.scratch = ps
+	if len(ps) == 0 {
+		return
 	}
-	for p := range seen {
-		c.cells[cohortCell{int64(first), int64(p)}]++
+	slices.Sort(ps)
+	for i, p := range ps {
+		if i == 0 || p != ps[i-1] {
+			c.cells[cohortCell{ps[0], p}]++
+		}
 	}
 }
 

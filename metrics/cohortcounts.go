@@ -108,6 +108,11 @@ func (c *CohortCounts) Cohorts(asOf time.Time) []Cohort {
 
 const cohortCountsVersion = 1
 
+// maxPeriodIndex bounds the period indexes UnmarshalBinary accepts (2²³:
+// months of 700,000 years, weeks of 160,000), so that corrupt bytes cannot
+// make Cohorts build a table of billions of periods.
+const maxPeriodIndex = 1 << 23
+
 // MarshalBinary encodes c exactly (period, zone name and counts, in a
 // fixed order: equal counts encode alike), for UnmarshalBinary.
 func (c *CohortCounts) MarshalBinary() ([]byte, error) {
@@ -139,8 +144,12 @@ func (c *CohortCounts) UnmarshalBinary(data []byte) error {
 	for range n {
 		k := cohortCell{r.varint(), r.varint()}
 		v := r.varint()
-		if r.err == nil && (k.active < k.first || v <= 0) {
+		switch {
+		case r.err != nil:
+		case k.active < k.first || v <= 0:
 			r.err = fmt.Errorf("cell (%d, %d) = %d: a customer is active from their first period on, counts are positive", k.first, k.active, v)
+		case k.first < -maxPeriodIndex || k.active > maxPeriodIndex:
+			r.err = fmt.Errorf("cell (%d, %d): a period more than %d periods from 1970", k.first, k.active, maxPeriodIndex)
 		}
 		cells[k] = v
 	}

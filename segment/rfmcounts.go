@@ -5,7 +5,9 @@ import (
 	"encoding/binary"
 	"fmt"
 	"maps"
+	"math"
 	"slices"
+	"strings"
 
 	"github.com/shopspring/decimal"
 )
@@ -195,7 +197,8 @@ func (c *RFMCounts) Scorer() (*RFMScorer, error) {
 // Score returns p with R, F and M set as [ScoredRFM] would set them were p
 // one of the counted profiles: score = 1 + ⌊5·s/n⌋ with n the counted
 // profiles and s those with strictly fewer orders (F), strictly more days
-// since the last purchase (R), strictly less spend (M).
+// since the last purchase (R), strictly less spend (M). A profile that was
+// not counted is scored against the counted ones, at most 5.
 func (s *RFMScorer) Score(p Profile) Profile {
 	p.F = score(s.orders.strictlyBelow(int64(p.Orders)), s.n)
 	p.R = score(s.days.strictlyAbove(int64(p.DaysSinceLast)), s.n)
@@ -207,7 +210,9 @@ func (s *RFMScorer) Score(p Profile) Profile {
 	return p
 }
 
-func score(below, n int64) int { return int(1 + 5*below/n) }
+// score is 1 + ⌊5·below/n⌋, at most 5: a profile that was not counted can
+// have all n counted values below it.
+func score(below, n int64) int { return int(min(5, 1+5*below/n)) }
 
 // Approximate reports whether the spends were cut (there were more
 // distinct spends than the limit), and then the bound on M's error: a
@@ -271,7 +276,7 @@ func (c *RFMCounts) UnmarshalBinary(data []byte) error {
 	}
 	count := func() (int, bool) {
 		v, n := binary.Uvarint(b)
-		if n <= 0 || v > uint64(len(b)) {
+		if n <= 0 || v > uint64(len(b)-n) { // each item takes a byte at least
 			return 0, false
 		}
 		b = b[n:]
@@ -283,7 +288,7 @@ func (c *RFMCounts) UnmarshalBinary(data []byte) error {
 	b = b[1:]
 	limit, ok1 := varint()
 	n, ok2 := varint()
-	if !ok1 || !ok2 || len(b) == 0 || b[0] > 1 || limit <= 0 || n < 0 {
+	if !ok1 || !ok2 || len(b) == 0 || b[0] > 1 || limit <= 0 || n < 0 || n > 1<<53 {
 		return fail("header")
 	}
 	out := &RFMCounts{limit: int(limit), n: n, approx: b[0] == 1, spends: map[string]int64{}}
@@ -315,8 +320,10 @@ func (c *RFMCounts) UnmarshalBinary(data []byte) error {
 		key := string(b[:l])
 		b = b[l:]
 		v, ok := varint()
-		d, err := decimal.NewFromString(key)
-		if !ok || v <= 0 || err != nil || d.String() != key {
+		if !ok || v <= 0 || strings.ContainsAny(key, "eE") { // canonical text has no exponent (and "1e999999999" would not be written out)
+			return fail("spend")
+		}
+		if d, err := decimal.NewFromString(key); err != nil || d.String() != key {
 			return fail("spend")
 		}
 		out.spends[key] = v
@@ -324,6 +331,26 @@ func (c *RFMCounts) UnmarshalBinary(data []byte) error {
 	if len(b) > 0 {
 		return fail("end")
 	}
+	for _, m := range []map[int64]int64{out.orders, out.days} {
+		if total(m) != n {
+			return fail("counts (they do not add up to the profiles)")
+		}
+	}
+	if total(out.spends) != n {
+		return fail("spends (they do not add up to the profiles)")
+	}
 	*c = *out
 	return nil
+}
+
+// total adds up a histogram's counts, saturating instead of wrapping.
+func total[K comparable](m map[K]int64) int64 {
+	var t int64
+	for _, n := range m {
+		if t > math.MaxInt64-n {
+			return math.MaxInt64
+		}
+		t += n
+	}
+	return t
 }

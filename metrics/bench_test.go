@@ -3,6 +3,7 @@ package metrics_test
 import (
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/loyalkit/loyalkit/internal/refdata"
 	"github.com/loyalkit/loyalkit/metrics"
@@ -144,5 +145,25 @@ func BenchmarkProbabilityOfPurchases(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// BenchmarkCohorts builds the monthly cohort table of the CDNOW master log
+// from an Activity.
+func BenchmarkCohorts(b *testing.B) {
+	ps, err := refdata.CDNOWTransactions("", "CDNOW_master.txt")
+	if err != nil {
+		b.Fatal(err)
+	}
+	a, _ := metrics.NewActivity(metrics.Month, nil)
+	if err := a.AddAll(refdata.Seq(ps)); err != nil {
+		b.Fatal(err)
+	}
+	asOf := time.Date(1998, 7, 1, 0, 0, 0, 0, time.UTC)
+	b.ReportAllocs()
+	for b.Loop() {
+		if len(a.Cohorts(asOf)) != 3 {
+			b.Fatal("CDNOW's cohort is of three months")
+		}
 	}
 }

@@ -2,7 +2,6 @@ package metrics
 
 import (
 	"iter"
-	"slices"
 	"time"
 
 	"github.com/loyalkit/loyalkit/internal/calendar"
@@ -54,26 +53,32 @@ func NewActivity(period Period, loc *time.Location) (*Activity, error) {
 	return &Activity{period: period, loc: loc, byID: map[string]*activeCustomer{}}, nil
 }
 
-// index is the number of t's period: months since January 1970, or weeks
-// since the Monday of 1969-12-29.
-func (a *Activity) index(t time.Time) int {
-	t = t.In(a.loc)
-	if a.period == Month {
+// index is the number of t's period (see periodIndex).
+func (a *Activity) index(t time.Time) int { return periodIndex(a.period, a.loc, t) }
+
+// start is the first instant of period i.
+func (a *Activity) start(i int) time.Time { return periodStart(a.period, a.loc, i) }
+
+// periodIndex is the number of t's period in loc: months since January
+// 1970, or weeks since the Monday of 1969-12-29.
+func periodIndex(period Period, loc *time.Location, t time.Time) int {
+	t = t.In(loc)
+	if period == Month {
 		return (t.Year()-1970)*12 + int(t.Month()) - 1
 	}
-	day := calendar.DayIndex(t, a.loc) + 3 // 1970-01-01 was a Thursday: day 3 of its ISO week
+	day := calendar.DayIndex(t, loc) + 3 // 1970-01-01 was a Thursday: day 3 of its ISO week
 	if day < 0 {
 		return (day - 6) / 7
 	}
 	return day / 7
 }
 
-// start is the first instant of period i.
-func (a *Activity) start(i int) time.Time {
-	if a.period == Month {
-		return time.Date(1970+i/12, time.Month(i%12+1), 1, 0, 0, 0, 0, a.loc)
+// periodStart is the first instant of period i in loc.
+func periodStart(period Period, loc *time.Location, i int) time.Time {
+	if period == Month {
+		return time.Date(1970+i/12, time.Month(i%12+1), 1, 0, 0, 0, 0, loc)
 	}
-	return time.Date(1969, 12, 29+7*i, 0, 0, 0, 0, a.loc)
+	return time.Date(1969, 12, 29+7*i, 0, 0, 0, 0, loc)
 }
 
 // Add records one purchase; an empty customer, a negative amount or a zero
@@ -164,37 +169,18 @@ func (c Cohort) Retention(k int) (float64, bool) {
 }
 
 // Cohorts builds the cohort table by first-purchase period, oldest first.
-// A period counts as observable once it has ended at asOf.
+// A period counts as observable once it has ended at asOf. It is
+// [CohortCounts.Cohorts] of the activity's customers.
 func (a *Activity) Cohorts(asOf time.Time) []Cohort {
-	last := a.index(asOf) - 1 // the last period that has ended by asOf
-	byStart := map[int]*Cohort{}
+	cc := &CohortCounts{period: a.period, loc: a.loc, cells: map[cohortCell]int64{}}
 	for _, c := range a.byID {
-		f := c.first()
-		if f > last {
-			continue
-		}
-		co := byStart[f]
-		if co == nil {
-			co = &Cohort{Start: a.start(f), Active: make([]int, last-f+1)}
-			byStart[f] = co
-		}
-		co.Size++
+		ps := cc.scratch[:0]
 		for i := range c.periods {
-			if i <= last {
-				co.Active[i-f]++
-			}
+			ps = append(ps, int64(i))
 		}
+		cc.addCustomer(ps)
 	}
-	keys := make([]int, 0, len(byStart))
-	for k := range byStart {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	out := make([]Cohort, len(keys))
-	for i, k := range keys {
-		out[i] = *byStart[k]
-	}
-	return out
+	return cc.Cohorts(asOf)
 }
 
 // PeriodRetention is, for one period, the activity-based retention of

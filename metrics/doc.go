@@ -32,6 +32,11 @@
 //   - [Activity] counts which [Period] each customer bought in: the
 //     [Cohort] table (unobservable cells left out, not 0), period-to-period
 //     [PeriodRetention], and [Activity.NewVersusReturning].
+//   - [CustomerDays] gathers one customer's purchases by day in any order
+//     and merges ([SummarizeDays] summarises it with a Summarizer), and
+//     [CohortCounts] is the cohort table as mergeable counts: the forms a
+//     distributed engine combines (the nested module beam/ runs them on
+//     Apache Beam).
 //
 // Both keep memory per customer, not per purchase, and merge: summarise
 // shards separately, then Merge.

@@ -1,11 +1,14 @@
 package metrics_test
 
 import (
+	"bytes"
 	"errors"
 	"math"
 	"testing"
+	"time"
 
 	"github.com/loyalkit/loyalkit/metrics"
+	"github.com/shopspring/decimal"
 )
 
 // FuzzModelInputs: any summary numbers — negative, NaN, infinite, huge —
@@ -59,6 +62,58 @@ func FuzzModelInputs(f *testing.F) {
 			h := metrics.Horizon{Steps: 3, StepLength: span, StepUnit: metrics.Weeks}
 			if v, err := metrics.CLV(m, metrics.GammaGamma{P: 6, Q: 4, Gamma: 15}, c, h, 0.01, 1); err == nil && (math.IsNaN(v) || math.IsInf(v, 0) || v < 0) {
 				t.Errorf("%s CLV of %+v over %v = %v without an error", name, c, span, v)
+			}
+		}
+	})
+}
+
+// FuzzUnmarshalAccumulators: any bytes given to CustomerDays' and
+// CohortCounts' UnmarshalBinary are refused with an error or decode to a
+// value whose encoding decodes to itself (bytes may be written in another
+// form, such as a longer varint, and still decode) and that can be used
+// (summarised, counted, cut into a table) without a panic.
+func FuzzUnmarshalAccumulators(f *testing.F) {
+	d := metrics.NewCustomerDays(nil)
+	for i, a := range []string{"12.50", "0", "123456789012345678901234.5"} {
+		_ = d.Add(metrics.Purchase{Customer: "c", At: time.Date(1997, 3, 1+9*i, 0, 0, 0, 0, time.UTC), Amount: decimal.RequireFromString(a)})
+	}
+	days, _ := d.MarshalBinary()
+	cc, _ := metrics.NewCohortCounts(metrics.Month, nil)
+	cc.AddDays(d)
+	cells, _ := cc.MarshalBinary()
+	f.Add(days)
+	f.Add(cells)
+	f.Add([]byte{1, 3, 'U', 'T', 'C', 1, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01, 2, 0, 2})
+	asOf := time.Date(1998, 7, 1, 0, 0, 0, 0, time.UTC)
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var d metrics.CustomerDays
+		if err := d.UnmarshalBinary(b); err == nil {
+			once, _ := d.MarshalBinary()
+			var d2 metrics.CustomerDays
+			if err := d2.UnmarshalBinary(once); err != nil {
+				t.Fatalf("CustomerDays' own encoding %x is refused: %v", once, err)
+			}
+			if twice, _ := d2.MarshalBinary(); !bytes.Equal(once, twice) {
+				t.Fatalf("CustomerDays encodes to %x, then %x", once, twice)
+			}
+			_, _, _ = metrics.SummarizeDays(cdnowConfig, "c", &d)
+			c, _ := metrics.NewCohortCounts(metrics.ISOWeek, d.Location())
+			c.AddDays(&d)
+		}
+		var c metrics.CohortCounts
+		if err := c.UnmarshalBinary(b); err == nil {
+			once, _ := c.MarshalBinary()
+			var c2 metrics.CohortCounts
+			if err := c2.UnmarshalBinary(once); err != nil {
+				t.Fatalf("CohortCounts' own encoding %x is refused: %v", once, err)
+			}
+			if twice, _ := c2.MarshalBinary(); !bytes.Equal(once, twice) {
+				t.Fatalf("CohortCounts encodes to %x, then %x", once, twice)
+			}
+			for _, co := range c.Cohorts(asOf) {
+				if co.Size < 0 || len(co.Active) == 0 {
+					t.Fatalf("cohort %+v", co)
+				}
 			}
 		}
 	})

@@ -88,7 +88,9 @@ type CustomerSummary struct {
 // purchases. Each customer's purchases must come in time order (as an
 // ORDER BY gives them); different customers may interleave freely. Two
 // summarizers of the same config (shards by customer, or by time) can be
-// merged. A Summarizer is not safe for concurrent use.
+// merged. For purchases in any order, gather each customer's with a
+// [CustomerDays] and summarise it with [SummarizeDays] (which runs a
+// Summarizer). A Summarizer is not safe for concurrent use.
 type Summarizer struct {
 	cfg    SummaryConfig
 	calEnd int // day index of CalibrationEnd

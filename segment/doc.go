@@ -11,7 +11,8 @@
 //   - [ScoredRFM] returns the profiles scored R, F, M from 1 to 5 by
 //     quintiles, ties kept together (its input unchanged);
 //     [Profile.NamedSegment] maps (R, F) to an [RFMSegment] by the table
-//     below.
+//     below. [RFMCounts] is its mergeable form: histograms summed over
+//     shards of profiles, then [RFMScorer.Score] scores any one of them.
 //   - [Compile] turns an ordered list of [Definition]s (name + condition,
 //     compiled by package rules) into a [Segmentation]: first match wins,
 //     else the default. [SeedSegments] is the articles' segmentation.

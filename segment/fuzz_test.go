@@ -1,6 +1,7 @@
 package segment_test
 
 import (
+	"bytes"
 	"testing"
 
 	"github.com/loyalkit/loyalkit/segment"
@@ -35,6 +36,42 @@ func FuzzCompile(f *testing.F) {
 			}
 			if d, _, ok := seg.Distance(p, "s"); ok && (d == 0) != (got == "s") {
 				t.Fatalf("%q on %+v: distance %v, assigned %q", cond, p, d, got)
+			}
+		}
+	})
+}
+
+// FuzzRFMCountsUnmarshal: any bytes given to RFMCounts.UnmarshalBinary are
+// refused with an error or decode to counts whose encoding decodes to
+// itself and that score any profile from 1 to 5 without a panic.
+func FuzzRFMCountsUnmarshal(f *testing.F) {
+	c := segment.NewRFMCounts(2)
+	for i, s := range []string{"1.50", "20", "0.001", "98765432109876543210"} {
+		c.Add(segment.Profile{Orders: i, DaysSinceLast: 3 * i, Spend: decimal.RequireFromString(s)})
+	}
+	good, _ := c.MarshalBinary()
+	f.Add(good)
+	f.Add([]byte{1, 2, 2, 0, 1, 0, 2, 1, 0, 2, 1, 3, '1', 'e', '9', 2})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var c segment.RFMCounts
+		if c.UnmarshalBinary(b) != nil {
+			return
+		}
+		once, _ := c.MarshalBinary()
+		var c2 segment.RFMCounts
+		if err := c2.UnmarshalBinary(once); err != nil {
+			t.Fatalf("RFMCounts' own encoding %x is refused: %v", once, err)
+		}
+		if twice, _ := c2.MarshalBinary(); !bytes.Equal(once, twice) {
+			t.Fatalf("RFMCounts encodes to %x, then %x", once, twice)
+		}
+		s, err := c.Scorer()
+		if err != nil {
+			return
+		}
+		for _, p := range []segment.Profile{{}, {Orders: 3, DaysSinceLast: 10, Spend: decimal.RequireFromString("12.5")}, {Orders: -1, DaysSinceLast: 1 << 40, Spend: decimal.RequireFromString("1e40")}} {
+			if p = s.Score(p); p.R < 1 || p.R > 5 || p.F < 1 || p.F > 5 || p.M < 1 || p.M > 5 {
+				t.Fatalf("scores %d%d%d", p.R, p.F, p.M)
 			}
 		}
 	})

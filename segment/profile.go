@@ -71,22 +71,43 @@ func (b *ProfileBuilder) Add(p metrics.Purchase) error {
 	if err := purchaselog.Check[inputPkg]("ProfileBuilder.Add", p.Customer, p.At, p.Amount); err != nil {
 		return err
 	}
-	day := calendar.DayIndex(p.At, b.loc)
+	b.add(p.Customer, calendar.DayIndex(p.At, b.loc), 1, p.Amount)
+	return nil
+}
+
+// add counts orders purchases of one customer on one day, spending amount.
+func (b *ProfileBuilder) add(customer string, day, orders int, amount decimal.Decimal) {
 	if day > b.asOf {
-		return nil
+		return
 	}
-	a := b.byID[p.Customer]
+	a := b.byID[customer]
 	if a == nil {
 		a = &profileAcc{last: day}
-		b.byID[p.Customer] = a
+		b.byID[customer] = a
 	}
-	a.orders++
-	a.spend = a.spend.Add(p.Amount)
+	a.orders += orders
+	a.spend = a.spend.Add(amount)
 	if day >= b.from {
-		a.periodOrders++
-		a.periodSpend = a.periodSpend.Add(p.Amount)
+		a.periodOrders += orders
+		a.periodSpend = a.periodSpend.Add(amount)
 	}
 	a.last = max(a.last, day)
+}
+
+// AddDays reads one customer's purchases gathered by day (see
+// metrics.CustomerDays): the same profile as Add on each purchase. The days
+// must be read in the builder's zone; an empty customer or another zone is
+// an [*InputError] and changes nothing.
+func (b *ProfileBuilder) AddDays(customer string, d *metrics.CustomerDays) error {
+	switch {
+	case customer == "":
+		return inputErr("ProfileBuilder.AddDays", "customer", "is empty")
+	case d.Location().String() != b.loc.String():
+		return inputErr("ProfileBuilder.AddDays", "d", "reads dates in %s, the builder in %s", d.Location(), b.loc)
+	}
+	for day := range d.Days() {
+		b.add(customer, calendar.DayIndex(day.Start, b.loc), int(day.Orders), day.Spend)
+	}
 	return nil
 }
 

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"math"
 	"slices"
+
+	"github.com/loyalkit/loyalkit/internal/canon"
 )
 
 // Alphabet is the characters generated codes are written with: the
@@ -267,7 +269,7 @@ type stream struct {
 func newStream(f CodeFormat, seed []byte) *stream {
 	h := sha256.New()
 	h.Write([]byte("loyalkit/campaign/codes/v1\x00"))
-	h.Write(appendStr(nil, f.Prefix))
+	h.Write(canon.AppendStr(nil, f.Prefix))
 	h.Write(binary.AppendUvarint(nil, uint64(f.length())))
 	h.Write(seed)
 	s := &stream{pos: sha256.Size}

@@ -5,11 +5,11 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
-	"math/big"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/loyalkit/loyalkit/internal/canon"
 	"github.com/shopspring/decimal"
 )
 
@@ -103,16 +103,16 @@ func link(prev chainHash, e *Entry) chainHash {
 }
 
 func appendEntry(b []byte, e *Entry) []byte {
-	b = appendStr(b, e.ID)
-	b = appendStr(b, e.Ledger)
-	b = appendStr(b, e.Op)
+	b = canon.AppendStr(b, e.ID)
+	b = canon.AppendStr(b, e.Ledger)
+	b = canon.AppendStr(b, e.Op)
 	b = append(b, byte(e.OpKind), byte(e.Kind), byte(e.Reason), byte(e.Role))
-	b = appendTime(b, e.At)
-	b = appendDec(b, e.Amount)
-	b = appendDec(b, e.Asked)
-	b = appendTime(b, e.Period)
+	b = canon.AppendTime(b, e.At)
+	b = canon.AppendDec(b, e.Amount)
+	b = canon.AppendDec(b, e.Asked)
+	b = canon.AppendTime(b, e.Period)
 	for _, s := range [...]string{e.Code, e.Customer, e.Other, e.Order, e.Key, e.Gift, e.Ref, e.Fingerprint} {
-		b = appendStr(b, s)
+		b = canon.AppendStr(b, s)
 	}
 	return b
 }
@@ -139,18 +139,12 @@ func (c *chain) place(e *Entry, n int, allowed uint16, replay bool) error {
 	h := link(c.head, e)
 	if !replay {
 		e.Hash = hex.EncodeToString(h[:])
-	} else if !hashIs(e.Hash, h) {
+	} else if !canon.HexIs(e.Hash, h[:]) {
 		return fmt.Errorf("entry %q: its hash does not match its content and place: it, or an entry before it, was changed, removed or inserted", e.ID)
 	}
 	c.head = h
 	c.entries++
 	return nil
-}
-
-func hashIs(s string, h chainHash) bool {
-	var buf [2 * hashLen]byte
-	hex.Encode(buf[:], h[:])
-	return s == string(buf[:])
 }
 
 // fingerprinter builds the fingerprint of an operation's payload: every
@@ -164,8 +158,11 @@ func newFingerprint(kind byte) *fingerprinter {
 	return f
 }
 
-func (f *fingerprinter) str(s string) *fingerprinter          { f.b = appendStr(f.b, s); return f }
-func (f *fingerprinter) dec(d decimal.Decimal) *fingerprinter { f.b = appendDec(f.b, d); return f }
+func (f *fingerprinter) str(s string) *fingerprinter { f.b = canon.AppendStr(f.b, s); return f }
+func (f *fingerprinter) dec(d decimal.Decimal) *fingerprinter {
+	f.b = canon.AppendDec(f.b, d)
+	return f
+}
 func (f *fingerprinter) num(n int64) *fingerprinter {
 	f.b = binary.AppendVarint(f.b, n)
 	return f
@@ -174,46 +171,4 @@ func (f *fingerprinter) num(n int64) *fingerprinter {
 func (f *fingerprinter) sum() string {
 	h := sha256.Sum256(f.b)
 	return hex.EncodeToString(h[:12])
-}
-
-// The encoders the fingerprints, the hash chain and snapshots share (the
-// same as package loyalty's: strings length-prefixed, instants as seconds
-// and nanoseconds so the same instant in any zone gives the same bytes,
-// decimals by value).
-
-func appendStr(b []byte, s string) []byte {
-	return append(binary.AppendUvarint(b, uint64(len(s))), s...)
-}
-
-func appendTime(b []byte, t time.Time) []byte {
-	if t.IsZero() {
-		return append(b, 0)
-	}
-	b = binary.AppendVarint(append(b, 1), t.Unix())
-	return binary.AppendUvarint(b, uint64(t.Nanosecond()))
-}
-
-func appendDec(b []byte, d decimal.Decimal) []byte {
-	if d.NumDigits() <= 18 {
-		c, e := d.CoefficientInt64(), int64(d.Exponent())
-		if c == 0 {
-			e = 0
-		}
-		for c != 0 && c%10 == 0 {
-			c, e = c/10, e+1
-		}
-		return binary.AppendVarint(binary.AppendVarint(b, c), e)
-	}
-	c, e := d.Coefficient(), int64(d.Exponent())
-	ten, q, r := big.NewInt(10), new(big.Int), new(big.Int)
-	for c.Sign() != 0 {
-		if q.QuoRem(c, ten, r); r.Sign() != 0 {
-			break
-		}
-		c, q, e = q, c, e+1
-	}
-	if c.IsInt64() {
-		return binary.AppendVarint(binary.AppendVarint(b, c.Int64()), e)
-	}
-	return binary.AppendVarint(appendStr(b, c.String()), e)
 }

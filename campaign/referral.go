@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/loyalkit/loyalkit/internal/canon"
 	"github.com/loyalkit/loyalkit/internal/name"
 	"github.com/loyalkit/loyalkit/rules"
 	"github.com/shopspring/decimal"
@@ -191,7 +192,7 @@ func (r *Referrals) Config() ReferralConfig {
 // codeStream is the stream advocate's codes are drawn from: the first
 // draw not taken by another advocate is theirs.
 func (r *Referrals) codeStream(advocate string) *stream {
-	return newStream(r.cfg.Format, append(appendStr(slices.Clip(r.cfg.Seed), "advocate"), appendStr(nil, advocate)...))
+	return newStream(r.cfg.Format, append(canon.AppendStr(slices.Clip(r.cfg.Seed), "advocate"), canon.AppendStr(nil, advocate)...))
 }
 
 // IdentityKey is a key for self-referral and double-referral checks made

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/loyalkit/loyalkit/internal/canon"
 	"github.com/loyalkit/loyalkit/internal/persist"
 	"github.com/shopspring/decimal"
 )
@@ -35,9 +36,9 @@ const (
 
 type snapWriter struct{ b []byte }
 
-func (w *snapWriter) str(s string)          { w.b = appendStr(w.b, s) }
+func (w *snapWriter) str(s string)          { w.b = canon.AppendStr(w.b, s) }
 func (w *snapWriter) num(n int64)           { w.b = binary.AppendVarint(w.b, n) }
-func (w *snapWriter) time(t time.Time)      { w.b = appendTime(w.b, t) }
+func (w *snapWriter) time(t time.Time)      { w.b = canon.AppendTime(w.b, t) }
 func (w *snapWriter) dec(d decimal.Decimal) { w.str(d.String()) }
 func (w *snapWriter) flag(v bool) {
 	if v {

@@ -5,10 +5,9 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"maps"
-	"math/big"
 	"slices"
-	"time"
 
+	"github.com/loyalkit/loyalkit/internal/canon"
 	"github.com/shopspring/decimal"
 )
 
@@ -20,7 +19,7 @@ import (
 type fingerprinter struct{ b []byte }
 
 func (f *fingerprinter) str(s string) *fingerprinter {
-	f.b = appendStr(f.b, s)
+	f.b = canon.AppendStr(f.b, s)
 	return f
 }
 
@@ -30,7 +29,7 @@ func (f *fingerprinter) num(i int64) *fingerprinter {
 }
 
 func (f *fingerprinter) dec(d decimal.Decimal) *fingerprinter {
-	f.b = appendDec(f.b, d)
+	f.b = canon.AppendDec(f.b, d)
 	return f
 }
 
@@ -75,48 +74,4 @@ func (r Redemption) fingerprint() string {
 
 func (e Event) fingerprint() string {
 	return newFingerprint('e').str(e.ID).str(e.Kind).attrs(e.Attributes).sum()
-}
-
-// The encoders the fingerprints, the ledger's hash chain and snapshots
-// share: strings length-prefixed, instants as seconds and nanoseconds
-// (the same instant in any zone gives the same bytes), decimals by value.
-
-func appendStr(b []byte, s string) []byte {
-	return append(binary.AppendUvarint(b, uint64(len(s))), s...)
-}
-
-// appendTime appends 0 for the zero time, else 1, seconds and nanoseconds.
-func appendTime(b []byte, t time.Time) []byte {
-	if t.IsZero() {
-		return append(b, 0)
-	}
-	b = binary.AppendVarint(append(b, 1), t.Unix())
-	return binary.AppendUvarint(b, uint64(t.Nanosecond()))
-}
-
-// appendDec appends d by value (10 and 10.00 append the same bytes): its
-// coefficient with trailing zeros stripped, and its exponent.
-func appendDec(b []byte, d decimal.Decimal) []byte {
-	if d.NumDigits() <= 18 { // normalise the coefficient without allocating
-		c, e := d.CoefficientInt64(), int64(d.Exponent())
-		if c == 0 {
-			e = 0
-		}
-		for c != 0 && c%10 == 0 {
-			c, e = c/10, e+1
-		}
-		return binary.AppendVarint(binary.AppendVarint(b, c), e)
-	}
-	c, e := d.Coefficient(), int64(d.Exponent()) // a long coefficient: strip its zeros exactly
-	ten, q, r := big.NewInt(10), new(big.Int), new(big.Int)
-	for c.Sign() != 0 {
-		if q.QuoRem(c, ten, r); r.Sign() != 0 {
-			break
-		}
-		c, q, e = q, c, e+1
-	}
-	if c.IsInt64() {
-		return binary.AppendVarint(binary.AppendVarint(b, c.Int64()), e)
-	}
-	return binary.AppendVarint(appendStr(b, c.String()), e)
 }

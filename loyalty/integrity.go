@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/loyalkit/loyalkit/internal/canon"
 )
 
 // ErrCorruptLedger is what [Program.Replay] and [Program.Resume] return
@@ -47,45 +49,45 @@ func link(prev chainHash, e *Entry) chainHash {
 
 // appendEntry appends e's content (all but Hash) to b.
 func appendEntry(b []byte, e *Entry) []byte {
-	b = appendStr(b, e.ID)
-	b = appendStr(b, e.Customer)
-	b = appendStr(b, e.Op)
+	b = canon.AppendStr(b, e.ID)
+	b = canon.AppendStr(b, e.Customer)
+	b = canon.AppendStr(b, e.Op)
 	b = append(b, byte(e.OpKind), byte(e.Kind))
-	b = appendDec(b, e.Points)
-	b = appendStr(b, e.Lot)
-	b = appendStr(b, e.RuleID)
-	b = appendTime(b, e.At)
-	b = appendTime(b, e.AvailableAt)
-	b = appendTime(b, e.ExpiresAt)
-	b = appendStr(b, e.Order)
-	b = appendDec(b, e.Money)
-	b = appendDec(b, e.PointsPaid)
-	b = appendDec(b, e.Held)
-	b = appendStr(b, e.Ref)
+	b = canon.AppendDec(b, e.Points)
+	b = canon.AppendStr(b, e.Lot)
+	b = canon.AppendStr(b, e.RuleID)
+	b = canon.AppendTime(b, e.At)
+	b = canon.AppendTime(b, e.AvailableAt)
+	b = canon.AppendTime(b, e.ExpiresAt)
+	b = canon.AppendStr(b, e.Order)
+	b = canon.AppendDec(b, e.Money)
+	b = canon.AppendDec(b, e.PointsPaid)
+	b = canon.AppendDec(b, e.Held)
+	b = canon.AppendStr(b, e.Ref)
 	b = binary.AppendUvarint(b, uint64(len(e.Lines)))
 	for _, l := range e.Lines {
-		b = appendStr(b, l.SKU)
-		b = appendStr(b, l.Category)
+		b = canon.AppendStr(b, l.SKU)
+		b = canon.AppendStr(b, l.Category)
 		b = binary.AppendVarint(b, int64(l.Qty))
-		b = appendDec(b, l.Price)
+		b = canon.AppendDec(b, l.Price)
 	}
-	b = appendDec(b, e.Discount)
+	b = canon.AppendDec(b, e.Discount)
 	b = binary.AppendUvarint(b, uint64(len(e.Gifts)))
 	for _, g := range e.Gifts {
-		b = appendStr(b, g)
+		b = canon.AppendStr(b, g)
 	}
-	b = appendStr(b, e.Tier)
-	b = appendStr(b, e.Fingerprint)
+	b = canon.AppendStr(b, e.Tier)
+	b = canon.AppendStr(b, e.Fingerprint)
 	if len(e.Uses) > 0 || len(e.Goals) > 0 { // after the rest, so that entries without them hash as before there were any
 		b = binary.AppendUvarint(b, uint64(len(e.Uses)))
 		for _, u := range e.Uses {
-			b = appendStr(b, u.Rule)
-			b = appendDec(b, u.Amount)
+			b = canon.AppendStr(b, u.Rule)
+			b = canon.AppendDec(b, u.Amount)
 		}
 		b = binary.AppendUvarint(b, uint64(len(e.Goals)))
 		for _, g := range e.Goals {
-			b = appendStr(b, g.Goal)
-			b = appendDec(b, g.Amount)
+			b = canon.AppendStr(b, g.Goal)
+			b = canon.AppendDec(b, g.Amount)
 			b = binary.AppendVarint(b, int64(g.Completed))
 		}
 	}
@@ -98,18 +100,11 @@ func (a *Account) chain(e *Entry, replay bool) error {
 	h := link(a.head, e)
 	if !replay {
 		e.Hash = hex.EncodeToString(h[:])
-	} else if !hashIs(e.Hash, h) {
+	} else if !canon.HexIs(e.Hash, h[:]) {
 		return errors.New("its hash does not match its content and place: it, or an entry before it, was changed, removed or inserted")
 	}
 	a.head = h
 	return nil
-}
-
-// hashIs reports whether s is h in hex, without allocating.
-func hashIs(s string, h chainHash) bool {
-	var buf [2 * hashLen]byte
-	hex.Encode(buf[:], h[:])
-	return s == string(buf[:])
 }
 
 // opPrefixes are the id prefixes of each operation kind.

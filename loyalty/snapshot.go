@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/loyalkit/loyalkit/internal/canon"
 	"github.com/loyalkit/loyalkit/internal/persist"
 	"github.com/shopspring/decimal"
 )
@@ -273,7 +274,7 @@ type snapWriter struct{ b []byte }
 
 func (w *snapWriter) uint(v uint64) { w.b = binary.AppendUvarint(w.b, v) }
 func (w *snapWriter) int(v int64)   { w.b = binary.AppendVarint(w.b, v) }
-func (w *snapWriter) str(s string)  { w.b = appendStr(w.b, s) }
+func (w *snapWriter) str(s string)  { w.b = canon.AppendStr(w.b, s) }
 func (w *snapWriter) bool(v bool) {
 	if v {
 		w.b = append(w.b, 1)
@@ -283,7 +284,7 @@ func (w *snapWriter) bool(v bool) {
 }
 
 // time writes 0 for the zero time, else 1, seconds and nanoseconds.
-func (w *snapWriter) time(t time.Time) { w.b = appendTime(w.b, t) }
+func (w *snapWriter) time(t time.Time) { w.b = canon.AppendTime(w.b, t) }
 
 // dec writes the exponent, then 0 and the int64 coefficient, or 1 and the
 // coefficient's sign and big-endian bytes.

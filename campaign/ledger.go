@@ -172,3 +172,22 @@ func (f *fingerprinter) sum() string {
 	h := sha256.Sum256(f.b)
 	return hex.EncodeToString(h[:12])
 }
+
+// fold applies entries in order, each with its place n in its operation
+// (an operation's entries are consecutive); a refused entry is
+// ErrCorruptLedger, naming its index.
+func fold(entries []Entry, apply func(e *Entry, n int) error) error {
+	lastOp, n := "", 0
+	for i := range entries {
+		e := &entries[i]
+		if e.Op == lastOp {
+			n++
+		} else {
+			lastOp, n = e.Op, 0
+		}
+		if err := apply(e, n); err != nil {
+			return fmt.Errorf("%w: entry %d: %w", ErrCorruptLedger, i, err)
+		}
+	}
+	return nil
+}

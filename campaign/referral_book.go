@@ -519,17 +519,8 @@ func (b ReferralBook) Resume(entries []Entry) (ReferralBook, error) {
 		return ReferralBook{}, err
 	}
 	o := new(persist.Owner)
-	lastOp, n := "", 0
-	for i := range entries {
-		e := &entries[i]
-		if e.Op == lastOp {
-			n++
-		} else {
-			lastOp, n = e.Op, 0
-		}
-		if err := b.apply(e, n, o, true); err != nil {
-			return ReferralBook{}, fmt.Errorf("%w: entry %d: %w", ErrCorruptLedger, i, err)
-		}
+	if err := fold(entries, func(e *Entry, n int) error { return b.apply(e, n, o, true) }); err != nil {
+		return ReferralBook{}, err
 	}
 	return b, nil
 }

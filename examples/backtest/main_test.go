@@ -138,11 +138,3 @@ func checkSVG(t *testing.T, path string) int {
 	}
 	return lines
 }
-
-// TestSVGRefusesNaN: no NaN or infinity reaches a chart.
-func TestSVGRefusesNaN(t *testing.T) {
-	c := lineChart{Title: "t", Series: []lineSeries{{Name: "s", X: []float64{0, 1}, Y: []float64{1, math.NaN()}}}}
-	if _, err := c.SVG(); err == nil {
-		t.Error("a NaN was drawn")
-	}
-}

@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/loyalkit/loyalkit/examples/internal/svgchart"
 )
 
 // The heatmap's grid: frequencies 0 … heatFreqs−1 (rows) and heatCols
@@ -46,7 +48,7 @@ func writeCharts(dir string, a *analysis) ([]string, error) {
 
 // trackingChart is Fader, Hardie & Lee's (2005) figure 2: the cumulative
 // repeat purchases of the cohort, week by week, and the model's.
-func trackingChart(a *analysis) lineChart {
+func trackingChart(a *analysis) svgchart.LineChart {
 	n := len(a.curve)
 	x := make([]float64, n)
 	act := make([]float64, n)
@@ -61,7 +63,7 @@ func trackingChart(a *analysis) lineChart {
 		}
 	}
 	cal, last := a.curve[calWeeks-1], a.curve[n-1]
-	return lineChart{
+	return svgchart.LineChart{
 		Title:  "CDNOW: cumulative repeat purchases, actual vs BG/NBD",
 		XLabel: fmt.Sprintf("week (week 1 ends %s)", a.curve[0].End.Format(time.DateOnly)),
 		YLabel: "cumulative repeat purchases",
@@ -70,18 +72,18 @@ func trackingChart(a *analysis) lineChart {
 			"A vertical line marks the end of calibration at week %d (%s): %d actual, %.0f expected. At week %d (%s): %d actual, %.0f expected.",
 			len(a.raw), n, a.hbg, calWeeks, cal.End.Format(time.DateOnly), cal.Actual, cal.Predicted,
 			n, last.End.Format(time.DateOnly), last.Actual, last.Predicted),
-		Series: []lineSeries{
-			{Name: "actual", X: x, Y: act, Color: "#1f3f8f"},
-			{Name: "BG/NBD", X: x, Y: pred, Color: "#d95f02", Dash: "8 5"},
+		Series: []svgchart.LineSeries{
+			{Name: "actual", Label: "actual", X: x, Y: act, Color: "#1f3f8f"},
+			{Name: "BG/NBD", Label: "BG/NBD", X: x, Y: pred, Color: "#d95f02", Dash: "8 5"},
 		},
-		Markers: []marker{{X: float64(calWeeks), Label: "end of calibration (" + cal.End.Format(time.DateOnly) + ")"}},
+		Markers: []svgchart.Marker{{X: float64(calWeeks), Label: "end of calibration (" + cal.End.Format(time.DateOnly) + ")"}},
 	}
 }
 
 // frequencyChart is the conditional-expectations figure: the customers
 // grouped by their calibration frequency, their mean holdout purchases
 // and the model's mean prediction.
-func frequencyChart(a *analysis) barChart {
+func frequencyChart(a *analysis) svgchart.BarChart {
 	var cats, subs []string
 	var act, pred []float64
 	desc := ""
@@ -96,7 +98,7 @@ func frequencyChart(a *analysis) barChart {
 		pred = append(pred, r.Predicted)
 		desc += fmt.Sprintf(" %s: %.2f vs %.2f (%d customers);", c, r.Actual, r.Predicted, r.Customers)
 	}
-	return barChart{
+	return svgchart.BarChart{
 		Title:  "CDNOW: holdout purchases by calibration frequency",
 		XLabel: "repeat purchases in the calibration period (n = customers)",
 		YLabel: fmt.Sprintf("mean purchases in the %.0f-week holdout", a.holdout.Length),
@@ -105,7 +107,7 @@ func frequencyChart(a *analysis) barChart {
 			"(hatched bars, %s). Actual vs expected:%s", a.holdout.Length, a.hbg, desc[:len(desc)-1]+"."),
 		Categories: cats,
 		SubLabels:  subs,
-		Series: []barSeries{
+		Series: []svgchart.BarSeries{
 			{Name: "actual", Values: act, Color: "#1f3f8f"},
 			{Name: "BG/NBD expected", Values: pred, Color: "#d95f02", Hatch: true},
 		},
@@ -124,7 +126,7 @@ func possible(x int, tx float64) bool {
 
 // pAliveChart is lifetimes' probability-alive matrix for the BG/NBD fit
 // on the published summary, for a customer observed T weeks.
-func pAliveChart(a *analysis) heatmap {
+func pAliveChart(a *analysis) svgchart.Heatmap {
 	cols := make([]float64, heatCols)
 	for j := range cols {
 		cols[j] = a.T * float64(j) / float64(heatCols-1)
@@ -141,7 +143,7 @@ func pAliveChart(a *analysis) heatmap {
 			}
 		}
 	}
-	return heatmap{
+	return svgchart.Heatmap{
 		Title:  "CDNOW: probability a customer is alive (BG/NBD)",
 		XLabel: "recency: week of the last repeat purchase (t_x)",
 		YLabel: "frequency: repeat purchases (x)",
@@ -157,6 +159,7 @@ func pAliveChart(a *analysis) heatmap {
 		CellTitle: func(i, j int) string {
 			return fmt.Sprintf("x=%d, t_x=%.2f weeks: P(alive)=%.3f", i, cols[j], vals[i][j])
 		},
-		BlankNote: "blank: no such history (x = 0 needs t_x = 0; x repeat purchases take at least x days)",
+		BlankNote:  "blank: no such history (x = 0 needs t_x = 0; x repeat purchases take at least x days)",
+		ScaleLabel: "P(alive)",
 	}
 }

@@ -1,11 +1,11 @@
-package main
+// Package svgchart is a small SVG writer for the examples' charts (not
+// part of the library, which has no plotting code): a line chart, a
+// grouped bar chart and a heatmap, each with axes, tick labels, a title, a
+// legend and <title>/<desc> elements for screen readers. Series differ by
+// more than colour: solid against dashed lines, solid against hatched
+// bars, and a line can be labelled at its end.
+package svgchart
 
-// A small SVG writer for the example's two line charts, with axes, tick
-// labels, a title, a legend and <title>/<desc> elements for screen
-// readers; lines differ by more than colour (solid against dashed) and
-// each is labelled at its end. Copied, line chart only, from
-// examples/cdnow/svg.go (examples are separate programs; the library has
-// no plotting code).
 import (
 	"encoding/xml"
 	"fmt"
@@ -169,9 +169,9 @@ func (s *svg) axes(f frame, xticks, yticks []float64, xlabel, ylabel string, gri
 	s.raw("</g>\n")
 }
 
-// lineSeries is one line: its points, its colour and dash pattern ("" for
+// LineSeries is one line: its points, its colour and dash pattern ("" for
 // a solid line).
-type lineSeries struct {
+type LineSeries struct {
 	Name   string
 	X, Y   []float64
 	Color  string
@@ -181,31 +181,31 @@ type lineSeries struct {
 	Label string
 }
 
-// legendEntry is a line sample and its name in the legend.
-type legendEntry struct {
+// LegendEntry is a line sample and its name in the legend.
+type LegendEntry struct {
 	Name, Color, Dash string
 }
 
-// marker is a labelled vertical line at X.
-type marker struct {
+// Marker is a labelled vertical line at X.
+type Marker struct {
 	X     float64
 	Label string
 }
 
-type lineChart struct {
+type LineChart struct {
 	Title, Desc    string
 	XLabel, YLabel string
-	Series         []lineSeries
-	Markers        []marker
+	Series         []LineSeries
+	Markers        []Marker
 	// Legend lists the legend's entries (nil: one per series), from its
 	// top-left corner at LegendAt in data coordinates (nil: the plot's
 	// top-left corner).
-	Legend   []legendEntry
+	Legend   []LegendEntry
 	LegendAt []float64
 }
 
 // SVG draws the chart, 820 × 500.
-func (c lineChart) SVG() ([]byte, error) {
+func (c LineChart) SVG() ([]byte, error) {
 	const W, H = 820.0, 500.0
 	var s svg
 	s.open(W, H, c.Title, c.Desc)
@@ -261,7 +261,7 @@ func (c lineChart) SVG() ([]byte, error) {
 	legend := c.Legend
 	if legend == nil {
 		for _, se := range c.Series {
-			legend = append(legend, legendEntry{se.Name, se.Color, se.Dash})
+			legend = append(legend, LegendEntry{se.Name, se.Color, se.Dash})
 		}
 	}
 	x0, y0 := f.left+16, f.top+12
@@ -273,6 +273,182 @@ func (c lineChart) SVG() ([]byte, error) {
 		y := y0 + 20*float64(i)
 		s.line(x0, y, x0+36, y, e.Color, 2.5, e.Dash)
 		s.text(x0+44, y+4, "start", 12, "", e.Name)
+	}
+	s.raw("</g>\n")
+	return s.close()
+}
+
+// BarSeries is one set of bars, one per category; Hatch draws them
+// hatched rather than solid.
+type BarSeries struct {
+	Name   string
+	Values []float64
+	Color  string
+	Hatch  bool
+}
+
+type BarChart struct {
+	Title, Desc    string
+	XLabel, YLabel string
+	Categories     []string
+	SubLabels      []string // a second line under each category, or nil
+	Series         []BarSeries
+}
+
+// SVG draws the chart, 820 × 500, with each bar's value above it.
+func (c BarChart) SVG() ([]byte, error) {
+	const W, H = 820.0, 500.0
+	var s svg
+	s.open(W, H, c.Title, c.Desc)
+	ymax := 0.0
+	for _, se := range c.Series {
+		if len(se.Values) != len(c.Categories) {
+			return nil, fmt.Errorf("svg: series %q has %d values for %d categories", se.Name, len(se.Values), len(c.Categories))
+		}
+		if err := finite(se.Name, se.Values); err != nil {
+			return nil, err
+		}
+		for _, v := range se.Values {
+			ymax = max(ymax, v)
+		}
+	}
+	yticks := niceTicks(0, ymax*1.08, 6)
+	ymax = max(ymax*1.08, yticks[len(yticks)-1])
+	nc := float64(len(c.Categories))
+	f := frame{left: 80, top: 50, width: W - 80 - 30, height: H - 50 - 85, xmin: 0, xmax: nc, ymin: 0, ymax: ymax}
+	s.raw("<defs>\n")
+	for i, se := range c.Series {
+		if se.Hatch {
+			s.raw(`<pattern id="hatch%d" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect x="0" y="0" width="6" height="6" fill="white"/><line x1="0" y1="0" x2="0" y2="6" stroke="%s" stroke-width="3"/></pattern>`+"\n", i, se.Color)
+		}
+	}
+	s.raw("</defs>\n")
+	s.axes(f, nil, yticks, "", c.YLabel, true)
+	for i, cat := range c.Categories {
+		x := f.x(float64(i) + 0.5)
+		s.line(x, f.top+f.height, x, f.top+f.height+5, "#222", 1, "")
+		s.text(x, f.top+f.height+19, "middle", 12, "", cat)
+		if i < len(c.SubLabels) {
+			s.text(x, f.top+f.height+34, "middle", 10, "", c.SubLabels[i])
+		}
+	}
+	s.text(f.left+f.width/2, f.top+f.height+58, "middle", 13, "", c.XLabel)
+	group := 0.8 / float64(len(c.Series)) // of a category's width
+	fill := func(i int, se BarSeries) string {
+		if se.Hatch {
+			return fmt.Sprintf("url(#hatch%d)", i)
+		}
+		return se.Color
+	}
+	for si, se := range c.Series {
+		s.raw(`<g class="series" data-name="%s">`+"\n", esc(se.Name))
+		for i, v := range se.Values {
+			x0 := f.x(float64(i) + 0.1 + group*float64(si))
+			x1 := f.x(float64(i) + 0.1 + group*float64(si+1))
+			y := f.y(v)
+			s.raw(`<rect class="bar" x="%s" y="%s" width="%s" height="%s" fill="%s" stroke="%s" stroke-width="1"><title>%s, %s: %.2f</title></rect>`+"\n",
+				s.n(x0), s.n(y), s.n(x1-x0), s.n(f.top+f.height-y), fill(si, se), se.Color, esc(se.Name), esc(c.Categories[i]), v)
+			s.text((x0+x1)/2, y-4, "middle", 10, "", strconv.FormatFloat(v, 'f', 2, 64))
+		}
+		s.raw("</g>\n")
+	}
+	s.raw(`<g class="legend">` + "\n")
+	for i, se := range c.Series {
+		x, y := f.left+16, f.top+8+22*float64(i)
+		s.raw(`<rect x="%s" y="%s" width="28" height="14" fill="%s" stroke="%s" stroke-width="1"/>`+"\n", s.n(x), s.n(y), fill(i, se), se.Color)
+		s.text(x+36, y+11, "start", 12, "", se.Name)
+	}
+	s.raw("</g>\n")
+	return s.close()
+}
+
+// Heatmap is a grid of values in [0, 1]: Values[i][j] at row Rows[i]
+// (bottom to top) and column Cols[j] (left to right); NaN leaves the
+// cell blank.
+type Heatmap struct {
+	Title, Desc    string
+	XLabel, YLabel string
+	Cols           []float64 // evenly spaced
+	Rows           []float64 // evenly spaced
+	Values         [][]float64
+	CellTitle      func(i, j int) string
+	BlankNote      string
+	ScaleLabel     string // above the colour bar: what the colours measure
+}
+
+// viridis is the colour scale (perceptually uniform, readable in grey and
+// by most colour-blind readers), at 0, 0.25, 0.5, 0.75 and 1.
+var viridis = [][3]float64{{68, 1, 84}, {59, 82, 139}, {33, 145, 140}, {94, 201, 98}, {253, 231, 37}}
+
+func colour(v float64) string {
+	v = min(max(v, 0), 1) * float64(len(viridis)-1)
+	i := min(int(v), len(viridis)-2)
+	t := v - float64(i)
+	var c [3]int
+	for k := range c {
+		c[k] = int(math.Round(viridis[i][k] + t*(viridis[i+1][k]-viridis[i][k])))
+	}
+	return fmt.Sprintf("#%02x%02x%02x", c[0], c[1], c[2])
+}
+
+// SVG draws the map, 860 × 560, with a colour bar on the right.
+func (c Heatmap) SVG() ([]byte, error) {
+	const W, H = 860.0, 560.0
+	if len(c.Cols) < 2 || len(c.Rows) < 2 || len(c.Values) != len(c.Rows) {
+		return nil, fmt.Errorf("svg: heatmap of %d rows, %d columns and %d rows of values", len(c.Rows), len(c.Cols), len(c.Values))
+	}
+	if err := firstErr(finite("columns", c.Cols), finite("rows", c.Rows)); err != nil {
+		return nil, err
+	}
+	var s svg
+	s.open(W, H, c.Title, c.Desc)
+	dx := (c.Cols[len(c.Cols)-1] - c.Cols[0]) / float64(len(c.Cols)-1)
+	dy := (c.Rows[len(c.Rows)-1] - c.Rows[0]) / float64(len(c.Rows)-1)
+	f := frame{left: 80, top: 50, width: W - 80 - 130, height: H - 50 - 90,
+		xmin: c.Cols[0] - dx/2, xmax: c.Cols[len(c.Cols)-1] + dx/2,
+		ymin: c.Rows[0] - dy/2, ymax: c.Rows[len(c.Rows)-1] + dy/2}
+	s.raw(`<g class="cells" shape-rendering="crispEdges">` + "\n")
+	for i, row := range c.Values {
+		if len(row) != len(c.Cols) {
+			return nil, fmt.Errorf("svg: heatmap row %d has %d values for %d columns", i, len(row), len(c.Cols))
+		}
+		for j, v := range row {
+			if math.IsNaN(v) {
+				continue
+			}
+			x0, x1 := f.x(c.Cols[j]-dx/2), f.x(c.Cols[j]+dx/2)
+			y0, y1 := f.y(c.Rows[i]+dy/2), f.y(c.Rows[i]-dy/2)
+			t := ""
+			if c.CellTitle != nil {
+				t = "<title>" + esc(c.CellTitle(i, j)) + "</title>"
+			}
+			s.raw(`<rect class="cell" x="%s" y="%s" width="%s" height="%s" fill="%s">%s</rect>`+"\n",
+				s.n(x0), s.n(y0), s.n(x1-x0), s.n(y1-y0), colour(v), t)
+		}
+	}
+	s.raw("</g>\n")
+	s.raw(`<rect x="%s" y="%s" width="%s" height="%s" fill="none" stroke="#222" stroke-width="1"/>`+"\n", s.n(f.left), s.n(f.top), s.n(f.width), s.n(f.height))
+	xt := niceTicks(c.Cols[0], c.Cols[len(c.Cols)-1], 8)
+	yt := niceTicks(c.Rows[0], c.Rows[len(c.Rows)-1], 6)
+	s.axes(f, xt, yt, c.XLabel, c.YLabel, false)
+	if c.BlankNote != "" {
+		s.text(f.left, f.top+f.height+62, "start", 11, "", c.BlankNote)
+	}
+	// The colour bar: a gradient from 0 (bottom) to 1 (top) with ticks.
+	lx, ly, lw, lh := f.left+f.width+30, f.top+20, 20.0, f.height-40
+	s.raw("<defs>\n<linearGradient id=\"scale\" x1=\"0\" y1=\"1\" x2=\"0\" y2=\"0\">\n")
+	for k := range viridis {
+		off := float64(k) / float64(len(viridis)-1)
+		s.raw(`<stop offset="%s" stop-color="%s"/>`+"\n", s.n(off), colour(off))
+	}
+	s.raw("</linearGradient>\n</defs>\n")
+	s.raw(`<g class="legend">` + "\n")
+	s.text(lx+lw/2, ly-12, "middle", 12, "bold", c.ScaleLabel)
+	s.raw(`<rect x="%s" y="%s" width="%s" height="%s" fill="url(#scale)" stroke="#222" stroke-width="1"/>`+"\n", s.n(lx), s.n(ly), s.n(lw), s.n(lh))
+	for _, v := range []float64{0, 0.2, 0.4, 0.6, 0.8, 1} {
+		y := ly + lh - v*lh
+		s.line(lx+lw, y, lx+lw+5, y, "#222", 1, "")
+		s.text(lx+lw+8, y+4, "start", 12, "", strconv.FormatFloat(v, 'f', 1, 64))
 	}
 	s.raw("</g>\n")
 	return s.close()

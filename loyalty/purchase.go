@@ -19,7 +19,7 @@ func (p *Program) facts(a *Account, c Customer, now time.Time, occasion string) 
 	b := a.balance(now)
 	spend, n := p.window(a, now)
 	mSpend, mOrders := p.span(a, calendar.PeriodStart(now.In(p.loc), 1, 0).Add(-1), now) // from the month's first instant
-	return Facts{
+	f := Facts{
 		Customer: CustomerFacts{ID: c.ID, Tier: a.tier, Available: p.dec(b.available),
 			Pending: p.dec(b.pending), LifetimeSpend: a.spend.Value(), LifetimeOrders: a.orderN, WindowSpend: spend.Value(), WindowOrders: n,
 			MonthSpend: mSpend.Value(), MonthOrders: mOrders,
@@ -28,8 +28,11 @@ func (p *Program) facts(a *Account, c Customer, now time.Time, occasion string) 
 		Now:      now.In(p.loc),
 		occasion: occasion,
 		ext:      c.Ext,
-		limits:   &limitView{p: p, a: a},
 	}
+	if p.hasLimits || len(p.cfg.Goals) > 0 { // only then is anything counted
+		f.limits = &limitView{p: p, a: a}
+	}
+	return f
 }
 
 // inZone is t in the programme's zone (a zero t stays zero: unknown), so

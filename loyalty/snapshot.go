@@ -147,7 +147,7 @@ func (p *Program) loadSnapshot(b []byte) (Account, error) {
 	if crc32.Checksum(body, castagnoli) != binary.LittleEndian.Uint32(b[len(b)-4:]) {
 		return a, fmt.Errorf("%w: checksum mismatch (corrupted or truncated)", ErrSnapshot)
 	}
-	r := snapReader{s: string(body), i: len(snapshotMagic), decs: map[[2]int64]decimal.Decimal{}}
+	r := snapReader{s: string(body), i: len(snapshotMagic)}
 	if v := r.uint(); r.err == nil && v != snapshotVersion {
 		return a, fmt.Errorf("%w: format version %d, this code reads %d", ErrSnapshot, v, snapshotVersion)
 	}
@@ -305,10 +305,9 @@ func (w *snapWriter) dec(d decimal.Decimal) {
 // it: one allocation for them all). The first problem is kept in err and
 // every later read returns zero values.
 type snapReader struct {
-	s    string
-	i    int
-	err  error
-	decs map[[2]int64]decimal.Decimal // decimals read, to share equal ones
+	s   string
+	i   int
+	err error
 }
 
 func (r *snapReader) fail(format string, args ...any) {
@@ -416,13 +415,7 @@ func (r *snapReader) dec() decimal.Decimal {
 	if c == 0 {
 		return decimal.Decimal{}
 	}
-	key := [2]int64{c, exp}
-	if d, ok := r.decs[key]; ok {
-		return d
-	}
-	d := decimal.New(c, int32(exp))
-	r.decs[key] = d
-	return d
+	return decimal.New(c, int32(exp))
 }
 
 // uvarint is binary.Uvarint on a string.

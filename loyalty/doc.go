@@ -123,6 +123,17 @@
 // that only takes the customer's spend back below a threshold takes
 // nothing back.
 //
+// A goal ([Goal]: a stamp card, a spend target, a challenge) counts what
+// each purchase's Step added. A refund takes back what its part of the
+// order added: the goal's Step is evaluated again on the order as it was
+// before the refund and as it is after it (lines returned removed, the
+// total less the refunded share), and the order's step is scaled by the
+// ratio, rounded down (the refund's record lists what it took back, so a
+// replay takes back the same). Returning a croissant costs no coffee
+// stamp; returning a coffee costs one; a refund by amount names no lines
+// and costs only what counts money. A refund in full takes back all of
+// the order's steps and the completions it made.
+//
 // # The ledger
 //
 //  1. Entries are append-only. Each has a deterministic ID: the operation

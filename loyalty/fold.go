@@ -271,6 +271,14 @@ func (f *fold) refund(e *Entry) error {
 		}
 	}
 	od.refunded = od.refunded.Add(money)
+	if len(e.Goals) > 0 {
+		if od.fullyReturned() {
+			return fmt.Errorf("refund %s of order %s takes back goal steps, but returns all of the order (which undoes them all)", e.Op, e.Order)
+		}
+		if err := f.foldGoalTakeBacks(e, od); err != nil {
+			return err
+		}
+	}
 	if !wasFull && od.fullyReturned() {
 		f.undoUses(od)
 	}

@@ -18,7 +18,8 @@ import (
 // lists what it added, Entry.Goals) and rules see it as
 // goals["<id>"] ([GoalFacts]): a reward rule says
 // `goals["card"].Completes`, and a Limit on it makes the reward once a
-// period whatever happens.
+// period whatever happens. Refunds take back what the part returned
+// added (see [Program.Refund] and the package documentation).
 type Goal struct {
 	// ID names the goal in rules (goals["card"]), errors and progress.
 	ID string `json:"id"`
@@ -82,7 +83,9 @@ type GoalStep struct {
 
 // goalKey is the key of a goal's steps among the account's rule uses: a
 // prefix no rule id can have (rule ids have no control characters).
-func goalKey(id string) string { return "\x1fgoal:" + id }
+func goalKey(id string) string { return goalKeyPrefix + id }
+
+const goalKeyPrefix = "\x1fgoal:"
 
 // goalDoneKey is the key of a goal's completions (each use's amount is
 // how many).

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/loyalkit/loyalkit/loyalty"
+	"github.com/loyalkit/loyalkit/rules"
 	"github.com/shopspring/decimal"
 	"pgregory.net/rapid"
 )
@@ -33,6 +34,44 @@ type ledgerMachine struct {
 	paidBy  map[string]decimal.Decimal // order → the points that paid for it
 	snap    []byte                     // a snapshot the host stored…
 	snapLog int                        // …after this many entries
+	goals   bool                       // the programme counts the goals of ledgerGoals
+}
+
+// ledgerGoals are goals the machine's programme may count: a card of
+// beans (its target out of reach, so it is never completed), a monthly
+// spend target and weekly visits.
+func ledgerGoals() []loyalty.Goal {
+	return []loyalty.Goal{
+		{ID: "beans", Counts: `any(order.Lines, .Category == "beans")`, Step: `sum(filter(order.Lines, .Category == "beans"), .Qty)`,
+			Target: decimal.NewFromInt(1_000_000)},
+		{ID: "spend", Step: "order.Total", Target: decimal.NewFromInt(5000), Per: rules.Month},
+		{ID: "visits", Target: decimal.NewFromInt(3), Per: rules.Week},
+	}
+}
+
+// checkGoals: the beans card counts the beans bought and not returned,
+// of the orders not returned in full (a refund by amount returns no beans).
+func (m *ledgerMachine) checkGoals(t *rapid.T) {
+	want := 0
+	for _, o := range m.acc.Orders() {
+		b, ok := m.beans[o.ID]
+		returned := (o.Paid.IsPositive() && !o.Refunded.LessThan(o.Paid)) || (o.Paid.IsZero() && m.allGoodsBack(o.ID, o.Total))
+		if ok && !returned {
+			want += b.qty - b.returned
+		}
+	}
+	gp, err := m.p.Progress(m.acc, m.now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !gp[0].Progress.Equal(decimal.NewFromInt(int64(want))) {
+		t.Fatalf("beans card at %s, the beans bought and kept are %d", gp[0].Progress, want)
+	}
+	for _, g := range gp {
+		if g.Progress.IsNegative() || g.Left.IsNegative() {
+			t.Fatalf("goal %s: progress %s left %s", g.ID, g.Progress, g.Left)
+		}
+	}
 }
 
 // holdModel is what the test knows of a hold.
@@ -493,6 +532,9 @@ func (m *ledgerMachine) PayWithPoints(t *rapid.T) {
 }
 
 func (m *ledgerMachine) Check(t *rapid.T) {
+	if m.goals {
+		m.checkGoals(t)
+	}
 	sum := decimal.Zero
 	for _, e := range m.log {
 		sum = sum.Add(e.Points)
@@ -663,12 +705,16 @@ func testLedger(t *rapid.T, cfg loyalty.Config) {
 	}
 	cfg.PointsPlaces = int32(rapid.IntRange(0, 2).Draw(t, "places"))
 	cfg.Expiry = rapid.SampledFrom([]loyalty.Expiry{{}, {Kind: loyalty.AfterMonths, Months: 3}, {Kind: loyalty.EndOfMonth}, {Kind: loyalty.EndOfYear}}).Draw(t, "expiry")
+	goals := rapid.Bool().Draw(t, "goals")
+	if goals {
+		cfg.Goals = ledgerGoals()
+	}
 	prog, err := loyalty.Compile(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	m := &ledgerMachine{p: prog, c: loyalty.Customer{ID: "c"}, now: time.Date(2026, 1, 30, 23, 30, 0, 0, time.UTC), promoBy: map[string]string{}, beans: map[string]beans{},
-		holds: map[string]*holdModel{}, paidBy: map[string]decimal.Decimal{}}
+		holds: map[string]*holdModel{}, paidBy: map[string]decimal.Decimal{}, goals: goals}
 	t.Repeat(rapid.StateMachineActions(m))
 }
 

@@ -35,7 +35,8 @@ import (
 //   - ever counts every use;
 //   - the uses of an order refunded in full no longer count (the refund
 //     that completes it gives them back); a partial refund changes
-//     nothing.
+//     nothing (of a goal's steps, it takes back the part returned: see
+//     goals_refund.go).
 
 // RuleUse is one application of a limited rule, on the record of the
 // purchase or event it applied on: the rule and what it gave (points or
@@ -235,7 +236,7 @@ func (p *Program) ruleUses(out rules.Outcome) []RuleUse {
 // foldUses folds the uses on the record of a purchase or event.
 // A goal's steps are kept as the uses of the goal's key (goalKey).
 func (f *fold) foldUses(e *Entry) error {
-	if len(e.Uses) == 0 && len(e.Goals) == 0 {
+	if len(e.Uses) == 0 && len(e.Goals) == 0 || e.OpKind == OpRefund && len(e.Uses) == 0 { // a refund's goals: see refund
 		return nil
 	}
 	if e.OpKind != OpPurchase && e.OpKind != OpEvent || len(e.Goals) > 0 && e.OpKind != OpPurchase {

@@ -156,7 +156,10 @@ type Program struct {
 	tierMin []decsum.Sum // the tiers' MinSpend, to compare with window sums
 	small   []decimal.Decimal
 	goals   *rules.Set[Facts] // the goals' Counts and Step, one rule a goal
-	streaks map[string]bool   // the goals whose Streak rules read
+	// goalSteps are the goals' Steps alone, which refunds evaluate again
+	// (goalTakeBacks); nil without goals.
+	goalSteps *rules.Set[Facts]
+	streaks   map[string]bool // the goals whose Streak rules read
 	// limited lists the rules with a Limit, whose uses records list.
 	limited   map[string]bool
 	hasLimits bool
@@ -257,6 +260,10 @@ func compile(c Config, opts []rules.Option, compileRules func([]rules.Rule, []ru
 	}
 	set, rerr := compileRules(occasions(c.Rules), opts)
 	goals, gerr := rules.Compile[Facts](goalRules(c.Goals), opts...)
+	var steps *rules.Set[Facts]
+	if gerr == nil && len(c.Goals) > 0 { // the Steps compiled above: no new errors
+		steps, gerr = rules.Compile[Facts](goalStepRules(c.Goals), opts...)
+	}
 	if err != nil || rerr != nil || gerr != nil {
 		return nil, errors.Join(err, rerr, gerr)
 	}
@@ -265,7 +272,7 @@ func compile(c Config, opts []rules.Option, compileRules func([]rules.Rule, []ru
 	}
 	loc, _ := time.LoadLocation(c.TimeZone)
 	c = c.clone()
-	p := &Program{cfg: c, compat: c.compatKey(), loc: loc, rules: set, goals: goals, tierMin: make([]decsum.Sum, len(c.Tiers)), small: smallDecimals(c.PointsPlaces)}
+	p := &Program{cfg: c, compat: c.compatKey(), loc: loc, rules: set, goals: goals, goalSteps: steps, tierMin: make([]decsum.Sum, len(c.Tiers)), small: smallDecimals(c.PointsPlaces)}
 	for i, t := range c.Tiers {
 		p.tierMin[i].Add(t.MinSpend)
 	}

@@ -19,7 +19,11 @@ import (
 //   - undoes a promotion the order caused when the customer no longer
 //     qualifies without it;
 //   - lists in Result.GiftsBack the order's gifts to take back: all of them
-//     once the order is fully returned.
+//     once the order is fully returned;
+//   - takes back what the order added to the programme's goals: all of it
+//     (and the completions it made) once the order is fully returned, and
+//     before that what the goal's Step counts of the part returned (see
+//     [Goal]).
 //
 // Result.Money is the money refunded.
 func (p *Program) Refund(a Account, c Customer, r Refund, now time.Time) (Account, Result, error) {
@@ -52,9 +56,9 @@ func (p *Program) Refund(a Account, c Customer, r Refund, now time.Time) (Accoun
 		return a, Result{}, opErr(op, ErrInvalidInput, "refund at %s is before order %s was bought at %s", now.Format(time.RFC3339Nano),
 			r.Order, o.at.Format(time.RFC3339Nano))
 	}
-	amount, lines := r.Amount, []Line(nil)
+	amount, lines, returned := r.Amount, []Line(nil), o.returned
 	if len(r.Lines) > 0 {
-		if lines, _, err = o.refundLines(r.Lines); err != nil {
+		if lines, returned, err = o.refundLines(r.Lines); err != nil {
 			return a, Result{}, opCause(op, errors.Unwrap(err), err)
 		}
 		if amount, err = p.lineRefundMoney(&o, lines); err != nil {
@@ -66,7 +70,8 @@ func (p *Program) Refund(a Account, c Customer, r Refund, now time.Time) (Accoun
 	}
 	rec := Entry{Kind: Record, Order: r.Order, Money: amount, Lines: lines, Fingerprint: t.fp}
 	after := o
-	after.refunded, after.returnedGoods = o.refunded.Add(amount), o.returnedGoods.Add(linesValue(lines))
+	after.refunded, after.returnedGoods, after.returned = o.refunded.Add(amount), o.returnedGoods.Add(linesValue(lines)), returned
+	rec.Goals = p.goalTakeBacks(&t.acc, c, &o, &after)
 	if !o.fullyReturned() && after.fullyReturned() { // the gifts go back with the last of the order
 		bought, _ := a.op(purchaseOp(r.Order))
 		rec.Gifts = bought.gifts

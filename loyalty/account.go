@@ -124,6 +124,10 @@ type opRecord struct {
 	first       bool
 	// taken is what a redemption or capture took from lots.
 	taken takenList
+	// reversedBy is, for an event, 1 + the index of the reversal of it (0:
+	// none); takenBack the points the reversal took back for it.
+	reversedBy int
+	takenBack  units
 }
 
 // Totals are the account's running sums, for reports and for checking
@@ -254,9 +258,9 @@ func (a Account) String() string {
 		fmt.Fprintf(&b, "hold %s order=%s points=%d money=%s until=%s %v\n", h.op, h.order, h.points, h.money, ts(h.until), h.state)
 	}
 	for _, r := range a.opList.All {
-		fmt.Fprintf(&b, "op %s %v %s n=%d lots %d+%d order %d hold %d points=%d discount=%s gifts=%q tier=%q changed=%v first=%v taken=%v\n",
+		fmt.Fprintf(&b, "op %s %v %s n=%d lots %d+%d order %d hold %d points=%d discount=%s gifts=%q tier=%q changed=%v first=%v taken=%v reversedBy=%d takenBack=%d\n",
 			r.id, r.kind, r.fingerprint, r.n, r.lot0, r.lots, r.order, r.hold, r.points, r.discount, r.gifts, r.tier,
-			r.tierChanged, r.first, r.taken)
+			r.tierChanged, r.first, r.taken, r.reversedBy, r.takenBack)
 	}
 	for i, u := range a.uses.All {
 		fmt.Fprintf(&b, "use %d %s at=%s amount=%s order %d undone=%v\n", i, u.rule, ts(u.at), u.amount, u.order, u.undone)

@@ -15,16 +15,17 @@ import (
 
 // Recorded is one operation of a shop's history, as it was recorded: the
 // input of a backtest ([Backtest]). Kind says which of Order, Refund,
-// Event or Redemption it is; At is when it happened; Customer is the
+// Event, Redemption or Reversal (of an event) it is; At is when it happened; Customer is the
 // customer's profile as the operation saw it.
 type Recorded struct {
-	Kind       OpKind     `json:"kind"` // OpPurchase, OpRefund, OpEvent or OpRedeem
+	Kind       OpKind     `json:"kind"` // OpPurchase, OpRefund, OpEvent, OpRedeem or OpReverse
 	At         time.Time  `json:"at"`
 	Customer   Customer   `json:"customer"`
 	Order      Order      `json:"order,omitzero"`
 	Refund     Refund     `json:"refund,omitzero"`
 	Event      Event      `json:"event,omitzero"`
 	Redemption Redemption `json:"redemption,omitzero"`
+	Reversal   Reversal   `json:"reversal,omitzero"`
 }
 
 // op is the operation id the ledger gives r ("order:o1", …), for errors.
@@ -38,6 +39,8 @@ func (r *Recorded) op() string {
 		return "event:" + r.Event.ID
 	case OpRedeem:
 		return "redeem:" + r.Redemption.ID
+	case OpReverse:
+		return opPrefixes[OpReverse] + r.Reversal.ID
 	}
 	return r.Kind.String()
 }

@@ -66,7 +66,8 @@ func btLog(t *rapid.T, start time.Time, n int) []loyalty.Recorded {
 	ops := rapid.IntRange(1, n).Draw(t, "ops")
 	orders := map[string][]string{}
 	totals := map[string]int{}
-	units := map[string]int{} // items left to return, by order
+	units := map[string]int{}       // items left to return, by order
+	events := map[string][]string{} // events not reversed, by customer
 	at := start
 	var log []loyalty.Recorded
 	for i := range ops {
@@ -115,7 +116,14 @@ func btLog(t *rapid.T, start time.Time, n int) []loyalty.Recorded {
 			log = append(log, loyalty.Recorded{Kind: loyalty.OpRefund, At: at, Customer: c, Refund: loyalty.Refund{ID: "r" + id, Order: order,
 				Amount: decimal.New(int64(rapid.IntRange(1, cents).Draw(t, "refund cents")), -2)}})
 		case k < 8:
+			if es := events[c.ID]; len(es) > 0 && rapid.IntRange(0, 2).Draw(t, "reverse") == 0 { // a review removed: its reward reversed
+				j := rapid.IntRange(0, len(es)-1).Draw(t, "event")
+				log = append(log, loyalty.Recorded{Kind: loyalty.OpReverse, At: at, Customer: c, Reversal: loyalty.Reversal{ID: "v" + id, Event: es[j]}})
+				events[c.ID] = slices.Delete(es, j, j+1)
+				break
+			}
 			log = append(log, loyalty.Recorded{Kind: loyalty.OpEvent, At: at, Customer: c, Event: loyalty.Event{ID: "e" + id, Kind: "review"}})
+			events[c.ID] = append(events[c.ID], "e"+id)
 		default:
 			log = append(log, loyalty.Recorded{Kind: loyalty.OpRedeem, At: at, Customer: c, Redemption: loyalty.Redemption{
 				ID: "x" + id, Points: decimal.NewFromInt(int64(rapid.IntRange(1, 300).Draw(t, "points")))}})
@@ -532,6 +540,13 @@ func (o *oracle) op(r *loyalty.Recorded) error {
 			if !res.Duplicate {
 				o.gifts(s, cm, res.Gifts, 1)
 			}
+		case loyalty.OpReverse:
+			if a, res, err = p.Reverse(a, r.Customer, r.Reversal, r.At); err != nil {
+				return err
+			}
+			if !res.Duplicate {
+				o.gifts(s, cm, res.GiftsBack, -1)
+			}
 		case loyalty.OpRedeem:
 			rd := r.Redemption
 			key := id + "/" + rd.ID
@@ -606,6 +621,8 @@ func (o *oracle) op(r *loyalty.Recorded) error {
 		o.ops.Events++
 	case loyalty.OpRedeem:
 		o.ops.Redemptions++
+	case loyalty.OpReverse:
+		o.ops.Reversals++
 	}
 	return nil
 }

@@ -47,7 +47,7 @@ type BacktestReport struct {
 // OpCounts are a backtest's operations by kind; Duplicates are retries
 // (an operation id and payload seen before), applied once.
 type OpCounts struct {
-	Purchases, Refunds, Events, Redemptions, Duplicates int
+	Purchases, Refunds, Events, Redemptions, Reversals, Duplicates int
 }
 
 // BacktestSide is what one programme did over the log.
@@ -299,7 +299,7 @@ func (r *BacktestReport) merge(o *BacktestReport) *BacktestReport {
 	out := r.clone()
 	out.Customers += o.Customers
 	out.Ops = OpCounts{Purchases: r.Ops.Purchases + o.Ops.Purchases, Refunds: r.Ops.Refunds + o.Ops.Refunds,
-		Events: r.Ops.Events + o.Ops.Events, Redemptions: r.Ops.Redemptions + o.Ops.Redemptions, Duplicates: r.Ops.Duplicates + o.Ops.Duplicates}
+		Events: r.Ops.Events + o.Ops.Events, Redemptions: r.Ops.Redemptions + o.Ops.Redemptions, Reversals: r.Ops.Reversals + o.Ops.Reversals, Duplicates: r.Ops.Duplicates + o.Ops.Duplicates}
 	out.A, out.B = r.A.merge(o.A), r.B.merge(o.B)
 	out.Transitions = make([][][]int, len(r.Transitions))
 	for d := range r.Transitions {

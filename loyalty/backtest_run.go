@@ -261,8 +261,8 @@ func (run *btRun) op(line int, r *Recorded) error {
 	switch {
 	case r.Customer.ID == "":
 		return field("customer.id", "is empty")
-	case r.Kind != OpPurchase && r.Kind != OpRefund && r.Kind != OpEvent && r.Kind != OpRedeem:
-		return field("kind", "%v is not one a backtest replays (purchase, refund, event, redeem)", r.Kind)
+	case r.Kind != OpPurchase && r.Kind != OpRefund && r.Kind != OpEvent && r.Kind != OpRedeem && r.Kind != OpReverse:
+		return field("kind", "%v is not one a backtest replays (purchase, refund, event, redeem, reverse)", r.Kind)
 	case checkTime("backtest", "at", r.At) != nil:
 		return field("at", "is zero or outside years 1..9000")
 	case r.At.After(env.cfg.End):
@@ -324,6 +324,8 @@ func (run *btRun) op(line int, r *Recorded) error {
 		run.ops.Events++
 	case OpRedeem:
 		run.ops.Redemptions++
+	case OpReverse:
+		run.ops.Reversals++
 	}
 	return nil
 }
@@ -388,6 +390,11 @@ func (run *btRun) apply(c *btCustomer, s int, r *Recorded, ref *btRef) (dup bool
 			return res.Duplicate, err
 		}
 		run.gifts(c, s, res.Gifts, 1)
+	case OpReverse:
+		if a, res, err = p.Reverse(a, r.Customer, r.Reversal, r.At); err != nil || res.Duplicate {
+			return res.Duplicate, err
+		}
+		run.gifts(c, s, res.GiftsBack, -1)
 	case OpRedeem:
 		var made bool
 		if a, res, made, err = run.redeem(c, s, r, ref); err != nil || res.Duplicate || !made {

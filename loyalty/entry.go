@@ -127,9 +127,10 @@ const (
 	OpHold
 	OpCapture
 	OpRelease
+	OpReverse
 )
 
-var opNames = [...]string{"unset", "purchase", "refund", "redeem", "expire", "event", "review", "cancel_redemption", "hold", "capture", "release"}
+var opNames = [...]string{"unset", "purchase", "refund", "redeem", "expire", "event", "review", "cancel_redemption", "hold", "capture", "release", "reverse"}
 
 func (k OpKind) String() string               { return enum.String(k, "OpKind", opNames[:]) }
 func (k OpKind) MarshalText() ([]byte, error) { return enum.Marshal("loyalty", k, opNames[:]) }

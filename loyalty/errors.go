@@ -18,6 +18,8 @@ var (
 	ErrCurrency           = errors.New("loyalty: money in another currency than the programme's")
 	ErrUnknownRedemption  = errors.New("loyalty: unknown redemption")
 	ErrUnknownHold        = errors.New("loyalty: unknown hold")
+	ErrUnknownEvent       = errors.New("loyalty: unknown event")
+	ErrReversed           = errors.New("loyalty: already reversed")
 	ErrHoldResolved       = errors.New("loyalty: hold already captured or released")
 	ErrHoldLapsed         = errors.New("loyalty: hold lapsed")
 	// ErrProgramMismatch: an account or snapshot made under another

@@ -283,6 +283,36 @@ func ExampleProgram_Event() {
 	// sent again: duplicate true earned 50
 }
 
+// Reverse takes back what an event gave: here a review reward for a
+// review the shop removed (a referral reward clawed back by the campaign
+// package is reversed the same way, its Clawback.Entry as the id). Once
+// per event; a retry returns the original.
+func ExampleProgram_Reverse() {
+	p, a, err := opsMember()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	a, r, err := p.Event(a, opsCustomer, loyalty.Event{ID: "review-o0", Kind: "review"}, opsDay(3, 9))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println("review earned", r.Points, "- available", a.Balance(opsDay(3, 9)).Available)
+	a, r, err = p.Reverse(a, opsCustomer, loyalty.Reversal{ID: "removed-review-o0", Event: "review-o0"}, opsDay(4, 9))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println("reversed", r.Points, "- available", a.Balance(opsDay(4, 9)).Available)
+	_, _, err = p.Reverse(a, opsCustomer, loyalty.Reversal{ID: "again", Event: "review-o0"}, opsDay(4, 10))
+	fmt.Println(errors.Is(err, loyalty.ErrReversed), err)
+	// Output:
+	// review earned 50 - available 250
+	// reversed 50 - available 200
+	// true loyalty: already reversed: reverse:again: event "review-o0" was reversed by reverse:removed-review-o0
+}
+
 // Expire, run after the end of the year, expires the points earned that
 // year that were not spent. Until it runs they show as Expiring; a second
 // run at the same instant adds nothing.

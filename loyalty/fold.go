@@ -155,6 +155,8 @@ func (f *fold) record(e *Entry) error {
 		err = f.hold(e)
 	case OpCapture, OpRelease:
 		err = f.resolve(e)
+	case OpReverse:
+		err = f.reversal(e)
 	}
 	if err != nil {
 		return err
@@ -383,6 +385,12 @@ func (f *fold) debit(e *Entry) error {
 		a.totals.expired -= pts
 	case Reverse:
 		a.totals.reversed -= pts
+		if e.OpKind == OpReverse {
+			if err := f.takeBackEvent(e, -pts); err != nil {
+				return err
+			}
+			break
+		}
 		od := f.order(e)
 		if od == nil {
 			return fmt.Errorf("a reversal for no order (%q)", e.Order)
@@ -440,9 +448,13 @@ func (f *fold) debt(e *Entry) error {
 	if pts >= 0 {
 		return fmt.Errorf("debt of %s points", e.Points)
 	}
-	od := f.order(e)
-	if od == nil {
-		return fmt.Errorf("debt for no order (%q)", e.Order)
+	takeBack := f.takeBackEvent
+	if e.OpKind != OpReverse {
+		od := f.order(e)
+		if od == nil {
+			return fmt.Errorf("debt for no order (%q)", e.Order)
+		}
+		takeBack = func(_ *Entry, pts units) error { return f.takeBack(od, pts) }
 	}
 	debt, ok1 := checked.Sub(a.debt, pts)
 	total, ok2 := checked.Sub(a.totals.debt, pts)
@@ -451,7 +463,7 @@ func (f *fold) debt(e *Entry) error {
 	}
 	a.debt, a.totals.debt = debt, total
 	f.rec.points -= pts
-	return f.takeBack(od, -pts)
+	return takeBack(e, -pts)
 }
 
 // takeBack counts pts more points taken back for order od (reversed,
@@ -470,12 +482,18 @@ func (f *fold) writeOff(e *Entry) error {
 	if err != nil || off <= 0 {
 		return fmt.Errorf("writes off %s points", e.Money)
 	}
-	od := f.order(e)
-	if od == nil {
-		return fmt.Errorf("a write-off for no order (%q)", e.Order)
-	}
-	if err := f.takeBack(od, off); err != nil {
-		return err
+	if e.OpKind == OpReverse {
+		if err := f.takeBackEvent(e, off); err != nil {
+			return err
+		}
+	} else {
+		od := f.order(e)
+		if od == nil {
+			return fmt.Errorf("a write-off for no order (%q)", e.Order)
+		}
+		if err := f.takeBack(od, off); err != nil {
+			return err
+		}
 	}
 	f.a.totals.writtenOff += off // at most the points earned: no overflow
 	f.rec.points += off

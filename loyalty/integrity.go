@@ -110,19 +110,19 @@ func (a *Account) chain(e *Entry, replay bool) error {
 // opPrefixes are the id prefixes of each operation kind.
 var opPrefixes = [...]string{OpPurchase: "order:", OpRefund: "refund:", OpRedeem: "redeem:", OpExpire: "expire:",
 	OpEvent: "event:", OpReview: "review:", OpCancelRedemption: "unredeem:", OpHold: "hold:", OpCapture: "capture:",
-	OpRelease: "release:"}
+	OpRelease: "release:", OpReverse: "reverse:"}
 
 // entryOps are, per entry kind, the operations that write it.
 var entryOps = [...]uint16{
-	Record:        1<<OpPurchase | 1<<OpRefund | 1<<OpRedeem | 1<<OpExpire | 1<<OpEvent | 1<<OpReview | 1<<OpCancelRedemption | 1<<OpHold | 1<<OpCapture | 1<<OpRelease,
+	Record:        1<<OpPurchase | 1<<OpRefund | 1<<OpRedeem | 1<<OpExpire | 1<<OpEvent | 1<<OpReview | 1<<OpCancelRedemption | 1<<OpHold | 1<<OpCapture | 1<<OpRelease | 1<<OpReverse,
 	Earn:          1<<OpPurchase | 1<<OpEvent,
 	Repay:         1<<OpPurchase | 1<<OpEvent | 1<<OpCancelRedemption | 1<<OpRefund, // points given back pay a debt too
 	Settle:        1<<OpPurchase | 1<<OpEvent | 1<<OpCancelRedemption | 1<<OpRefund,
 	Redeem:        1<<OpRedeem | 1<<OpCapture,
 	Expire:        1 << OpExpire,
-	Reverse:       1 << OpRefund,
-	Debt:          1 << OpRefund,
-	WriteOffEntry: 1 << OpRefund,
+	Reverse:       1<<OpRefund | 1<<OpReverse,
+	Debt:          1<<OpRefund | 1<<OpReverse,
+	WriteOffEntry: 1<<OpRefund | 1<<OpReverse,
 	TierChange:    1<<OpPurchase | 1<<OpRefund | 1<<OpReview | 1<<OpEvent,
 	Restore:       1<<OpCancelRedemption | 1<<OpRefund,
 }

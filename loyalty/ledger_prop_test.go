@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -35,6 +36,9 @@ type ledgerMachine struct {
 	snap    []byte                     // a snapshot the host stored…
 	snapLog int                        // …after this many entries
 	goals   bool                       // the programme counts the goals of ledgerGoals
+	events  []string                   // the events recorded…
+	eventPt map[string]decimal.Decimal // …the points each earned…
+	revOf   map[string]string          // …and the reversal of each reversed
 }
 
 // ledgerGoals are goals the machine's programme may count: a card of
@@ -309,8 +313,40 @@ func (m *ledgerMachine) Event(t *rapid.T) {
 	m.n++
 	ev := loyalty.Event{ID: fmt.Sprint("e", m.n), Kind: rapid.SampledFrom([]string{"birthday", "review"}).Draw(t, "kind")}
 	now := m.now
-	if _, err := m.run(t, "Event", func(a loyalty.Account) (loyalty.Account, loyalty.Result, error) { return m.p.Event(a, m.c, ev, now) }); err != nil {
+	r, err := m.run(t, "Event", func(a loyalty.Account) (loyalty.Account, loyalty.Result, error) { return m.p.Event(a, m.c, ev, now) })
+	if err != nil {
 		t.Fatal(err)
+	}
+	m.events = append(m.events, ev.ID)
+	m.eventPt[ev.ID] = r.Points
+}
+
+// Reverse takes an event's points back: reversed, or debt or written off
+// for what was spent, exactly what it earned; a second reversal of it is
+// refused and changes nothing.
+func (m *ledgerMachine) Reverse(t *rapid.T) {
+	if len(m.events) == 0 {
+		return // nothing to reverse yet: a no-op
+	}
+	m.n++
+	ev := rapid.SampledFrom(m.events).Draw(t, "event")
+	rv := loyalty.Reversal{ID: fmt.Sprint("v", m.n), Event: ev}
+	now, before := m.now, m.acc.Totals()
+	r, err := m.run(t, "Reverse", func(a loyalty.Account) (loyalty.Account, loyalty.Result, error) { return m.p.Reverse(a, m.c, rv, now) })
+	if by, done := m.revOf[ev]; done {
+		if !errors.Is(err, loyalty.ErrReversed) || !strings.Contains(err.Error(), by) {
+			t.Fatalf("a second reversal of %s: %v, want ErrReversed naming %s", ev, err, by)
+		}
+		return
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.revOf[ev] = "reverse:" + rv.ID
+	after := m.acc.Totals()
+	back := after.Reversed.Sub(before.Reversed).Add(after.Debt.Sub(before.Debt)).Add(after.WrittenOff.Sub(before.WrittenOff))
+	if !back.Equal(m.eventPt[ev]) {
+		t.Fatalf("reversing %s took back %s (result %s), it earned %s", ev, back, r.Points, m.eventPt[ev])
 	}
 }
 
@@ -714,7 +750,8 @@ func testLedger(t *rapid.T, cfg loyalty.Config) {
 		t.Fatal(err)
 	}
 	m := &ledgerMachine{p: prog, c: loyalty.Customer{ID: "c"}, now: time.Date(2026, 1, 30, 23, 30, 0, 0, time.UTC), promoBy: map[string]string{}, beans: map[string]beans{},
-		holds: map[string]*holdModel{}, paidBy: map[string]decimal.Decimal{}, goals: goals}
+		holds: map[string]*holdModel{}, paidBy: map[string]decimal.Decimal{}, goals: goals,
+		eventPt: map[string]decimal.Decimal{}, revOf: map[string]string{}}
 	t.Repeat(rapid.StateMachineActions(m))
 }
 

@@ -79,8 +79,12 @@ func (a *Account) openLots() iter.Seq[*lot] {
 
 // orderLots yields the open lots earned on order id's purchase, in
 // redeemOrder.
-func (a *Account) orderLots(id string) []*lot {
-	r, ok := a.op(purchaseOp(id))
+func (a *Account) orderLots(id string) []*lot { return a.opLots(purchaseOp(id)) }
+
+// opLots are the lots operation op earned that have points left, in the
+// order redemptions take them.
+func (a *Account) opLots(op string) []*lot {
+	r, ok := a.op(op)
 	if !ok {
 		return nil
 	}

@@ -40,7 +40,7 @@ func (p *Program) Redeem(a Account, c Customer, r Redemption, now time.Time) (Ac
 // spend takes pts points from the lots a redemption may use, or fails
 // with ErrInsufficientPoints if they hold fewer (never a partial spend).
 func (t *txn) spend(pts units) error {
-	left, err := t.take(t.p.spendable(&t.acc, t.at), pts, Redeem, "")
+	left, err := t.take(t.p.spendable(&t.acc, t.at), pts, Redeem, "", "")
 	if err == nil && left > 0 {
 		err = opErr(t.op, ErrInsufficientPoints, "%s points short in the lots", t.p.dec(left))
 	}

@@ -2,6 +2,7 @@ package loyalty
 
 import (
 	"errors"
+	"slices"
 	"time"
 )
 
@@ -112,7 +113,7 @@ func (p *Program) reverseEarned(t *txn, o *order) error {
 		target, _ = p.units(p.share(p.dec(o.earned), num, den, false)) // at most o.earned
 	}
 	if claw := target - o.reversed; claw > 0 {
-		return p.claw(t, claw, o.id)
+		return p.claw(t, t.acc.orderLots(o.id), claw, o.id, "")
 	}
 	return nil
 }
@@ -157,10 +158,10 @@ func (p *Program) undoPromotion(t *txn, o *order, now time.Time) error {
 	return t.add(Entry{Kind: TierChange, Tier: down, Order: o.id})
 }
 
-// claw takes amount points back for an order: its own lots, then others
-// (soonest to expire first), then debt or a write-off.
-func (p *Program) claw(t *txn, amount units, orderID string) error {
-	own := t.acc.orderLots(orderID)
+// claw takes amount points back for an order (or, with ref, the event ref
+// names): its own lots, then others (soonest to expire first), then debt or
+// a write-off.
+func (p *Program) claw(t *txn, own []*lot, amount units, orderID, ref string) error {
 	lots := func(yield func(*lot) bool) {
 		for _, l := range own {
 			if !yield(l) {
@@ -168,12 +169,12 @@ func (p *Program) claw(t *txn, amount units, orderID string) error {
 			}
 		}
 		for l := range t.acc.openLots() {
-			if l.order != orderID && !yield(l) {
+			if !slices.Contains(own, l) && !yield(l) {
 				return
 			}
 		}
 	}
-	left, err := t.take(lots, amount, Reverse, orderID)
+	left, err := t.take(lots, amount, Reverse, orderID, ref)
 	if err != nil {
 		return err
 	}
@@ -181,7 +182,7 @@ func (p *Program) claw(t *txn, amount units, orderID string) error {
 		return nil
 	}
 	if p.cfg.RefundOfSpent == WriteOff {
-		return t.add(Entry{Kind: WriteOffEntry, Money: p.dec(left), Order: orderID})
+		return t.add(Entry{Kind: WriteOffEntry, Money: p.dec(left), Order: orderID, Ref: ref})
 	}
-	return t.add(Entry{Kind: Debt, Points: p.dec(-left), Order: orderID})
+	return t.add(Entry{Kind: Debt, Points: p.dec(-left), Order: orderID, Ref: ref})
 }

@@ -23,7 +23,7 @@ import (
 // exponent.
 const (
 	snapshotMagic   = "LKSNAP"
-	snapshotVersion = 3
+	snapshotVersion = 4
 )
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)

@@ -181,7 +181,7 @@ func (h *hold) fields(f fields) {
 
 func (r *opRecord) fields(f fields) {
 	f.str(&r.id)
-	f.enum((*uint8)(&r.kind), uint8(OpRelease))
+	f.enum((*uint8)(&r.kind), uint8(OpReverse))
 	f.str(&r.fingerprint)
 	f.idx(&r.n, count)
 	f.span(&r.lot0, &r.lots, tLots)
@@ -200,6 +200,8 @@ func (r *opRecord) fields(f fields) {
 	f.str(&r.tier)
 	f.bool(&r.tierChanged)
 	f.bool(&r.first)
+	f.idx(&r.reversedBy, limit{table: tOps, oneBased: true})
+	f.int(&r.takenBack)
 	if n, mk := f.list(tTaken, math.MaxInt32, len(r.taken)); mk {
 		r.taken = make(takenList, n)
 	}

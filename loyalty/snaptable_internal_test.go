@@ -36,7 +36,10 @@ func TestSnapshotTableChecks(t *testing.T) {
 			(&opRecord{id: "a"}).fields(w.row(tOps))
 		}},
 		{"an operation of an unknown kind", true, func(w *tablesWriter) {
-			(&opRecord{id: "a", kind: OpRelease + 1}).fields(w.row(tOps))
+			(&opRecord{id: "a", kind: OpReverse + 1}).fields(w.row(tOps))
+		}},
+		{"a reversal past the operations", true, func(w *tablesWriter) {
+			(&opRecord{id: "a", kind: OpEvent, reversedBy: 2}).fields(w.row(tOps))
 		}},
 		{"a refunded order past the orders", true, func(w *tablesWriter) {
 			i := 0

@@ -132,7 +132,7 @@ func checkTime(op, name string, t time.Time) error {
 func (p *Program) resultOf(r *opRecord) Result {
 	res := Result{Op: r.id, Points: p.dec(r.points), Discount: r.discount, Money: r.money, PointsBack: p.dec(r.pointsBack),
 		Tier: r.tier, TierChanged: r.tierChanged, FirstPurchase: r.first}
-	if r.kind == OpRefund {
+	if r.kind == OpRefund || r.kind == OpReverse {
 		res.GiftsBack = slices.Clone(r.gifts)
 	} else {
 		res.Gifts = slices.Clone(r.gifts)
@@ -172,7 +172,7 @@ func deref(r *Result) Result {
 // take debits amount from lots, in the order given, as entries of kind
 // k, and returns what the lots could not cover. The lots are read before
 // any entry is applied (applying may copy the blocks they live in).
-func (t *txn) take(lots iter.Seq[*lot], amount units, k EntryKind, orderID string) (units, error) {
+func (t *txn) take(lots iter.Seq[*lot], amount units, k EntryKind, orderID, ref string) (units, error) {
 	type debit struct {
 		lot    string
 		points units
@@ -188,7 +188,7 @@ func (t *txn) take(lots iter.Seq[*lot], amount units, k EntryKind, orderID strin
 		left -= x
 	}
 	for _, d := range debits {
-		if err := t.add(Entry{Kind: k, Points: t.p.dec(-d.points), Lot: d.lot, Order: orderID}); err != nil {
+		if err := t.add(Entry{Kind: k, Points: t.p.dec(-d.points), Lot: d.lot, Order: orderID, Ref: ref}); err != nil {
 			return left, err
 		}
 	}

@@ -72,6 +72,9 @@
 //     on the friend's first qualifying purchase, exactly once,
 //     [ReferralBook.Refund] and [ReferralBook.Cancel] claw both back
 //     ([Clawback]: what to reverse) when that order is refunded in full.
+//     Points a host posted as a loyalty event are taken back with
+//     loyalty's Program.Reverse, the Clawback's Entry as the reversal's id
+//     (so a retry is recognised).
 //
 // # Errors and refusals
 //

@@ -379,7 +379,8 @@ func (b *ReferralBook) qualifyResult(op string, f *friendRec, dup bool) QualifyR
 // Clawback is a reward to take back because its qualifying order was
 // refunded in full or cancelled: reverse Points (and recover Gift) of
 // Reward (the reward entry's id) from Customer. Entry is the clawback
-// entry's id, to use as the reversing operation's id.
+// entry's id, to use as the reversing operation's id (loyalty's
+// Program.Reverse of the event that posted the points).
 type Clawback struct {
 	Entry    string
 	Reward   string

@@ -1,8 +1,8 @@
 // Command salon tells a beauty salon's spring with loyalkit: a stamp card
 // (every 6th visit a free manicure), a review reward once a month, a
 // bonus paid from a campaign budget until it runs out, a coupon, a
-// referral that rewards both friends, and a first-anniversary gift given
-// once. Run it with `go run ./examples/salon`.
+// referral that rewards both friends (and one clawed back when the
+// friend returns the order), and a first-anniversary gift given once. Run it with `go run ./examples/salon`.
 package main
 
 import (
@@ -97,6 +97,7 @@ func run(out io.Writer) error {
 		people: map[string]loyalty.Customer{
 			"ann": {ID: "ann", Registered: time.Date(2025, 3, 14, 0, 0, 0, 0, loc)},
 			"bea": {ID: "bea", Registered: day(3, 10, 0)},
+			"cat": {ID: "cat", Registered: day(3, 22, 0)},
 		}}
 	flyer := coupons.Codes("flyers")[0]
 
@@ -112,6 +113,9 @@ func run(out io.Writer) error {
 		func() error { return s.visit("bea", "b2", "30", flyer, day(3, 19, 11)) },
 		func() error { return s.event("ann", "review-2", "review", day(3, 20, 18)) },
 		func() error { return s.visit("ann", "a3", "35", "", day(3, 21, 10)) },
+		func() error { return s.refer("ann", "cat", day(3, 22, 12)) },
+		func() error { return s.visit("cat", "c1", "50", "", day(3, 25, 11)) },
+		func() error { return s.refund("cat", "c1", "50", day(3, 27, 11)) },
 		func() error { return s.visit("ann", "a4", "35", "", day(3, 28, 10)) },
 		func() error { return s.event("ann", "review-3", "review", day(4, 2, 18)) },
 		func() error { return s.visit("ann", "a5", "35", "", day(4, 4, 10)) },
@@ -124,7 +128,7 @@ func run(out io.Writer) error {
 		}
 	}
 	fmt.Fprintln(out)
-	for _, who := range []string{"ann", "bea"} {
+	for _, who := range []string{"ann", "bea", "cat"} {
 		a := s.accounts[who]
 		gp, err := p.Progress(a, day(4, 12, 12))
 		if err != nil {
@@ -206,6 +210,39 @@ func (s *salon) visit(who, order, total, code string, at time.Time) error {
 		}
 		if rw.Gift != "" {
 			fmt.Fprintf(s.out, "%s %-4s referral gift: %s\n", at.Format("Jan 02"), rw.Customer, rw.Gift)
+		}
+	}
+	return nil
+}
+
+// refund returns an order: loyalty takes its points back, and a referral
+// it qualified is clawed back — the advocate's points by reversing the
+// loyalty event that gave them (the clawback's entry id as the reversal's,
+// so a retry is recognised).
+func (s *salon) refund(who, order, amount string, at time.Time) error {
+	a, r, err := s.p.Refund(s.accounts[who], s.people[who], loyalty.Refund{ID: "refund-" + order, Order: order, Amount: dec(amount)}, at)
+	if err != nil {
+		return err
+	}
+	s.accounts[who] = a
+	s.line(at, who, fmt.Sprintf("refund of %s: %s EUR", order, amount), loyalty.Result{Points: r.Points.Neg()}, nil)
+	next, rr, err := s.refs.Refund(campaign.OrderRefund{ID: "refund-" + order, Order: order, Amount: dec(amount)}, at)
+	if err != nil {
+		return err
+	}
+	s.refs = next
+	for _, cb := range rr.Clawbacks {
+		if cb.Points.IsPositive() {
+			a, r, err := s.p.Reverse(s.accounts[cb.Customer], s.people[cb.Customer],
+				loyalty.Reversal{ID: cb.Entry, Event: "referral-" + who}, at)
+			if err != nil {
+				return err
+			}
+			s.accounts[cb.Customer] = a
+			s.line(at, cb.Customer, "referral clawed back", loyalty.Result{Points: r.Points.Neg()}, nil)
+		}
+		if cb.Gift != "" {
+			fmt.Fprintf(s.out, "%s %-4s referral gift to take back: %s\n", at.Format("Jan 02"), cb.Customer, cb.Gift)
 		}
 	}
 	return nil

@@ -30,7 +30,11 @@
 //     total and of the current period's cap. A [Grant] smaller than asked
 //     is not an error: its Reason says why ([Exhausted],
 //     [PeriodExhausted], [OutsideWindows]) and the caller's purchase goes
-//     on with what was granted.
+//     on with what was granted. A loyalty rule pays from a budget by
+//     naming it (rules.Rule.Budget); the order carries the grant
+//     (loyalty.Order.Grants), and the rule gives no more: a quote without
+//     a grant shows what it would give (its trace step's Computed), which
+//     is what to reserve.
 //   - [Budget.Release] gives a grant back (the order was cancelled or
 //     refunded), all or part, to the total and to the period it was
 //     counted in.

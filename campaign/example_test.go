@@ -3,6 +3,8 @@ package campaign_test
 import (
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/loyalkit/loyalkit/campaign"
@@ -74,83 +76,71 @@ func Example() {
 	// advocate ann: 300 points, gift ""
 }
 
-// campaignFacts is the host's own facts for a loyalty programme compiled
-// with loyalty.CompileWith: the budget's grant for this order.
-type campaignFacts struct {
-	Grant decimal.Decimal
-}
-
-// A campaign rule paid from a budget, without changing package loyalty:
-// the rule reads the grant from the host's facts (ext.Grant) and never
-// gives more. The host quotes the purchase to learn what the rule would
-// give, reserves that from the budget, and buys with the grant. When the
-// budget is exhausted the grant is 0, the rule does not apply (its trace
-// says so) and the purchase goes on.
+// A loyalty rule paid from a campaign budget: the rule names the budget
+// (rules.Rule.Budget) and each order carries what the budget granted it
+// (loyalty.Order.Grants). The host quotes the purchase without a grant to
+// learn what the rule would give (its trace step's Computed), reserves
+// that from the budget, and buys with the grant. When the budget is
+// exhausted the grant is 0: the rule gives nothing, its trace says why,
+// and the purchase goes on.
 func ExampleBudget_Reserve_withLoyalty() {
-	p, err := loyalty.CompileWith[campaignFacts](loyalty.Config{
+	p, err := loyalty.Compile(loyalty.Config{
 		Name: "salon", Currency: "EUR", TimeZone: "Europe/Berlin",
 		Rules: []rules.Rule{
 			{ID: "base", Kind: rules.Accrual, Value: "floor(order.Total)"},
-			{ID: "spring-double", Kind: rules.Accrual, When: "ext.Grant > 0", Value: "min(floor(order.Total), ext.Grant)"},
+			{ID: "spring-double", Kind: rules.Accrual, Value: "floor(order.Total)", Budget: "spring"},
 		},
 	})
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	budget, err := campaign.NewBudget(campaign.BudgetConfig{ID: "spring-double", Unit: campaign.Points, Total: decimal.NewFromInt(100)})
+	budget, err := campaign.NewBudget(campaign.BudgetConfig{ID: "spring", Unit: campaign.Points, Total: decimal.NewFromInt(100)})
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
 	now := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
-	unlimited := campaignFacts{Grant: decimal.NewFromInt(1_000_000)}
+	c := loyalty.Customer{ID: "ann"}
+	step := func(r loyalty.Result, id string) rules.Step {
+		i := slices.IndexFunc(r.Trace, func(st rules.Step) bool { return st.RuleID == id })
+		return r.Trace[i]
+	}
 	var acc loyalty.Account
 	for _, o := range []loyalty.Order{{ID: "o1", Total: decimal.NewFromInt(80)}, {ID: "o2", Total: decimal.NewFromInt(50)}, {ID: "o3", Total: decimal.NewFromInt(30)}} {
-		c := loyalty.Customer{ID: "ann", Ext: unlimited}
 		// 1. What would the campaign rule give?
 		q, err := p.Quote(acc, c, o, now)
 		if err != nil {
 			fmt.Println(err)
 			return
 		}
-		want := decimal.Zero
-		for _, e := range q.Earned {
-			if e.RuleID == "spring-double" {
-				want = e.Points
-			}
-		}
+		want := step(q, "spring-double").Computed
 		// 2. Reserve it. 3. Buy with the grant. In production, the budget's
 		// entries, the account's entries and both new versions are written
 		// in one transaction (see the package documentation).
 		var g campaign.Grant
-		budget, g, err = budget.Reserve(campaign.Reservation{ID: o.ID + "/spring-double", Amount: want, Customer: "ann", Order: o.ID}, now)
+		budget, g, err = budget.Reserve(campaign.Reservation{ID: o.ID + "/spring", Amount: want, Customer: "ann", Order: o.ID}, now)
 		if err != nil {
 			fmt.Println(err)
 			return
 		}
-		c.Ext = campaignFacts{Grant: g.Amount}
+		o.Grants = loyalty.Grants{"spring": g.Amount}
 		var r loyalty.Result
 		acc, r, err = p.Purchase(acc, c, o, now)
 		if err != nil {
 			fmt.Println(err)
 			return
 		}
-		status := ""
-		for _, st := range r.Trace {
-			if st.RuleID == "spring-double" {
-				status = st.Status.String()
-			}
-		}
-		fmt.Printf("%s: wanted %s, granted %s (%v), earned %s, rule %s\n", o.ID, want, g.Amount, g.Reason, r.Points, status)
+		st := step(r, "spring-double")
+		fmt.Printf("%s: wanted %s, granted %s (%v), earned %s, rule %s\n", o.ID, want, g.Amount, g.Reason, r.Points, strings.TrimSpace(st.Status.String()+" "+st.Reason))
 	}
 	// When o1 is refunded in full, its grant goes back to the budget.
-	budget, rel, err := budget.Release(campaign.Release{ID: "refund-o1", Reservation: "o1/spring-double"}, now)
+	budget, rel, err := budget.Release(campaign.Release{ID: "refund-o1", Reservation: "o1/spring"}, now)
 	fmt.Println("released", rel.Amount, "remaining", budget.Remaining(now), err)
 	// Output:
 	// o1: wanted 80, granted 80 (none), earned 160, rule applied
-	// o2: wanted 50, granted 20 (exhausted), earned 70, rule applied
-	// o3: wanted 30, granted 0 (exhausted), earned 30, rule false
+	// o2: wanted 50, granted 20 (exhausted), earned 70, rule capped budget spring: 20 granted
+	// o3: wanted 30, granted 0 (exhausted), earned 30, rule limited budget spring: nothing granted
 	// released 80 remaining 80 <nil>
 }
 

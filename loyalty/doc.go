@@ -112,6 +112,13 @@
 // its trace step shows it (points before the share paid in points scales
 // them, money off), nothing for gift and tier rules.
 //
+// A rule that pays from a budget shared by many customers (a campaign's,
+// see the campaign package) names it (rules.Rule.Budget), and each order or
+// event carries what the budget granted it ([Grants]): the rule gives at
+// most its grant, and with nothing granted its trace step is limited and
+// the operation goes on. A quote without a grant shows in the rule's trace
+// step (Computed) what to reserve.
+//
 // A milestone is a rule limited to once ever: the tenth purchase
 // (`order.Number >= 10`), lifetime spend crossing a threshold
 // (`customer.LifetimeSpend + order.Total >= 100000`), the first

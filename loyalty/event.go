@@ -21,12 +21,16 @@ func (p *Program) Event(a Account, c Customer, ev Event, now time.Time) (Account
 	if ev.ID == "" || ev.Kind == "" {
 		return a, Result{}, opErr(op, ErrInvalidInput, "event id and kind are required")
 	}
+	if err := ev.Grants.check(); err != nil {
+		return a, Result{}, opErr(op, ErrInvalidInput, "%v", err)
+	}
 	t, dup, err := p.begin(a, c.ID, op, OpEvent, ev.fingerprint(), now)
 	if err != nil || dup != nil {
 		return a, deref(dup), err
 	}
 	f := p.facts(&t.acc, c, now, ev.Kind)
 	f.Event = EventFacts{Kind: ev.Kind, Attributes: ev.Attributes}
+	f.grants = ev.Grants
 	out, err := p.evaluate(op, f)
 	if err != nil {
 		return a, Result{}, err

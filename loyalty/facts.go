@@ -18,6 +18,14 @@ type Facts struct {
 	occasion string
 	ext      any        // Customer.Ext, for a programme compiled with CompileWith
 	limits   *limitView // counts the limited rules' uses (nil: none used)
+	grants   Grants     // what shared budgets granted the operation
+}
+
+// Granted is what budget granted the operation ([Grants]), for the rules
+// engine (rules.Budgeter).
+func (f Facts) Granted(budget string) (decimal.Decimal, bool) {
+	g, ok := f.grants[budget]
+	return g, ok
 }
 
 // OccasionPurchase is the occasion of a purchase: a rule whose On is empty

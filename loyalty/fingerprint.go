@@ -41,6 +41,19 @@ func (f *fingerprinter) attrs(m map[string]string) *fingerprinter {
 	return f
 }
 
+// grants adds g, when there are any (a payload without grants has the
+// fingerprint it had before grants existed).
+func (f *fingerprinter) grants(g Grants) *fingerprinter {
+	if len(g) == 0 {
+		return f
+	}
+	f.str("grants").num(int64(len(g)))
+	for _, k := range slices.Sorted(maps.Keys(g)) {
+		f.str(k).dec(g[k])
+	}
+	return f
+}
+
 func (f *fingerprinter) sum() string {
 	h := sha256.Sum256(f.b)
 	return hex.EncodeToString(h[:12])
@@ -57,7 +70,7 @@ func (o Order) fingerprint() string {
 	for _, l := range o.Lines {
 		f.str(l.SKU).str(l.Category).num(int64(l.Qty)).dec(l.Price)
 	}
-	return f.sum()
+	return f.grants(o.Grants).sum()
 }
 
 func (r Refund) fingerprint() string {
@@ -73,5 +86,5 @@ func (r Redemption) fingerprint() string {
 }
 
 func (e Event) fingerprint() string {
-	return newFingerprint('e').str(e.ID).str(e.Kind).attrs(e.Attributes).sum()
+	return newFingerprint('e').str(e.ID).str(e.Kind).attrs(e.Attributes).grants(e.Grants).sum()
 }

@@ -2,6 +2,7 @@ package loyalty
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -36,6 +37,32 @@ type Order struct {
 	Lines      []Line          `json:"lines,omitempty"`
 	Channel    string          `json:"channel,omitempty"`
 	Coupon     string          `json:"coupon,omitempty"`
+	// Grants are what shared budgets granted this order, by budget name:
+	// a rule with that Budget gives at most its grant (see [Grants]).
+	Grants Grants `json:"grants,omitempty"`
+}
+
+// Grants are what shared budgets (a campaign's, see the campaign package)
+// granted one operation, by budget name. A rule whose Budget is named
+// gives at most its grant: its trace step is capped ("budget spring: 40
+// granted") or, with nothing granted or no grant given, limited, and the
+// operation goes on. The host reserves the grant from the budget before
+// the operation: a [Program.Quote] without grants shows in each budgeted
+// rule's trace step (Computed) what it would give, which is what to
+// reserve. Amounts are points for accrual rules (before the share paid in
+// points scales them), money for discounts.
+type Grants map[string]decimal.Decimal
+
+func (g Grants) check() error {
+	for _, b := range slices.Sorted(maps.Keys(g)) {
+		switch {
+		case b == "":
+			return fmt.Errorf("a grant has no budget name")
+		case g[b].IsNegative():
+			return fmt.Errorf("grant of budget %q is %s, below 0", b, g[b])
+		}
+	}
+	return nil
 }
 
 // Refund returns part or all of an order's money: an Amount of the money
@@ -74,6 +101,8 @@ type Event struct {
 	ID         string            `json:"id"`
 	Kind       string            `json:"kind"`
 	Attributes map[string]string `json:"attributes,omitempty"`
+	// Grants are what shared budgets granted this event (see [Grants]).
+	Grants Grants `json:"grants,omitempty"`
 }
 
 // Earning is what one accrual rule's value became: the rule gave Value

@@ -108,6 +108,7 @@ func (p *Program) purchase(a Account, c Customer, o Order, now time.Time, quote 
 	f := p.facts(&t.acc, c, now, OccasionPurchase)
 	f.Order = OrderFacts{ID: o.ID, Total: o.Total, Number: t.acc.orderN + 1, PointsPaid: pointsPaid, Channel: o.Channel,
 		Coupon: o.Coupon, Lines: make([]*Line, len(o.Lines))}
+	f.grants = o.Grants
 	for i := range o.Lines {
 		f.Order.Lines[i] = &o.Lines[i]
 	}
@@ -228,6 +229,9 @@ func checkOrder(o Order) error {
 		return fmt.Errorf("order id is empty")
 	case o.Total.IsNegative():
 		return fmt.Errorf("order %s total %s is negative", o.ID, o.Total)
+	}
+	if err := o.Grants.check(); err != nil {
+		return fmt.Errorf("order %s: %w", o.ID, err)
 	}
 	for i, l := range o.Lines {
 		if l.Qty <= 0 || l.Price.IsNegative() {

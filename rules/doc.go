@@ -149,6 +149,10 @@
 //  5. The value runs. A percent discount becomes money, a share of the
 //     discount base. A positive Cap limits the rule's contribution
 //     ([StatusCapped], with Computed holding the value before the cap).
+//     A rule with a Budget is cut to what the facts (a [Budgeter]) say its
+//     budget granted ([StatusCapped], By "budget"); with nothing granted
+//     it is [StatusLimited], shadows and outdoes nothing, and its Computed
+//     is what it would have given.
 //  6. Among the applied [BestOf] rules of one kind only the largest value
 //     counts (ties: the earliest); the others become [StatusOutdone]. It
 //     then adds to the [Stack] and [Exclusive] contributions of the kind.

@@ -83,6 +83,9 @@ func (s *Set[F]) Eval(f F) (Outcome, error) {
 		}
 		if re == nil {
 			cut(st, left)
+			if budgetCut(env, r, st) {
+				continue // nothing granted: like a limit reached
+			}
 		}
 		if re != nil {
 			if s.contain(&out, st, re) {

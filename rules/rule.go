@@ -54,6 +54,10 @@ type Rule struct {
 	// Limit, when not zero, bounds what the rule may give one customer
 	// per period (see [Limit]); the facts count.
 	Limit Limit `json:"limit,omitzero"`
+	// Budget, when set, names the shared budget the rule pays from (an
+	// accrual or discount rule): its value is cut to what the facts say
+	// the budget granted (see [Budgeter]).
+	Budget string `json:"budget,omitempty"`
 	// Description is free text for people; the engine ignores it.
 	Description string `json:"description,omitempty"`
 }

@@ -91,10 +91,11 @@ func Compile[F Facts](defs []Rule, opts ...Option) (*Set[F], error) {
 	out := make([]compiled, 0, len(defs))
 	occasioner := reflect.TypeFor[F]().Implements(occasionerType)
 	limiter := reflect.TypeFor[F]().Implements(limiterType)
+	budgeter := reflect.TypeFor[F]().Implements(budgeterType)
 	occasions := false
 	nodes := 0
 	for _, r := range defs {
-		defErrs := validateDefinition(r, seen, occasioner, limiter)
+		defErrs := validateDefinition(r, seen, occasioner, limiter, budgeter)
 		errs = append(errs, defErrs...)
 		r.On = slices.Clone(r.On) // the caller's slice is not retained
 		occasions = occasions || len(r.On) > 0
@@ -157,7 +158,7 @@ func valueTypes(k Kind) ([]reflect.Type, string, bool) {
 	return nil, "", false
 }
 
-func validateDefinition(r Rule, seen map[string]bool, occasioner, limiter bool) []*RuleError {
+func validateDefinition(r Rule, seen map[string]bool, occasioner, limiter, budgeter bool) []*RuleError {
 	var errs []*RuleError
 	bad := func(format string, args ...any) {
 		errs = append(errs, &RuleError{RuleID: r.ID, Part: PartDefinition, Err: ErrInvalidRule, Message: fmt.Sprintf(format, args...)})
@@ -199,6 +200,7 @@ func validateDefinition(r Rule, seen map[string]bool, occasioner, limiter bool) 
 	if !r.Limit.IsZero() {
 		r.Limit.check(r.Kind, limiter, bad)
 	}
+	checkBudget(r, budgeter, bad)
 	if len(r.On) > 0 && !occasioner {
 		bad("on needs facts that implement rules.Occasioner")
 	}

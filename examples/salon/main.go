@@ -25,12 +25,6 @@ func main() {
 	}
 }
 
-// salonFacts is the salon's own facts for its rules: the grant the spring
-// budget gave this visit (see campaign's host pattern).
-type salonFacts struct {
-	Grant decimal.Decimal
-}
-
 var loc, _ = time.LoadLocation("Europe/Berlin")
 
 func day(m time.Month, d, h int) time.Time { return time.Date(2026, m, d, h, 0, 0, 0, loc) }
@@ -56,7 +50,7 @@ func programme() loyalty.Config {
 		Goals: []loyalty.Goal{{ID: "visits", Target: dec("6")}}, // a stamp card: a stamp a visit
 		Rules: []rules.Rule{
 			{ID: "base", Kind: rules.Accrual, Value: "floor(order.Total)"},
-			{ID: "spring-double", Kind: rules.Accrual, When: "ext.Grant > 0", Value: "min(floor(order.Total), ext.Grant)"},
+			{ID: "spring-double", Kind: rules.Accrual, Value: "floor(order.Total)", Budget: "spring"},
 			{ID: "sixth-visit", Kind: rules.Discount, Unit: rules.Amount, When: `goals["visits"].Completes`, Value: "min(order.Total, 25)"},
 			{ID: "coupon", Kind: rules.Discount, Unit: rules.Percent, When: `order.Coupon != ""`, Value: "10"},
 			{ID: "review", Kind: rules.Accrual, On: []string{"review"}, Value: "30",
@@ -69,7 +63,7 @@ func programme() loyalty.Config {
 }
 
 func run(out io.Writer) error {
-	p, err := loyalty.CompileWith[salonFacts](programme())
+	p, err := loyalty.Compile(programme())
 	if err != nil {
 		return err
 	}
@@ -146,7 +140,6 @@ func run(out io.Writer) error {
 // grant; a friend's first visit may qualify their referral.
 func (s *salon) visit(who, order, total, code string, at time.Time) error {
 	c := s.people[who]
-	c.Ext = salonFacts{Grant: dec("1000000")} // to quote what the bonus would be
 	o := loyalty.Order{ID: order, Total: dec(total)}
 	var notes []string
 	if code != "" {
@@ -165,10 +158,10 @@ func (s *salon) visit(who, order, total, code string, at time.Time) error {
 	if err != nil {
 		return err
 	}
-	want := decimal.Zero
-	for _, e := range q.Earned {
-		if e.RuleID == "spring-double" {
-			want = e.Value
+	want := decimal.Zero // what the budgeted rule would give: its step's Computed in a quote without a grant
+	for _, st := range q.Trace {
+		if st.RuleID == "spring-double" {
+			want = st.Computed
 		}
 	}
 	if want.IsPositive() {
@@ -177,12 +170,14 @@ func (s *salon) visit(who, order, total, code string, at time.Time) error {
 			return err
 		}
 		s.budget = next
-		c.Ext = salonFacts{Grant: g.Amount}
-		note := fmt.Sprintf("spring bonus: %s of %s granted", g.Amount, want)
-		if g.Reason != campaign.NoReason {
-			note += fmt.Sprintf(" (%v)", g.Reason)
+		o.Grants = loyalty.Grants{"spring": g.Amount}
+		if g.Amount.IsPositive() { // nothing granted: the rule's trace step says so (limited)
+			note := fmt.Sprintf("spring bonus: %s of %s granted", g.Amount, want)
+			if g.Reason != campaign.NoReason {
+				note += fmt.Sprintf(" (%v)", g.Reason)
+			}
+			notes = append(notes, note)
 		}
-		notes = append(notes, note)
 	}
 	a, r, err := s.p.Purchase(s.accounts[who], c, o, at)
 	if err != nil {

@@ -309,7 +309,8 @@ type Reports struct {
 	Levels  []*loyalty.BacktestReport
 }
 
-const reportBatch = 256
+// reportBatch is a variable for the tests, which make it small.
+var reportBatch = 256
 
 func (a *Reports) add(r *loyalty.BacktestReport) error {
 	a.Pending = append(a.Pending, r)

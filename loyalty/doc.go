@@ -246,7 +246,11 @@
 //     redeemed under B is an assumption the caller states
 //     ([RedemptionAssumption]). It shards by customer ([Shard], [ShardOf],
 //     [MergeBacktests]) and runs on several goroutines it owns
-//     (BacktestConfig.Workers), with the same report.
+//     (BacktestConfig.Workers), with the same report. A distributed
+//     engine that groups the log by customer runs it per customer and
+//     merges the reports with [MergeCustomerBacktests]; reports cross
+//     processes as JSON ([BacktestReport.MarshalJSON]), fingerprint
+//     included.
 //   - [Program.Liability] values the points accounts hold at an instant,
 //     by state and by month of expiry: outstanding × point value × (1 −
 //     expected breakage), exact.

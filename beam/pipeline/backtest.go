@@ -59,7 +59,7 @@ func (RecordedParseFn) ProcessElement(file, line string, emit func(string, strin
 
 // recordedFields are the fields of a line, read one by one so that an
 // error names the field it is in.
-var recordedFields = []string{"kind", "at", "customer", "order", "refund", "event", "redemption"}
+var recordedFields = []string{"kind", "at", "customer", "order", "refund", "event", "redemption", "reversal"}
 
 // ParseRecorded reads one line of a recorded-operations log (see
 // [RecordedParseFn]); false for a blank line. Unknown fields are refused
@@ -78,7 +78,7 @@ func ParseRecorded(line string) (loyalty.Recorded, bool, error) {
 		return bad("not a JSON object: %v", err)
 	}
 	var r loyalty.Recorded
-	targets := []any{&r.Kind, &r.At, &r.Customer, &r.Order, &r.Refund, &r.Event, &r.Redemption}
+	targets := []any{&r.Kind, &r.At, &r.Customer, &r.Order, &r.Refund, &r.Event, &r.Redemption, &r.Reversal}
 	for i, name := range recordedFields {
 		v, ok := raw[name]
 		if !ok {
@@ -104,8 +104,8 @@ func ParseRecorded(line string) (loyalty.Recorded, bool, error) {
 		return bad("field %s is not a field of a recorded operation (%s)", keys[0], strings.Join(recordedFields, ", "))
 	}
 	switch {
-	case r.Kind != loyalty.OpPurchase && r.Kind != loyalty.OpRefund && r.Kind != loyalty.OpEvent && r.Kind != loyalty.OpRedeem:
-		return bad("field kind %q: want purchase, refund, event or redeem", r.Kind)
+	case r.Kind != loyalty.OpPurchase && r.Kind != loyalty.OpRefund && r.Kind != loyalty.OpEvent && r.Kind != loyalty.OpRedeem && r.Kind != loyalty.OpReverse:
+		return bad("field kind %q: want purchase, refund, event, redeem or reverse", r.Kind)
 	case r.At.IsZero():
 		return bad("field at is missing (an RFC 3339 instant)")
 	case r.Customer.ID == "":
@@ -124,7 +124,8 @@ func shorten(s string) string {
 }
 
 // kindRank is the order of operations of one customer at one instant:
-// redemptions, then purchases, then refunds, then events.
+// redemptions, then purchases, then refunds, then events, then reversals
+// (of events).
 func kindRank(k loyalty.OpKind) int {
 	switch k {
 	case loyalty.OpRedeem:
@@ -133,8 +134,10 @@ func kindRank(k loyalty.OpKind) int {
 		return 1
 	case loyalty.OpRefund:
 		return 2
+	case loyalty.OpEvent:
+		return 3
 	}
-	return 3
+	return 4
 }
 
 // opID is the operation's own id (the order's, the refund's, …).
@@ -146,6 +149,8 @@ func opID(r *loyalty.Recorded) string {
 		return r.Refund.ID
 	case loyalty.OpEvent:
 		return r.Event.ID
+	case loyalty.OpReverse:
+		return r.Reversal.ID
 	}
 	return r.Redemption.ID
 }

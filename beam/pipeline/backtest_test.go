@@ -171,8 +171,9 @@ func TestParseRecorded(t *testing.T) {
 }
 
 // TestSortOps: at one instant, a redemption comes before the purchase it
-// pays for, a refund after the purchase it refunds, whatever the order
-// they arrive in; equal lines are interchangeable.
+// pays for, a refund after the purchase it refunds, a reversal after the
+// event it reverses, whatever the order they arrive in; equal lines are
+// interchangeable.
 func TestSortOps(t *testing.T) {
 	at := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
 	c := loyalty.Customer{ID: "c"}
@@ -184,6 +185,7 @@ func TestSortOps(t *testing.T) {
 		{Kind: loyalty.OpRefund, At: at, Customer: c, Refund: loyalty.Refund{ID: "r1", Order: "o1", Amount: decimal.NewFromInt(5)}},
 		{Kind: loyalty.OpEvent, At: at, Customer: c, Event: loyalty.Event{ID: "e1", Kind: "review"}},
 		{Kind: loyalty.OpEvent, At: at, Customer: c, Event: loyalty.Event{ID: "e1", Kind: "review"}},
+		{Kind: loyalty.OpReverse, At: at, Customer: c, Reversal: loyalty.Reversal{ID: "v1", Event: "e1"}},
 	}
 	rapid.Check(t, func(t *rapid.T) {
 		var ops []Op

@@ -54,7 +54,7 @@ func fitBGFamily(fn, model string, shift float64, cs []CustomerSummary) ([]float
 	rows := groupCounts(cs)
 	ws := newBGNBDWork(rows)
 	ws.shift = shift
-	est, rep, err := fitLogParams(model, []string{"r", "alpha", "a", "b"}, []float64{1, timeScale(cs), 1, 1}, float64(len(cs)), len(rows), func(p, g []float64) float64 {
+	est, rep, err := fitLogParams(model, []string{"r", "alpha", "a", "b"}, []float64{1, timeScale(cs), 1, 1}, customers(cs), len(rows), func(p, g []float64) float64 {
 		var grad [4]float64
 		v := ws.logLik([4]float64(p), &grad)
 		copy(g, grad[:])

@@ -44,13 +44,16 @@ func FitGammaGamma(cs []CustomerSummary) (GammaGamma, FitReport, error) {
 		if !(c.Monetary > 0) || math.IsInf(c.Monetary, 0) {
 			return GammaGamma{}, FitReport{}, inputErr(fn, "customers", "[%d] (%s) has monetary %v; a repeat customer's mean spend must be positive", i, c.ID, c.Monetary)
 		}
+		if c.Count < 0 {
+			return GammaGamma{}, FitReport{}, inputErr(fn, "customers", "[%d] (%s) has count %d; a row stands for at least one customer (0 means 1)", i, c.ID, c.Count)
+		}
 		k := key{c.Frequency, c.Monetary}
 		if j, ok := idx[k]; ok {
-			rows[j].weight++
+			rows[j].weight += weight(&c)
 			continue
 		}
 		idx[k] = len(rows)
-		rows = append(rows, spendRow{x: c.Frequency, m: c.Monetary, weight: 1})
+		rows = append(rows, spendRow{x: c.Frequency, m: c.Monetary, weight: weight(&c)})
 	}
 	if len(rows) == 0 {
 		return GammaGamma{}, FitReport{}, inputErr(fn, "customers", "has no customer with repeat purchases")
@@ -108,7 +111,7 @@ func (m GammaGamma) LogLikelihood(cs []CustomerSummary) float64 {
 	var rows []spendRow
 	for _, c := range cs {
 		if c.Frequency > 0 {
-			rows = append(rows, spendRow{x: c.Frequency, m: c.Monetary, weight: 1})
+			rows = append(rows, spendRow{x: c.Frequency, m: c.Monetary, weight: weight(&c)})
 		}
 	}
 	slices.SortFunc(rows, func(a, b spendRow) int { return cmp.Compare(a.x, b.x) })

@@ -58,11 +58,11 @@ func groupCounts(cs []CustomerSummary) []row {
 	for _, c := range cs {
 		k := key{c.Frequency, c.Recency, c.T}
 		if i, ok := idx[k]; ok {
-			rows[i].weight++
+			rows[i].weight += weight(&c)
 			continue
 		}
 		idx[k] = len(rows)
-		rows = append(rows, row{x: c.Frequency, tx: c.Recency, T: c.T, weight: 1})
+		rows = append(rows, row{x: c.Frequency, tx: c.Recency, T: c.T, weight: weight(&c)})
 	}
 	slices.SortFunc(rows, func(a, b row) int {
 		return cmp.Or(cmp.Compare(a.x, b.x), cmp.Compare(a.tx, b.tx), cmp.Compare(a.T, b.T))
@@ -75,6 +75,32 @@ func groupCounts(cs []CustomerSummary) []row {
 // checkSummaries validates summaries passed as field (the argument's name
 // in errors) and returns their common unit.
 func checkSummaries(fn, field string, cs []CustomerSummary) (Unit, error) {
+	unit, err := checkRows(fn, field, cs)
+	if err != nil {
+		return 0, err
+	}
+	for i, c := range cs {
+		if c.Count > 1 {
+			return 0, inputErr(fn, field, "[%d] (%s) stands for %d customers: only the fits take grouped rows (Count above 1)", i, c.ID, c.Count)
+		}
+	}
+	return unit, nil
+}
+
+// weight is how many customers summary c stands for (Count; 0 is 1).
+func weight(c *CustomerSummary) float64 { return float64(max(c.Count, 1)) }
+
+// customers is how many customers the summaries stand for.
+func customers(cs []CustomerSummary) float64 {
+	n := 0.0
+	for i := range cs {
+		n += weight(&cs[i])
+	}
+	return n
+}
+
+// checkRows is checkSummaries for the fits, which take grouped rows.
+func checkRows(fn, field string, cs []CustomerSummary) (Unit, error) {
 	if len(cs) == 0 {
 		return 0, inputErr(fn, field, "is empty")
 	}
@@ -93,6 +119,8 @@ func checkSummaries(fn, field string, cs []CustomerSummary) (Unit, error) {
 			return 0, inputErr(fn, field, "[%d] (%s) has recency %v outside [0, T = %v]", i, c.ID, c.Recency, c.T)
 		case c.Frequency == 0 && c.Recency != 0:
 			return 0, inputErr(fn, field, "[%d] (%s) has recency %v without repeat purchases", i, c.ID, c.Recency)
+		case c.Count < 0:
+			return 0, inputErr(fn, field, "[%d] (%s) has count %d; a row stands for at least one customer (0 means 1)", i, c.ID, c.Count)
 		}
 	}
 	return unit, nil
@@ -104,7 +132,7 @@ func checkSummaries(fn, field string, cs []CustomerSummary) (Unit, error) {
 // bound as the purchase rate goes to 0, and a "fit" would be wherever the
 // optimiser stopped.
 func checkFitInput(fn string, cs []CustomerSummary) (Unit, error) {
-	unit, err := checkSummaries(fn, "customers", cs)
+	unit, err := checkRows(fn, "customers", cs)
 	if err != nil {
 		return 0, err
 	}
@@ -113,7 +141,7 @@ func checkFitInput(fn string, cs []CustomerSummary) (Unit, error) {
 			return unit, nil
 		}
 	}
-	return 0, fmt.Errorf("%w: %s: none of the %d customers bought again (every frequency is 0): there is no purchase rate to estimate", ErrFit, fn, len(cs))
+	return 0, fmt.Errorf("%w: %s: none of the %v customers bought again (every frequency is 0): there is no purchase rate to estimate", ErrFit, fn, customers(cs))
 }
 
 // checkUnit refuses summaries in another unit than the model's.

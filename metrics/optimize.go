@@ -287,8 +287,8 @@ func logObjective(k int, n float64, ll func(p, g []float64) float64) objective {
 // takes 28 in either.
 func timeScale(cs []CustomerSummary) float64 {
 	var sum float64
-	for _, c := range cs {
-		sum += c.T
+	for i := range cs {
+		sum += cs[i].T * weight(&cs[i])
 	}
-	return sum / float64(len(cs)) / 2
+	return sum / customers(cs) / 2
 }

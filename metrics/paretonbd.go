@@ -35,7 +35,7 @@ func FitParetoNBD(cs []CustomerSummary) (ParetoNBD, FitReport, error) {
 	ws := newPNBDWork(rows)
 	var evalErr error // the first likelihood that could not be computed
 	scale := timeScale(cs)
-	est, rep, err := fitLogParams("Pareto/NBD", []string{"r", "alpha", "s", "beta"}, []float64{1, scale, 1, scale}, float64(len(cs)), len(rows), func(p, g []float64) float64 {
+	est, rep, err := fitLogParams("Pareto/NBD", []string{"r", "alpha", "s", "beta"}, []float64{1, scale, 1, scale}, customers(cs), len(rows), func(p, g []float64) float64 {
 		var grad [4]float64
 		v, err := ws.logLik([4]float64(p), &grad)
 		if err != nil {

@@ -81,6 +81,13 @@ type CustomerSummary struct {
 	// CLV and forecasts read it: summaries in another unit than the
 	// model's, or in mixed units, are an error at the call.
 	Unit Unit
+	// Count is the number of customers with this history, for the fits
+	// (FitBGNBD, FitMBGNBD, FitParetoNBD, FitGammaGamma and the models'
+	// LogLikelihood), which weigh each summary by it: a distributed engine
+	// sends the fitting worker one row per distinct history, not one per
+	// customer. 0 means 1. Everything else (predictions, CLV, forecasts,
+	// holdout checks) is per customer and refuses a Count above 1.
+	Count int
 }
 
 // Summarizer accumulates a purchase log into per-customer summaries,

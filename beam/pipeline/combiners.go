@@ -186,22 +186,21 @@ func (r *FitRows) ggRows() []GGRow {
 	})
 }
 
-// Summaries expands the rows into one summary per customer (without IDs
-// or money), in row order: the library's fits take summaries and group
-// them again. Its memory is a summary per customer, on the one worker
-// that fits.
-func (r *FitRows) Summaries() (bg, gg []metrics.CustomerSummary) {
+// Summaries are the rows as the library's fits read them: one summary
+// (without IDs or money) per distinct history, in row order, with Count
+// the customers it stands for. The fitting worker's memory grows with the
+// distinct histories, not with the customers. n and repeat are the
+// customers and the repeat customers counted.
+func (r *FitRows) Summaries() (bg, gg []metrics.CustomerSummary, n, repeat int64) {
 	for _, k := range r.bgRows() {
-		for range r.BG[k] {
-			bg = append(bg, metrics.CustomerSummary{ID: "row", Frequency: k.X, Recency: k.Tx, T: k.T, Unit: r.Unit})
-		}
+		bg = append(bg, metrics.CustomerSummary{ID: "row", Frequency: k.X, Recency: k.Tx, T: k.T, Unit: r.Unit, Count: int(r.BG[k])})
+		n += r.BG[k]
 	}
 	for _, k := range r.ggRows() {
-		for range r.GG[k] {
-			gg = append(gg, metrics.CustomerSummary{ID: "row", Frequency: k.X, Monetary: k.M, T: 1, Unit: r.Unit})
-		}
+		gg = append(gg, metrics.CustomerSummary{ID: "row", Frequency: k.X, Monetary: k.M, T: 1, Unit: r.Unit, Count: int(r.GG[k])})
+		repeat += r.GG[k]
 	}
-	return bg, gg
+	return bg, gg, n, repeat
 }
 
 const fitRowsVersion = 1

@@ -264,7 +264,7 @@ func (FitFn) ProcessElement(r *FitRows, emit func(Models)) error {
 
 // Fit fits BG/NBD and Gamma-Gamma on the rows with the library's fits.
 func Fit(r *FitRows) (Models, error) {
-	bg, gg := r.Summaries()
+	bg, gg, n, repeat := r.Summaries()
 	pm, bgRep, err := metrics.FitBGNBD(bg)
 	if err != nil {
 		return Models{}, err
@@ -275,7 +275,7 @@ func Fit(r *FitRows) (Models, error) {
 	}
 	return Models{R: pm.R, Alpha: pm.Alpha, A: pm.A, B: pm.B, Unit: int64(pm.Unit), P: sm.P, Q: sm.Q, Gamma: sm.Gamma,
 		BGLogLikelihood: bgRep.LogLikelihood, GGLogLikelihood: ggRep.LogLikelihood,
-		Customers: int64(len(bg)), RepeatCustomers: int64(len(gg)), BGGroups: int64(len(r.BG)), GGRows: int64(len(r.GG))}, nil
+		Customers: n, RepeatCustomers: repeat, BGGroups: int64(len(r.BG)), GGRows: int64(len(r.GG))}, nil
 }
 
 // ModelLinesFn writes the fitted parameters, one "name,value" a line.

@@ -448,13 +448,11 @@ func (f *fold) debt(e *Entry) error {
 	if pts >= 0 {
 		return fmt.Errorf("debt of %s points", e.Points)
 	}
-	takeBack := f.takeBackEvent
+	var od *order
 	if e.OpKind != OpReverse {
-		od := f.order(e)
-		if od == nil {
+		if od = f.order(e); od == nil {
 			return fmt.Errorf("debt for no order (%q)", e.Order)
 		}
-		takeBack = func(_ *Entry, pts units) error { return f.takeBack(od, pts) }
 	}
 	debt, ok1 := checked.Sub(a.debt, pts)
 	total, ok2 := checked.Sub(a.totals.debt, pts)
@@ -463,7 +461,10 @@ func (f *fold) debt(e *Entry) error {
 	}
 	a.debt, a.totals.debt = debt, total
 	f.rec.points -= pts
-	return takeBack(e, -pts)
+	if od == nil {
+		return f.takeBackEvent(e, -pts)
+	}
+	return f.takeBack(od, -pts)
 }
 
 // takeBack counts pts more points taken back for order od (reversed,

@@ -54,6 +54,9 @@ type Order struct {
 type Grants map[string]decimal.Decimal
 
 func (g Grants) check() error {
+	if len(g) == 0 {
+		return nil // no allocation on the common path (maps.Keys makes one)
+	}
 	for _, b := range slices.Sorted(maps.Keys(g)) {
 		switch {
 		case b == "":

@@ -72,7 +72,7 @@ type Account struct {
 	// (in time order unless usesUnsorted); useTotals what each rule gave
 	// in all (see limits.go).
 	uses         persist.Vector[ruleUse]
-	useTotals    persist.Map[useTotal]
+	useTotals    useTotalList
 	usesUnsorted bool
 	refundN      int // refund records, for the window memo
 	win          windowMemo

@@ -148,9 +148,7 @@ func (f *fold) foldGoalTakeBacks(e *Entry, od *order) error {
 				}
 				u = a.uses.Mut(i, f.o)
 				u.amount = u.amount.Sub(g.Amount)
-				t, _ := a.useTotals.Get(key)
-				t.amount.Sub(g.Amount)
-				a.useTotals.Set(key, t, f.o)
+				a.useTotals.mut(key, f.o).amount.Sub(g.Amount)
 				found = true
 			}
 		}

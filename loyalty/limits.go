@@ -112,7 +112,7 @@ func periodPhrase(l rules.Limit) string {
 func (v *limitView) used(id string, l rules.Limit, now time.Time) (int, decsum.Sum) {
 	a := v.a
 	if l.Per == rules.Ever {
-		t, _ := a.useTotals.Get(id)
+		t, _ := a.useTotals.get(id)
 		return t.n, t.amount
 	}
 	key := spanKey{l.Per, l.Days}
@@ -268,10 +268,9 @@ func (f *fold) foldUses(e *Entry) error {
 			a.usesUnsorted = true
 		}
 		a.uses.Push(ruleUse{rule: u.Rule, at: e.At, amount: u.Amount, order: f.rec.order}, f.o)
-		t, _ := a.useTotals.Get(u.Rule)
+		t := a.useTotals.mut(u.Rule, f.o)
 		t.n++
 		t.amount.Add(u.Amount)
-		a.useTotals.Set(u.Rule, t, f.o)
 	}
 	if f.rec.order > 0 {
 		od := a.orders.Mut(f.rec.order-1, f.o)
@@ -282,18 +281,7 @@ func (f *fold) foldUses(e *Entry) error {
 
 // ruleTotals is what each limited rule with uses gave, in the order of
 // the rules' first uses.
-func (a *Account) ruleTotals() []totalRow {
-	var out []totalRow
-	seen := map[string]bool{}
-	for _, u := range a.uses.All {
-		if !seen[u.rule] {
-			seen[u.rule] = true
-			t, _ := a.useTotals.Get(u.rule)
-			out = append(out, totalRow{rule: u.rule, useTotal: t})
-		}
-	}
-	return out
-}
+func (a *Account) ruleTotals() []totalRow { return a.useTotals.rows }
 
 // undoUses takes the uses of an order refunded in full out of the count.
 func (f *fold) undoUses(od *order) {
@@ -304,9 +292,8 @@ func (f *fold) undoUses(od *order) {
 			continue
 		}
 		u.undone = true
-		t, _ := a.useTotals.Get(u.rule)
+		t := a.useTotals.mut(u.rule, f.o)
 		t.n--
 		t.amount.Sub(u.amount)
-		a.useTotals.Set(u.rule, t, f.o)
 	}
 }

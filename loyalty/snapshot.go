@@ -205,10 +205,10 @@ func (p *Program) loadSnapshot(b []byte) (Account, error) {
 	for i := range totals {
 		tb.read(tTotals, i, totals[i].fields)
 	}
-	var ok bool
-	if a.useTotals, ok = persist.MapOf(len(totals), func(i int) string { return totals[i].rule }, func(i int) useTotal { return totals[i].useTotal }); !ok {
-		return Account{}, fmt.Errorf("%w: a rule's total repeats", ErrSnapshot)
+	if rule, ok := repeated(totals); ok {
+		return Account{}, fmt.Errorf("%w: rule %q's total repeats", ErrSnapshot, rule)
 	}
+	a.useTotals = useTotalList{rows: totals}
 	if r.err != nil {
 		return Account{}, r.err
 	}

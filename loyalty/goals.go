@@ -91,6 +91,18 @@ const goalKeyPrefix = "\x1fgoal:"
 // how many).
 func goalDoneKey(id string) string { return "\x1fdone:" + id }
 
+// goalKeys are a goal's two keys, made once when the programme compiles.
+type goalKeys struct{ steps, done string }
+
+// keysOf is goal id's keys (made again for a goal the programme does not
+// have, which a ledger may name).
+func (p *Program) keysOf(id string) goalKeys {
+	if k, ok := p.goalKeyOf[id]; ok {
+		return k
+	}
+	return goalKeys{goalKey(id), goalDoneKey(id)}
+}
+
 // goalRuleID is the id a goal's Counts and Step compile under, which
 // errors name.
 func goalRuleID(id string) string { return "goal:" + id }
@@ -236,8 +248,9 @@ func (p *Program) goalFacts(f Facts) (map[string]GoalFacts, []GoalStep, []*rules
 // full: refunds of other orders do not make a goal complete twice.
 func (p *Program) progressAt(v *limitView, g Goal, now time.Time, streak bool) (GoalProgress, decimal.Decimal) {
 	per := rules.Limit{Per: g.Per}
-	_, totalSum := v.used(goalKey(g.ID), per, now)
-	_, doneSum := v.used(goalDoneKey(g.ID), per, now)
+	keys := p.keysOf(g.ID)
+	_, totalSum := v.used(keys.steps, per, now)
+	_, doneSum := v.used(keys.done, per, now)
 	total, done := totalSum.Value(), doneSum.Value()
 	gp := GoalProgress{ID: g.ID, Target: g.Target, Completed: int(done.IntPart())}
 	raw := total
@@ -272,7 +285,7 @@ func (p *Program) streak(a *Account, g Goal, before time.Time) int {
 	n := 0
 	for at := before.Add(-time.Nanosecond); n < maxStreak; n++ {
 		v := limitView{p: p, a: a} // a view counts at one time
-		if _, done := v.used(goalDoneKey(g.ID), per, at); done.Value().Sign() <= 0 {
+		if _, done := v.used(p.keysOf(g.ID).done, per, at); done.Value().Sign() <= 0 {
 			break
 		}
 		from, _ := p.limitPeriod(per, at)

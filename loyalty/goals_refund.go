@@ -140,7 +140,7 @@ func (f *fold) foldGoalTakeBacks(e *Entry, od *order) error {
 		if g.Goal == "" || !g.Amount.IsPositive() || g.Completed != 0 {
 			return fmt.Errorf("refund %s: a take-back of goal %q of %s (completed %d)", e.Op, g.Goal, g.Amount, g.Completed)
 		}
-		key, found := goalKey(g.Goal), false
+		key, found := f.p.keysOf(g.Goal).steps, false
 		for i := od.use0; i < od.use0+od.nuses && !found; i++ {
 			if u := a.uses.Ptr(i); u.rule == key && !u.undone {
 				if g.Amount.GreaterThan(u.amount) {

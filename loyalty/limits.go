@@ -97,14 +97,20 @@ func (v *limitView) left(id string, l rules.Limit, now time.Time) rules.Left {
 	return left
 }
 
+// periodPhrases are the phrases of the calendar periods, made once.
+var periodPhrases = func() (out [rules.Rolling]string) {
+	for p := range out {
+		out[p] = "this " + rules.Period(p).String()
+	}
+	out[rules.Ever] = "in all"
+	return out
+}()
+
 func periodPhrase(l rules.Limit) string {
-	switch l.Per {
-	case rules.Ever:
-		return "in all"
-	case rules.Rolling:
+	if l.Per == rules.Rolling || int(l.Per) >= len(periodPhrases) {
 		return fmt.Sprintf("within %d days", l.Days)
 	}
-	return "this " + l.Per.String()
+	return periodPhrases[l.Per]
 }
 
 // used is the uses of rule id that count at now under limit l, and what
@@ -161,7 +167,7 @@ func (v *limitView) count(l rules.Limit, now time.Time) []useCount {
 	if !a.usesUnsorted { // only the uses from from on: the scan stops at to
 		lo = sort.Search(hi, func(i int) bool { return !a.uses.Ptr(i).at.Before(from) })
 	}
-	var counts []useCount
+	var counts []useCount // at most one a rule or goal with uses: one allocation
 	for i := lo; i < hi; i++ {
 		u := a.uses.Ptr(i)
 		if !u.at.Before(to) {
@@ -178,6 +184,9 @@ func (v *limitView) count(l rules.Limit, now time.Time) []useCount {
 			k++
 		}
 		if k == len(counts) {
+			if counts == nil {
+				counts = make([]useCount, 0, len(a.useTotals.rows))
+			}
 			counts = append(counts, useCount{key: u.rule})
 		}
 		counts[k].n++
@@ -251,12 +260,13 @@ func (f *fold) foldUses(e *Entry) error {
 			if g.Goal == "" || !g.Amount.IsPositive() {
 				return fmt.Errorf("operation %s: a step of goal %q of %s", e.Op, g.Goal, g.Amount)
 			}
-			uses = append(uses, RuleUse{Rule: goalKey(g.Goal), Amount: g.Amount})
+			keys := f.p.keysOf(g.Goal)
+			uses = append(uses, RuleUse{Rule: keys.steps, Amount: g.Amount})
 			if g.Completed < 0 {
 				return fmt.Errorf("operation %s: goal %q completed %d times", e.Op, g.Goal, g.Completed)
 			}
 			if g.Completed > 0 {
-				uses = append(uses, RuleUse{Rule: goalDoneKey(g.Goal), Amount: decimal.NewFromInt(int64(g.Completed))})
+				uses = append(uses, RuleUse{Rule: keys.done, Amount: decimal.NewFromInt(int64(g.Completed))})
 			}
 		}
 	}

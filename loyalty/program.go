@@ -159,6 +159,7 @@ type Program struct {
 	// goalSteps are the goals' Steps alone, which refunds evaluate again
 	// (goalTakeBacks); nil without goals.
 	goalSteps *rules.Set[Facts]
+	goalKeyOf map[string]goalKeys // each goal's keys among the account's uses
 	streaks   map[string]bool // the goals whose Streak rules read
 	// limited lists the rules with a Limit, whose uses records list.
 	limited   map[string]bool
@@ -277,6 +278,10 @@ func compile(c Config, opts []rules.Option, compileRules func([]rules.Rule, []ru
 		p.tierMin[i].Add(t.MinSpend)
 	}
 	p.streaks = streaksRead(c.Rules)
+	p.goalKeyOf = make(map[string]goalKeys, len(c.Goals))
+	for _, g := range c.Goals {
+		p.goalKeyOf[g.ID] = goalKeys{goalKey(g.ID), goalDoneKey(g.ID)}
+	}
 	p.limited = map[string]bool{}
 	for _, r := range c.Rules {
 		if !r.Limit.IsZero() {

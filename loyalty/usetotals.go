@@ -1,8 +1,6 @@
 package loyalty
 
 import (
-	"slices"
-
 	"github.com/loyalkit/loyalkit/internal/persist"
 )
 
@@ -53,7 +51,9 @@ func (l *useTotalList) get(id string) (useTotal, bool) {
 // mut is rule id's total, writable under o (a new row for a new rule).
 func (l *useTotalList) mut(id string, o *persist.Owner) *useTotal {
 	if l.owner != o {
-		l.rows, l.owner = slices.Grow(slices.Clone(l.rows), 2), o
+		rows := make([]totalRow, len(l.rows), len(l.rows)+2) // one allocation, room for new rules
+		copy(rows, l.rows)
+		l.rows, l.owner = rows, o
 	}
 	for i := range l.rows {
 		if l.rows[i].rule == id {

@@ -59,7 +59,7 @@ func (s *Set[F]) Eval(f F) (Outcome, error) {
 			st.Status, st.By = StatusShadowed, exclusiveBy[r.Kind]
 			continue
 		}
-		stop, left := limited(env, r, st)
+		stop, left, cuts := limited(env, r, st)
 		if stop {
 			continue
 		}
@@ -82,7 +82,7 @@ func (s *Set[F]) Eval(f F) (Outcome, error) {
 			re = s.apply(&out, st, r, v, base)
 		}
 		if re == nil {
-			cut(st, left)
+			cut(st, &left, cuts)
 			if budgetCut(env, r, st) {
 				continue // nothing granted: like a limit reached
 			}

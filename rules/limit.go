@@ -105,27 +105,25 @@ func (l *Limit) check(k Kind, limiter bool, bad func(string, ...any)) {
 
 // limited applies a rule's limit before it runs: it reports whether the
 // rule may not run (its step is then [StatusLimited]) and, when the limit
-// has an amount, what is left of it (else nil).
-func limited(env any, r *compiled, st *Step) (stop bool, amount *Left) {
+// has an amount, what is left of it (cuts: else false). Left is returned
+// by value: a pointer to it would put it on the heap on every call.
+func limited(env any, r *compiled, st *Step) (stop bool, left Left, cuts bool) {
 	lim, ok := env.(Limiter)
 	if r.Limit.IsZero() || !ok {
-		return false, nil
+		return false, Left{}, false
 	}
-	left := lim.LimitLeft(r.ID, r.Limit)
+	left = lim.LimitLeft(r.ID, r.Limit)
 	if r.Limit.Times > 0 && left.Times <= 0 || r.Limit.Amount.IsPositive() && !left.Amount.IsPositive() {
 		st.Status, st.Reason = StatusLimited, left.Used
-		return true, nil
+		return true, Left{}, false
 	}
-	if r.Limit.Amount.IsPositive() {
-		return false, &left
-	}
-	return false, nil
+	return false, left, r.Limit.Amount.IsPositive()
 }
 
 // cut limits an applied step's value to what is left of its rule's
-// amount limit.
-func cut(st *Step, left *Left) {
-	if left != nil && (st.Status == StatusApplied || st.Status == StatusCapped) && st.Value.GreaterThan(left.Amount) {
+// amount limit (when cuts).
+func cut(st *Step, left *Left, cuts bool) {
+	if cuts && (st.Status == StatusApplied || st.Status == StatusCapped) && st.Value.GreaterThan(left.Amount) {
 		st.Value, st.Status, st.By, st.Reason = left.Amount, StatusCapped, "limit", left.Used
 	}
 }

@@ -160,7 +160,7 @@ type Program struct {
 	// (goalTakeBacks); nil without goals.
 	goalSteps *rules.Set[Facts]
 	goalKeyOf map[string]goalKeys // each goal's keys among the account's uses
-	streaks   map[string]bool // the goals whose Streak rules read
+	streaks   map[string]bool     // the goals whose Streak rules read
 	// limited lists the rules with a Limit, whose uses records list.
 	limited   map[string]bool
 	hasLimits bool

@@ -29,13 +29,8 @@ func MergeCustomerBacktests(reports ...*BacktestReport) (*BacktestReport, error)
 	}
 	n := 0
 	for i, r := range reports {
-		switch {
-		case r == nil:
-			return nil, fmt.Errorf("%w: reports[%d] is nil", ErrInvalidInput, i)
-		case r.key != reports[0].key || r.ShardCount != reports[0].ShardCount:
-			return nil, fmt.Errorf("%w: reports[%d] is of another backtest (programmes, dates, assumption or shard count differ) than reports[0]", ErrInvalidInput, i)
-		case r.shape() != reports[0].shape():
-			return nil, fmt.Errorf("%w: reports[%d] was changed after Backtest made it (its dates, tiers or buckets differ from reports[0]'s)", ErrInvalidInput, i)
+		if err := sameBacktest(reports, i); err != nil {
+			return nil, err
 		}
 		n += len(r.Changes)
 	}

@@ -234,15 +234,12 @@ func MergeBacktests(reports ...*BacktestReport) (*BacktestReport, error) {
 	}
 	seen := map[int]bool{}
 	for i, r := range reports {
+		if err := sameBacktest(reports, i); err != nil {
+			return nil, err
+		}
 		switch {
-		case r == nil:
-			return nil, fmt.Errorf("%w: reports[%d] is nil", ErrInvalidInput, i)
-		case r.key != reports[0].key || r.ShardCount != reports[0].ShardCount:
-			return nil, fmt.Errorf("%w: reports[%d] is of another backtest (programmes, dates, assumption or shard count differ) than reports[0]", ErrInvalidInput, i)
 		case r.ShardCount == 0 && len(reports) > 1:
 			return nil, fmt.Errorf("%w: reports[%d] covers every customer already: there is nothing to merge it with", ErrInvalidInput, i)
-		case r.shape() != reports[0].shape():
-			return nil, fmt.Errorf("%w: reports[%d] was changed after Backtest made it (its dates, tiers or buckets differ from reports[0]'s)", ErrInvalidInput, i)
 		}
 		for _, s := range r.Shards {
 			if seen[s] {
@@ -391,4 +388,19 @@ func (l LiabilityReport) merge(o LiabilityReport) LiabilityReport {
 func (b LiabilityBucket) merge(o LiabilityBucket) LiabilityBucket {
 	b.Points, b.Value, b.Liability = b.Points.Add(o.Points), b.Value.Add(o.Value), b.Liability.Add(o.Liability)
 	return b
+}
+
+// sameBacktest refuses reports[i] when it is nil, of another backtest
+// than reports[0], or changed after Backtest made it.
+func sameBacktest(reports []*BacktestReport, i int) error {
+	r := reports[i]
+	switch {
+	case r == nil:
+		return fmt.Errorf("%w: reports[%d] is nil", ErrInvalidInput, i)
+	case r.key != reports[0].key || r.ShardCount != reports[0].ShardCount:
+		return fmt.Errorf("%w: reports[%d] is of another backtest (programmes, dates, assumption or shard count differ) than reports[0]", ErrInvalidInput, i)
+	case r.shape() != reports[0].shape():
+		return fmt.Errorf("%w: reports[%d] was changed after Backtest made it (its dates, tiers or buckets differ from reports[0]'s)", ErrInvalidInput, i)
+	}
+	return nil
 }

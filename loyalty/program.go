@@ -160,7 +160,10 @@ type Program struct {
 	// (goalTakeBacks); nil without goals.
 	goalSteps *rules.Set[Facts]
 	goalKeyOf map[string]goalKeys // each goal's keys among the account's uses
-	streaks   map[string]bool     // the goals whose Streak rules read
+	// purchaseEntries is room for the entries of most purchases: a
+	// record, an earning per accrual rule, a tier change, a repayment.
+	purchaseEntries int
+	streaks         map[string]bool // the goals whose Streak rules read
 	// limited lists the rules with a Limit, whose uses records list.
 	limited   map[string]bool
 	hasLimits bool
@@ -278,6 +281,12 @@ func compile(c Config, opts []rules.Option, compileRules func([]rules.Rule, []ru
 		p.tierMin[i].Add(t.MinSpend)
 	}
 	p.streaks = streaksRead(c.Rules)
+	p.purchaseEntries = 3
+	for _, r := range c.Rules {
+		if r.Kind == rules.Accrual && p.purchaseEntries < 8 {
+			p.purchaseEntries++
+		}
+	}
 	p.goalKeyOf = make(map[string]goalKeys, len(c.Goals))
 	for _, g := range c.Goals {
 		p.goalKeyOf[g.ID] = goalKeys{goalKey(g.ID), goalDoneKey(g.ID)}

@@ -40,6 +40,13 @@ func (t *txn) add(e Entry) error {
 	if err := t.p.apply(&t.acc, &e, t.owner, mode); err != nil {
 		return err
 	}
+	if t.es == nil { // made at the first entry: an operation that writes none (an expiry with nothing to expire) allocates none
+		n := 4 // a record, a few takes or earnings, a tier
+		if t.kind == OpPurchase || t.kind == OpEvent {
+			n = t.p.purchaseEntries // a record, an earning per accrual rule, a tier, a repayment
+		}
+		t.es = make([]Entry, 0, n)
+	}
 	t.es = append(t.es, e)
 	return nil
 }
@@ -86,7 +93,7 @@ func (p *Program) begin(a Account, customer, op string, kind OpKind, fp string, 
 		r.Duplicate = true
 		return nil, &r, nil
 	}
-	return &txn{p: p, acc: a, owner: new(persist.Owner), op: op, kind: kind, at: now, fp: fp, es: make([]Entry, 0, 8), customer: customer}, nil, nil
+	return &txn{p: p, acc: a, owner: new(persist.Owner), op: op, kind: kind, at: now, fp: fp, customer: customer}, nil, nil
 }
 
 // bind checks that account a was made under this programme (or is new,

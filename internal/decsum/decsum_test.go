@@ -2,6 +2,9 @@ package decsum
 
 import (
 	"math"
+	"math/big"
+	"math/bits"
+	"reflect"
 	"testing"
 
 	"github.com/shopspring/decimal"
@@ -163,5 +166,53 @@ func TestOfBounds(t *testing.T) {
 		if got := Of(d).Value(); !got.Equal(d) {
 			t.Errorf("Of(%s) = %s", s, got)
 		}
+	}
+}
+
+// The decimals Values builds are decimal.New's, field for field (what
+// reflect.DeepEqual sees), over several arrays of coefficients: negative
+// sums and math.MinInt64 included, each still its own value after later
+// ones are built (no two share a coefficient by mistake), on the arrays
+// and on decimal.New's path, which runs where decimal.Decimal's fields are
+// not the ones Values.build writes.
+func TestValuesBuildsNewsDecimals(t *testing.T) {
+	units := []int64{1, -1, 117700, -117700, math.MaxInt64, math.MinInt64, math.MinInt64 + 1}
+	for i := range int64(3 * arenaMax) {
+		units = append(units, 1e6+i*7919)
+	}
+	check := func(t *testing.T) {
+		var c Values
+		got := make([]decimal.Decimal, len(units))
+		for i, v := range units {
+			got[i] = c.Of(FromUnits(v))
+		}
+		for i, v := range units {
+			if want := decimal.New(v, -sumPlaces); !reflect.DeepEqual(got[i], want) {
+				t.Fatalf("Values.Of(%d units) = %#v (%s), want %#v (%s)", v, got[i], got[i], want, want)
+			}
+		}
+	}
+	t.Run("arrays", check)
+	t.Run("decimal.New", func(t *testing.T) {
+		defer func(ok bool) { layoutOK = ok }(layoutOK)
+		layoutOK = false
+		check(t)
+	})
+}
+
+// decimal.Decimal has the fields Values.build writes on every 64-bit
+// platform, with the shopspring/decimal version go.mod names: a version
+// that changes them fails here (Values would still be right, by
+// decimal.New, only slower). sameFields tells a different layout.
+func TestDecimalLayout(t *testing.T) {
+	if bits.UintSize == 64 && !layoutOK {
+		t.Errorf("decimal.Decimal's fields are not %v: Values builds every decimal with decimal.New", reflect.TypeFor[decimalLayout]())
+	}
+	type swapped struct {
+		exp   int32
+		value *big.Int
+	}
+	if sameFields(reflect.TypeFor[decimal.Decimal](), reflect.TypeFor[swapped]()) {
+		t.Error("sameFields: a struct with the fields in another order has decimal.Decimal's fields")
 	}
 }

@@ -105,10 +105,12 @@ type Summarizer struct {
 	hist    blocks[history]
 	big     map[int]*spendSums
 	skipped int
-	// last is the customer of the previous purchase and their position:
-	// logs grouped by customer skip the index lookup.
-	last    string
-	lastPos int
+	// last is the customer of the previous purchase, their position and
+	// history (nil before the first purchase): logs grouped by customer
+	// skip the index lookup.
+	last     string
+	lastPos  int
+	lastHist *history
 }
 
 // blocks is an append-only list in fixed-size blocks, so that growing it
@@ -246,33 +248,27 @@ func (s *Summarizer) add(fn string, p Purchase) (h *history, day int, newDay boo
 		return nil, day, false, inputErr(fn, "At", "%s of customer %q is more than 5.8 million years before 1970", p.At.Format(time.RFC3339), p.Customer)
 	}
 	d := int32(day)
-	i, ok := s.lastPos, s.hist.n > 0 && p.Customer == s.last
-	if !ok {
+	i, h := s.lastPos, s.lastHist
+	if h == nil || p.Customer != s.last {
 		hash := s.index.hash(p.Customer)
-		if i = s.index.lookup(hash, p.Customer, &s.ids); i < 0 {
+		var slot uint32
+		if i, slot = s.index.find(hash, p.Customer, &s.ids); i < 0 {
 			if s.hist.n >= maxCustomers {
 				return nil, day, false, inputErr(fn, "Customer", "%q would be customer %d; a summarizer holds at most %d", p.Customer, s.hist.n+1, maxCustomers)
 			}
 			s.ids.push(p.Customer)
 			i = s.hist.push(history{first: d, last: d - 1})
-			s.index.insert(hash, i)
+			s.index.insertAt(slot, hash, i)
 		}
-		s.last, s.lastPos = p.Customer, i
+		h = s.hist.at(i)
+		s.last, s.lastPos, s.lastHist = p.Customer, i, h
 	}
-	h = s.hist.at(i)
 	if d < h.last {
 		return nil, day, false, inputErr(fn, "At", "%s is before the previous purchase of customer %q: each customer's purchases must come in time order",
 			p.At.Format(time.RFC3339), p.Customer)
 	}
 	newDay = d != h.last
-	s.addDay(i, h, d, p.Amount, newDay)
-	return h, day, newDay, nil
-}
-
-// addDay adds spend on a day to the history at position i; newDay says
-// whether the day is not yet counted.
-func (s *Summarizer) addDay(i int, h *history, day int32, amount decimal.Decimal, newDay bool) {
-	cal := int(day) <= s.calEnd
+	cal := day <= s.calEnd
 	if newDay {
 		if cal {
 			h.calDays++
@@ -281,13 +277,13 @@ func (s *Summarizer) addDay(i int, h *history, day int32, amount decimal.Decimal
 		}
 	}
 	if cal {
-		h.lastCal = day
+		h.lastCal = d
 	}
-	h.last = day
-	a := decsum.Of(amount)
-	if v, ok := a.Units(); ok && !h.bigSpend {
+	h.last = d
+	a := decsum.Of(p.Amount)
+	if v, ok := a.Units(); ok && !h.bigSpend { // the usual case: int64 sums
 		first, okFirst := h.spend.first, true
-		if day == h.first {
+		if d == h.first {
 			first, okFirst = checked.Add(first, v)
 		}
 		sum, sumOK := h.spend.hold, true
@@ -303,11 +299,19 @@ func (s *Summarizer) addDay(i int, h *history, day int32, amount decimal.Decimal
 			} else {
 				h.spend.hold = sum
 			}
-			return
+			return h, day, newDay, nil
 		}
 	}
-	sp := s.spendOf(i, h) // off the fast path: exact decimals
-	if day == h.first {
+	s.addSpend(i, h, a, d == h.first, cal)
+	return h, day, newDay, nil
+}
+
+// addSpend adds an amount to the history at position i exactly, as
+// decimals: the spend of its first day too when first is set, and its
+// calibration spend when cal is set, else its holdout spend.
+func (s *Summarizer) addSpend(i int, h *history, a decsum.Sum, first, cal bool) {
+	sp := s.spendOf(i, h)
+	if first {
 		sp.first = sp.first.Plus(a)
 	}
 	if cal {
@@ -427,25 +431,38 @@ func joinHistories(a history, as spendSums, b history, bs spendSums, calEnd int)
 func (s *Summarizer) Customers() []CustomerSummary {
 	unit := float64(s.cfg.Unit)
 	out := make([]CustomerSummary, 0, s.hist.n)
-	var money decsum.Values // equal amounts share one decimal
-	for i := range s.hist.n {
-		h := s.hist.at(i)
-		if int(h.first) > s.calEnd {
-			continue
-		}
-		sp := s.spendOf(i, h)
-		out = out[:len(out)+1] // filled in place: the slice is zeroed already
-		c := &out[len(out)-1]
-		c.ID = *s.ids.at(i)
-		c.Frequency = int(h.calDays) - 1
-		c.T = float64(s.calEnd-int(h.first)) / unit
-		c.Revenue = money.Of(sp.cal)
-		c.HoldoutFrequency = int(h.holdDays)
-		c.HoldoutRevenue = money.Of(sp.hold)
-		c.Unit = s.cfg.Unit
-		if c.Frequency > 0 {
-			c.Recency = float64(int(h.lastCal)-int(h.first)) / unit
-			c.Monetary = sp.cal.MinusFloat(sp.first) / float64(c.Frequency)
+	var money decsum.Values            // equal amounts share one decimal
+	for b, hs := range s.hist.blocks { // block by block: no index arithmetic per customer
+		ids := s.ids.blocks[b]
+		for j := range min(blockSize, s.hist.n-b*blockSize) {
+			h := &hs[j]
+			if int(h.first) > s.calEnd {
+				continue
+			}
+			out = out[:len(out)+1] // filled in place: the slice is zeroed already
+			c := &out[len(out)-1]
+			c.ID = ids[j]
+			c.Frequency = int(h.calDays) - 1
+			c.T = float64(s.calEnd-int(h.first)) / unit
+			c.HoldoutFrequency = int(h.holdDays)
+			c.Unit = s.cfg.Unit
+			if c.Frequency > 0 {
+				c.Recency = float64(int(h.lastCal)-int(h.first)) / unit
+			}
+			if !h.bigSpend {
+				c.Revenue = money.OfUnits(h.spend.cal)
+				c.HoldoutRevenue = money.OfUnits(h.spend.hold)
+				if c.Frequency > 0 {
+					c.Monetary = decsum.FromUnits(h.spend.cal).MinusFloat(decsum.FromUnits(h.spend.first)) / float64(c.Frequency)
+				}
+				continue
+			}
+			sp := *s.big[b*blockSize+j]
+			c.Revenue = money.Of(sp.cal)
+			c.HoldoutRevenue = money.Of(sp.hold)
+			if c.Frequency > 0 {
+				c.Monetary = sp.cal.MinusFloat(sp.first) / float64(c.Frequency)
+			}
 		}
 	}
 	return out

@@ -31,12 +31,36 @@ type Sum struct {
 // digits) take a short path: their count of 10⁻⁴ units is the
 // coefficient times a power of ten that cannot overflow.
 func Of(d decimal.Decimal) Sum {
-	if e := d.Exponent(); e <= 0 && e >= -sumPlaces && d.NumDigits() <= 18-sumPlaces {
-		return Sum{small: d.CoefficientInt64() * unitsPer[sumPlaces+e]}
+	if e := d.Exponent(); e <= 0 && e >= -sumPlaces {
+		if c, ok := coefficient(d); ok && c > -maxShort && c < maxShort {
+			return Sum{small: c * unitsPer[sumPlaces+e]}
+		}
 	}
 	var s Sum
 	s.add(d, false)
 	return s
+}
+
+// maxShort bounds the coefficients on Of's short path: at most 14 digits,
+// whose count of 10⁻⁴ units fits an int64.
+const maxShort = 1e14
+
+// coefficient is d's coefficient and true when it fits an int64 (its
+// digits are not all checked: false may also mean only "not known to
+// fit"). Where layoutOK holds it reads the big.Int in d, as
+// Values.build writes it, instead of counting its digits.
+func coefficient(d decimal.Decimal) (int64, bool) {
+	if layoutOK {
+		v := (*decimalLayout)(unsafe.Pointer(&d)).value
+		if v == nil { // decimal.Decimal{}, a zero
+			return 0, true
+		}
+		return v.Int64(), v.IsInt64()
+	}
+	if d.NumDigits() > 18 {
+		return 0, false
+	}
+	return d.CoefficientInt64(), true
 }
 
 // unitsPer[k] is 10^k: the 10⁻⁴ units in one 10^(k−4).
@@ -207,15 +231,23 @@ type valueSlot struct {
 // Of is s.Value(), shared with earlier equal sums where the cache still
 // holds one.
 func (c *Values) Of(s Sum) decimal.Decimal {
-	if s.big != nil || s.small == 0 {
+	if s.big != nil {
 		return s.Value()
+	}
+	return c.OfUnits(s.small)
+}
+
+// OfUnits is c.Of(FromUnits(v)): the decimal of v units of 10⁻⁴.
+func (c *Values) OfUnits(v int64) decimal.Decimal {
+	if v == 0 {
+		return decimal.Zero
 	}
 	if c.slots == nil {
 		c.slots = new([valueSlots]valueSlot)
 	}
-	sl := &c.slots[uint64(s.small)*0x9E3779B97F4A7C15>>(64-12)] // Fibonacci hashing: the top 12 bits
-	if sl.units != s.small {
-		*sl = valueSlot{s.small, c.build(s.small)}
+	sl := &c.slots[uint64(v)*0x9E3779B97F4A7C15>>(64-12)] // Fibonacci hashing: the top 12 bits
+	if sl.units != v {
+		*sl = valueSlot{v, c.build(v)}
 	}
 	return sl.d
 }

@@ -155,18 +155,32 @@ func TestValuesSlotCollision(t *testing.T) {
 }
 
 // Of is exact on both sides of its short path's bounds: up to four
-// places and 14 digits, and just past them.
+// places and 14 digits, and just past them, reading the coefficient from
+// decimal.Decimal's fields or, where they are not decimalLayout's, by its
+// digits.
 func TestOfBounds(t *testing.T) {
+	ds := []decimal.Decimal{decimal.Zero, {}} // decimal.Decimal{} has no coefficient
 	for _, s := range []string{
 		"0", "11.77", "-0.0001", "99999999999999", "-9999999999.9999", // short path
 		"999999999999999", "-99999999999999.9999", "922337203685477.5807", // 15 digits and more
+		"1844674407370955.1621", "-1844674407370955.1621", // coefficients of 2⁶⁴ + 5: one word past an int64
 		"0.00001", "1e5", "123456789012345678901234567890", // more places, a positive exponent, a long coefficient
 	} {
-		d := decimal.RequireFromString(s)
-		if got := Of(d).Value(); !got.Equal(d) {
-			t.Errorf("Of(%s) = %s", s, got)
+		ds = append(ds, decimal.RequireFromString(s))
+	}
+	check := func(t *testing.T) {
+		for _, d := range ds {
+			if got := Of(d).Value(); !got.Equal(d) {
+				t.Errorf("Of(%s) = %s", d, got)
+			}
 		}
 	}
+	t.Run("fields", check)
+	t.Run("NumDigits", func(t *testing.T) { // where decimal.Decimal's fields are not decimalLayout's
+		defer func(ok bool) { layoutOK = ok }(layoutOK)
+		layoutOK = false
+		check(t)
+	})
 }
 
 // The decimals Values builds are decimal.New's, field for field (what

@@ -280,8 +280,7 @@ func (s *Summarizer) add(fn string, p Purchase) (h *history, day int, newDay boo
 		h.lastCal = d
 	}
 	h.last = d
-	a := decsum.Of(p.Amount)
-	if v, ok := a.Units(); ok && !h.bigSpend { // the usual case: int64 sums
+	if v, ok := decsum.Units(p.Amount); ok && !h.bigSpend { // the usual case: int64 sums
 		first, okFirst := h.spend.first, true
 		if d == h.first {
 			first, okFirst = checked.Add(first, v)
@@ -302,7 +301,7 @@ func (s *Summarizer) add(fn string, p Purchase) (h *history, day int, newDay boo
 			return h, day, newDay, nil
 		}
 	}
-	s.addSpend(i, h, a, d == h.first, cal)
+	s.addSpend(i, h, decsum.Of(p.Amount), d == h.first, cal)
 	return h, day, newDay, nil
 }
 

@@ -31,10 +31,8 @@ type Sum struct {
 // digits) take a short path: their count of 10⁻⁴ units is the
 // coefficient times a power of ten that cannot overflow.
 func Of(d decimal.Decimal) Sum {
-	if e := d.Exponent(); e <= 0 && e >= -sumPlaces {
-		if c, ok := coefficient(d); ok && c > -maxShort && c < maxShort {
-			return Sum{small: c * unitsPer[sumPlaces+e]}
-		}
+	if v, ok := Units(d); ok {
+		return Sum{small: v}
 	}
 	var s Sum
 	s.add(d, false)
@@ -45,22 +43,31 @@ func Of(d decimal.Decimal) Sum {
 // whose count of 10⁻⁴ units fits an int64.
 const maxShort = 1e14
 
-// coefficient is d's coefficient and true when it fits an int64 (its
-// digits are not all checked: false may also mean only "not known to
-// fit"). Where layoutOK holds it reads the big.Int in d, as
-// Values.build writes it, instead of counting its digits.
-func coefficient(d decimal.Decimal) (int64, bool) {
-	if layoutOK {
-		v := (*decimalLayout)(unsafe.Pointer(&d)).value
-		if v == nil { // decimal.Decimal{}, a zero
-			return 0, true
+// Units is d as a count of 10⁻⁴ units and true when d is on Of's short
+// path (at most four places and 14 digits), else 0 and false. Where
+// layoutOK holds it reads the coefficient's words from d's fields, as
+// Values.build writes them, in few enough steps to inline into a loop.
+func Units(d decimal.Decimal) (int64, bool) {
+	e := d.Exponent()
+	if v := (*decimalLayout)(unsafe.Pointer(&d)).value; layoutOK && v != nil && uint32(-e) <= sumPlaces {
+		if w := v.Bits(); len(w) == 1 && w[0] < maxShort { // zero has no words: the other path
+			c := int64(w[0]) * unitsPer[uint32(sumPlaces+e)%(sumPlaces+1)]
+			if v.Sign() < 0 {
+				c = -c
+			}
+			return c, true
 		}
-		return v.Int64(), v.IsInt64()
 	}
-	if d.NumDigits() > 18 {
-		return 0, false
+	return unitsByDigits(d)
+}
+
+// unitsByDigits is Units by the coefficient's digits (decimal's public
+// API).
+func unitsByDigits(d decimal.Decimal) (int64, bool) {
+	if e := d.Exponent(); e <= 0 && e >= -sumPlaces && d.NumDigits() <= 18-sumPlaces {
+		return d.CoefficientInt64() * unitsPer[sumPlaces+e], true
 	}
-	return d.CoefficientInt64(), true
+	return 0, false
 }
 
 // unitsPer[k] is 10^k: the 10⁻⁴ units in one 10^(k−4).

@@ -155,7 +155,8 @@ func TestValuesSlotCollision(t *testing.T) {
 }
 
 // Of is exact on both sides of its short path's bounds: up to four
-// places and 14 digits, and just past them, reading the coefficient from
+// places and 14 digits, and just past them, and Units takes that path
+// exactly where counting digits does, reading the coefficient from
 // decimal.Decimal's fields or, where they are not decimalLayout's, by its
 // digits.
 func TestOfBounds(t *testing.T) {
@@ -172,6 +173,10 @@ func TestOfBounds(t *testing.T) {
 		for _, d := range ds {
 			if got := Of(d).Value(); !got.Equal(d) {
 				t.Errorf("Of(%s) = %s", d, got)
+			}
+			v, ok := Units(d)
+			if wantV, wantOK := unitsByDigits(d); v != wantV || ok != wantOK {
+				t.Errorf("Units(%s) = %d, %t; by its digits %d, %t", d, v, ok, wantV, wantOK)
 			}
 		}
 	}

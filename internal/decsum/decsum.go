@@ -1,5 +1,14 @@
 // Package decsum adds decimals exactly without allocating for the usual
 // money and points amounts.
+//
+// Two of its paths reach into shopspring/decimal's unexported fields (a
+// Decimal is a *big.Int coefficient and an int32 exponent): [Units] reads
+// a coefficient's words instead of counting its digits, and
+// [Values.Of] writes the decimals it builds around coefficients it
+// allocates in arrays. Both depend on a check, made once at start-up with
+// reflect, that decimal.Decimal has exactly those fields at those offsets;
+// where it does not (another version of the module), they use the public
+// API instead, and TestDecimalLayout fails so the change is noticed.
 package decsum
 
 import (

@@ -95,6 +95,28 @@ func BenchmarkSummary(b *testing.B) {
 	}
 }
 
+// BenchmarkSummarizerCustomers times Customers alone on a summarizer that
+// has read the CDNOW master log: the extraction part of
+// BenchmarkSummary/master.
+func BenchmarkSummarizerCustomers(b *testing.B) {
+	ps, err := refdata.CDNOWTransactions("", "CDNOW_master.txt")
+	if err != nil {
+		b.Fatal(err)
+	}
+	cfg := cdnowConfig
+	cfg.ObservationEnd = cfg.CalibrationEnd
+	s, _ := metrics.NewSummarizer(cfg)
+	if err := s.AddAll(refdata.Seq(ps)); err != nil {
+		b.Fatal(err)
+	}
+	b.Run("master", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			_ = s.Customers()
+		}
+	})
+}
+
 func BenchmarkFitBGBB(b *testing.B) {
 	ds := donations(b)
 	b.Run("donations", func(b *testing.B) {

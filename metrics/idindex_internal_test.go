@@ -6,7 +6,9 @@ import (
 )
 
 // TestIDIndex: every id inserted is found at its position through growth
-// from 1,024 slots to 131,072, and ids never inserted are not.
+// from 1,024 slots to 131,072, and ids never inserted are not; ids go in
+// by insert, or (every other one) at the slot find's search ended on, as
+// Summarizer.add does.
 func TestIDIndex(t *testing.T) {
 	var x idIndex
 	var ids blocks[string]
@@ -14,10 +16,18 @@ func TestIDIndex(t *testing.T) {
 	for i := range n {
 		id := fmt.Sprint("c", i)
 		h := x.hash(id)
-		if x.lookup(h, id, &ids) != -1 {
+		pos, slot := x.find(h, id, &ids)
+		if pos != -1 {
 			t.Fatalf("%s found before it was inserted", id)
 		}
-		x.insert(h, ids.push(id))
+		if x.slots[slot] != 0 {
+			t.Fatalf("find(%s) ended on slot %d, which is not empty", id, slot)
+		}
+		if i%2 == 0 {
+			x.insertAt(slot, h, ids.push(id))
+		} else {
+			x.insert(h, ids.push(id))
+		}
 	}
 	if len(x.slots) != 1<<17 || x.n != n {
 		t.Errorf("%d slots for %d ids, want 131072 for 70000 (at most three quarters full)", len(x.slots), x.n)

@@ -104,18 +104,23 @@ type Summarizer struct {
 	obsEnd int
 	index  idIndex // customer id → position in ids and hist
 	// ids and hist hold each customer's id and history, in the order
-	// customers first appeared. Histories hold no pointers (the garbage
-	// collector skips them): their spend is int64 counts of 10⁻⁴ units, and
-	// the rare history whose spend leaves that range has it in big instead,
-	// by position.
+	// customers first appeared, and hold their holdout purchases when the
+	// config has a holdout period (hasHold; else hold stays empty).
+	// Histories hold no pointers (the garbage collector skips them): their
+	// spend is int64 counts of 10⁻⁴ units, and the rare history whose
+	// spend leaves that range has it in big instead, by position.
 	ids     blocks[string]
 	hist    blocks[history]
+	hold    blocks[holdout]
+	hasHold bool
 	big     map[int]*spendSums
 	skipped int
-	// last is the customer of the previous purchase and their position:
-	// logs grouped by customer skip the index lookup.
-	last    string
-	lastPos int
+	// last is the customer of the previous purchase, their position and
+	// history (nil before the first purchase): logs grouped by customer
+	// skip the index lookup.
+	last     string
+	lastPos  int
+	lastHist *history
 }
 
 // blocks is an append-only list in fixed-size blocks, so that growing it
@@ -138,20 +143,33 @@ func (c *blocks[T]) push(v T) int {
 	return c.n - 1
 }
 
-// history is what a customer's purchases add up to, in 48 bytes.
+// history is what a customer's purchases add up to, in 32 bytes; their
+// holdout purchases, in a config with a holdout period, are in a holdout
+// beside it.
 type history struct {
-	// first, cal and hold are the spend on the first day, in calibration
-	// and in the holdout period, in 10⁻⁴ units (decsum's fast path), unless
-	// bigSpend is set: then the Summarizer's big map holds them.
+	// first and cal are the spend on the first day and in calibration, in
+	// 10⁻⁴ units (decsum's fast path), and non-negative, as amounts are;
+	// a negative first (bigSpend) says the Summarizer's big map holds the
+	// spend instead, the holdout spend too.
 	spend struct {
-		first, cal, hold int64
+		first, cal int64
 	}
 	first, last int32 // day indexes of the first and the latest purchase (see minDay)
 	lastCal     int32 // day index of the latest calibration purchase
-	// calDays and holdDays count purchase days: at most 2³² − 1, the
+	// calDays counts calibration purchase days: at most 2³² − 1, the
 	// number of day indexes there are.
-	calDays, holdDays uint32
-	bigSpend          bool
+	calDays uint32
+}
+
+// bigSpend reports whether the Summarizer's big map holds h's spend.
+func (h *history) bigSpend() bool { return h.spend.first < 0 }
+
+// holdout is what a customer's purchases in the holdout period add up
+// to: their purchase days (at most 2³² − 1, as calDays) and their spend in
+// 10⁻⁴ units, unless the history's spend is in the big map.
+type holdout struct {
+	spend int64
+	days  uint32
 }
 
 // minDay and maxDay bound the day indexes (days since 1970-01-01) a
@@ -170,10 +188,19 @@ type spendSums struct {
 
 // spendOf is the spend of the history at position i.
 func (s *Summarizer) spendOf(i int, h *history) spendSums {
-	if h.bigSpend {
+	if h.bigSpend() {
 		return *s.big[i]
 	}
-	return spendSums{decsum.FromUnits(h.spend.first), decsum.FromUnits(h.spend.cal), decsum.FromUnits(h.spend.hold)}
+	return spendSums{decsum.FromUnits(h.spend.first), decsum.FromUnits(h.spend.cal), decsum.FromUnits(s.holdAt(i).spend)}
+}
+
+// holdAt is the holdout of the customer at position i: none when the
+// config has no holdout period.
+func (s *Summarizer) holdAt(i int) holdout {
+	if !s.hasHold {
+		return holdout{}
+	}
+	return *s.hold.at(i)
 }
 
 // setSpend stores the spend of the history at position i: in the history
@@ -182,8 +209,11 @@ func (s *Summarizer) setSpend(i int, h *history, sp spendSums) {
 	first, ok1 := sp.first.Units()
 	cal, ok2 := sp.cal.Units()
 	hold, ok3 := sp.hold.Units()
-	if ok1 && ok2 && ok3 {
-		h.spend.first, h.spend.cal, h.spend.hold, h.bigSpend = first, cal, hold, false
+	if ok1 && ok2 && ok3 && first >= 0 && (s.hasHold || hold == 0) {
+		h.spend.first, h.spend.cal = first, cal
+		if s.hasHold {
+			s.hold.at(i).spend = hold
+		}
 		delete(s.big, i)
 		return
 	}
@@ -191,7 +221,10 @@ func (s *Summarizer) setSpend(i int, h *history, sp spendSums) {
 		s.big = map[int]*spendSums{}
 	}
 	s.big[i] = &sp
-	h.spend.first, h.spend.cal, h.spend.hold, h.bigSpend = 0, 0, 0, true
+	h.spend.first, h.spend.cal = -1, 0
+	if s.hasHold {
+		s.hold.at(i).spend = 0
+	}
 }
 
 // NewSummarizer checks cfg and returns an empty summarizer.
@@ -221,6 +254,7 @@ func NewSummarizer(cfg SummaryConfig) (*Summarizer, error) {
 			return nil, inputErr(fn, "ObservationEnd", "%s is more than 5.8 million years from 1970", cfg.ObservationEnd)
 		}
 	}
+	s.hasHold = s.obsEnd > s.calEnd
 	return s, nil
 }
 
@@ -253,68 +287,75 @@ func (s *Summarizer) add(fn string, p Purchase) (h *history, day int, newDay boo
 		return nil, day, false, inputErr(fn, "At", "%s of customer %q is more than 5.8 million years before 1970", p.At.Format(time.RFC3339), p.Customer)
 	}
 	d := int32(day)
-	i, ok := s.lastPos, s.hist.n > 0 && p.Customer == s.last
-	if !ok {
+	i, h := s.lastPos, s.lastHist
+	if h == nil || p.Customer != s.last {
 		hash := s.index.hash(p.Customer)
-		if i = s.index.lookup(hash, p.Customer, &s.ids); i < 0 {
+		var slot uint32
+		if i, slot = s.index.find(hash, p.Customer, &s.ids); i < 0 {
 			if s.hist.n >= maxCustomers {
 				return nil, day, false, inputErr(fn, "Customer", "%q would be customer %d; a summarizer holds at most %d", p.Customer, s.hist.n+1, maxCustomers)
 			}
 			s.ids.push(p.Customer)
 			i = s.hist.push(history{first: d, last: d - 1})
-			s.index.insert(hash, i)
+			if s.hasHold {
+				s.hold.push(holdout{})
+			}
+			s.index.insertAt(slot, hash, i)
 		}
-		s.last, s.lastPos = p.Customer, i
+		h = s.hist.at(i)
+		s.last, s.lastPos, s.lastHist = p.Customer, i, h
 	}
-	h = s.hist.at(i)
 	if d < h.last {
 		return nil, day, false, inputErr(fn, "At", "%s is before the previous purchase of customer %q: each customer's purchases must come in time order",
 			p.At.Format(time.RFC3339), p.Customer)
 	}
 	newDay = d != h.last
-	s.addDay(i, h, d, p.Amount, newDay)
-	return h, day, newDay, nil
-}
-
-// addDay adds spend on a day to the history at position i; newDay says
-// whether the day is not yet counted.
-func (s *Summarizer) addDay(i int, h *history, day int32, amount decimal.Decimal, newDay bool) {
-	cal := int(day) <= s.calEnd
-	if newDay {
-		if cal {
+	cal := day <= s.calEnd
+	var hd *holdout // the holdout of a purchase after CalibrationEnd (and not after ObservationEnd: hasHold is set)
+	if cal {
+		if newDay {
 			h.calDays++
-		} else {
-			h.holdDays++
+		}
+		h.lastCal = d
+	} else {
+		hd = s.hold.at(i)
+		if newDay {
+			hd.days++
 		}
 	}
-	if cal {
-		h.lastCal = day
-	}
-	h.last = day
-	a := decsum.Of(amount)
-	if v, ok := a.Units(); ok && !h.bigSpend {
+	h.last = d
+	if v, ok := decsum.Units(p.Amount); ok && !h.bigSpend() { // the usual case: int64 sums
 		first, okFirst := h.spend.first, true
-		if day == h.first {
+		if d == h.first {
 			first, okFirst = checked.Add(first, v)
 		}
-		sum, sumOK := h.spend.hold, true
+		var sum int64
+		var sumOK bool
 		if cal {
 			sum, sumOK = checked.Add(h.spend.cal, v)
 		} else {
-			sum, sumOK = checked.Add(sum, v)
+			sum, sumOK = checked.Add(hd.spend, v)
 		}
 		if okFirst && sumOK {
 			h.spend.first = first
 			if cal {
 				h.spend.cal = sum
 			} else {
-				h.spend.hold = sum
+				hd.spend = sum
 			}
-			return
+			return h, day, newDay, nil
 		}
 	}
-	sp := s.spendOf(i, h) // off the fast path: exact decimals
-	if day == h.first {
+	s.addSpend(i, h, decsum.Of(p.Amount), d == h.first, cal)
+	return h, day, newDay, nil
+}
+
+// addSpend adds an amount to the history at position i exactly, as
+// decimals: the spend of its first day too when first is set, and its
+// calibration spend when cal is set, else its holdout spend.
+func (s *Summarizer) addSpend(i int, h *history, a decsum.Sum, first, cal bool) {
+	sp := s.spendOf(i, h)
+	if first {
 		sp.first = sp.first.Plus(a)
 	}
 	if cal {
@@ -348,6 +389,7 @@ func (s *Summarizer) Merge(o *Summarizer) error {
 	}
 	type join struct {
 		h  history
+		hd holdout
 		sp spendSums
 	}
 	joined := map[int]join{} // checked first, so that an error leaves s unchanged
@@ -359,11 +401,11 @@ func (s *Summarizer) Merge(o *Summarizer) error {
 			added++
 			continue
 		}
-		m, sp, ok := joinHistories(*s.hist.at(i), s.spendOf(i, s.hist.at(i)), *o.hist.at(j), o.spendOf(j, o.hist.at(j)), s.calEnd)
+		m, md, sp, ok := joinHistories(*s.hist.at(i), s.holdAt(i), s.spendOf(i, s.hist.at(i)), *o.hist.at(j), o.holdAt(j), o.spendOf(j, o.hist.at(j)), s.calEnd)
 		if !ok {
 			return inputErr("Summarizer.Merge", "customer", "%q has overlapping purchase dates in both summaries", id)
 		}
-		joined[i] = join{m, sp}
+		joined[i] = join{m, md, sp}
 	}
 	if s.hist.n+added > maxCustomers {
 		return inputErr("Summarizer.Merge", "o", "would make %d customers; a summarizer holds at most %d", s.hist.n+added, maxCustomers)
@@ -371,6 +413,9 @@ func (s *Summarizer) Merge(o *Summarizer) error {
 	for i, m := range joined {
 		h := s.hist.at(i)
 		*h = m.h
+		if s.hasHold {
+			*s.hold.at(i) = m.hd
+		}
 		s.setSpend(i, h, m.sp)
 	}
 	for j := range o.hist.n {
@@ -378,8 +423,11 @@ func (s *Summarizer) Merge(o *Summarizer) error {
 		if hash := s.index.hash(id); s.index.lookup(hash, id, &s.ids) < 0 {
 			s.ids.push(id)
 			i := s.hist.push(*o.hist.at(j))
+			if s.hasHold {
+				s.hold.push(*o.hold.at(j))
+			}
 			s.index.insert(hash, i)
-			if o.hist.at(j).bigSpend {
+			if o.hist.at(j).bigSpend() {
 				s.setSpend(i, s.hist.at(i), o.spendOf(j, o.hist.at(j)))
 			}
 		}
@@ -396,17 +444,18 @@ func (s *Summarizer) sameConfig(o *Summarizer) bool {
 
 // joinHistories joins two histories of one customer (with their spend)
 // that follow each other in time, in either order.
-func joinHistories(a history, as spendSums, b history, bs spendSums, calEnd int) (history, spendSums, bool) {
+func joinHistories(a history, ah holdout, as spendSums, b history, bh holdout, bs spendSums, calEnd int) (history, holdout, spendSums, bool) {
 	if b.first < a.first || (b.first == a.first && b.last < a.last) {
 		a, b = b, a
+		ah, bh = bh, ah
 		as, bs = bs, as
 	}
 	if b.first < a.last {
-		return history{}, spendSums{}, false
+		return history{}, holdout{}, spendSums{}, false
 	}
-	m, ms := a, as
+	m, mh, ms := a, ah, as
 	m.calDays += b.calDays
-	m.holdDays += b.holdDays
+	mh.days += bh.days
 	ms.cal = ms.cal.Plus(bs.cal)
 	ms.hold = ms.hold.Plus(bs.hold)
 	m.last = b.last
@@ -417,13 +466,13 @@ func joinHistories(a history, as spendSums, b history, bs spendSums, calEnd int)
 		if int(b.first) <= calEnd {
 			m.calDays--
 		} else {
-			m.holdDays--
+			mh.days--
 		}
 		if a.first == a.last {
 			ms.first = as.first.Plus(bs.first)
 		}
 	}
-	return m, ms, true
+	return m, mh, ms, true
 }
 
 // Customers returns the summary of every customer whose first purchase is
@@ -434,25 +483,46 @@ func joinHistories(a history, as spendSums, b history, bs spendSums, calEnd int)
 func (s *Summarizer) Customers() []CustomerSummary {
 	unit := float64(s.cfg.Unit)
 	out := make([]CustomerSummary, 0, s.hist.n)
-	var money decsum.Values // equal amounts share one decimal
-	for i := range s.hist.n {
-		h := s.hist.at(i)
-		if int(h.first) > s.calEnd {
-			continue
+	var money decsum.Values            // equal amounts share one decimal
+	for b, hs := range s.hist.blocks { // block by block: no index arithmetic per customer
+		ids := s.ids.blocks[b]
+		var holds *[blockSize]holdout
+		if s.hasHold {
+			holds = s.hold.blocks[b]
 		}
-		sp := s.spendOf(i, h)
-		out = out[:len(out)+1] // filled in place: the slice is zeroed already
-		c := &out[len(out)-1]
-		c.ID = *s.ids.at(i)
-		c.Frequency = int(h.calDays) - 1
-		c.T = float64(s.calEnd-int(h.first)) / unit
-		c.Revenue = money.Of(sp.cal)
-		c.HoldoutFrequency = int(h.holdDays)
-		c.HoldoutRevenue = money.Of(sp.hold)
-		c.Unit = s.cfg.Unit
-		if c.Frequency > 0 {
-			c.Recency = float64(int(h.lastCal)-int(h.first)) / unit
-			c.Monetary = sp.cal.MinusFloat(sp.first) / float64(c.Frequency)
+		for j := range min(blockSize, s.hist.n-b*blockSize) {
+			h := &hs[j]
+			if int(h.first) > s.calEnd {
+				continue
+			}
+			var hd holdout
+			if holds != nil {
+				hd = holds[j]
+			}
+			out = out[:len(out)+1] // filled in place: the slice is zeroed already
+			c := &out[len(out)-1]
+			c.ID = ids[j]
+			c.Frequency = int(h.calDays) - 1
+			c.T = float64(s.calEnd-int(h.first)) / unit
+			c.HoldoutFrequency = int(hd.days)
+			c.Unit = s.cfg.Unit
+			if c.Frequency > 0 {
+				c.Recency = float64(int(h.lastCal)-int(h.first)) / unit
+			}
+			if !h.bigSpend() {
+				c.Revenue = money.OfUnits(h.spend.cal)
+				c.HoldoutRevenue = money.OfUnits(hd.spend)
+				if c.Frequency > 0 {
+					c.Monetary = decsum.FromUnits(h.spend.cal).MinusFloat(decsum.FromUnits(h.spend.first)) / float64(c.Frequency)
+				}
+				continue
+			}
+			sp := *s.big[b*blockSize+j]
+			c.Revenue = money.Of(sp.cal)
+			c.HoldoutRevenue = money.Of(sp.hold)
+			if c.Frequency > 0 {
+				c.Monetary = sp.cal.MinusFloat(sp.first) / float64(c.Frequency)
+			}
 		}
 	}
 	return out

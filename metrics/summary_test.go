@@ -143,18 +143,36 @@ func genAmount(t *rapid.T) decimal.Decimal {
 	return decimal.New(rapid.Int64Range(0, 10000).Draw(t, "cents"), -2)
 }
 
+// genConfig is cdnowConfig with its holdout period, or without one
+// (ObservationEnd zero or CalibrationEnd: a summarizer then keeps no
+// holdout records).
+func genConfig(t *rapid.T) metrics.SummaryConfig {
+	cfg := cdnowConfig
+	switch rapid.IntRange(0, 2).Draw(t, "holdout") {
+	case 1:
+		cfg.ObservationEnd = time.Time{}
+	case 2:
+		cfg.ObservationEnd = cfg.CalibrationEnd
+	}
+	return cfg
+}
+
 // checkSummaryMatchesModel: Customers equals a direct computation from
 // the log — per customer first seen by CalibrationEnd, the distinct
 // purchase days and the exact decimal spend in each period — for amounts
-// on and off the int64 fast path.
+// on and off the int64 fast path, with and without a holdout period.
 func checkSummaryMatchesModel(t *rapid.T) {
+	cfg := genConfig(t)
 	log := genLog(t)
-	s, _ := metrics.NewSummarizer(cdnowConfig)
+	s, _ := metrics.NewSummarizer(cfg)
 	if err := s.AddAll(refdata.Seq(log)); err != nil {
 		t.Fatal(err)
 	}
 	dayOf := func(at time.Time) int { return int(at.Unix() / 86400) }
-	calEnd, obsEnd := dayOf(cdnowConfig.CalibrationEnd), dayOf(cdnowConfig.ObservationEnd)
+	calEnd, obsEnd := dayOf(cfg.CalibrationEnd), dayOf(cfg.ObservationEnd)
+	if cfg.ObservationEnd.IsZero() {
+		obsEnd = calEnd
+	}
 	type model struct {
 		first, lastCal int
 		calDays        map[int]bool
@@ -207,15 +225,17 @@ func checkSummaryMatchesModel(t *rapid.T) {
 func TestSummaryMatchesModel(t *testing.T) { rapid.Check(t, checkSummaryMatchesModel) }
 
 // checkMergedShards: summarising shards (split by customer or by time) and
-// merging them gives the summary of the whole log.
+// merging them gives the summary of the whole log, with and without a
+// holdout period.
 func checkMergedShards(t *rapid.T) {
+	cfg := genConfig(t)
 	log := genLog(t)
-	whole, _ := metrics.NewSummarizer(cdnowConfig)
+	whole, _ := metrics.NewSummarizer(cfg)
 	if err := whole.AddAll(refdata.Seq(log)); err != nil {
 		t.Fatal(err)
 	}
-	a, _ := metrics.NewSummarizer(cdnowConfig)
-	b, _ := metrics.NewSummarizer(cdnowConfig)
+	a, _ := metrics.NewSummarizer(cfg)
+	b, _ := metrics.NewSummarizer(cfg)
 	byTime := rapid.Bool().Draw(t, "byTime")
 	cut := rapid.IntRange(0, len(log)).Draw(t, "cut")
 	for i, p := range log {

@@ -2,6 +2,9 @@ package decsum
 
 import (
 	"math"
+	"math/big"
+	"math/bits"
+	"reflect"
 	"testing"
 
 	"github.com/shopspring/decimal"
@@ -152,16 +155,83 @@ func TestValuesSlotCollision(t *testing.T) {
 }
 
 // Of is exact on both sides of its short path's bounds: up to four
-// places and 14 digits, and just past them.
+// places and 14 digits, and just past them, and Units takes that path
+// exactly where counting digits does, reading the coefficient from
+// decimal.Decimal's fields or, where they are not decimalLayout's, by its
+// digits.
 func TestOfBounds(t *testing.T) {
+	ds := []decimal.Decimal{decimal.Zero, {}} // decimal.Decimal{} has no coefficient
 	for _, s := range []string{
 		"0", "11.77", "-0.0001", "99999999999999", "-9999999999.9999", // short path
 		"999999999999999", "-99999999999999.9999", "922337203685477.5807", // 15 digits and more
+		"1844674407370955.1621", "-1844674407370955.1621", // coefficients of 2⁶⁴ + 5: one word past an int64
 		"0.00001", "1e5", "123456789012345678901234567890", // more places, a positive exponent, a long coefficient
 	} {
-		d := decimal.RequireFromString(s)
-		if got := Of(d).Value(); !got.Equal(d) {
-			t.Errorf("Of(%s) = %s", s, got)
+		ds = append(ds, decimal.RequireFromString(s))
+	}
+	check := func(t *testing.T) {
+		for _, d := range ds {
+			if got := Of(d).Value(); !got.Equal(d) {
+				t.Errorf("Of(%s) = %s", d, got)
+			}
+			v, ok := Units(d)
+			if wantV, wantOK := unitsByDigits(d); v != wantV || ok != wantOK {
+				t.Errorf("Units(%s) = %d, %t; by its digits %d, %t", d, v, ok, wantV, wantOK)
+			}
 		}
+	}
+	t.Run("fields", check)
+	t.Run("NumDigits", func(t *testing.T) { // where decimal.Decimal's fields are not decimalLayout's
+		defer func(ok bool) { layoutOK = ok }(layoutOK)
+		layoutOK = false
+		check(t)
+	})
+}
+
+// The decimals Values builds are decimal.New's, field for field (what
+// reflect.DeepEqual sees), over several arrays of coefficients: negative
+// sums and math.MinInt64 included, each still its own value after later
+// ones are built (no two share a coefficient by mistake), on the arrays
+// and on decimal.New's path, which runs where decimal.Decimal's fields are
+// not the ones Values.build writes.
+func TestValuesBuildsNewsDecimals(t *testing.T) {
+	units := []int64{1, -1, 117700, -117700, math.MaxInt64, math.MinInt64, math.MinInt64 + 1}
+	for i := range int64(3 * arenaMax) {
+		units = append(units, 1e6+i*7919)
+	}
+	check := func(t *testing.T) {
+		var c Values
+		got := make([]decimal.Decimal, len(units))
+		for i, v := range units {
+			got[i] = c.Of(FromUnits(v))
+		}
+		for i, v := range units {
+			if want := decimal.New(v, -sumPlaces); !reflect.DeepEqual(got[i], want) {
+				t.Fatalf("Values.Of(%d units) = %#v (%s), want %#v (%s)", v, got[i], got[i], want, want)
+			}
+		}
+	}
+	t.Run("arrays", check)
+	t.Run("decimal.New", func(t *testing.T) {
+		defer func(ok bool) { layoutOK = ok }(layoutOK)
+		layoutOK = false
+		check(t)
+	})
+}
+
+// decimal.Decimal has the fields Values.build writes on every 64-bit
+// platform, with the shopspring/decimal version go.mod names: a version
+// that changes them fails here (Values would still be right, by
+// decimal.New, only slower). sameFields tells a different layout.
+func TestDecimalLayout(t *testing.T) {
+	if bits.UintSize == 64 && !layoutOK {
+		t.Errorf("decimal.Decimal's fields are not %v: Values builds every decimal with decimal.New", reflect.TypeFor[decimalLayout]())
+	}
+	type swapped struct {
+		exp   int32
+		value *big.Int
+	}
+	if sameFields(reflect.TypeFor[decimal.Decimal](), reflect.TypeFor[swapped]()) {
+		t.Error("sameFields: a struct with the fields in another order has decimal.Decimal's fields")
 	}
 }

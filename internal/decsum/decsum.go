@@ -57,8 +57,11 @@ const maxShort = 1e14
 // layoutOK holds it reads the coefficient's words from d's fields, as
 // Values.build writes them, in few enough steps to inline into a loop.
 func Units(d decimal.Decimal) (int64, bool) {
+	if !layoutOK { // the fields are read as decimalLayout only where they are that
+		return unitsByDigits(d)
+	}
 	e := d.Exponent()
-	if v := (*decimalLayout)(unsafe.Pointer(&d)).value; layoutOK && v != nil && uint32(-e) <= sumPlaces {
+	if v := (*decimalLayout)(unsafe.Pointer(&d)).value; v != nil && uint32(-e) <= sumPlaces {
 		if w := v.Bits(); len(w) == 1 && w[0] < maxShort { // zero has no words: the other path
 			c := int64(w[0]) * unitsPer[uint32(sumPlaces+e)%(sumPlaces+1)]
 			if v.Sign() < 0 {

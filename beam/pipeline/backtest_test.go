@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -336,13 +335,7 @@ func TestDefaultCoderDropsReport(t *testing.T) {
 // synthetic log of 100,000 operations (LOYALKIT_BEAM_N sets another
 // number), and loyalty.Backtest in this process on the same log.
 func BenchmarkBacktestPipeline(b *testing.B) {
-	n := 100_000
-	if v := os.Getenv("LOYALKIT_BEAM_N"); v != "" {
-		var err error
-		if n, err = strconv.Atoi(v); err != nil {
-			b.Fatalf("LOYALKIT_BEAM_N: %v", err)
-		}
-	}
+	n := benchSize(b, 100_000)
 	log := SyntheticRecorded(n, 5)
 	cfg := SyntheticBacktest()
 	dir := b.TempDir()

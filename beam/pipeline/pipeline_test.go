@@ -306,13 +306,7 @@ func TestBadLineFailsThePipeline(t *testing.T) {
 // synthetic purchases (20,000 by default; LOYALKIT_BEAM_N sets another
 // number, for a bigger run by hand).
 func BenchmarkSummaryPipeline(b *testing.B) {
-	n := 20_000
-	if v := os.Getenv("LOYALKIT_BEAM_N"); v != "" {
-		var err error
-		if n, err = strconv.Atoi(v); err != nil {
-			b.Fatalf("LOYALKIT_BEAM_N: %v", err)
-		}
-	}
+	n := benchSize(b, 20_000)
 	dir := b.TempDir()
 	if err := WriteSynthetic(filepath.Join(dir, "in"), n, 4, 1); err != nil {
 		b.Fatal(err)
@@ -333,4 +327,16 @@ func BenchmarkSummaryPipeline(b *testing.B) {
 			}
 		}
 	})
+}
+
+// benchSize is a benchmark's size: LOYALKIT_BEAM_N when set (a bigger run
+// by hand), else n.
+func benchSize(b *testing.B, n int) int {
+	if v := os.Getenv("LOYALKIT_BEAM_N"); v != "" {
+		var err error
+		if n, err = strconv.Atoi(v); err != nil {
+			b.Fatalf("LOYALKIT_BEAM_N: %v", err)
+		}
+	}
+	return n
 }

@@ -104,7 +104,11 @@ func (s *Sum) Add(d decimal.Decimal) { s.add(d, false) }
 func (s *Sum) Sub(d decimal.Decimal) { s.add(d, true) }
 
 func (s *Sum) add(d decimal.Decimal, neg bool) {
-	if v, ok := fixed.Int64(d, sumPlaces); ok {
+	v, ok := Units(d) // the usual money amounts, without counting digits
+	if !ok {
+		v, ok = fixed.Int64(d, sumPlaces)
+	}
+	if ok {
 		var sum int64
 		if neg {
 			sum, ok = checked.Sub(s.small, v)

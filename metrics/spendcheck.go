@@ -1,6 +1,9 @@
 package metrics
 
-import "math"
+import (
+	"fmt"
+	"math"
+)
 
 // SpendCorrelationThreshold is the |r| above which [CheckSpendIndependence]
 // warns. The Gamma-Gamma model assumes a customer's spend per purchase is
@@ -54,6 +57,18 @@ func CheckSpendIndependence(cs []CustomerSummary) (SpendIndependence, error) {
 		return SpendIndependence{}, inputErr(fn, "customers", "has %d repeat customers: a correlation needs at least 3", n)
 	}
 	mx, mm := sx/float64(n), sm/float64(n)
+	// The spends' deviations are divided by the largest, so that their
+	// squares neither underflow (spends of 1e-162 have a correlation too)
+	// nor overflow; a correlation does not change with the scale.
+	scale := 0.0
+	for _, c := range cs {
+		if c.Frequency > 0 {
+			scale = max(scale, math.Abs(c.Monetary-mm))
+		}
+	}
+	if scale == 0 {
+		scale = 1
+	}
 	var sxx, smm, sxm float64
 	constX, constM := true, true
 	var x0, m0 float64
@@ -67,7 +82,7 @@ func CheckSpendIndependence(cs []CustomerSummary) (SpendIndependence, error) {
 			x0, m0, first = x, c.Monetary, false
 		}
 		constX, constM = constX && x == x0, constM && c.Monetary == m0
-		dx, dm := x-mx, c.Monetary-mm
+		dx, dm := x-mx, (c.Monetary-mm)/scale
 		sxx += dx * dx
 		smm += dm * dm
 		sxm += dx * dm
@@ -76,5 +91,8 @@ func CheckSpendIndependence(cs []CustomerSummary) (SpendIndependence, error) {
 		return SpendIndependence{}, inputErr(fn, "customers", "have the same Frequency or the same Monetary for every repeat customer: the correlation is undefined")
 	}
 	r := correlation(sxx, smm, sxm)
+	if math.IsNaN(r) { // spends whose sum overflows a float64: never a silent NaN
+		return SpendIndependence{}, fmt.Errorf("%w: %s: the spends' correlation (their sum is %v)", ErrNumerical, fn, sm)
+	}
 	return SpendIndependence{Customers: n, Correlation: r, Warning: math.Abs(r) > SpendCorrelationThreshold}, nil
 }

@@ -63,7 +63,7 @@ func TestSpendIndependence(t *testing.T) {
 		}
 		got, err := metrics.CheckSpendIndependence(cs)
 		if err != nil {
-			if !errors.Is(err, metrics.ErrInput) {
+			if !errors.Is(err, metrics.ErrInput) { // spends of 0 to 1000 always have a correlation
 				t.Fatal(err)
 			}
 			return
@@ -72,4 +72,21 @@ func TestSpendIndependence(t *testing.T) {
 			t.Errorf("%+v", got)
 		}
 	})
+}
+
+// TestSpendIndependenceExtremes: spends of 1e-162 (whose squared
+// deviations underflow) still have their correlation; spends whose sum
+// overflows a float64 are ErrNumerical, never a NaN.
+func TestSpendIndependenceExtremes(t *testing.T) {
+	tiny := []metrics.CustomerSummary{{ID: "a", Frequency: 1, Monetary: 2.2227587494850775e-162},
+		{ID: "b", Frequency: 1, Monetary: 2.2227587494850775e-162}, {ID: "c", Frequency: 2, Monetary: 0}}
+	got, err := metrics.CheckSpendIndependence(tiny)
+	if err != nil || math.Abs(got.Correlation-(-1)) > 1e-12 {
+		t.Errorf("tiny spends: %+v %v, want a correlation of -1", got, err)
+	}
+	huge := []metrics.CustomerSummary{{ID: "a", Frequency: 1, Monetary: 1e308},
+		{ID: "b", Frequency: 2, Monetary: 1e308}, {ID: "c", Frequency: 3, Monetary: 1}}
+	if got, err := metrics.CheckSpendIndependence(huge); !errors.Is(err, metrics.ErrNumerical) {
+		t.Errorf("spends summing past a float64: %+v %v, want ErrNumerical", got, err)
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/loyalkit/loyalkit/loyalty"
@@ -79,6 +80,9 @@ func TestBacktestReportJSONRefuses(t *testing.T) {
 		{name: "no fingerprint", in: `{"Customers":3}`, says: "field Backtest", invalid: true},
 		{name: "a bad decimal", in: `{"Backtest":"ab","NetGain":"x1"}`, says: "reading a backtest report"},
 		{name: "not an object", in: `[1]`, says: "reading a backtest report"},
+		{name: "an exponent bomb", in: `{"Backtest":"ab","A":{"Earned":"1e9999"}}`, says: "report.A.Earned", invalid: true},
+		{name: "a tiny exponent", in: `{"Backtest":"ab","Changes":[{"Customer":"c","Gain":"1e-100"}]}`, says: "report.Changes[0].Gain", invalid: true},
+		{name: "in a cohort", in: `{"Backtest":"ab","B":{"Development":{"Cohorts":[{"Earned":"1e61"}]}}}`, says: "report.B.Development.Cohorts[0].Earned", invalid: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -89,4 +93,39 @@ func TestBacktestReportJSONRefuses(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzBacktestReportBytes: a report read from any bytes (a file, another
+// process) is refused or merges without panicking, however its parts
+// disagree with one another.
+func FuzzBacktestReportBytes(f *testing.F) {
+	a, b := benchProgrammes()
+	cfg := loyalty.BacktestConfig{A: a, B: b, End: btStart.AddDate(1, 0, 0), Dates: []time.Time{btStart.AddDate(0, 6, 0)},
+		Redemptions: loyalty.RedeemAsRecorded, Cohorts: true}
+	log := []loyalty.Recorded{{Kind: loyalty.OpPurchase, At: btStart, Customer: loyalty.Customer{ID: "c1"},
+		Order: loyalty.Order{ID: "o1", Total: d("120")}}}
+	r, err := loyalty.Backtest(cfg, slices.Values(log))
+	if err != nil {
+		f.Fatal(err)
+	}
+	seed, err := json.Marshal(r)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(seed)
+	f.Add([]byte(`{"Backtest":"x","Transitions":[[[1]]],"A":{"TierCounts":[[1,2]]}}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var r loyalty.BacktestReport
+		if err := json.Unmarshal(b, &r); err != nil {
+			return
+		}
+		o := r
+		o.Changes = nil
+		_, _ = loyalty.MergeCustomerBacktests(&r, &o)
+		s := r
+		s.ShardCount, s.Shards = 2, []int{0}
+		t2 := s
+		t2.Shards = []int{1}
+		_, _ = loyalty.MergeBacktests(&s, &t2)
+	})
 }

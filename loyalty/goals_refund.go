@@ -67,10 +67,10 @@ func (p *Program) goalTakeBacks(a *Account, c Customer, o, after *order) []GoalS
 // a refund; a goal whose step fails or gives no number is left out.
 func (p *Program) goalStepsAround(a *Account, c Customer, o, after *order) map[string][2]decimal.Decimal {
 	i, _ := a.orderIndex(o.id)
+	f := p.facts(a, c, o.at, OccasionPurchase) // the same customer facts for both: only the order differs
+	f.limits = nil
 	var out map[string][2]decimal.Decimal
 	for k, od := range []*order{o, after} {
-		f := p.facts(a, c, o.at, OccasionPurchase)
-		f.limits = nil
 		f.Order = OrderFacts{ID: o.id, Total: od.remainingGoods(), PointsPaid: o.pointsPaid(), Number: i + 1, Lines: od.remainingLines()}
 		res, err := p.goalSteps.Eval(f)
 		if err != nil {

@@ -75,16 +75,7 @@ func groupCounts(cs []CustomerSummary) []row {
 // checkSummaries validates summaries passed as field (the argument's name
 // in errors) and returns their common unit.
 func checkSummaries(fn, field string, cs []CustomerSummary) (Unit, error) {
-	unit, err := checkRows(fn, field, cs)
-	if err != nil {
-		return 0, err
-	}
-	for i, c := range cs {
-		if c.Count > 1 {
-			return 0, inputErr(fn, field, "[%d] (%s) stands for %d customers: only the fits take grouped rows (Count above 1)", i, c.ID, c.Count)
-		}
-	}
-	return unit, nil
+	return checkInput(fn, field, cs, false)
 }
 
 // weight is how many customers summary c stands for (Count; 0 is 1).
@@ -101,6 +92,12 @@ func customers(cs []CustomerSummary) float64 {
 
 // checkRows is checkSummaries for the fits, which take grouped rows.
 func checkRows(fn, field string, cs []CustomerSummary) (Unit, error) {
+	return checkInput(fn, field, cs, true)
+}
+
+// checkInput checks summaries in one pass; rows says whether a summary
+// may stand for several customers (Count above 1).
+func checkInput(fn, field string, cs []CustomerSummary, rows bool) (Unit, error) {
 	if len(cs) == 0 {
 		return 0, inputErr(fn, field, "is empty")
 	}
@@ -121,6 +118,8 @@ func checkRows(fn, field string, cs []CustomerSummary) (Unit, error) {
 			return 0, inputErr(fn, field, "[%d] (%s) has recency %v without repeat purchases", i, c.ID, c.Recency)
 		case c.Count < 0:
 			return 0, inputErr(fn, field, "[%d] (%s) has count %d; a row stands for at least one customer (0 means 1)", i, c.ID, c.Count)
+		case c.Count > 1 && !rows:
+			return 0, inputErr(fn, field, "[%d] (%s) stands for %d customers: only the fits take grouped rows (Count above 1)", i, c.ID, c.Count)
 		}
 	}
 	return unit, nil

@@ -147,8 +147,9 @@ func (f *fold) foldGoalTakeBacks(e *Entry, od *order) error {
 					return fmt.Errorf("refund %s takes back %s of goal %q, order %s added %s", e.Op, g.Amount, g.Goal, od.id, u.amount)
 				}
 				u = a.uses.Mut(i, f.o)
-				u.amount = u.amount.Sub(g.Amount)
-				a.useTotals.mut(key, f.o).amount.Sub(g.Amount)
+				u.setAmount(u.amount.Sub(g.Amount))
+				t, _ := a.useTotals.mut(key, f.o)
+				t.amount.Sub(g.Amount)
 				found = true
 			}
 		}

@@ -53,7 +53,27 @@ type ruleUse struct {
 	amount decimal.Decimal
 	order  int  // 1 + the index of the order it applied on; 0: an event
 	undone bool // its order was refunded in full: it no longer counts
+	// sum is amount as a decsum.Sum, converted once when the use is
+	// folded or read from a snapshot: a span's count adds it.
+	sum decsum.Sum
+	// key is 1 + the index of the rule's row in the account's useTotals
+	// (rows are only ever appended, so it stays right in every later
+	// version): a span's count adds the use to its rule's count by it,
+	// without comparing names. 0: a snapshot's use of a rule with no total
+	// row, counted by name.
+	key int32
 }
+
+// newRuleUse is the use of rule (whose total has key) at at, of amount,
+// on order (see ruleUse).
+func newRuleUse(rule string, key int32, at time.Time, amount decimal.Decimal, order int) ruleUse {
+	u := ruleUse{rule: rule, key: key, at: at, order: order}
+	u.setAmount(amount)
+	return u
+}
+
+// setAmount sets the use's amount, and its sum with it.
+func (u *ruleUse) setAmount(d decimal.Decimal) { u.amount, u.sum = d, decsum.Of(d) }
 
 // useTotal is what a limited rule has given in all, less what refunds
 // gave back.
@@ -122,21 +142,23 @@ func (v *limitView) used(id string, l rules.Limit, now time.Time) (int, decsum.S
 		return t.n, t.amount
 	}
 	key := spanKey{l.Per, l.Days}
-	var counts []useCount
-	found := false
+	var sc *spanCounts
 	for i := range v.counts {
 		if v.counts[i].span == key {
-			counts, found = v.counts[i].counts, true
+			sc = &v.counts[i]
 			break
 		}
 	}
-	if !found { // one scan of the span counts every rule and goal in it
-		counts = v.count(l, now)
-		v.counts = append(v.counts, spanCounts{key, counts})
+	if sc == nil { // one scan of the span counts every rule and goal in it
+		v.counts = append(v.counts, v.count(key, l, now))
+		sc = &v.counts[len(v.counts)-1]
 	}
-	for i := range counts {
-		if counts[i].key == id {
-			return counts[i].n, counts[i].sum
+	if i := a.useTotals.row(id); i >= 0 && i < len(sc.byRow) {
+		return sc.byRow[i].n, sc.byRow[i].sum
+	}
+	for _, c := range sc.other {
+		if c.key == id {
+			return c.n, c.sum
 		}
 	}
 	return 0, decsum.Sum{}
@@ -149,50 +171,69 @@ type spanKey struct {
 }
 
 type useCount struct {
-	key string
+	key string // in spanCounts.other: the rule
 	n   int
 	sum decsum.Sum
 }
 
+// spanCounts are the counts of the uses in a span: byRow by their rules'
+// rows in the account's useTotals, other (of a snapshot's uses whose rule
+// has no row: rare) by rule.
 type spanCounts struct {
-	span   spanKey
-	counts []useCount // few: one a limited rule or goal used in the span
+	span  spanKey
+	byRow []useCount
+	other []useCount
 }
 
 // count counts the uses of every rule and goal in the span of l at now.
-func (v *limitView) count(l rules.Limit, now time.Time) []useCount {
+// Uses in time order (the usual case) are found by binary search and
+// read a block at a time without comparing their times.
+func (v *limitView) count(key spanKey, l rules.Limit, now time.Time) spanCounts {
 	a := v.a
 	from, to := v.span(l, now)
 	lo, hi := 0, a.uses.Len()
-	if !a.usesUnsorted { // only the uses from from on: the scan stops at to
+	sorted := !a.usesUnsorted
+	if sorted {
 		lo = sort.Search(hi, func(i int) bool { return !a.uses.Ptr(i).at.Before(from) })
+		hi = lo + sort.Search(hi-lo, func(i int) bool { return !a.uses.Ptr(lo + i).at.Before(to) })
 	}
-	var counts []useCount // at most one a rule or goal with uses: one allocation
-	for i := lo; i < hi; i++ {
-		u := a.uses.Ptr(i)
-		if !u.at.Before(to) {
-			if !a.usesUnsorted {
-				break
-			}
-			continue
-		}
-		if u.undone || u.at.Before(from) {
-			continue
-		}
-		k := 0
-		for k < len(counts) && counts[k].key != u.rule {
-			k++
-		}
-		if k == len(counts) {
-			if counts == nil {
-				counts = make([]useCount, 0, len(a.useTotals.rows))
-			}
-			counts = append(counts, useCount{key: u.rule})
-		}
-		counts[k].n++
-		counts[k].sum.Add(u.amount)
+	sc := spanCounts{span: key}
+	if lo == hi {
+		return sc
 	}
-	return counts
+	sc.byRow = make([]useCount, len(a.useTotals.rows))
+	a.uses.Chunks(lo, hi, func(us []ruleUse) {
+		for i := range us {
+			u := &us[i]
+			if u.undone || !sorted && (u.at.Before(from) || !u.at.Before(to)) {
+				continue
+			}
+			var c *useCount
+			if k := int(u.key) - 1; k >= 0 && k < len(sc.byRow) {
+				c = &sc.byRow[k]
+			} else {
+				c = sc.byName(u.rule, &a.useTotals)
+			}
+			c.n++
+			c.sum.AddSum(u.sum)
+		}
+	})
+	return sc
+}
+
+// byName is the count of a use whose key is unknown: its rule's row's,
+// or one in other.
+func (sc *spanCounts) byName(rule string, t *useTotalList) *useCount {
+	if i := t.row(rule); i >= 0 && i < len(sc.byRow) {
+		return &sc.byRow[i]
+	}
+	for i := range sc.other {
+		if sc.other[i].key == rule {
+			return &sc.other[i]
+		}
+	}
+	sc.other = append(sc.other, useCount{key: rule})
+	return &sc.other[len(sc.other)-1]
 }
 
 // span is limitPeriod, made once per calendar period for the view (its
@@ -277,8 +318,8 @@ func (f *fold) foldUses(e *Entry) error {
 		if n := a.uses.Len(); n > 0 && e.At.Before(a.uses.Ptr(n-1).at) {
 			a.usesUnsorted = true
 		}
-		a.uses.Push(ruleUse{rule: u.Rule, at: e.At, amount: u.Amount, order: f.rec.order}, f.o)
-		t := a.useTotals.mut(u.Rule, f.o)
+		t, key := a.useTotals.mut(u.Rule, f.o)
+		a.uses.Push(newRuleUse(u.Rule, key, e.At, u.Amount, f.rec.order), f.o)
 		t.n++
 		t.amount.Add(u.Amount)
 	}
@@ -302,7 +343,7 @@ func (f *fold) undoUses(od *order) {
 			continue
 		}
 		u.undone = true
-		t := a.useTotals.mut(u.rule, f.o)
+		t, _ := a.useTotals.mut(u.rule, f.o)
 		t.n--
 		t.amount.Sub(u.amount)
 	}

@@ -200,7 +200,6 @@ func (p *Program) loadSnapshot(b []byte) (Account, error) {
 	a.holds = lazyTable(tb, tHolds, (*hold).fields)
 	a.opList = lazyTable(tb, tOps, (*opRecord).fields)
 	a.refundedOrders = lazyTable(tb, tRefunded, func(i *int, f fields) { refundedFields(i, f) })
-	a.uses = lazyTable(tb, tUses, (*ruleUse).fields)
 	totals := make([]totalRow, tb.tabs[tTotals].rows) // few: one per limited rule
 	for i := range totals {
 		tb.read(tTotals, i, totals[i].fields)
@@ -209,6 +208,12 @@ func (p *Program) loadSnapshot(b []byte) (Account, error) {
 		return Account{}, fmt.Errorf("%w: rule %q's total repeats", ErrSnapshot, rule)
 	}
 	a.useTotals = useTotalList{rows: totals}
+	keyOf := a.useTotals.keys()
+	a.uses = lazyTable(tb, tUses, func(u *ruleUse, f fields) {
+		u.fields(f)
+		u.setAmount(u.amount)
+		u.key = keyOf(u.rule)
+	})
 	if r.err != nil {
 		return Account{}, r.err
 	}

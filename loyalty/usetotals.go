@@ -38,28 +38,52 @@ func repeated(rows []totalRow) (string, bool) {
 	return "", false
 }
 
-// get is rule id's total.
-func (l *useTotalList) get(id string) (useTotal, bool) {
+// row is the index of rule id's row, or −1.
+func (l *useTotalList) row(id string) int {
 	for i := range l.rows {
 		if l.rows[i].rule == id {
-			return l.rows[i].useTotal, true
+			return i
 		}
+	}
+	return -1
+}
+
+// get is rule id's total.
+func (l *useTotalList) get(id string) (useTotal, bool) {
+	if i := l.row(id); i >= 0 {
+		return l.rows[i].useTotal, true
 	}
 	return useTotal{}, false
 }
 
-// mut is rule id's total, writable under o (a new row for a new rule).
-func (l *useTotalList) mut(id string, o *persist.Owner) *useTotal {
+// mut is rule id's total, writable under o (a new row for a new rule),
+// and the row's key (see ruleUse.key).
+func (l *useTotalList) mut(id string, o *persist.Owner) (*useTotal, int32) {
 	if l.owner != o {
 		rows := make([]totalRow, len(l.rows), len(l.rows)+2) // one allocation, room for new rules
 		copy(rows, l.rows)
 		l.rows, l.owner = rows, o
 	}
-	for i := range l.rows {
-		if l.rows[i].rule == id {
-			return &l.rows[i].useTotal
-		}
+	i := l.row(id)
+	if i < 0 {
+		i = len(l.rows)
+		l.rows = append(l.rows, totalRow{rule: id})
 	}
-	l.rows = append(l.rows, totalRow{rule: id})
-	return &l.rows[len(l.rows)-1].useTotal
+	return &l.rows[i].useTotal, int32(i + 1)
+}
+
+// keys finds the keys of a snapshot's uses by their rules: a few rows
+// are searched in turn, more through a map made once (a lazily read
+// block of uses may be decoded from several goroutines: the map is only
+// read).
+func (l *useTotalList) keys() func(rule string) int32 {
+	if len(l.rows) <= 16 {
+		rows := useTotalList{rows: l.rows} // the rows as read: later versions only append
+		return func(rule string) int32 { return int32(rows.row(rule) + 1) }
+	}
+	m := make(map[string]int32, len(l.rows))
+	for i, r := range l.rows {
+		m[r.rule] = int32(i + 1)
+	}
+	return func(rule string) int32 { return m[rule] }
 }

@@ -161,6 +161,15 @@ func (s Sum) Plus(o Sum) Sum {
 	return r
 }
 
+// AddSum adds o to s in place: Plus without the copies, for loops.
+func (s *Sum) AddSum(o Sum) {
+	if sum, ok := checked.Add(s.small, o.small); ok && o.big == nil {
+		s.small = sum
+		return
+	}
+	*s = s.Plus(o)
+}
+
 // Minus is s − o.
 func (s Sum) Minus(o Sum) Sum {
 	r := s

@@ -12,7 +12,8 @@ import (
 )
 
 // A Sum equals the plain decimal sum, for amounts on and off the fast
-// path and across int64 overflow, and Plus merges two sums exactly.
+// path and across int64 overflow, and Plus and AddSum merge two sums
+// exactly.
 func TestSumIsExact(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		var a, b Sum
@@ -28,6 +29,10 @@ func TestSumIsExact(t *testing.T) {
 		}
 		if got := a.Plus(b).Value(); !got.Equal(want) {
 			t.Fatalf("sum %s, want %s", got, want)
+		}
+		a.AddSum(b)
+		if got := a.Value(); !got.Equal(want) {
+			t.Fatalf("AddSum: %s, want %s", got, want)
 		}
 	})
 }

@@ -1,0 +1,112 @@
+package loyalty
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/loyalkit/loyalkit/internal/persist"
+	"github.com/loyalkit/loyalkit/rules"
+	"github.com/shopspring/decimal"
+	"pgregory.net/rapid"
+)
+
+// TestSpanCountsByKeyAndByName: a span's counts read by the uses' keys
+// are the counts by their rules' names, whatever the keys say: all known,
+// all unknown (0, as a snapshot's use of a rule with no total row), or out
+// of range; on accounts with refunds in full and late-dated orders.
+func TestSpanCountsByKeyAndByName(t *testing.T) {
+	lim := func(per rules.Period, days int) rules.Limit { return rules.Limit{Times: 1000, Per: per, Days: days} }
+	limits := []rules.Limit{lim(rules.Day, 0), lim(rules.Week, 0), lim(rules.Month, 0), lim(rules.Rolling, 10), lim(rules.Ever, 0)}
+	cfg := Config{Name: "keys", Currency: "EUR", MoneyPlaces: 2, TimeZone: "Europe/Berlin",
+		Rules: []rules.Rule{
+			{ID: "a", Kind: rules.Accrual, Value: "order.Total * 0.1", Limit: limits[1]},
+			{ID: "b", Kind: rules.Accrual, When: "order.Total > 30", Value: "7", Limit: limits[2]},
+			{ID: "c", Kind: rules.Discount, Unit: rules.Amount, When: "order.Total > 60", Value: "1.5", Limit: limits[3]},
+		},
+		Goals: []Goal{{ID: "visits", Target: decimal.NewFromInt(3), Per: rules.Week}},
+	}
+	p, err := Compile(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rapid.Check(t, func(rt *rapid.T) {
+		start := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+		var a Account
+		at := start
+		n := rapid.IntRange(1, 40).Draw(rt, "orders")
+		for i := range n {
+			if rapid.Bool().Draw(rt, "late") {
+				at = at.Add(-time.Duration(rapid.IntRange(1, 200).Draw(rt, "back")) * time.Hour)
+			} else {
+				at = at.Add(time.Duration(rapid.IntRange(1, 100).Draw(rt, "on")) * time.Hour)
+			}
+			total := decimal.NewFromInt(int64(rapid.IntRange(1, 100).Draw(rt, "total")))
+			next, _, err := p.Purchase(a, Customer{ID: "k"}, Order{ID: fmt.Sprint("o", i), Total: total}, at)
+			if err != nil {
+				rt.Fatal(err)
+			}
+			a = next
+			if i > 0 && rapid.IntRange(0, 4).Draw(rt, "refund") == 0 {
+				o := rapid.IntRange(0, i).Draw(rt, "which")
+				if next, _, err := p.Refund(a, Customer{ID: "k"}, Refund{ID: fmt.Sprint("r", i), Order: fmt.Sprint("o", o)}, at); err == nil {
+					a = next
+				}
+			}
+		}
+		loaded, err := p.LoadSnapshot(a.Snapshot())
+		if err != nil {
+			rt.Fatal(err)
+		}
+		for name, acc := range map[string]*Account{"folded": &a, "loaded": &loaded} {
+			for i := range acc.uses.Len() {
+				if u := acc.uses.Ptr(i); u.key != int32(acc.useTotals.row(u.rule)+1) || u.key == 0 {
+					rt.Fatalf("%s use %d of %q has key %d, its rule's row is %d", name, i, u.rule, u.key, acc.useTotals.row(u.rule))
+				}
+			}
+		}
+		ids := []string{"a", "b", "c", "none", goalKey("visits"), goalDoneKey("visits")}
+		counts := func(a *Account, now time.Time) (out []string) {
+			v := &limitView{p: p, a: a}
+			for _, l := range limits {
+				for _, id := range ids {
+					n, sum := v.used(id, l, now)
+					out = append(out, fmt.Sprintf("%s %v/%d: %d for %s", id, l.Per, l.Days, n, sum.Value()))
+				}
+			}
+			return out
+		}
+		rekeyed := func(key func(i int) int32) *Account {
+			b := a
+			o := new(persist.Owner)
+			for i := range b.uses.Len() {
+				b.uses.Mut(i, o).key = key(i)
+			}
+			return &b
+		}
+		for _, now := range []time.Time{start, at, at.Add(-72 * time.Hour), at.Add(240 * time.Hour)} {
+			want := counts(&a, now)
+			for name, b := range map[string]*Account{
+				"unknown":      rekeyed(func(int) int32 { return 0 }),
+				"out of range": rekeyed(func(i int) int32 { return int32(len(a.useTotals.rows) + 1 + i) }),
+				"mixed":        rekeyed(func(i int) int32 { return map[bool]int32{true: 0, false: a.uses.Ptr(i).key}[i%3 == 0] }),
+			} {
+				if got := counts(b, now); fmt.Sprint(got) != fmt.Sprint(want) {
+					rt.Fatalf("keys %s at %s:\n got %q\nwant %q", name, now, got, want)
+				}
+			}
+			// and by name alone, the rows gone: the counts fall to other
+			b := rekeyed(func(int) int32 { return 0 })
+			b.useTotals = useTotalList{}
+			got := counts(b, now)
+			for i := range got {
+				if limits[i/len(ids)].Per == rules.Ever { // ever reads the totals, gone here
+					continue
+				}
+				if got[i] != want[i] {
+					rt.Fatalf("no rows at %s: %q, want %q", now, got[i], want[i])
+				}
+			}
+		}
+	})
+}

@@ -75,6 +75,15 @@ type Account struct {
 	useTotals    useTotalList
 	usesUnsorted bool
 	refundN      int // refund records, for the window memo
+	// owner, when set, is the owner every operation on the account writes
+	// under, so that each writes in place what the operations before it
+	// made (not copying it): only for an account no one else holds, whose
+	// previous version is dropped after each operation and which an
+	// operation that fails midway may leave half-written (a backtest's,
+	// which stops at any error but a refused redemption, made without it).
+	// nil: each operation writes under an owner of its own, and the
+	// account it was given stays as it was.
+	owner *persist.Owner
 	win          windowMemo
 }
 

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/loyalkit/loyalkit/internal/decsum"
+	"github.com/loyalkit/loyalkit/internal/persist"
 	"github.com/shopspring/decimal"
 )
 
@@ -283,6 +284,9 @@ func (run *btRun) op(line int, r *Recorded) error {
 	}
 	if c == nil {
 		c = &btCustomer{id: r.Customer.ID}
+		// The customer's accounts are the run's alone, and any error but a
+		// refused redemption stops it: their operations write in place.
+		c.acc[0].owner, c.acc[1].owner = new(persist.Owner), new(persist.Owner)
 		// Not a customer yet at the dates before their first operation.
 		c.next = sort.Search(len(env.dates), func(k int) bool { return !env.dates[k].Before(r.At) })
 		run.custs[c.id] = c
@@ -476,7 +480,10 @@ func (run *btRun) redeem(c *btCustomer, s int, r *Recorded, ref *btRef) (Account
 		return refuse()
 	}
 	rd.Points = pts
+	own := a.owner
+	a.owner = nil // a refusal may come after the redemption's first entry: a's blocks must stay as they are
 	ac, res, err := p.Redeem(a, r.Customer, rd, r.At)
+	a.owner, ac.owner = own, own
 	switch {
 	case errors.Is(err, ErrInsufficientPoints) || errors.Is(err, ErrPolicy):
 		return refuse()

@@ -21,6 +21,7 @@ func (p *Program) Expire(a Account, now time.Time) (Account, Result, error) {
 	if err != nil || done != nil {
 		return a, deref(done), err
 	}
+	t.room = 1 + len(due)
 	if err := t.add(Entry{Kind: Record}); err != nil {
 		return a, Result{}, err
 	}

@@ -25,6 +25,9 @@ type txn struct {
 	es    []Entry // the entries made so far, for the result
 	ids   string  // the ids of the next entries, "<op>/<n>" each, end to end
 	quote bool    // a quote: nothing it makes is stored
+	// room is how many entries the operation expects to make, when it
+	// knows (0: a guess by its kind); more make room as they come.
+	room int
 	// customer is the account's customer, whom the entries name.
 	customer string
 }
@@ -42,7 +45,10 @@ func (t *txn) add(e Entry) error {
 	}
 	if t.es == nil { // made at the first entry: an operation that writes none (an expiry with nothing to expire) allocates none
 		n := 4 // a record, a few takes or earnings, a tier
-		if t.kind == OpPurchase || t.kind == OpEvent {
+		switch {
+		case t.room > 0:
+			n = t.room
+		case t.kind == OpPurchase || t.kind == OpEvent:
 			n = t.p.purchaseEntries // a record, an earning per accrual rule, a tier, a repayment
 		}
 		t.es = make([]Entry, 0, n)
@@ -93,7 +99,11 @@ func (p *Program) begin(a Account, customer, op string, kind OpKind, fp string, 
 		r.Duplicate = true
 		return nil, &r, nil
 	}
-	return &txn{p: p, acc: a, owner: new(persist.Owner), op: op, kind: kind, at: now, fp: fp, customer: customer}, nil, nil
+	owner := a.owner
+	if owner == nil {
+		owner = new(persist.Owner)
+	}
+	return &txn{p: p, acc: a, owner: owner, op: op, kind: kind, at: now, fp: fp, customer: customer}, nil, nil
 }
 
 // bind checks that account a was made under this programme (or is new,

@@ -84,7 +84,7 @@ type Account struct {
 	// nil: each operation writes under an owner of its own, and the
 	// account it was given stays as it was.
 	owner *persist.Owner
-	win          windowMemo
+	win   windowMemo
 }
 
 // Lot is one earning: points from one rule on one operation, spent,

@@ -44,8 +44,8 @@ func (p *Program) Event(a Account, c Customer, ev Event, now time.Time) (Account
 	if err := p.promote(t, out, "", now); err != nil {
 		return a, Result{}, err
 	}
-	r := t.result()
+	acc, r := t.finish()
 	r.Trace, r.RuleFailures = out.Trace, out.Failures
 	r.Earned = p.earnings(out, r.Entries, decimal.Zero, decimal.Zero)
-	return t.acc, r, nil
+	return acc, r, nil
 }

@@ -30,7 +30,8 @@ func (p *Program) Expire(a Account, now time.Time) (Account, Result, error) {
 			return a, Result{}, err
 		}
 	}
-	return t.acc, t.result(), nil
+	acc, res := t.finish()
+	return acc, res, nil
 }
 
 // dueLots are the lots with points left whose expiry is at or before now,

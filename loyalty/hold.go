@@ -143,7 +143,8 @@ func (p *Program) Hold(a Account, c Customer, h Hold, now time.Time) (Account, R
 	if err := t.add(Entry{Kind: Record, Order: h.Order, Money: money, Held: h.Points, ExpiresAt: h.Until, Fingerprint: t.fp}); err != nil {
 		return a, Result{}, err
 	}
-	return t.acc, t.result(), nil
+	acc, res := t.finish()
+	return acc, res, nil
 }
 
 // Capture spends a hold's points as a redemption (soonest-expiring lots
@@ -193,7 +194,8 @@ func (p *Program) Capture(a Account, c Customer, cp Capture, now time.Time) (Acc
 	if err := t.spend(want); err != nil {
 		return a, Result{}, err
 	}
-	return t.acc, t.result(), nil
+	acc, res := t.finish()
+	return acc, res, nil
 }
 
 // Release ends a hold without spending its points (the order was not
@@ -218,7 +220,8 @@ func (p *Program) Release(a Account, c Customer, id string, now time.Time) (Acco
 	if err := t.add(Entry{Kind: Record, Order: h.order, Ref: h.op}); err != nil {
 		return a, Result{}, err
 	}
-	return t.acc, t.result(), nil
+	acc, res := t.finish()
+	return acc, res, nil
 }
 
 // unresolvedHold finds a hold neither captured nor released (it may have

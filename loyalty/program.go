@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/loyalkit/loyalkit/internal/decsum"
@@ -167,6 +168,9 @@ type Program struct {
 	// limited lists the rules with a Limit, whose uses records list.
 	limited   map[string]bool
 	hasLimits bool
+	// txns are operations' txns to reuse (see txn.finish): an operation
+	// under way is over 800 bytes, most of them the account's copy.
+	txns sync.Pool
 }
 
 // Validate checks the configuration without compiling the rules.

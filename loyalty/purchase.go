@@ -163,10 +163,10 @@ func (p *Program) purchase(a Account, c Customer, o Order, now time.Time, quote 
 	if err := p.promote(t, out, o.ID, now); err != nil {
 		return a, Result{}, err
 	}
-	r := t.result()
+	acc, r := t.finish()
 	r.Trace, r.RuleFailures, r.Money = out.Trace, out.Failures, paid
 	r.Earned = p.earnings(out, r.Entries, paid, o.Total)
-	return t.acc, r, nil
+	return acc, r, nil
 }
 
 // earnings pairs each applied accrual rule's value with the points the

@@ -34,7 +34,8 @@ func (p *Program) Redeem(a Account, c Customer, r Redemption, now time.Time) (Ac
 	if err := t.spend(want); err != nil {
 		return a, Result{}, err
 	}
-	return t.acc, t.result(), nil
+	acc, res := t.finish()
+	return acc, res, nil
 }
 
 // spend takes pts points from the lots a redemption may use, or fails
@@ -139,7 +140,8 @@ func (p *Program) CancelRedemption(a Account, c Customer, id string, now time.Ti
 	if err := p.giveBack(t, ref, rec.taken, left, ""); err != nil {
 		return a, Result{}, err
 	}
-	return t.acc, t.result(), nil
+	acc, res := t.finish()
+	return acc, res, nil
 }
 
 // giveBack restores pts of the points the operation ref took (ts), the

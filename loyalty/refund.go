@@ -100,7 +100,8 @@ func (p *Program) Refund(a Account, c Customer, r Refund, now time.Time) (Accoun
 	if _, err := p.returnPaidPoints(t, &after); err != nil {
 		return a, Result{}, err
 	}
-	return t.acc, t.result(), nil
+	acc, res := t.finish()
+	return acc, res, nil
 }
 
 // reverseEarned takes back the returned share of the points earned on

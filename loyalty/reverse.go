@@ -57,7 +57,8 @@ func (p *Program) Reverse(a Account, c Customer, r Reversal, now time.Time) (Acc
 			return a, Result{}, err
 		}
 	}
-	return t.acc, t.result(), nil
+	acc, res := t.finish()
+	return acc, res, nil
 }
 
 // reversal folds the record of a reversal: the event it names is reversed

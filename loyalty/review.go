@@ -34,5 +34,6 @@ func (p *Program) ReviewTier(a Account, now time.Time) (Account, Result, error) 
 	if err := t.add(Entry{Kind: TierChange, Tier: q}); err != nil {
 		return a, Result{}, err
 	}
-	return t.acc, t.result(), nil
+	acc, res := t.finish()
+	return acc, res, nil
 }

@@ -103,7 +103,23 @@ func (p *Program) begin(a Account, customer, op string, kind OpKind, fp string, 
 	if owner == nil {
 		owner = new(persist.Owner)
 	}
-	return &txn{p: p, acc: a, owner: owner, op: op, kind: kind, at: now, fp: fp, customer: customer}, nil, nil
+	t, _ := p.txns.Get().(*txn)
+	if t == nil {
+		t = new(txn)
+	}
+	*t = txn{p: p, acc: a, owner: owner, op: op, kind: kind, at: now, fp: fp, customer: customer}
+	return t, nil, nil
+}
+
+// finish is the account and the result of an operation that succeeded;
+// t is then cleared and kept for another operation to reuse, and must
+// not be used again. (A failed operation's txn is left to the garbage
+// collector.)
+func (t *txn) finish() (Account, Result) {
+	acc, r, p := t.acc, t.result(), t.p
+	*t = txn{}
+	p.txns.Put(t)
+	return acc, r
 }
 
 // bind checks that account a was made under this programme (or is new,

@@ -4,6 +4,9 @@ import (
 	"testing"
 	"time"
 	_ "time/tzdata" // the zones these tests use, whatever the machine has
+
+	"github.com/loyalkit/loyalkit/internal/calendar"
+	"pgregory.net/rapid"
 )
 
 func TestAddMonths(t *testing.T) {
@@ -84,4 +87,56 @@ func TestCalendarInZone(t *testing.T) {
 	if got := addMonths(autumn, 1, berlin); got.Hour() != 12 || got.Day() != 24 || got.Month() != time.November {
 		t.Errorf("addMonths across DST = %v", got)
 	}
+}
+
+// TestCalendarByWallClock: addMonths, addDays and monthsAfter (which read
+// the wall clock with one look-up of the zone) equal their plain forms
+// through t.In(loc)'s fields, in zones with and without DST (half an
+// hour's, in Lord Howe), across years and month ends.
+func TestCalendarByWallClock(t *testing.T) {
+	var zones []*time.Location
+	for _, name := range []string{"UTC", "Europe/Berlin", "America/New_York", "Asia/Almaty", "Australia/Lord_Howe", "Pacific/Apia"} {
+		loc, err := time.LoadLocation(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		zones = append(zones, loc)
+	}
+	plainAddMonths := func(t time.Time, n int, loc *time.Location) time.Time {
+		t = t.In(loc)
+		y, m, d := t.Date()
+		first := time.Date(y, m+time.Month(n), 1, 0, 0, 0, 0, loc)
+		d = min(d, calendar.DaysIn(first.Year(), first.Month()))
+		return time.Date(first.Year(), first.Month(), d, t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), loc)
+	}
+	plainAddDays := func(t time.Time, n int, loc *time.Location) time.Time {
+		t = t.In(loc)
+		return time.Date(t.Year(), t.Month(), t.Day()+n, t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), loc)
+	}
+	plainMonthsAfter := func(t time.Time, n int, loc *time.Location) time.Time {
+		t = t.In(loc)
+		if t.Day() > calendar.DaysIn(t.Year(), t.Month()+time.Month(n)) {
+			return time.Date(t.Year(), t.Month()+time.Month(n)+1, 1, 0, 0, 0, 0, loc)
+		}
+		return plainAddMonths(t, n, loc)
+	}
+	rapid.Check(t, func(rt *rapid.T) {
+		loc := rapid.SampledFrom(zones).Draw(rt, "zone")
+		const year1, year10000 = -62135596800, 253402300799 // Unix seconds
+		sec := rapid.OneOf(rapid.Int64Range(year1, year10000-1), rapid.Int64Range(year1, year1+5*366*86400)).Draw(rt, "sec")
+		at := time.Unix(sec, rapid.Int64Range(0, 999_999_999).Draw(rt, "ns"))
+		n := rapid.IntRange(-1300, 1300).Draw(rt, "n") // past year 1 too: months before year 0
+		for _, c := range []struct {
+			name      string
+			got, want time.Time
+		}{
+			{"addMonths", addMonths(at, n, loc), plainAddMonths(at, n, loc)},
+			{"addDays", addDays(at, n, loc), plainAddDays(at, n, loc)},
+			{"monthsAfter", monthsAfter(at, n, loc), plainMonthsAfter(at, n, loc)},
+		} {
+			if !c.got.Equal(c.want) || c.got.Location() != c.want.Location() {
+				rt.Fatalf("%s(%s, %d, %s) = %s, want %s", c.name, at.In(loc), n, loc, c.got, c.want)
+			}
+		}
+	})
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/loyalkit/loyalkit/internal/decsum"
 	"github.com/loyalkit/loyalkit/rules"
 	"github.com/shopspring/decimal"
 )
@@ -223,11 +224,12 @@ func (p *Program) goalFacts(f Facts) (map[string]GoalFacts, []GoalStep, []*rules
 			step = st.Value
 		}
 		gp, raw := p.progressAt(f.limits, g, f.Now, p.streaks[g.ID])
+		raw = raw.Plus(decsum.Of(step))
 		done := 0
 		switch {
 		case g.Per == rules.Ever && g.Until.IsZero(): // the cards this order fills
-			done = int(raw.Add(step).Div(g.Target).Floor().IntPart())
-		case gp.Completed == 0 && !raw.Add(step).LessThan(g.Target):
+			done = cards(raw, g.Target)
+		case gp.Completed == 0 && raw.Cmp(decsum.Of(g.Target)) >= 0:
 			done = 1
 		}
 		facts[g.ID] = GoalFacts{Progress: gp.Progress, Step: step, Target: g.Target, Left: gp.Left, Completes: done > 0,
@@ -246,22 +248,29 @@ func (p *Program) goalFacts(f Facts) (map[string]GoalFacts, []GoalStep, []*rules
 // a card already filled, which the next stamps make up first). A
 // completion, once recorded, stays until its own order is refunded in
 // full: refunds of other orders do not make a goal complete twice.
-func (p *Program) progressAt(v *limitView, g Goal, now time.Time, streak bool) (GoalProgress, decimal.Decimal) {
+func (p *Program) progressAt(v *limitView, g Goal, now time.Time, streak bool) (GoalProgress, decsum.Sum) {
 	per := rules.Limit{Per: g.Per}
 	keys := p.keysOf(g.ID)
-	_, totalSum := v.used(keys.steps, per, now)
-	_, doneSum := v.used(keys.done, per, now)
-	total, done := totalSum.Value(), doneSum.Value()
-	gp := GoalProgress{ID: g.ID, Target: g.Target, Completed: int(done.IntPart())}
+	_, total := v.used(keys.steps, per, now)
+	_, done := v.used(keys.done, per, now)
+	completed := done.Value().IntPart() // whole: each is a GoalStep's Completed
+	gp := GoalProgress{ID: g.ID, Target: g.Target, Completed: int(completed)}
+	card := g.Per == rules.Ever && g.Until.IsZero()
 	raw := total
-	if g.Per == rules.Ever && g.Until.IsZero() {
-		raw = total.Sub(done.Mul(g.Target))
+	if card {
+		var targets decsum.Sum
+		targets.AddMul(g.Target, completed)
+		raw = total.Minus(targets)
 	}
-	gp.Progress = decimal.Max(raw, decimal.Zero)
-	gp.Left = decimal.Max(g.Target.Sub(gp.Progress), decimal.Zero)
-	if gp.Completed > 0 && !(g.Per == rules.Ever && g.Until.IsZero()) {
-		gp.Left = decimal.Zero // done for the period
+	progress, left := raw, decsum.Of(g.Target)
+	if progress.Cmp(decsum.Sum{}) < 0 {
+		progress = decsum.Sum{}
 	}
+	left = left.Minus(progress)
+	if left.Cmp(decsum.Sum{}) < 0 || gp.Completed > 0 && !card { // done for the period
+		left = decsum.Sum{}
+	}
+	gp.Progress, gp.Left = progress.Value(), left.Value()
 	if g.Per != rules.Ever {
 		var from time.Time
 		from, gp.Ends = p.limitPeriod(per, now)
@@ -273,6 +282,22 @@ func (p *Program) progressAt(v *limitView, g Goal, now time.Time, streak bool) (
 		gp.Ends = g.Until
 	}
 	return gp, raw
+}
+
+// cards is how many whole targets the raw progress of a stamp card holds
+// (rounded down, below 0 too): the cards it fills. Money-sized amounts
+// divide as int64 units; others as decimals, as Div rounds them.
+func cards(raw decsum.Sum, target decimal.Decimal) int {
+	r, ok1 := raw.Small()
+	t, ok2 := decsum.Units(target)
+	if ok1 && ok2 && t > 0 && t < 1e15 { // a quotient's fraction is at least 1/t from a whole number: Div's 16 places cannot round it to one
+		q := r / t
+		if r%t != 0 && r < 0 {
+			q--
+		}
+		return int(q)
+	}
+	return int(raw.Value().Div(target).Floor().IntPart())
 }
 
 // maxStreak bounds how far back a streak is counted.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strconv"
 	"time"
 
 	"github.com/loyalkit/loyalkit/internal/calendar"
@@ -106,15 +107,25 @@ func (f Facts) LimitLeft(ruleID string, l rules.Limit) rules.Left {
 func (v *limitView) left(id string, l rules.Limit, now time.Time) rules.Left {
 	n, sum := v.used(id, l, now)
 	left := rules.Left{Times: l.Times - n}
-	switch { // what was used, for the trace: when the rule is limited, or an amount may cut it
-	case l.Times > 0 && left.Times <= 0:
-		left.Used = fmt.Sprintf("%d of %d %s", n, l.Times, periodPhrase(l))
-	case l.Amount.IsPositive():
-		amount := sum.Value()
-		left.Amount = l.Amount.Sub(amount)
-		left.Used = fmt.Sprintf("%s of %s %s", amount, l.Amount, periodPhrase(l))
+	if l.Amount.IsPositive() {
+		left.Amount = decsum.Of(l.Amount).Minus(sum).Value()
 	}
-	return left
+	return left // Used: the rules ask LimitUsed when the trace shows it
+}
+
+// LimitUsed says what was used of a limited rule's limit, for the trace
+// (rules.UsageDescriber): "2 of 2 this month", "4500 of 5000 within 30
+// days".
+func (f Facts) LimitUsed(ruleID string, l rules.Limit) string {
+	var n int
+	var sum decsum.Sum
+	if f.limits != nil {
+		n, sum = f.limits.used(ruleID, l, f.Now)
+	}
+	if l.Times > 0 && n >= l.Times || !l.Amount.IsPositive() {
+		return strconv.Itoa(n) + " of " + strconv.Itoa(l.Times) + " " + periodPhrase(l)
+	}
+	return sum.Value().String() + " of " + l.Amount.String() + " " + periodPhrase(l)
 }
 
 // periodPhrases are the phrases of the calendar periods, made once.
@@ -128,7 +139,7 @@ var periodPhrases = func() (out [rules.Rolling]string) {
 
 func periodPhrase(l rules.Limit) string {
 	if l.Per == rules.Rolling || int(l.Per) >= len(periodPhrases) {
-		return fmt.Sprintf("within %d days", l.Days)
+		return "within " + strconv.Itoa(l.Days) + " days"
 	}
 	return periodPhrases[l.Per]
 }

@@ -82,7 +82,7 @@ func (s *Set[F]) Eval(f F) (Outcome, error) {
 			re = s.apply(&out, st, r, v, base)
 		}
 		if re == nil {
-			cut(st, &left, cuts)
+			cut(env, r, st, &left, cuts)
 			if budgetCut(env, r, st) {
 				continue // nothing granted: like a limit reached
 			}

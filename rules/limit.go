@@ -64,7 +64,7 @@ const maxLimitDays = 3660
 // Left is what a [Limiter] says is left of a rule's limit: Times more
 // applications (when the limit has Times), Amount more points or money
 // (when it has an Amount), and Used, for the trace, what was used
-// ("2 of 2 this month").
+// ("2 of 2 this month"; empty when the Limiter is a [UsageDescriber]).
 type Left struct {
 	Times  int
 	Amount decimal.Decimal
@@ -80,6 +80,26 @@ type Limiter interface {
 }
 
 var limiterType = reflect.TypeFor[Limiter]()
+
+// UsageDescriber is an optional interface for a [Limiter] whose Left
+// leaves Used empty: Eval asks it what was used only when the trace shows
+// it (the rule limited, or its value cut), instead of the Limiter
+// formatting it for every limited rule on every evaluation.
+type UsageDescriber interface {
+	LimitUsed(ruleID string, l Limit) string
+}
+
+// used is what the trace says was used of rule r's limit: left.Used, or
+// what env's UsageDescriber says.
+func used(env any, r *compiled, left *Left) string {
+	if left.Used != "" {
+		return left.Used
+	}
+	if d, ok := env.(UsageDescriber); ok {
+		return d.LimitUsed(r.ID, r.Limit)
+	}
+	return ""
+}
 
 // check lists what is wrong with a rule's limit.
 func (l *Limit) check(k Kind, limiter bool, bad func(string, ...any)) {
@@ -114,7 +134,7 @@ func limited(env any, r *compiled, st *Step) (stop bool, left Left, cuts bool) {
 	}
 	left = lim.LimitLeft(r.ID, r.Limit)
 	if r.Limit.Times > 0 && left.Times <= 0 || r.Limit.Amount.IsPositive() && !left.Amount.IsPositive() {
-		st.Status, st.Reason = StatusLimited, left.Used
+		st.Status, st.Reason = StatusLimited, used(env, r, &left)
 		return true, Left{}, false
 	}
 	return false, left, r.Limit.Amount.IsPositive()
@@ -122,9 +142,9 @@ func limited(env any, r *compiled, st *Step) (stop bool, left Left, cuts bool) {
 
 // cut limits an applied step's value to what is left of its rule's
 // amount limit (when cuts).
-func cut(st *Step, left *Left, cuts bool) {
+func cut(env any, r *compiled, st *Step, left *Left, cuts bool) {
 	if cuts && (st.Status == StatusApplied || st.Status == StatusCapped) && st.Value.GreaterThan(left.Amount) {
-		st.Value, st.Status, st.By, st.Reason = left.Amount, StatusCapped, "limit", left.Used
+		st.Value, st.Status, st.By, st.Reason = left.Amount, StatusCapped, "limit", used(env, r, left)
 	}
 }
 

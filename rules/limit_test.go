@@ -84,6 +84,56 @@ func TestLimits(t *testing.T) {
 	}
 }
 
+// describedFacts are limitFacts that leave Left.Used empty and say what
+// was used only when asked (rules.UsageDescriber), counting the asks.
+type describedFacts struct {
+	limitFacts
+	asked *[]string
+}
+
+func (f describedFacts) LimitLeft(id string, l rules.Limit) rules.Left {
+	left := f.limitFacts.LimitLeft(id, l)
+	left.Used = ""
+	return left
+}
+
+func (f describedFacts) LimitUsed(id string, l rules.Limit) string {
+	*f.asked = append(*f.asked, id)
+	return fmt.Sprintf("%d of %d, described", f.used[id], l.Times)
+}
+
+// TestLimitUsageDescribed: facts that are a UsageDescriber are asked
+// what was used of exactly the rules whose trace shows it (limited, or
+// cut to what is left), and the trace shows what they say.
+func TestLimitUsageDescribed(t *testing.T) {
+	defs := []rules.Rule{
+		{ID: "review", Kind: rules.Accrual, Value: "30", Limit: rules.Limit{Times: 1, Per: rules.Month}},
+		{ID: "spend", Kind: rules.Accrual, Value: "order.Total / 10", Limit: rules.Limit{Amount: d("200"), Per: rules.Rolling, Days: 30}},
+		{ID: "open", Kind: rules.Accrual, Value: "1", Limit: rules.Limit{Times: 5}},
+	}
+	set, err := rules.Compile[describedFacts](defs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var asked []string
+	f := describedFacts{limitFacts{shopFacts: sampleFacts(), used: map[string]int{"review": 1}, spent: map[string]decimal.Decimal{"spend": d("150")}}, &asked}
+	out, err := set.Eval(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reasons := map[string]string{}
+	for _, st := range out.Trace {
+		reasons[st.RuleID] = st.Status.String() + ": " + st.Reason
+	}
+	want := map[string]string{"review": "limited: 1 of 1, described", "spend": "capped: 0 of 0, described", "open": "applied: "}
+	if diff := cmp.Diff(want, reasons); diff != "" {
+		t.Errorf("reasons (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"review", "spend"}, asked); diff != "" {
+		t.Errorf("asked about (-want +got):\n%s", diff)
+	}
+}
+
 func TestLimitDefinitions(t *testing.T) {
 	for _, tc := range []struct {
 		limit rules.Limit

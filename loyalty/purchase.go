@@ -149,7 +149,7 @@ func (p *Program) purchase(a Account, c Customer, o Order, now time.Time, quote 
 			rec.Tier = t.acc.tier // the purchase still qualifies: the grace period starts again
 		}
 	}
-	n := earnings(out)
+	n := accruals(out)
 	t.room = 1 + n // the record and the earnings; a tier makes room as it comes
 	if t.acc.debt > 0 {
 		t.room += 2 * n // an earning may repay debt: two more entries each
@@ -314,9 +314,9 @@ func (p *Program) earn(t *txn, out rules.Outcome, total decimal.Decimal, orderID
 	return nil
 }
 
-// earnings is how many accrual rules of out give points: at most the
+// accruals is how many accrual rules of out give points: at most the
 // earnings a purchase makes (allocateUnits may round some to nothing).
-func earnings(out rules.Outcome) int {
+func accruals(out rules.Outcome) int {
 	n := 0
 	for _, st := range out.Trace {
 		if st.Kind == rules.Accrual && st.Value.IsPositive() {

@@ -19,6 +19,9 @@ func TestCardsByUnits(t *testing.T) {
 		{"0", "6", 0}, {"5", "6", 0}, {"6", "6", 1}, {"13", "6", 2}, {"-1", "6", -1}, {"-6", "6", -1}, {"-7", "6", -2},
 		{"10", "2.5", 4}, {"9.9999", "2.5", 3}, {"0.0001", "0.0001", 1},
 		{"1e18", "3", 333333333333333333}, // past int64 units: by decimals
+		{"299999999999.9999", "99999999999.9999", 3}, {"299999999999.9996", "99999999999.9999", 2}, // a target just below 10¹⁵ units
+		{"300000000000", "100000000000", 3}, {"299999999999.9999", "100000000000", 2}, // at 10¹⁵ units: by decimals
+		{"13", "6.00001", 2}, {"12.00002", "6.00001", 2}, {"12.00001", "6.00001", 1}, // a target past four places: by decimals
 	} {
 		raw := decsum.Of(decimal.RequireFromString(tc.raw))
 		if got := cards(raw, decimal.RequireFromString(tc.target)); got != tc.want {

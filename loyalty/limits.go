@@ -54,15 +54,15 @@ type ruleUse struct {
 	amount decimal.Decimal
 	order  int  // 1 + the index of the order it applied on; 0: an event
 	undone bool // its order was refunded in full: it no longer counts
-	// sum is amount as a decsum.Sum, converted once when the use is
-	// folded or read from a snapshot: a span's count adds it.
-	sum decsum.Sum
 	// key is 1 + the index of the rule's row in the account's useTotals
 	// (rows are only ever appended, so it stays right in every later
 	// version): a span's count adds the use to its rule's count by it,
 	// without comparing names. 0: a snapshot's use of a rule with no total
 	// row, counted by name.
 	key int32
+	// sum is amount as a decsum.Sum, converted once when the use is
+	// folded or read from a snapshot: a span's count adds it.
+	sum decsum.Sum
 }
 
 // newRuleUse is the use of rule (whose total has key) at at, of amount,
@@ -97,6 +97,8 @@ type limitView struct {
 
 // LimitLeft says how much of a limited rule's limit is left for the
 // customer (rules.Limiter): the programme counts it from the account.
+// Its Used is empty: [Facts.LimitUsed] says what was used, which the rules
+// ask only when the trace shows it (rules.UsageDescriber).
 func (f Facts) LimitLeft(ruleID string, l rules.Limit) rules.Left {
 	if f.limits == nil { // facts made by hand: nothing used
 		return rules.Left{Times: l.Times, Amount: l.Amount}

@@ -31,15 +31,17 @@ func TestSpanCountsByKeyAndByName(t *testing.T) {
 		t.Fatal(err)
 	}
 	rapid.Check(t, func(rt *rapid.T) {
-		start := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+		start := time.Date(2026, 3, 1, 0, 0, 0, 0, p.loc) // whole days from here: uses on the spans' edges
 		var a Account
 		at := start
 		n := rapid.IntRange(1, 40).Draw(rt, "orders")
+		late := rapid.Bool().Draw(rt, "some late") // else in time order: the spans found by binary search
 		for i := range n {
-			if rapid.Bool().Draw(rt, "late") {
-				at = at.Add(-time.Duration(rapid.IntRange(1, 200).Draw(rt, "back")) * time.Hour)
+			hours := rapid.SampledFrom([]int{24, 48, 168, 240, 3, 17, 100}).Draw(rt, "hours")
+			if late && rapid.IntRange(0, 3).Draw(rt, "late") == 0 {
+				at = addDays(at, -hours/24, p.loc).Add(-time.Duration(hours%24) * time.Hour)
 			} else {
-				at = at.Add(time.Duration(rapid.IntRange(1, 100).Draw(rt, "on")) * time.Hour)
+				at = addDays(at, hours/24, p.loc).Add(time.Duration(hours%24) * time.Hour)
 			}
 			total := decimal.NewFromInt(int64(rapid.IntRange(1, 100).Draw(rt, "total")))
 			next, _, err := p.Purchase(a, Customer{ID: "k"}, Order{ID: fmt.Sprint("o", i), Total: total}, at)
@@ -84,8 +86,30 @@ func TestSpanCountsByKeyAndByName(t *testing.T) {
 			}
 			return &b
 		}
+		// naive is the counts by a walk over every use, comparing times
+		// (no binary search, no blocks), for the limits with a span.
+		naive := func(now time.Time) (out []string) {
+			for _, l := range limits {
+				from, to := p.limitPeriod(l, now)
+				for _, id := range ids {
+					n, sum := 0, decimal.Zero
+					for _, u := range a.uses.All {
+						if u.rule == id && !u.undone && !u.at.Before(from) && u.at.Before(to) {
+							n, sum = n+1, sum.Add(u.amount)
+						}
+					}
+					out = append(out, fmt.Sprintf("%s %v/%d: %d for %s", id, l.Per, l.Days, n, sum))
+				}
+			}
+			return out
+		}
 		for _, now := range []time.Time{start, at, at.Add(-72 * time.Hour), at.Add(240 * time.Hour)} {
 			want := counts(&a, now)
+			for i, w := range naive(now) {
+				if limits[i/len(ids)].Per != rules.Ever && w != want[i] {
+					rt.Fatalf("at %s: counted %q, a walk over the uses says %q", now, want[i], w)
+				}
+			}
 			for name, b := range map[string]*Account{
 				"unknown":      rekeyed(func(int) int32 { return 0 }),
 				"out of range": rekeyed(func(i int) int32 { return int32(len(a.useTotals.rows) + 1 + i) }),

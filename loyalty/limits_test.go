@@ -243,3 +243,33 @@ func checkLimits(t *rapid.T, limits map[string]rules.Limit, log []loyalty.Entry,
 		}
 	}
 }
+
+// A rule cut to what is left of its amount limit says, in the trace, what
+// was used of it (Facts.LimitUsed, asked only then): 20 of the week's 30
+// before the second order, whose 20 is cut to 10.
+func TestLimitCutReason(t *testing.T) {
+	p := mustProgram(t, limitedConfig())
+	c := loyalty.Customer{ID: "ann"}
+	a, r1, err := p.Purchase(loyalty.Account{}, c, loyalty.Order{ID: "o1", Total: d("200")}, berlin(2026, 3, 2, 9))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, r2, err := p.Purchase(a, c, loyalty.Order{ID: "o2", Total: d("200")}, berlin(2026, 3, 4, 9))
+	if err != nil {
+		t.Fatal(err)
+	}
+	step := func(r loyalty.Result) string {
+		for _, st := range r.Trace {
+			if st.RuleID == "weekly-cap" {
+				return fmt.Sprintf("%v %s by %q: %q", st.Status, st.Value, st.By, st.Reason)
+			}
+		}
+		return "no step"
+	}
+	if got, want := step(r1), `applied 20 by "": ""`; got != want {
+		t.Errorf("first order: %s, want %s", got, want)
+	}
+	if got, want := step(r2), `capped 10 by "limit": "20 of 30 this week"`; got != want {
+		t.Errorf("second order: %s, want %s", got, want)
+	}
+}

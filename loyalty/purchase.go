@@ -81,6 +81,7 @@ func (p *Program) Purchase(a Account, c Customer, o Order, now time.Time) (Accou
 // counted as paying). A quote of an order already purchased returns that
 // purchase's result, marked Duplicate.
 func (p *Program) Quote(a Account, c Customer, o Order, now time.Time) (Result, error) {
+	a.owner = nil // a quote changes nothing: never in place
 	_, r, err := p.purchase(a, c, o, now, true)
 	return r, err
 }

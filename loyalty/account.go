@@ -74,7 +74,14 @@ type Account struct {
 	uses         persist.Vector[ruleUse]
 	useTotals    useTotalList
 	usesUnsorted bool
-	refundN      int // refund records, for the window memo
+	// usesEdits counts the changes to uses already folded (a refund in
+	// full undoing them, a refund taking back goal steps), and spans are
+	// the counts of the spans the last evaluations counted, which hold
+	// while usesEdits is what it was then (see limitView.count). Neither
+	// is in a snapshot: a loaded account counts its spans afresh.
+	usesEdits int
+	spans     []spanMemo
+	refundN   int // refund records, for the window memo
 	// owner, when set, is the owner every operation on the account writes
 	// under, so that each writes in place what the operations before it
 	// made (not copying it): only for an account no one else holds, whose

@@ -148,6 +148,7 @@ func (f *fold) foldGoalTakeBacks(e *Entry, od *order) error {
 				}
 				u = a.uses.Mut(i, f.o)
 				u.setAmount(u.amount.Sub(g.Amount))
+				a.usesEdits++
 				t, _ := a.useTotals.mut(key, f.o)
 				t.amount.Sub(g.Amount)
 				found = true

@@ -93,6 +93,9 @@ type limitView struct {
 	// in each span, counted once.
 	spans  [rules.Year + 1]struct{ from, to time.Time }
 	counts []spanCounts
+	// ownSpans says the account's span memos are this view's copy, which
+	// it may change (see remember).
+	ownSpans bool
 }
 
 // LimitLeft says how much of a limited rule's limit is left for the
@@ -200,25 +203,50 @@ type spanCounts struct {
 
 // count counts the uses of every rule and goal in the span of l at now.
 // Uses in time order (the usual case) are found by binary search and
-// read a block at a time without comparing their times.
+// read a block at a time without comparing their times; and the account
+// remembers each span's counts (Account.spans), so that the next
+// operation, in the same span or one moved on, adds the uses since and
+// takes off those the span left behind instead of counting it again.
 func (v *limitView) count(key spanKey, l rules.Limit, now time.Time) spanCounts {
 	a := v.a
 	from, to := v.span(l, now)
-	lo, hi := 0, a.uses.Len()
-	sorted := !a.usesUnsorted
-	if sorted {
-		lo = sort.Search(hi, func(i int) bool { return !a.uses.Ptr(i).at.Before(from) })
-		hi = lo + sort.Search(hi-lo, func(i int) bool { return !a.uses.Ptr(lo + i).at.Before(to) })
-	}
 	sc := spanCounts{span: key}
-	if lo == hi {
+	n := a.uses.Len()
+	if a.usesUnsorted { // every use, comparing times
+		sc.byRow = make([]useCount, len(a.useTotals.rows))
+		v.add(&sc, 0, n, 1, func(u *ruleUse) bool { return !u.at.Before(from) && u.at.Before(to) })
 		return sc
 	}
-	sc.byRow = make([]useCount, len(a.useTotals.rows))
+	lo := sort.Search(n, func(i int) bool { return !a.uses.Ptr(i).at.Before(from) })
+	hi := lo + sort.Search(n-lo, func(i int) bool { return !a.uses.Ptr(lo + i).at.Before(to) })
+	m := a.spanMemo(key)
+	switch {
+	case m != nil && m.edits == a.usesEdits && !from.Before(m.from) && !to.Before(m.to) && lo <= m.hi && len(m.counts.byRow) <= len(a.useTotals.rows):
+		// the span moved on (or not): the memo's counts, less the uses
+		// before the new start, with the uses after the memo's end
+		sc.byRow = make([]useCount, len(a.useTotals.rows))
+		copy(sc.byRow, m.counts.byRow)
+		sc.other = slices.Clone(m.counts.other)
+		v.add(&sc, m.lo, lo, -1, nil)
+		v.add(&sc, m.hi, hi, 1, nil)
+	case lo < hi:
+		sc.byRow = make([]useCount, len(a.useTotals.rows))
+		v.add(&sc, lo, hi, 1, nil)
+	}
+	if m == nil || !from.Before(m.from) { // a span further back (a streak's) is not kept
+		v.remember(spanMemo{from: from, to: to, lo: lo, hi: hi, edits: a.usesEdits, counts: sc})
+	}
+	return sc
+}
+
+// add adds sign × the uses lo..hi-1 (those in keeps, when given) to
+// their rules' counts in sc; undone uses count for nothing.
+func (v *limitView) add(sc *spanCounts, lo, hi, sign int, keeps func(*ruleUse) bool) {
+	a := v.a
 	a.uses.Chunks(lo, hi, func(us []ruleUse) {
 		for i := range us {
 			u := &us[i]
-			if u.undone || !sorted && (u.at.Before(from) || !u.at.Before(to)) {
+			if u.undone || keeps != nil && !keeps(u) {
 				continue
 			}
 			var c *useCount
@@ -227,11 +255,54 @@ func (v *limitView) count(key spanKey, l rules.Limit, now time.Time) spanCounts 
 			} else {
 				c = sc.byName(u.rule, &a.useTotals)
 			}
-			c.n++
-			c.sum.AddSum(u.sum)
+			c.n += sign
+			if sign > 0 {
+				c.sum.AddSum(u.sum)
+			} else {
+				c.sum.SubSum(u.sum)
+			}
 		}
 	})
-	return sc
+}
+
+// spanMemo is a span's counts as an account keeps them (Account.spans):
+// the span [from, to), the uses in it (lo..hi-1: the uses are in time
+// order) and the account's usesEdits then. The uses are only appended
+// to, and any change to one counted (a refund in full undoing it, a
+// refund taking back goal steps) counts in usesEdits, so while that is
+// the same the counts of lo..hi-1 still hold.
+type spanMemo struct {
+	from, to time.Time
+	lo, hi   int
+	edits    int
+	counts   spanCounts
+}
+
+// spanMemo is the account's memo of span key, or nil.
+func (a *Account) spanMemo(key spanKey) *spanMemo {
+	for i := range a.spans {
+		if a.spans[i].counts.span == key {
+			return &a.spans[i]
+		}
+	}
+	return nil
+}
+
+// remember keeps m as the account's memo of its span. The memos are
+// shared with the versions the account was made from: the first memo a
+// view keeps copies them (once a view), and no memo's counts are changed
+// once kept.
+func (v *limitView) remember(m spanMemo) {
+	a := v.a
+	if !v.ownSpans {
+		a.spans = append(make([]spanMemo, 0, len(a.spans)+1), a.spans...)
+		v.ownSpans = true
+	}
+	if old := a.spanMemo(m.counts.span); old != nil {
+		*old = m
+		return
+	}
+	a.spans = append(a.spans, m)
 }
 
 // byName is the count of a use whose key is unknown: its rule's row's,
@@ -356,6 +427,7 @@ func (f *fold) undoUses(od *order) {
 			continue
 		}
 		u.undone = true
+		a.usesEdits++
 		t, _ := a.useTotals.mut(u.rule, f.o)
 		t.n--
 		t.amount.Sub(u.amount)

@@ -1,6 +1,7 @@
 package loyalty
 
 import (
+	"errors"
 	"fmt"
 	"testing"
 	"time"
@@ -24,7 +25,8 @@ func TestSpanCountsByKeyAndByName(t *testing.T) {
 			{ID: "b", Kind: rules.Accrual, When: "order.Total > 30", Value: "7", Limit: limits[2]},
 			{ID: "c", Kind: rules.Discount, Unit: rules.Amount, When: "order.Total > 60", Value: "1.5", Limit: limits[3]},
 		},
-		Goals: []Goal{{ID: "visits", Target: decimal.NewFromInt(3), Per: rules.Week}},
+		Goals: []Goal{{ID: "visits", Target: decimal.NewFromInt(3), Per: rules.Week},
+			{ID: "spend", Step: "order.Total", Target: decimal.NewFromInt(1000), Per: rules.Month}}, // a partial refund takes back its steps
 	}
 	p, err := Compile(cfg)
 	if err != nil {
@@ -35,6 +37,8 @@ func TestSpanCountsByKeyAndByName(t *testing.T) {
 		var a Account
 		at := start
 		n := rapid.IntRange(1, 40).Draw(rt, "orders")
+		var totals []decimal.Decimal
+		var times []time.Time
 		late := rapid.Bool().Draw(rt, "some late") // else in time order: the spans found by binary search
 		for i := range n {
 			hours := rapid.SampledFrom([]int{24, 48, 168, 240, 3, 17, 100}).Draw(rt, "hours")
@@ -44,15 +48,24 @@ func TestSpanCountsByKeyAndByName(t *testing.T) {
 				at = addDays(at, hours/24, p.loc).Add(time.Duration(hours%24) * time.Hour)
 			}
 			total := decimal.NewFromInt(int64(rapid.IntRange(1, 100).Draw(rt, "total")))
+			totals, times = append(totals, total), append(times, at)
 			next, _, err := p.Purchase(a, Customer{ID: "k"}, Order{ID: fmt.Sprint("o", i), Total: total}, at)
 			if err != nil {
 				rt.Fatal(err)
 			}
 			a = next
+			part := func(t decimal.Decimal) decimal.Decimal { return t } // in full: the order's uses undone
+			if rapid.Bool().Draw(rt, "partly") {
+				part = func(t decimal.Decimal) decimal.Decimal { return t.Div(decimal.NewFromInt(2)).Ceil() } // its spend goal's steps taken back in part
+			}
 			if i > 0 && rapid.IntRange(0, 4).Draw(rt, "refund") == 0 {
 				o := rapid.IntRange(0, i).Draw(rt, "which")
-				if next, _, err := p.Refund(a, Customer{ID: "k"}, Refund{ID: fmt.Sprint("r", i), Order: fmt.Sprint("o", o)}, at); err == nil {
+				next, _, err := p.Refund(a, Customer{ID: "k"}, Refund{ID: fmt.Sprint("r", i), Order: fmt.Sprint("o", o), Amount: part(totals[o])}, laterOf(at, times[o]))
+				switch {
+				case err == nil:
 					a = next
+				case !errors.Is(err, ErrRefundTooLarge): // refunded already: nothing left
+					rt.Fatal(err)
 				}
 			}
 		}
@@ -67,7 +80,7 @@ func TestSpanCountsByKeyAndByName(t *testing.T) {
 				}
 			}
 		}
-		ids := []string{"a", "b", "c", "none", goalKey("visits"), goalDoneKey("visits")}
+		ids := []string{"a", "b", "c", "none", goalKey("visits"), goalDoneKey("visits"), goalKey("spend"), goalDoneKey("spend")}
 		counts := func(a *Account, now time.Time) (out []string) {
 			v := &limitView{p: p, a: a}
 			for _, l := range limits {
@@ -80,6 +93,7 @@ func TestSpanCountsByKeyAndByName(t *testing.T) {
 		}
 		rekeyed := func(key func(i int) int32) *Account {
 			b := a
+			b.spans = nil // as a loaded account: no span counted yet
 			o := new(persist.Owner)
 			for i := range b.uses.Len() {
 				b.uses.Mut(i, o).key = key(i)
@@ -133,4 +147,11 @@ func TestSpanCountsByKeyAndByName(t *testing.T) {
 			}
 		}
 	})
+}
+
+func laterOf(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
 }

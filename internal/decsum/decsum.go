@@ -170,6 +170,15 @@ func (s *Sum) AddSum(o Sum) {
 	*s = s.Plus(o)
 }
 
+// SubSum subtracts o from s in place: Minus without the copies.
+func (s *Sum) SubSum(o Sum) {
+	if diff, ok := checked.Sub(s.small, o.small); ok && o.big == nil {
+		s.small = diff
+		return
+	}
+	*s = s.Minus(o)
+}
+
 // Minus is s − o.
 func (s Sum) Minus(o Sum) Sum {
 	r := s

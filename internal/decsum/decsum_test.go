@@ -34,6 +34,11 @@ func TestSumIsExact(t *testing.T) {
 		if got := a.Value(); !got.Equal(want) {
 			t.Fatalf("AddSum: %s, want %s", got, want)
 		}
+		a.SubSum(b)
+		a.SubSum(b)
+		if got, want := a.Value(), want.Sub(b.Value()).Sub(b.Value()); !got.Equal(want) {
+			t.Fatalf("SubSum: %s, want %s", got, want)
+		}
 	})
 }
 

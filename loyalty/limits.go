@@ -217,13 +217,22 @@ func (v *limitView) count(key spanKey, l rules.Limit, now time.Time) spanCounts 
 		v.add(&sc, 0, n, 1, func(u *ruleUse) bool { return !u.at.Before(from) && u.at.Before(to) })
 		return sc
 	}
-	lo := sort.Search(n, func(i int) bool { return !a.uses.Ptr(i).at.Before(from) })
-	hi := lo + sort.Search(n-lo, func(i int) bool { return !a.uses.Ptr(lo + i).at.Before(to) })
+	starts := func(i int) bool { return !a.uses.Ptr(i).at.Before(from) }
+	ends := func(i int) bool { return !a.uses.Ptr(i).at.Before(to) }
 	m := a.spanMemo(key)
+	moved := m != nil && m.edits == a.usesEdits && !from.Before(m.from) && !to.Before(m.to) &&
+		m.hi <= n && len(m.counts.byRow) <= len(a.useTotals.rows)
+	var lo, hi int
+	if moved { // the span moved on from the memo's (or not): its ends are at or after the memo's, usually near
+		lo = gallop(m.lo, n, starts)
+		hi = gallop(max(lo, m.hi), n, ends)
+		moved = lo <= m.hi // else they have nothing in common
+	} else {
+		lo = sort.Search(n, starts)
+		hi = lo + sort.Search(n-lo, func(i int) bool { return ends(lo + i) })
+	}
 	switch {
-	case m != nil && m.edits == a.usesEdits && !from.Before(m.from) && !to.Before(m.to) && lo <= m.hi && len(m.counts.byRow) <= len(a.useTotals.rows):
-		// the span moved on (or not): the memo's counts, less the uses
-		// before the new start, with the uses after the memo's end
+	case moved: // the memo's counts, less the uses before the new start, with the uses after the memo's end
 		sc.byRow = make([]useCount, len(a.useTotals.rows))
 		copy(sc.byRow, m.counts.byRow)
 		sc.other = slices.Clone(m.counts.other)
@@ -237,6 +246,24 @@ func (v *limitView) count(key spanKey, l rules.Limit, now time.Time) spanCounts 
 		v.remember(spanMemo{from: from, to: to, lo: lo, hi: hi, edits: a.usesEdits, counts: sc})
 	}
 	return sc
+}
+
+// gallop is the first i in [start, n) for which at holds (at false, then
+// true, as sort.Search needs), or n: it looks at start, start+1, +3, +7 …
+// and searches the last step, so an answer near start costs a few looks.
+func gallop(start, n int, at func(int) bool) int {
+	if start >= n || at(start) {
+		return start
+	}
+	lo, step := start, 1 // at(lo) is false
+	for {
+		next := lo + step
+		if next >= n || at(next) { // the answer is in lo+1..min(next, n)
+			end := min(next, n)
+			return lo + 1 + sort.Search(end-lo-1, func(i int) bool { return at(lo + 1 + i) })
+		}
+		lo, step = next, 2*step
+	}
 }
 
 // add adds sign × the uses lo..hi-1 (those in keeps, when given) to

@@ -155,3 +155,27 @@ func laterOf(a, b time.Time) time.Time {
 	}
 	return b
 }
+
+// TestGallop: gallop finds what sort.Search finds, from any start at or
+// before the answer.
+func TestGallop(t *testing.T) {
+	rapid.Check(t, func(rt *rapid.T) {
+		n := rapid.IntRange(0, 300).Draw(rt, "n")
+		answer := rapid.IntRange(0, n).Draw(rt, "answer")
+		start := rapid.IntRange(0, answer).Draw(rt, "start")
+		looks := 0
+		at := func(i int) bool {
+			if i < start || i >= n {
+				rt.Fatalf("looked at %d, outside %d..%d", i, start, n-1)
+			}
+			looks++
+			return i >= answer
+		}
+		if got := gallop(start, n, at); got != answer {
+			rt.Fatalf("gallop(%d, %d) = %d, want %d", start, n, got, answer)
+		}
+		if d := answer - start; d < 8 && looks > 7 {
+			rt.Fatalf("%d looks for an answer %d after the start", looks, d)
+		}
+	})
+}

@@ -235,7 +235,14 @@ func (v *limitView) count(key spanKey, l rules.Limit, now time.Time) spanCounts 
 	case moved: // the memo's counts, less the uses before the new start, with the uses after the memo's end
 		sc.byRow = make([]useCount, len(a.useTotals.rows))
 		copy(sc.byRow, m.counts.byRow)
-		sc.other = slices.Clone(m.counts.other)
+		for _, c := range m.counts.other { // counted by name: by row, if their rule has one since
+			if i := a.useTotals.row(c.key); i >= 0 {
+				sc.byRow[i].n += c.n
+				sc.byRow[i].sum.AddSum(c.sum)
+			} else {
+				sc.other = append(sc.other, c)
+			}
+		}
 		v.add(&sc, m.lo, lo, -1, nil)
 		v.add(&sc, m.hi, hi, 1, nil)
 	case lo < hi:

@@ -102,7 +102,7 @@ func TestSpanCountsByKeyAndByName(t *testing.T) {
 		}
 		// naive is the counts by a walk over every use, comparing times
 		// (no binary search, no blocks), for the limits with a span.
-		naive := func(now time.Time) (out []string) {
+		naive := func(a *Account, now time.Time) (out []string) {
 			for _, l := range limits {
 				from, to := p.limitPeriod(l, now)
 				for _, id := range ids {
@@ -119,7 +119,7 @@ func TestSpanCountsByKeyAndByName(t *testing.T) {
 		}
 		for _, now := range []time.Time{start, at, at.Add(-72 * time.Hour), at.Add(240 * time.Hour)} {
 			want := counts(&a, now)
-			for i, w := range naive(now) {
+			for i, w := range naive(&a, now) {
 				if limits[i/len(ids)].Per != rules.Ever && w != want[i] {
 					rt.Fatalf("at %s: counted %q, a walk over the uses says %q", now, want[i], w)
 				}
@@ -144,6 +144,23 @@ func TestSpanCountsByKeyAndByName(t *testing.T) {
 				if got[i] != want[i] {
 					rt.Fatalf("no rows at %s: %q, want %q", now, got[i], want[i])
 				}
+			}
+		}
+		// An account whose uses have no rows (a snapshot's, say) counts a
+		// span by name and keeps it; a purchase then makes rows for the
+		// rules it applies: the kept counts by name join them.
+		b := rekeyed(func(int) int32 { return 0 })
+		b.useTotals = useTotalList{}
+		counts(b, at)
+		next := at.Add(time.Hour)
+		b2, _, err := p.Purchase(*b, Customer{ID: "k"}, Order{ID: "after", Total: decimal.NewFromInt(70)}, next)
+		if err != nil {
+			rt.Fatal(err)
+		}
+		got, want := counts(&b2, next), naive(&b2, next)
+		for i := range got {
+			if limits[i/len(ids)].Per != rules.Ever && got[i] != want[i] {
+				rt.Fatalf("rows made after a count by name, at %s: counted %q, a walk over the uses says %q", next, got[i], want[i])
 			}
 		}
 	})

@@ -1,6 +1,7 @@
 package campaign
 
 import (
+	"github.com/loyalkit/loyalkit/internal/decbound"
 	"github.com/loyalkit/loyalkit/internal/fixed"
 	"github.com/loyalkit/loyalkit/internal/name"
 	"github.com/shopspring/decimal"
@@ -14,6 +15,9 @@ const maxUnits = 1 << 53
 // toUnits is d as a whole number of 10^-places units, if it is one and
 // within ±maxUnits.
 func toUnits(d decimal.Decimal, places int32) (int64, bool) {
+	if !decbound.OK(d) { // 1e2147483647: its units would never be counted
+		return 0, false
+	}
 	u, ok := fixed.Int64(d, places)
 	if !ok || u > maxUnits || u < -maxUnits {
 		return 0, false

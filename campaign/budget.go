@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/loyalkit/loyalkit/internal/decbound"
 	"github.com/loyalkit/loyalkit/internal/persist"
 	"github.com/shopspring/decimal"
 )
@@ -69,9 +70,9 @@ func (c BudgetConfig) Validate() error {
 	amount := func(field string, d decimal.Decimal) {
 		switch _, ok := toUnits(d, places); {
 		case d.IsNegative():
-			bad(field, "%s is negative", d)
+			bad(field, "%s is negative", decbound.Show(d))
 		case !ok:
-			bad(field, "%s is not a whole number of %d-place units of at most 2^53", d, places)
+			bad(field, "%s is not a whole number of %d-place units of at most 2^53", decbound.Show(d), places)
 		}
 	}
 	amount("total", c.Total)
@@ -99,7 +100,7 @@ func (c BudgetConfig) Validate() error {
 	errs = append(errs, checkWindows("windows", c.Windows)...)
 	for i, w := range c.Windows {
 		if _, ok := toUnits(w.Cap, places); !ok {
-			bad("windows", "[%d] cap %s is not a whole number of %d-place units of at most 2^53", i, w.Cap, places)
+			bad("windows", "[%d] cap %s is not a whole number of %d-place units of at most 2^53", i, decbound.Show(w.Cap), places)
 		}
 	}
 	if c.Total.IsZero() && c.PerPeriod.IsZero() && len(c.Windows) == 0 {
@@ -285,9 +286,9 @@ func (d *budgetDef) checkReservation(op string, r Reservation, now time.Time) (i
 	u, ok := toUnits(r.Amount, d.cfg.Places)
 	switch {
 	case !r.Amount.IsPositive():
-		return 0, opErr(op, ErrInvalidInput, "amount %s must be positive", r.Amount)
+		return 0, opErr(op, ErrInvalidInput, "amount %s must be positive", decbound.Show(r.Amount))
 	case !ok:
-		return 0, opErr(op, ErrInvalidInput, "amount %s is not a whole number of %d-place units of at most 2^53", r.Amount, d.cfg.Places)
+		return 0, opErr(op, ErrInvalidInput, "amount %s is not a whole number of %d-place units of at most 2^53", decbound.Show(r.Amount), d.cfg.Places)
 	}
 	return u, nil
 }
@@ -379,9 +380,9 @@ func (b Budget) Release(rel Release, now time.Time) (Budget, Released, error) {
 	amount, ok := toUnits(rel.Amount, d.cfg.Places)
 	switch {
 	case rel.Amount.IsNegative():
-		return b, Released{}, opErr(op, ErrInvalidInput, "amount %s is negative", rel.Amount)
+		return b, Released{}, opErr(op, ErrInvalidInput, "amount %s is negative", decbound.Show(rel.Amount))
 	case !ok:
-		return b, Released{}, opErr(op, ErrInvalidInput, "amount %s is not a whole number of %d-place units of at most 2^53", rel.Amount, d.cfg.Places)
+		return b, Released{}, opErr(op, ErrInvalidInput, "amount %s is not a whole number of %d-place units of at most 2^53", decbound.Show(rel.Amount), d.cfg.Places)
 	}
 	fp := rel.fingerprint()
 	if rec, ok := b.rels.Get(rel.ID); ok {
@@ -446,16 +447,16 @@ func (b *Budget) apply(e *Entry, n int, o *persist.Owner, replay bool) error {
 	}
 	amount, ok := toUnits(e.Amount, b.def.cfg.Places)
 	if !ok {
-		return fmt.Errorf("entry %q: amount %s is not a whole number of %d-place units", e.ID, e.Amount, b.def.cfg.Places)
+		return fmt.Errorf("entry %q: amount %s is not a whole number of %d-place units", e.ID, decbound.Show(e.Amount), b.def.cfg.Places)
 	}
 	switch {
 	case e.Kind == GrantEntry && e.OpKind == OpReserve:
 		asked, ok := toUnits(e.Asked, b.def.cfg.Places)
 		if !ok || asked <= 0 || amount < 0 || amount > asked {
-			return fmt.Errorf("entry %q: grant %s of %s asked is out of range", e.ID, e.Amount, e.Asked)
+			return fmt.Errorf("entry %q: grant %s of %s asked is out of range", e.ID, decbound.Show(e.Amount), decbound.Show(e.Asked))
 		}
 		if e.Reason > OutsideWindows || (amount < asked) != (e.Reason != NoReason) {
-			return fmt.Errorf("entry %q: reason %v does not fit a grant of %s of %s", e.ID, e.Reason, e.Amount, e.Asked)
+			return fmt.Errorf("entry %q: reason %v does not fit a grant of %s of %s", e.ID, e.Reason, decbound.Show(e.Amount), decbound.Show(e.Asked))
 		}
 		id := e.Op[len(opPrefixes[OpReserve]):]
 		if !b.res.Insert(id, b.list.Len(), o) {
@@ -475,7 +476,7 @@ func (b *Budget) apply(e *Entry, n int, o *persist.Owner, replay bool) error {
 		}
 		res := b.list.Mut(i, o)
 		if amount > 0 || res.released-amount > res.granted || !e.Period.Equal(res.period) {
-			return fmt.Errorf("entry %q: release of %s does not fit reservation %q (granted %d units, %d released)", e.ID, e.Amount, id, res.granted, res.released)
+			return fmt.Errorf("entry %q: release of %s does not fit reservation %q (granted %d units, %d released)", e.ID, decbound.Show(e.Amount), id, res.granted, res.released)
 		}
 		relID := e.Op[len(opPrefixes[OpRelease]):]
 		if _, dup := b.rels.Get(relID); dup {

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/loyalkit/loyalkit/internal/decbound"
 	"github.com/loyalkit/loyalkit/internal/persist"
 	"github.com/shopspring/decimal"
 )
@@ -171,6 +172,9 @@ func checkUse(op string, u CouponUse, now time.Time) error {
 	if err := checkID("customer", u.Customer); err != nil {
 		return opErr(op, ErrInvalidInput, "%v", err)
 	}
+	if !decbound.OK(u.Total) {
+		return opErr(op, ErrInvalidInput, "%v", decbound.Err("total", u.Total))
+	}
 	if u.Total.IsNegative() {
 		return opErr(op, ErrInvalidInput, "total %s is negative", u.Total)
 	}
@@ -283,6 +287,9 @@ func checkRefund(op string, r OrderRefund, now time.Time, orders persist.Map[int
 	if err := checkID("order", r.Order); err != nil {
 		return 0, useRec{}, opErr(op, ErrInvalidInput, "%v", err)
 	}
+	if !decbound.OK(r.Amount) {
+		return 0, useRec{}, opErr(op, ErrInvalidInput, "%v", decbound.Err("amount", r.Amount))
+	}
 	if !r.Amount.IsPositive() {
 		return 0, useRec{}, opErr(op, ErrInvalidInput, "amount %s must be positive", r.Amount)
 	}
@@ -324,7 +331,7 @@ func (b *CouponBook) apply(e *Entry, n int, o *persist.Owner, replay bool) error
 	}
 	switch {
 	case e.Kind == UseEntry && e.OpKind == OpUse && n == 0:
-		if e.Code == "" || e.Customer == "" || e.Order != e.Op[len(opPrefixes[OpUse]):] || e.Asked.IsNegative() {
+		if e.Code == "" || e.Customer == "" || e.Order != e.Op[len(opPrefixes[OpUse]):] || !decbound.OK(e.Asked) || e.Asked.IsNegative() {
 			return fmt.Errorf("entry %q: a use needs a code, a customer and its order", e.ID)
 		}
 		if !b.orders.Insert(e.Order, b.list.Len(), o) {
@@ -337,8 +344,8 @@ func (b *CouponBook) apply(e *Entry, n int, o *persist.Owner, replay bool) error
 		if err != nil {
 			return err
 		}
-		if !e.Amount.IsPositive() || rec.refunded.Add(e.Amount).GreaterThan(rec.total) {
-			return fmt.Errorf("entry %q: refund of %s does not fit order %q (%s of %s refunded)", e.ID, e.Amount, rec.order, rec.refunded, rec.total)
+		if !decbound.OK(e.Amount) || !e.Amount.IsPositive() || rec.refunded.Add(e.Amount).GreaterThan(rec.total) {
+			return fmt.Errorf("entry %q: refund of %s does not fit order %q (%s of %s refunded)", e.ID, decbound.Show(e.Amount), rec.order, rec.refunded, rec.total)
 		}
 		if !b.ops.Insert(e.Op, e.Fingerprint, o) {
 			return fmt.Errorf("entry %q: refund recorded before", e.ID)

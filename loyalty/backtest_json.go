@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 
+	"github.com/loyalkit/loyalkit/internal/decbound"
 	"github.com/shopspring/decimal"
 )
 
@@ -51,8 +52,8 @@ func (r *BacktestReport) UnmarshalJSON(b []byte) error {
 }
 
 // reportDigits bounds the digits before and after the point of every
-// number in a report read back: points and money need far fewer.
-const reportDigits = 60
+// number in a report read from JSON, as the operations' inputs.
+const reportDigits = decbound.MaxDigits
 
 var decimalType = reflect.TypeFor[decimal.Decimal]()
 
@@ -62,7 +63,7 @@ func boundedDecimals(v reflect.Value, path string) error {
 	switch {
 	case v.Type() == decimalType:
 		d := v.Interface().(decimal.Decimal)
-		if e := d.Exponent(); e < -reportDigits || e > reportDigits || d.NumDigits() > 2*reportDigits {
+		if !digitsOK(d) {
 			return fmt.Errorf("%s: the number has more than %d digits either side of the point", path, reportDigits)
 		}
 		return nil

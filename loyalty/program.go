@@ -3,6 +3,7 @@ package loyalty
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"sync"
 	"time"
@@ -175,6 +176,9 @@ type Program struct {
 
 // Validate checks the configuration without compiling the rules.
 func (c Config) Validate() error {
+	if err := boundedDecimals(reflect.ValueOf(c), "config"); err != nil { // first: the checks below write numbers out
+		return &FieldError{Field: "config", Message: err.Error()}
+	}
 	var errs []error
 	bad := func(field, format string, args ...any) {
 		errs = append(errs, &FieldError{Field: field, Message: fmt.Sprintf(format, args...)})

@@ -35,6 +35,8 @@ func (p *Program) Refund(a Account, c Customer, r Refund, now time.Time) (Accoun
 	switch {
 	case r.ID == "" || r.Order == "":
 		return a, Result{}, opErr(op, ErrInvalidInput, "refund id and order are required")
+	case !digitsOK(r.Amount):
+		return a, Result{}, opCause(op, ErrInvalidInput, tooManyDigits("amount", r.Amount))
 	case len(r.Lines) > 0 && !r.Amount.IsZero():
 		return a, Result{}, opErr(op, ErrInvalidInput, "give an amount or lines, not both")
 	case len(r.Lines) == 0 && !r.Amount.IsPositive():

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -361,5 +362,32 @@ func TestSummaryLocation(t *testing.T) {
 		if cs := s.Customers(); len(cs) != 1 || cs[0].Frequency != tc.frequency {
 			t.Errorf("in %v: %+v, want frequency %d", tc.loc, cs, tc.frequency)
 		}
+	}
+}
+
+// TestSummarizerAmountTooLong: an amount with an exponent past 60 either
+// way (1e2147483647 is a few bytes; its exact sum would be two billion
+// digits) is refused, naming the field, and the summarizer is unchanged.
+func TestSummarizerAmountTooLong(t *testing.T) {
+	s, err := metrics.NewSummarizer(metrics.SummaryConfig{CalibrationEnd: time.Date(2026, 1, 31, 0, 0, 0, 0, time.UTC), Unit: metrics.Days})
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 1, 2, 0, 0, 0, 0, time.UTC)
+	if err := s.Add(metrics.Purchase{Customer: "a", At: at, Amount: decimal.NewFromInt(10)}); err != nil {
+		t.Fatal(err)
+	}
+	for _, huge := range []decimal.Decimal{decimal.New(1, 2147483647), decimal.New(1, -2147483648), decimal.New(3, 61)} {
+		err := s.Add(metrics.Purchase{Customer: "a", At: at.Add(time.Hour), Amount: huge})
+		if err == nil || !strings.Contains(err.Error(), "Amount") || !strings.Contains(err.Error(), "at most 60 places") {
+			t.Errorf("amount 1e%d: %v", huge.Exponent(), err)
+		}
+	}
+	if err := s.Add(metrics.Purchase{Customer: "a", At: at.Add(time.Hour), Amount: decimal.New(1, -60)}); err != nil {
+		t.Errorf("amount 1e-60: %v", err)
+	}
+	got := s.Customers()
+	if len(got) != 1 || !got[0].Revenue.Equal(decimal.NewFromInt(10).Add(decimal.New(1, -60))) {
+		t.Errorf("customers %+v", got)
 	}
 }

@@ -404,7 +404,7 @@ var (
 
 func (r *snapReader) dec() decimal.Decimal {
 	exp := r.int()
-	if exp < math.MinInt32 || exp > math.MaxInt32 {
+	if exp < -maxSnapExp || exp > maxSnapExp {
 		r.fail("bad exponent")
 		return decimal.Zero
 	}
@@ -422,6 +422,14 @@ func (r *snapReader) dec() decimal.Decimal {
 	}
 	return decimal.New(c, int32(exp))
 }
+
+// maxSnapExp bounds the exponents of a snapshot's decimals. The numbers
+// the operations take have at most 60 digits either side of the point
+// (decbound), and what the ledger computes from them (sums, shares,
+// points times their value) stays far within this; an exponent of 2³¹ − 1,
+// a few bytes, would make the first sum built from it two billion digits
+// long.
+const maxSnapExp = 1000
 
 // uvarint is binary.Uvarint on a string.
 func uvarint(s string) (uint64, int) {

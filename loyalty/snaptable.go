@@ -692,7 +692,7 @@ func (tb *tables) check(t tableID) error {
 		case cTime:
 			ok = ls[0].within(s, ta.rows, minSnapTime, maxSnapTime) && ls[1].within(s, ta.rows, 0, 1e9-1)
 		case cDec:
-			ok = ls[0].within(s, ta.rows, math.MinInt32, math.MaxInt32) && ls[1].within(s, ta.rows, decInt64, decNeg)
+			ok = ls[0].within(s, ta.rows, -maxSnapExp, maxSnapExp) && ls[1].within(s, ta.rows, decInt64, decNeg)
 			if lo, hi, ok1 := ls[1].bounds(); ok && (!ok1 || lo != decInt64 || hi != decInt64) {
 				for i := range ta.rows { // some are long: rare
 					if ls[1].get(s, i) != decInt64 && !inBlob(ls[2].get(s, i), ls[3].get(s, i), ta.blen) {

@@ -21,7 +21,8 @@ func OK(customer string, at time.Time, amount decimal.Decimal) bool {
 // Check is nil for a purchase a log may hold ([OK]), else P's input error
 // from fn about the first field at fault: an empty Customer, an Amount
 // with an exponent past decbound.MaxDigits either way (only the exponent:
-// this runs on every purchase of a log) or negative (zero is allowed: a free order), a zero At.
+// this runs on every purchase of a log) or negative (zero is allowed: a
+// free order), a zero At.
 func Check[P inputerr.Package](fn, customer string, at time.Time, amount decimal.Decimal) error {
 	switch {
 	case OK(customer, at, amount):

@@ -75,12 +75,12 @@ type Account struct {
 	useTotals    useTotalList
 	usesUnsorted bool
 	// usesEdits counts the changes to uses already folded (a refund in
-	// full undoing them, a refund taking back goal steps), and spans are
+	// full undoing them, a refund taking back goal steps), and spanMemos are
 	// the counts of the spans the last evaluations counted, which hold
 	// while usesEdits is what it was then (see limitView.count). Neither
 	// is in a snapshot: a loaded account counts its spans afresh.
 	usesEdits int
-	spans     []spanMemo
+	spanMemos []spanMemo
 	refundN   int // refund records, for the window memo
 	// owner, when set, is the owner every operation on the account writes
 	// under, so that each writes in place what the operations before it

@@ -3,6 +3,7 @@ package loyalty
 import (
 	"time"
 
+	"github.com/loyalkit/loyalkit/internal/decbound"
 	"github.com/loyalkit/loyalkit/internal/enum"
 	"github.com/shopspring/decimal"
 )
@@ -159,8 +160,8 @@ func (p *Program) Capture(a Account, c Customer, cp Capture, now time.Time) (Acc
 	if err := p.usable(op); err != nil {
 		return a, Result{}, err
 	}
-	if !digitsOK(cp.Points) {
-		return a, Result{}, opCause(op, ErrInvalidInput, tooManyDigits("points", cp.Points))
+	if !decbound.OK(cp.Points) {
+		return a, Result{}, opCause(op, ErrInvalidInput, decbound.Err("points", cp.Points))
 	}
 	if cp.ID == "" || cp.Points.IsNegative() {
 		return a, Result{}, opErr(op, ErrInvalidInput, "hold id is required and points %s must not be negative", cp.Points)

@@ -62,20 +62,14 @@ func (g Grants) check() error {
 		switch {
 		case b == "":
 			return fmt.Errorf("a grant has no budget name")
-		case !digitsOK(g[b]):
-			return tooManyDigits(fmt.Sprintf("grant of budget %q", b), g[b])
+		case !decbound.OK(g[b]):
+			return decbound.Err(fmt.Sprintf("grant of budget %q", b), g[b])
 		case g[b].IsNegative():
 			return fmt.Errorf("grant of budget %q is %s, below 0", b, g[b])
 		}
 	}
 	return nil
 }
-
-// digitsOK and tooManyDigits bound the numbers the operations take (see
-// decbound: 1e2147483647 would make an operation never end).
-func digitsOK(d decimal.Decimal) bool { return decbound.OK(d) }
-
-func tooManyDigits(what string, d decimal.Decimal) error { return decbound.Err(what, d) }
 
 // Refund returns part or all of an order's money: an Amount of the money
 // the customer paid, or Lines — units of the order's lines; they refund

@@ -204,7 +204,7 @@ type spanCounts struct {
 // count counts the uses of every rule and goal in the span of l at now.
 // Uses in time order (the usual case) are found by binary search and
 // read a block at a time without comparing their times; and the account
-// remembers each span's counts (Account.spans), so that the next
+// remembers each span's counts (Account.spanMemos), so that the next
 // operation, in the same span or one moved on, adds the uses since and
 // takes off those the span left behind instead of counting it again.
 func (v *limitView) count(key spanKey, l rules.Limit, now time.Time) spanCounts {
@@ -299,7 +299,7 @@ func (v *limitView) add(sc *spanCounts, lo, hi, sign int, keeps func(*ruleUse) b
 	})
 }
 
-// spanMemo is a span's counts as an account keeps them (Account.spans):
+// spanMemo is a span's counts as an account keeps them (Account.spanMemos):
 // the span [from, to), the uses in it (lo..hi-1: the uses are in time
 // order) and the account's usesEdits then. The uses are only appended
 // to, and any change to one counted (a refund in full undoing it, a
@@ -314,9 +314,9 @@ type spanMemo struct {
 
 // spanMemo is the account's memo of span key, or nil.
 func (a *Account) spanMemo(key spanKey) *spanMemo {
-	for i := range a.spans {
-		if a.spans[i].counts.span == key {
-			return &a.spans[i]
+	for i := range a.spanMemos {
+		if a.spanMemos[i].counts.span == key {
+			return &a.spanMemos[i]
 		}
 	}
 	return nil
@@ -329,14 +329,14 @@ func (a *Account) spanMemo(key spanKey) *spanMemo {
 func (v *limitView) remember(m spanMemo) {
 	a := v.a
 	if !v.ownSpans {
-		a.spans = append(make([]spanMemo, 0, len(a.spans)+1), a.spans...)
+		a.spanMemos = append(make([]spanMemo, 0, len(a.spanMemos)+1), a.spanMemos...)
 		v.ownSpans = true
 	}
 	if old := a.spanMemo(m.counts.span); old != nil {
 		*old = m
 		return
 	}
-	a.spans = append(a.spans, m)
+	a.spanMemos = append(a.spanMemos, m)
 }
 
 // byName is the count of a use whose key is unknown: its rule's row's,

@@ -93,7 +93,7 @@ func TestSpanCountsByKeyAndByName(t *testing.T) {
 		}
 		rekeyed := func(key func(i int) int32) *Account {
 			b := a
-			b.spans = nil // as a loaded account: no span counted yet
+			b.spanMemos = nil // as a loaded account: no span counted yet
 			o := new(persist.Owner)
 			for i := range b.uses.Len() {
 				b.uses.Mut(i, o).key = key(i)

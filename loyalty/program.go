@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/loyalkit/loyalkit/internal/decbound"
 	"github.com/loyalkit/loyalkit/internal/decsum"
 	"github.com/loyalkit/loyalkit/internal/enum"
 	"github.com/loyalkit/loyalkit/internal/name"
@@ -176,7 +177,7 @@ type Program struct {
 
 // Validate checks the configuration without compiling the rules.
 func (c Config) Validate() error {
-	if err := boundedDecimals(reflect.ValueOf(c), "config"); err != nil { // first: the checks below write numbers out
+	if err := decbound.Within(reflect.ValueOf(c), "config"); err != nil { // first: the checks below write numbers out
 		return &FieldError{Field: "config", Message: err.Error()}
 	}
 	var errs []error

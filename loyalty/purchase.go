@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/loyalkit/loyalkit/internal/calendar"
+	"github.com/loyalkit/loyalkit/internal/decbound"
 	"github.com/loyalkit/loyalkit/internal/decsum"
 	"github.com/loyalkit/loyalkit/rules"
 	"github.com/shopspring/decimal"
@@ -233,8 +234,8 @@ func checkOrder(o Order) error {
 	switch {
 	case o.ID == "":
 		return fmt.Errorf("order id is empty")
-	case !digitsOK(o.Total):
-		return tooManyDigits("order "+o.ID+" total", o.Total)
+	case !decbound.OK(o.Total):
+		return decbound.Err("order "+o.ID+" total", o.Total)
 	case o.Total.IsNegative():
 		return fmt.Errorf("order %s total %s is negative", o.ID, o.Total)
 	}
@@ -242,8 +243,8 @@ func checkOrder(o Order) error {
 		return fmt.Errorf("order %s: %w", o.ID, err)
 	}
 	for i, l := range o.Lines {
-		if !digitsOK(l.Price) {
-			return tooManyDigits(fmt.Sprintf("order %s line %d price", o.ID, i), l.Price)
+		if !decbound.OK(l.Price) {
+			return decbound.Err(fmt.Sprintf("order %s line %d price", o.ID, i), l.Price)
 		}
 		if l.Qty <= 0 || l.Price.IsNegative() {
 			return fmt.Errorf("order %s line %d: quantity %d and price %s must be positive", o.ID, i, l.Qty, l.Price)

@@ -4,6 +4,7 @@ import (
 	"iter"
 	"time"
 
+	"github.com/loyalkit/loyalkit/internal/decbound"
 	"github.com/shopspring/decimal"
 )
 
@@ -53,10 +54,10 @@ func (p *Program) checkRedemption(op string, r Redemption) error {
 	switch {
 	case r.ID == "":
 		return opErr(op, ErrInvalidInput, "id is required")
-	case !digitsOK(r.Points):
-		return opCause(op, ErrInvalidInput, tooManyDigits("points", r.Points))
-	case !digitsOK(r.OrderTotal):
-		return opCause(op, ErrInvalidInput, tooManyDigits("order total", r.OrderTotal))
+	case !decbound.OK(r.Points):
+		return opCause(op, ErrInvalidInput, decbound.Err("points", r.Points))
+	case !decbound.OK(r.OrderTotal):
+		return opCause(op, ErrInvalidInput, decbound.Err("order total", r.OrderTotal))
 	case !r.Points.IsPositive():
 		return opErr(op, ErrInvalidInput, "points %s must be positive", r.Points)
 	case !r.Points.Equal(r.Points.RoundDown(p.cfg.PointsPlaces)):

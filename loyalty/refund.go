@@ -4,6 +4,8 @@ import (
 	"errors"
 	"slices"
 	"time"
+
+	"github.com/loyalkit/loyalkit/internal/decbound"
 )
 
 // Refund returns money for part or all of an order: an Amount of the
@@ -35,8 +37,8 @@ func (p *Program) Refund(a Account, c Customer, r Refund, now time.Time) (Accoun
 	switch {
 	case r.ID == "" || r.Order == "":
 		return a, Result{}, opErr(op, ErrInvalidInput, "refund id and order are required")
-	case !digitsOK(r.Amount):
-		return a, Result{}, opCause(op, ErrInvalidInput, tooManyDigits("amount", r.Amount))
+	case !decbound.OK(r.Amount):
+		return a, Result{}, opCause(op, ErrInvalidInput, decbound.Err("amount", r.Amount))
 	case len(r.Lines) > 0 && !r.Amount.IsZero():
 		return a, Result{}, opErr(op, ErrInvalidInput, "give an amount or lines, not both")
 	case len(r.Lines) == 0 && !r.Amount.IsPositive():

@@ -7,6 +7,7 @@ package decbound
 
 import (
 	"fmt"
+	"reflect"
 
 	"github.com/shopspring/decimal"
 )
@@ -16,9 +17,14 @@ import (
 const MaxDigits = 60
 
 // OK reports whether d is within MaxDigits either side of the point.
-func OK(d decimal.Decimal) bool {
+func OK(d decimal.Decimal) bool { return ExponentOK(d) && d.NumDigits() <= 2*MaxDigits }
+
+// ExponentOK is OK's test of d's exponent alone: a field read, for loops
+// over many numbers (a number's own digits cost only the memory its
+// caller gave it; its exponent is what multiplies the work).
+func ExponentOK(d decimal.Decimal) bool {
 	e := d.Exponent()
-	return e >= -MaxDigits && e <= MaxDigits && d.NumDigits() <= 2*MaxDigits
+	return e >= -MaxDigits && e <= MaxDigits
 }
 
 // Err is the error for what (a field's name) holding d past MaxDigits: it
@@ -33,4 +39,48 @@ func Show(d decimal.Decimal) string {
 		return d.String()
 	}
 	return fmt.Sprintf("a number of %d digits with exponent %d", d.NumDigits(), d.Exponent())
+}
+
+var decimalType = reflect.TypeFor[decimal.Decimal]()
+
+// Within checks every decimal in v (its exported fields, slices,
+// pointers and maps, recursively) against MaxDigits; path names v in the
+// error, and the error names the field.
+func Within(v reflect.Value, path string) error {
+	switch {
+	case v.Type() == decimalType:
+		d := v.Interface().(decimal.Decimal)
+		if !OK(d) {
+			return fmt.Errorf("%s: the number has more than %d digits either side of the point", path, MaxDigits)
+		}
+		return nil
+	}
+	switch v.Kind() {
+	case reflect.Pointer:
+		if v.IsNil() {
+			return nil
+		}
+		return Within(v.Elem(), path)
+	case reflect.Struct:
+		for i := range v.NumField() {
+			if f := v.Type().Field(i); f.IsExported() {
+				if err := Within(v.Field(i), path+"."+f.Name); err != nil {
+					return err
+				}
+			}
+		}
+	case reflect.Slice, reflect.Array:
+		for i := range v.Len() {
+			if err := Within(v.Index(i), fmt.Sprintf("%s[%d]", path, i)); err != nil {
+				return err
+			}
+		}
+	case reflect.Map:
+		for it := v.MapRange(); it.Next(); {
+			if err := Within(it.Value(), fmt.Sprintf("%s[%v]", path, it.Key())); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }

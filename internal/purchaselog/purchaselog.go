@@ -14,8 +14,7 @@ import (
 // OK reports whether a log may hold the purchase: Check's test without
 // the error, small enough to inline into a log reader's loop.
 func OK(customer string, at time.Time, amount decimal.Decimal) bool {
-	e := amount.Exponent()
-	return customer != "" && amount.Sign() >= 0 && !at.IsZero() && e >= -decbound.MaxDigits && e <= decbound.MaxDigits
+	return customer != "" && amount.Sign() >= 0 && !at.IsZero() && decbound.ExponentOK(amount)
 }
 
 // Check is nil for a purchase a log may hold ([OK]), else P's input error
@@ -29,7 +28,7 @@ func Check[P inputerr.Package](fn, customer string, at time.Time, amount decimal
 		return nil
 	case customer == "":
 		return inputerr.New[P](fn, "Customer", "is empty")
-	case amount.Exponent() < -decbound.MaxDigits || amount.Exponent() > decbound.MaxDigits: // first: writing it out might not end
+	case !decbound.ExponentOK(amount): // first: writing it out might not end
 		return inputerr.New[P](fn, "Amount", "has exponent %d for customer %q: at most %d places either side of the point", amount.Exponent(), customer, decbound.MaxDigits)
 	case amount.IsNegative():
 		return inputerr.New[P](fn, "Amount", "is negative (%s) for customer %q", amount, customer)

@@ -332,11 +332,3 @@ func (a *Account) lotIndex(id string) (int, bool) {
 	}
 	return 0, false
 }
-
-// lot returns a lot, writable under o.
-func (a *Account) lot(id string, o *persist.Owner) *lot {
-	if i, ok := a.lotIndex(id); ok {
-		return a.lots.Mut(i, o)
-	}
-	return nil
-}

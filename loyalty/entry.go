@@ -1,7 +1,6 @@
 package loyalty
 
 import (
-	"slices"
 	"time"
 
 	"github.com/loyalkit/loyalkit/internal/enum"
@@ -75,12 +74,6 @@ type Entry struct {
 	// and [Account.Head]): a replay refuses an entry whose hash does not
 	// match.
 	Hash string `json:"hash"`
-}
-
-// detached is a copy of e that shares no slice with it.
-func (e Entry) detached() Entry {
-	e.Lines, e.Gifts, e.Uses, e.Goals = slices.Clone(e.Lines), slices.Clone(e.Gifts), slices.Clone(e.Uses), slices.Clone(e.Goals)
-	return e
 }
 
 // EntryKind is the closed set of ledger entry kinds.

@@ -63,9 +63,3 @@ func toDecimal(u units, places int32) decimal.Decimal {
 	}
 	return decimal.New(u, -places)
 }
-
-// addUnits is a + b, and false on overflow.
-func addUnits(a, b units) (units, bool) {
-	s := a + b
-	return s, (b >= 0) == (s >= a)
-}

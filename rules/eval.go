@@ -22,7 +22,10 @@ var hundred = decimal.NewFromInt(100)
 // about one rule (a negative discount base). The combination semantics are
 // listed in the package documentation.
 func (s *Set[F]) Eval(f F) (Outcome, error) {
-	env := any(f)
+	box := s.boxes.Get().(*F)
+	*box = f
+	defer s.unbox(box)
+	env := any(box)
 	now := f.EvalTime()
 	base := f.DiscountBase()
 	if base.IsNegative() {
@@ -34,7 +37,11 @@ func (s *Set[F]) Eval(f F) (Outcome, error) {
 			occasion = o.Occasion()
 		}
 	}
-	size, sized := env.(Sizer)
+	var size Sizer
+	sized := false
+	if s.sizer {
+		size, sized = env.(Sizer)
+	}
 	n, spent := 0, 0
 	if sized {
 		n = max(size.EvalSize(), 0)
@@ -59,7 +66,7 @@ func (s *Set[F]) Eval(f F) (Outcome, error) {
 			st.Status, st.By = StatusShadowed, exclusiveBy[r.Kind]
 			continue
 		}
-		stop, left, cuts := limited(env, r, st)
+		stop, left, cuts := limited(env, r, st, s.describer)
 		if stop {
 			continue
 		}
@@ -82,7 +89,7 @@ func (s *Set[F]) Eval(f F) (Outcome, error) {
 			re = s.apply(&out, st, r, v, base)
 		}
 		if re == nil {
-			cut(env, r, st, &left, cuts)
+			cut(env, r, st, &left, cuts, s.describer)
 			if budgetCut(env, r, st) {
 				continue // nothing granted: like a limit reached
 			}
@@ -104,6 +111,14 @@ func (s *Set[F]) Eval(f F) (Outcome, error) {
 	}
 	s.total(&out, bestAt, base)
 	return out, nil
+}
+
+// unbox clears a box Eval used, so that it keeps nothing of the facts
+// alive, and returns it to the pool.
+func (s *Set[F]) unbox(box *F) {
+	var zero F
+	*box = zero
+	s.boxes.Put(box)
 }
 
 // apply records the value of a rule whose condition held on its step (and

@@ -90,9 +90,9 @@ type UsageDescriber interface {
 }
 
 // used is what the trace says was used of rule r's limit: left.Used, or
-// what env's UsageDescriber says.
-func used(env any, r *compiled, left *Left) string {
-	if left.Used != "" {
+// what env's UsageDescriber says (when describe: the facts type is one).
+func used(env any, r *compiled, left *Left, describe bool) string {
+	if left.Used != "" || !describe {
 		return left.Used
 	}
 	if d, ok := env.(UsageDescriber); ok {
@@ -127,14 +127,14 @@ func (l *Limit) check(k Kind, limiter bool, bad func(string, ...any)) {
 // rule may not run (its step is then [StatusLimited]) and, when the limit
 // has an amount, what is left of it (cuts: else false). Left is returned
 // by value: a pointer to it would put it on the heap on every call.
-func limited(env any, r *compiled, st *Step) (stop bool, left Left, cuts bool) {
+func limited(env any, r *compiled, st *Step, describe bool) (stop bool, left Left, cuts bool) {
 	lim, ok := env.(Limiter)
 	if r.Limit.IsZero() || !ok {
 		return false, Left{}, false
 	}
 	left = lim.LimitLeft(r.ID, r.Limit)
 	if r.Limit.Times > 0 && left.Times <= 0 || r.Limit.Amount.IsPositive() && !left.Amount.IsPositive() {
-		st.Status, st.Reason = StatusLimited, used(env, r, &left)
+		st.Status, st.Reason = StatusLimited, used(env, r, &left, describe)
 		return true, Left{}, false
 	}
 	return false, left, r.Limit.Amount.IsPositive()
@@ -142,9 +142,9 @@ func limited(env any, r *compiled, st *Step) (stop bool, left Left, cuts bool) {
 
 // cut limits an applied step's value to what is left of its rule's
 // amount limit (when cuts).
-func cut(env any, r *compiled, st *Step, left *Left, cuts bool) {
+func cut(env any, r *compiled, st *Step, left *Left, cuts, describe bool) {
 	if cuts && (st.Status == StatusApplied || st.Status == StatusCapped) && st.Value.GreaterThan(left.Amount) {
-		st.Value, st.Status, st.By, st.Reason = left.Amount, StatusCapped, "limit", used(env, r, left)
+		st.Value, st.Status, st.By, st.Reason = left.Amount, StatusCapped, "limit", used(env, r, left, describe)
 	}
 }
 

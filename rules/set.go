@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/expr-lang/expr/vm"
@@ -52,6 +53,16 @@ type Set[F Facts] struct {
 	// occasions: some rule has an On list, so Eval asks the facts for
 	// their occasion.
 	occasions bool
+	// boxes hold the facts while Eval runs, so that the programs read
+	// them through a pointer instead of a copy made on the heap for each
+	// evaluation (a facts struct is hundreds of bytes). The rules cannot
+	// call methods or name $env, so a program reads the same fields
+	// through the pointer as through the value.
+	boxes sync.Pool
+	// sizer and describer: F itself (not only *F, which the programs
+	// are given) implements Sizer and UsageDescriber, so Eval asks the
+	// facts for their size and the words of a limit.
+	sizer, describer bool
 }
 
 type compiled struct {
@@ -145,7 +156,11 @@ func Compile[F Facts](defs []Rule, opts ...Option) (*Set[F], error) {
 		return nil, &CompileError{Errors: errs}
 	}
 	slices.SortStableFunc(out, func(a, b compiled) int { return cmp.Compare(b.Priority, a.Priority) })
-	return &Set[F]{rules: out, limits: o.limits, run: newRunner(o.limits.MemoryBudget), strict: o.strict, occasions: occasions}, nil
+	set := &Set[F]{rules: out, limits: o.limits, run: newRunner(o.limits.MemoryBudget), strict: o.strict, occasions: occasions}
+	set.boxes.New = func() any { return new(F) }
+	set.sizer = reflect.TypeFor[F]().Implements(reflect.TypeFor[Sizer]())
+	set.describer = reflect.TypeFor[F]().Implements(reflect.TypeFor[UsageDescriber]())
+	return set, nil
 }
 
 func valueTypes(k Kind) ([]reflect.Type, string, bool) {

@@ -91,8 +91,22 @@ type Account struct {
 	// nil: each operation writes under an owner of its own, and the
 	// account it was given stays as it was.
 	owner *persist.Owner
-	win   windowMemo
+	// scratch, when set, marks an account whose entries no one will read
+	// or store (a backtest's, with owner): its entries are not chained
+	// (Head stays that of an empty account), and its operations' results
+	// list them only when scratch is scratchKeepEntries.
+	scratch scratchMode
+	win     windowMemo
 }
+
+// scratchMode is what an account's operations skip (see Account.scratch).
+type scratchMode uint8
+
+const (
+	scratchNone        scratchMode = iota
+	scratchNoEntries               // no hash chain, no Result.Entries
+	scratchKeepEntries             // no hash chain; Result.Entries as usual
+)
 
 // Lot is one earning: points from one rule on one operation, spent,
 // expired or reversed as its Remaining goes down.

@@ -287,6 +287,11 @@ func (run *btRun) op(line int, r *Recorded) error {
 		// The customer's accounts are the run's alone, and any error but a
 		// refused redemption stops it: their operations write in place.
 		c.acc[0].owner, c.acc[1].owner = new(persist.Owner), new(persist.Owner)
+		// No one reads their entries but the cohorts, when asked for.
+		c.acc[0].scratch, c.acc[1].scratch = scratchNoEntries, scratchNoEntries
+		if env.cfg.Cohorts {
+			c.acc[0].scratch, c.acc[1].scratch = scratchKeepEntries, scratchKeepEntries
+		}
 		// Not a customer yet at the dates before their first operation.
 		c.next = sort.Search(len(env.dates), func(k int) bool { return !env.dates[k].Before(r.At) })
 		run.custs[c.id] = c

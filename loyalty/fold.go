@@ -90,6 +90,9 @@ func (p *Program) apply(a *Account, e *Entry, o *persist.Owner, mode foldMode) e
 	if err != nil {
 		return err
 	}
+	if a.scratch != scratchNone {
+		return nil
+	}
 	return a.chain(e, mode == foldReplay)
 }
 

@@ -314,7 +314,7 @@ func (p *Program) earn(t *txn, out rules.Outcome, total decimal.Decimal, orderID
 		if err := t.add(e); err != nil {
 			return opErr(t.op, ErrInvalidInput, "%v", err)
 		}
-		if err := p.repayDebt(t, t.es[len(t.es)-1].ID, pts, orderID); err != nil { // from the earning just made
+		if err := p.repayDebt(t, t.lastID, pts, orderID); err != nil { // from the earning just made
 			return err
 		}
 	}

@@ -23,6 +23,8 @@ type txn struct {
 	n     int
 	fp    string  // the payload's fingerprint
 	es    []Entry // the entries made so far, for the result
+	// lastID is the id of the last entry made (kept when es is not).
+	lastID string
 	ids   string  // the ids of the next entries, "<op>/<n>" each, end to end
 	quote bool    // a quote: nothing it makes is stored
 	// room is how many entries the operation expects to make, when it
@@ -42,6 +44,10 @@ func (t *txn) add(e Entry) error {
 	}
 	if err := t.p.apply(&t.acc, &e, t.owner, mode); err != nil {
 		return err
+	}
+	t.lastID = e.ID
+	if t.acc.scratch == scratchNoEntries {
+		return nil
 	}
 	if t.es == nil { // made at the first entry: an operation that writes none (an expiry with nothing to expire) allocates none
 		n := 4 // a record, a few takes or earnings, a tier

@@ -54,3 +54,23 @@ var pow10 = func() (p [19]int64) {
 	}
 	return p
 }()
+
+// ReadAllFacts makes p compute every customer fact whether its rules
+// read it or not, for tests comparing with what they read.
+func ReadAllFacts(p *Program) {
+	p.reads = factReads{balance: true, window: true, month: true, lifetime: true}
+}
+
+// FactsComputed names the costly customer facts p computes.
+func FactsComputed(p *Program) []string {
+	var out []string
+	for _, f := range []struct {
+		name string
+		on   bool
+	}{{"balance", p.reads.balance}, {"window", p.reads.window}, {"month", p.reads.month}, {"lifetime", p.reads.lifetime}} {
+		if f.on {
+			out = append(out, f.name)
+		}
+	}
+	return out
+}

@@ -71,6 +71,7 @@ func CompileWith[X any](c Config, opts ...rules.Option) (*Program, error) {
 // extension (nil when it gave none).
 type ruleSet interface {
 	eval(f Facts, ext any) (rules.Outcome, error)
+	Reads(path string) bool
 }
 
 // plainSet is the rule set of a programme without an extension.

@@ -3,6 +3,7 @@ package loyalty
 import (
 	"time"
 
+	"github.com/loyalkit/loyalkit/rules"
 	"github.com/shopspring/decimal"
 )
 
@@ -52,6 +53,9 @@ func (f Facts) DiscountBase() decimal.Decimal { return f.Order.Total }
 // include the order being bought (see [OrderFacts]). Spend is money paid,
 // net of refunds. A zero time (no birthday on file, no purchase yet) is
 // unknown: a date helper given one does not apply (rules: ErrUnknown).
+// Available, Pending, the window's, the month's and LifetimeSpend are
+// computed only when some rule or goal of the programme reads them
+// ([rules.Set.Reads]); they cost a look over the account.
 type CustomerFacts struct {
 	ID                 string
 	Tier               string
@@ -101,4 +105,28 @@ type Line struct {
 type EventFacts struct {
 	Kind       string
 	Attributes map[string]string
+}
+
+// factReads are the customer facts the programme's rules and goals read,
+// of those that cost a walk over the account to compute.
+type factReads struct {
+	balance  bool // Available, Pending
+	window   bool // WindowSpend, WindowOrders
+	month    bool // MonthSpend, MonthOrders
+	lifetime bool // LifetimeSpend
+}
+
+// factsRead is what the sets read; steps may be nil.
+func factsRead(set ruleSet, goals, steps *rules.Set[Facts]) factReads {
+	read := func(fields ...string) bool {
+		for _, f := range fields {
+			path := "customer." + f
+			if set.Reads(path) || goals.Reads(path) || steps != nil && steps.Reads(path) {
+				return true
+			}
+		}
+		return false
+	}
+	return factReads{balance: read("Available", "Pending"), window: read("WindowSpend", "WindowOrders"),
+		month: read("MonthSpend", "MonthOrders"), lifetime: read("LifetimeSpend")}
 }

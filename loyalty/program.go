@@ -163,6 +163,9 @@ type Program struct {
 	// (goalTakeBacks); nil without goals.
 	goalSteps *rules.Set[Facts]
 	goalKeyOf map[string]goalKeys // each goal's keys among the account's uses
+	// reads are the customer facts that cost something to compute and
+	// that some rule or goal reads (the others are left zero).
+	reads factReads
 	// purchaseEntries is room for the entries of most purchases: a
 	// record, an earning per accrual rule, a tier change, a repayment.
 	purchaseEntries int
@@ -290,6 +293,7 @@ func compile(c Config, opts []rules.Option, compileRules func([]rules.Rule, []ru
 		p.tierMin[i].Add(t.MinSpend)
 	}
 	p.streaks = streaksRead(c.Rules)
+	p.reads = factsRead(set, goals, steps)
 	p.purchaseEntries = 3
 	for _, r := range c.Rules {
 		if r.Kind == rules.Accrual && p.purchaseEntries < 8 {

@@ -17,18 +17,30 @@ import (
 // operation: spend, orders and the tier window do not include the order
 // being evaluated (that is order.…).
 func (p *Program) facts(a *Account, c Customer, now time.Time, occasion string) Facts {
-	b := a.balance(now)
-	spend, n := p.window(a, now)
-	mSpend, mOrders := p.span(a, calendar.PeriodStart(now.In(p.loc), 1, 0).Add(-1), now) // from the month's first instant
 	f := Facts{
-		Customer: CustomerFacts{ID: c.ID, Tier: a.tier, Available: p.dec(b.available),
-			Pending: p.dec(b.pending), LifetimeSpend: a.spend.Value(), LifetimeOrders: a.orderN, WindowSpend: spend.Value(), WindowOrders: n,
-			MonthSpend: mSpend.Value(), MonthOrders: mOrders,
+		Customer: CustomerFacts{ID: c.ID, Tier: a.tier, LifetimeOrders: a.orderN,
 			FirstPurchase: p.inZone(a.first), LastPurchase: p.inZone(a.last), Birthday: c.Birthday, Registered: c.Registered,
 			Attributes: c.Attributes},
 		Now:      now.In(p.loc),
 		occasion: occasion,
 		ext:      c.Ext,
+	}
+	// What no rule reads is left zero: each costs a look over the account.
+	cf := &f.Customer
+	if p.reads.balance {
+		b := a.balance(now)
+		cf.Available, cf.Pending = p.dec(b.available), p.dec(b.pending)
+	}
+	if p.reads.window {
+		spend, n := p.window(a, now)
+		cf.WindowSpend, cf.WindowOrders = spend.Value(), n
+	}
+	if p.reads.month {
+		spend, n := p.span(a, calendar.PeriodStart(now.In(p.loc), 1, 0).Add(-1), now) // from the month's first instant
+		cf.MonthSpend, cf.MonthOrders = spend.Value(), n
+	}
+	if p.reads.lifetime {
+		cf.LifetimeSpend = a.spend.Value()
 	}
 	if p.hasLimits || len(p.cfg.Goals) > 0 { // only then is anything counted
 		f.limits = &limitView{p: p, a: a}

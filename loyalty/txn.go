@@ -25,8 +25,8 @@ type txn struct {
 	es    []Entry // the entries made so far, for the result
 	// lastID is the id of the last entry made (kept when es is not).
 	lastID string
-	ids   string  // the ids of the next entries, "<op>/<n>" each, end to end
-	quote bool    // a quote: nothing it makes is stored
+	ids    string // the ids of the next entries, "<op>/<n>" each, end to end
+	quote  bool   // a quote: nothing it makes is stored
 	// room is how many entries the operation expects to make, when it
 	// knows (0: a guess by its kind); more make room as they come.
 	room int

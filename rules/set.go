@@ -63,6 +63,8 @@ type Set[F Facts] struct {
 	// are given) implements Sizer and UsageDescriber, so Eval asks the
 	// facts for their size and the words of a limit.
 	sizer, describer bool
+	// reads are the facts the rules read (see Reads).
+	reads []string
 }
 
 type compiled struct {
@@ -157,6 +159,13 @@ func Compile[F Facts](defs []Rule, opts ...Option) (*Set[F], error) {
 	}
 	slices.SortStableFunc(out, func(a, b compiled) int { return cmp.Compare(b.Priority, a.Priority) })
 	set := &Set[F]{rules: out, limits: o.limits, run: newRunner(o.limits.MemoryBudget), strict: o.strict, occasions: occasions}
+	for i := range out {
+		for _, p := range []*vm.Program{out[i].when, out[i].value} {
+			if p != nil {
+				set.reads = readPaths(set.reads, p.Node())
+			}
+		}
+	}
 	set.boxes.New = func() any { return new(F) }
 	set.sizer = reflect.TypeFor[F]().Implements(reflect.TypeFor[Sizer]())
 	set.describer = reflect.TypeFor[F]().Implements(reflect.TypeFor[UsageDescriber]())

@@ -22,10 +22,15 @@ var hundred = decimal.NewFromInt(100)
 // about one rule (a negative discount base). The combination semantics are
 // listed in the package documentation.
 func (s *Set[F]) Eval(f F) (Outcome, error) {
-	box := s.boxes.Get().(*F)
-	*box = f
-	defer s.unbox(box)
-	env := any(box)
+	var env any
+	if s.byPointer {
+		box := s.boxes.Get().(*F)
+		*box = f
+		defer s.unbox(box)
+		env = box
+	} else {
+		env = f
+	}
 	now := f.EvalTime()
 	base := f.DiscountBase()
 	if base.IsNegative() {

@@ -30,8 +30,9 @@ func under(path, parent string) bool {
 // readPaths adds to paths the facts each tree reads: the longest chain of
 // constant member names from an identifier of the environment (the
 // identifiers a call names are helpers, not facts; the ones under a
-// predicate's # are its elements').
-func readPaths(paths []string, roots ...ast.Node) []string {
+// predicate's # are its elements'). n is how many reads the trees make
+// (a path read twice counts twice).
+func readPaths(paths []string, roots ...ast.Node) (_ []string, n int) {
 	for _, root := range roots {
 		if root == nil {
 			continue
@@ -54,16 +55,21 @@ func readPaths(paths []string, roots ...ast.Node) []string {
 				found = append(found, n)
 			}
 		}))
-		for _, n := range found {
-			if inner[n] {
+		for _, node := range found {
+			if inner[node] {
 				continue
 			}
-			if p, ok := chainPath(n); ok && !contains(paths, p) {
+			p, ok := chainPath(node)
+			if !ok {
+				continue
+			}
+			n++
+			if !contains(paths, p) {
 				paths = append(paths, p)
 			}
 		}
 	}
-	return paths
+	return paths, n
 }
 
 // chainPath is the path a chain of constant member names from an

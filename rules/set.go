@@ -53,12 +53,16 @@ type Set[F Facts] struct {
 	// occasions: some rule has an On list, so Eval asks the facts for
 	// their occasion.
 	occasions bool
-	// boxes hold the facts while Eval runs, so that the programs read
-	// them through a pointer instead of a copy made on the heap for each
-	// evaluation (a facts struct is hundreds of bytes). The rules cannot
-	// call methods or name $env, so a program reads the same fields
-	// through the pointer as through the value.
-	boxes sync.Pool
+	// byPointer: Eval gives the programs a pointer to the facts, held in
+	// a pooled box, instead of a copy of them in an interface value, which
+	// costs an allocation of the facts' size each evaluation. Through a
+	// pointer, though, every field a program reads is copied out (a small
+	// allocation each, where the copy's fields are shared): Compile picks
+	// the pointer when the facts are larger than what the rules' reads
+	// would allocate (the rules cannot call methods or name $env, so they
+	// read the same fields either way).
+	byPointer bool
+	boxes     sync.Pool
 	// sizer and describer: F itself (not only *F, which the programs
 	// are given) implements Sizer and UsageDescriber, so Eval asks the
 	// facts for their size and the words of a limit.
@@ -159,18 +163,26 @@ func Compile[F Facts](defs []Rule, opts ...Option) (*Set[F], error) {
 	}
 	slices.SortStableFunc(out, func(a, b compiled) int { return cmp.Compare(b.Priority, a.Priority) })
 	set := &Set[F]{rules: out, limits: o.limits, run: newRunner(o.limits.MemoryBudget), strict: o.strict, occasions: occasions}
+	reads := 0
 	for i := range out {
 		for _, p := range []*vm.Program{out[i].when, out[i].value} {
 			if p != nil {
-				set.reads = readPaths(set.reads, p.Node())
+				var n int
+				set.reads, n = readPaths(set.reads, p.Node())
+				reads += n
 			}
 		}
 	}
+	set.byPointer = uintptr(reads)*bytesPerRead < reflect.TypeFor[F]().Size()
 	set.boxes.New = func() any { return new(F) }
 	set.sizer = reflect.TypeFor[F]().Implements(reflect.TypeFor[Sizer]())
 	set.describer = reflect.TypeFor[F]().Implements(reflect.TypeFor[UsageDescriber]())
 	return set, nil
 }
+
+// bytesPerRead is about what reading a field through a pointer to the
+// facts allocates: a decimal, a string or a time copied out.
+const bytesPerRead = 24
 
 func valueTypes(k Kind) ([]reflect.Type, string, bool) {
 	switch k {

@@ -64,11 +64,16 @@ func (t *txn) add(e Entry) error {
 }
 
 // nextID is the id the next entry gets: the operation and its position.
-// The ids are made eight at a time in one string.
+// The ids are made up to eight at a time in one string: as many as the
+// operation expects to make (room), else eight.
 func (t *txn) nextID() string {
 	if t.ids == "" {
-		b := make([]byte, 0, 8*(len(t.op)+3))
-		for k := t.n; k < t.n+8; k++ {
+		n := 8
+		if t.room > t.n {
+			n = min(n, t.room-t.n)
+		}
+		b := make([]byte, 0, n*(len(t.op)+3))
+		for k := t.n; k < t.n+n; k++ {
 			b = strconv.AppendInt(append(append(b, t.op...), '/'), int64(k), 10)
 		}
 		t.ids = string(b)

@@ -133,17 +133,17 @@ func sideName(s int) string { return string(rune('A' + s)) }
 func (env *btEnv) fingerprint() string {
 	f := newFingerprint('b')
 	for _, p := range env.p {
-		f.str(p.cfg.Name).str(p.compat).str(fmt.Sprint(p.cfg.Rules, p.cfg.Tiers, p.cfg.Expiry, p.cfg.Redemption.PointValue.String()))
+		f = f.str(p.cfg.Name).str(p.compat).str(fmt.Sprint(p.cfg.Rules, p.cfg.Tiers, p.cfg.Expiry, p.cfg.Redemption.PointValue.String()))
 	}
 	for _, d := range env.dates {
-		f.str(d.UTC().Format(time.RFC3339Nano))
+		f = f.str(d.UTC().Format(time.RFC3339Nano))
 	}
-	f.num(int64(env.cfg.Redemptions)).str(env.cfg.Breakage.String()).num(int64(env.cfg.ExpiryBuckets)).num(int64(env.cfg.Shard.Count))
+	f = f.num(int64(env.cfg.Redemptions)).str(env.cfg.Breakage.String()).num(int64(env.cfg.ExpiryBuckets)).num(int64(env.cfg.Shard.Count))
 	if env.cfg.Cohorts {
-		f.num(1)
+		f = f.num(1)
 	}
 	for _, g := range slices.Sorted(maps.Keys(env.cfg.GiftCost)) {
-		f.str(g).str(env.cfg.GiftCost[g].String())
+		f = f.str(g).str(env.cfg.GiftCost[g].String())
 	}
 	return f.sum()
 }

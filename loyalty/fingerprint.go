@@ -18,49 +18,49 @@ import (
 // other payload, a different one.
 type fingerprinter struct{ b []byte }
 
-func (f *fingerprinter) str(s string) *fingerprinter {
+func (f fingerprinter) str(s string) fingerprinter {
 	f.b = canon.AppendStr(f.b, s)
 	return f
 }
 
-func (f *fingerprinter) num(i int64) *fingerprinter {
+func (f fingerprinter) num(i int64) fingerprinter {
 	f.b = binary.AppendVarint(f.b, i)
 	return f
 }
 
-func (f *fingerprinter) dec(d decimal.Decimal) *fingerprinter {
+func (f fingerprinter) dec(d decimal.Decimal) fingerprinter {
 	f.b = canon.AppendDec(f.b, d)
 	return f
 }
 
-func (f *fingerprinter) attrs(m map[string]string) *fingerprinter {
-	f.num(int64(len(m)))
+func (f fingerprinter) attrs(m map[string]string) fingerprinter {
+	f = f.num(int64(len(m)))
 	for _, k := range slices.Sorted(maps.Keys(m)) {
-		f.str(k).str(m[k])
+		f = f.str(k).str(m[k])
 	}
 	return f
 }
 
 // grants adds g, when there are any (a payload without grants has the
 // fingerprint it had before grants existed).
-func (f *fingerprinter) grants(g Grants) *fingerprinter {
+func (f fingerprinter) grants(g Grants) fingerprinter {
 	if len(g) == 0 {
 		return f
 	}
-	f.str("grants").num(int64(len(g)))
+	f = f.str("grants").num(int64(len(g)))
 	for _, k := range slices.Sorted(maps.Keys(g)) {
-		f.str(k).dec(g[k])
+		f = f.str(k).dec(g[k])
 	}
 	return f
 }
 
-func (f *fingerprinter) sum() string {
+func (f fingerprinter) sum() string {
 	h := sha256.Sum256(f.b)
 	return hex.EncodeToString(h[:12])
 }
 
-func newFingerprint(kind byte) *fingerprinter {
-	f := &fingerprinter{b: make([]byte, 0, 256)}
+func newFingerprint(kind byte) fingerprinter {
+	f := fingerprinter{b: make([]byte, 0, 256)}
 	f.b = append(f.b, kind)
 	return f
 }
@@ -68,7 +68,7 @@ func newFingerprint(kind byte) *fingerprinter {
 func (o Order) fingerprint() string {
 	f := newFingerprint('o').str(o.ID).str(o.Currency).dec(o.Total).str(o.Channel).str(o.Coupon).str(o.Redemption).num(int64(len(o.Lines)))
 	for _, l := range o.Lines {
-		f.str(l.SKU).str(l.Category).num(int64(l.Qty)).dec(l.Price)
+		f = f.str(l.SKU).str(l.Category).num(int64(l.Qty)).dec(l.Price)
 	}
 	return f.grants(o.Grants).sum()
 }
@@ -76,7 +76,7 @@ func (o Order) fingerprint() string {
 func (r Refund) fingerprint() string {
 	f := newFingerprint('r').str(r.ID).str(r.Order).dec(r.Amount).num(int64(len(r.Lines)))
 	for _, l := range r.Lines {
-		f.str(l.SKU).num(int64(l.Qty))
+		f = f.str(l.SKU).num(int64(l.Qty))
 	}
 	return f.sum()
 }

@@ -352,7 +352,7 @@ func occasions(rs []rules.Rule) []rules.Rule {
 func (c Config) compatKey() string {
 	f := newFingerprint('k').str(c.Currency).num(int64(c.PointsPlaces)).num(int64(c.MoneyPlaces)).num(int64(len(c.Tiers)))
 	for _, t := range c.Tiers {
-		f.str(t.Name)
+		f = f.str(t.Name)
 	}
 	return f.sum()
 }

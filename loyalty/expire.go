@@ -17,7 +17,7 @@ func (p *Program) Expire(a Account, now time.Time) (Account, Result, error) {
 		return a, Result{}, err
 	}
 	due := a.dueLots(now)
-	t, done, err := p.scheduled(a, "expire:"+now.UTC().Format(time.RFC3339Nano), OpExpire, now, len(due) > 0)
+	t, done, err := p.scheduled(a, scheduledOp("expire:", now), OpExpire, now, len(due) > 0)
 	if err != nil || done != nil {
 		return a, deref(done), err
 	}
@@ -73,4 +73,11 @@ func (p *Program) scheduled(a Account, base string, kind OpKind, now time.Time, 
 		return nil, &Result{Op: base, Points: decimal.Zero, Discount: decimal.Zero, Money: decimal.Zero, Tier: a.tier}, nil
 	}
 	return p.begin(a, "", op, kind, "", now)
+}
+
+// scheduledOp is the id of a scheduled operation at now: prefix and the
+// instant in UTC, RFC 3339 with nanoseconds, made in one allocation.
+func scheduledOp(prefix string, now time.Time) string {
+	var buf [64]byte
+	return string(now.UTC().AppendFormat(append(buf[:0], prefix...), time.RFC3339Nano))
 }

@@ -24,7 +24,7 @@ func (p *Program) ReviewTier(a Account, now time.Time) (Account, Result, error) 
 		lapsed := p.lapsedAt(&scratch, now)
 		demote = !now.Before(addDays(lapsed, p.cfg.TierGraceDays, p.loc))
 	}
-	t, done, err := p.scheduled(a, "review:"+now.UTC().Format(time.RFC3339Nano), OpReview, now, demote)
+	t, done, err := p.scheduled(a, scheduledOp("review:", now), OpReview, now, demote)
 	if err != nil || done != nil {
 		return a, deref(done), err
 	}

@@ -1,6 +1,9 @@
 package persist
 
-import "hash/maphash"
+import (
+	"hash/maphash"
+	"slices"
+)
 
 const (
 	fanBits = 4
@@ -26,11 +29,20 @@ type midNode[V any] struct {
 	children [fan]*mapLeaf[V]
 }
 
+// mapLeaf holds its first few items in small, in the order they came;
+// past smallLeaf it spills them into buckets by the key's hash. A map of
+// a few hundred keys (an account's operations) then makes a leaf of a
+// few words per new key, not one of sixteen buckets.
 type mapLeaf[V any] struct {
-	owner   *Owner
-	buckets [fan][]mapItem[V]
-	fresh   uint16 // bucket k's slice was allocated under owner: writable in place
+	owner      *Owner
+	small      []mapItem[V]
+	buckets    *[fan][]mapItem[V] // nil: the items are in small
+	fresh      uint16             // bucket k's slice was allocated under owner: writable in place
+	smallFresh bool               // small was allocated under owner
 }
+
+// smallLeaf is how many items a leaf keeps in small before it spills.
+const smallLeaf = 8
 
 type mapItem[V any] struct {
 	key string
@@ -61,7 +73,12 @@ func (m Map[V]) Get(key string) (V, bool) {
 	if mid == nil || mid.children[j] == nil {
 		return zero, false
 	}
-	for _, it := range mid.children[j].buckets[k] {
+	leaf := mid.children[j]
+	items := leaf.small
+	if leaf.buckets != nil {
+		items = leaf.buckets[k]
+	}
+	for _, it := range items {
 		if it.key == key {
 			return it.val, true
 		}
@@ -96,12 +113,32 @@ func (m *Map[V]) set(key string, v V, o *Owner, replace bool) bool {
 	}
 	leaf := mid.children[j]
 	if leaf == nil || leaf.owner != o {
-		l := &mapLeaf[V]{owner: o} // fresh is 0: the buckets are still shared
+		l := &mapLeaf[V]{owner: o} // fresh is 0: the slices are still shared
 		if leaf != nil {
-			l.buckets = leaf.buckets
+			l.small = leaf.small
+			if leaf.buckets != nil {
+				b := *leaf.buckets
+				l.buckets = &b
+			}
 		}
 		leaf = l
 		mid.children[j] = l
+	}
+	if leaf.buckets == nil {
+		if done, ok := leaf.setSmall(key, v, replace); done {
+			return ok
+		}
+		if len(leaf.small) < smallLeaf {
+			if leaf.smallFresh {
+				leaf.small = append(leaf.small, mapItem[V]{key, v})
+			} else {
+				leaf.small = append(leaf.small[:len(leaf.small):len(leaf.small)], mapItem[V]{key, v})
+				leaf.smallFresh = true
+			}
+			m.n++
+			return true
+		}
+		leaf.spill(m)
 	}
 	b := leaf.buckets[k]
 	for x := range b {
@@ -126,6 +163,38 @@ func (m *Map[V]) set(key string, v V, o *Owner, replace bool) bool {
 	}
 	m.n++
 	return true
+}
+
+// setSmall sets key in a leaf that keeps its items in small, when key
+// is there (done; ok: it was set, else it is kept for Insert).
+func (l *mapLeaf[V]) setSmall(key string, v V, replace bool) (done, ok bool) {
+	for x := range l.small {
+		if l.small[x].key != key {
+			continue
+		}
+		if !replace {
+			return true, false
+		}
+		if !l.smallFresh {
+			l.small = slices.Clone(l.small)
+			l.smallFresh = true
+		}
+		l.small[x].val = v
+		return true, true
+	}
+	return false, false
+}
+
+// spill moves a full leaf's small items into buckets, allocated now: every
+// bucket is then writable in place.
+func (l *mapLeaf[V]) spill(m *Map[V]) {
+	l.buckets = new([fan][]mapItem[V])
+	for _, it := range l.small {
+		_, _, k := m.slot(it.key)
+		l.buckets[k] = append(l.buckets[k], it)
+	}
+	l.fresh = 1<<fan - 1
+	l.small, l.smallFresh = nil, false
 }
 
 // MapOf builds a map of n keys at once: key(i) and val(i) for i < n. It
@@ -155,6 +224,7 @@ func MapOf[V any](n int, key func(int) string, val func(int) V) (Map[V], bool) {
 	}
 	m.root = &mapNode[V]{}
 	leaves := make([]mapLeaf[V], 0, fan*fan)
+	arrays := make([][fan][]mapItem[V], 0, fan*fan)
 	for i := range n {
 		s := int(slots[i])
 		a, b, c := s>>(2*fanBits), (s>>fanBits)&(fan-1), s&(fan-1)
@@ -165,7 +235,8 @@ func MapOf[V any](n int, key func(int) string, val func(int) V) (Map[V], bool) {
 		}
 		leaf := mid.children[b]
 		if leaf == nil {
-			leaves = append(leaves, mapLeaf[V]{})
+			arrays = append(arrays, [fan][]mapItem[V]{})
+			leaves = append(leaves, mapLeaf[V]{buckets: &arrays[len(arrays)-1]})
 			leaf = &leaves[len(leaves)-1]
 			mid.children[b] = leaf
 		}

@@ -2,6 +2,7 @@ package persist
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -271,4 +272,55 @@ func TestLazyConcurrentReads(t *testing.T) {
 	if calls.Load() != before {
 		t.Fatal("a block read twice was made twice")
 	}
+}
+
+// TestMapSpills: leaves that outgrow their few inline items spill into
+// buckets, in place or on a copy, and every version keeps its own keys
+// and values: thousands of keys, a few owners, versions branched from
+// earlier ones (before and after their leaves spilled).
+func TestMapSpills(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		type version struct {
+			m     Map[int]
+			plain map[string]int
+		}
+		versions := []version{{plain: map[string]int{}}}
+		for range rapid.IntRange(1, 6).Draw(t, "steps") {
+			base := versions[rapid.IntRange(0, len(versions)-1).Draw(t, "base")]
+			nv := version{m: base.m, plain: maps.Clone(base.plain)}
+			o := new(Owner)
+			n := rapid.IntRange(1, 4000).Draw(t, "changes")
+			seed := rapid.IntRange(0, 1<<20).Draw(t, "seed")
+			for i := range n {
+				k := fmt.Sprint((seed + i*7919) % 6000)
+				x := seed ^ i
+				if i%3 == 0 {
+					_, had := nv.plain[k]
+					if nv.m.Insert(k, x, o) == had {
+						t.Fatalf("Insert(%q) reported %v with the key present: %v", k, !had, had)
+					}
+					if !had {
+						nv.plain[k] = x
+					}
+				} else {
+					nv.m.Set(k, x, o)
+					nv.plain[k] = x
+				}
+			}
+			versions = append(versions, nv)
+			for vi, ver := range versions {
+				if ver.m.Len() != len(ver.plain) {
+					t.Fatalf("version %d: %d keys, want %d", vi, ver.m.Len(), len(ver.plain))
+				}
+				for k, x := range ver.plain {
+					if got, ok := ver.m.Get(k); !ok || got != x {
+						t.Fatalf("version %d: %q = %d, %v; want %d", vi, k, got, ok, x)
+					}
+				}
+				if _, ok := ver.m.Get("6001"); ok {
+					t.Fatalf("version %d: found a key never put", vi)
+				}
+			}
+		}
+	})
 }

@@ -93,8 +93,9 @@ type Account struct {
 	owner *persist.Owner
 	// scratch, when set, marks an account whose entries no one will read
 	// or store (a backtest's, with owner): its entries are not chained
-	// (Head stays that of an empty account), and its operations' results
-	// list them only when scratch is scratchKeepEntries.
+	// (their Hash is empty and Head does not change), and its operations'
+	// results list them, and the Earned read from them, only when scratch
+	// is scratchKeepEntries.
 	scratch scratchMode
 	win     windowMemo
 }
@@ -104,7 +105,7 @@ type scratchMode uint8
 
 const (
 	scratchNone        scratchMode = iota
-	scratchNoEntries               // no hash chain, no Result.Entries
+	scratchNoEntries               // no hash chain, no Result.Entries nor Earned
 	scratchKeepEntries             // no hash chain; Result.Entries as usual
 )
 

@@ -46,6 +46,8 @@ func (p *Program) Event(a Account, c Customer, ev Event, now time.Time) (Account
 	}
 	acc, r := t.finish()
 	r.Trace, r.RuleFailures = out.Trace, out.Failures
-	r.Earned = p.earnings(out, r.Entries, decimal.Zero, decimal.Zero)
+	if acc.scratch != scratchNoEntries { // Earned is read from the entries
+		r.Earned = p.earnings(out, r.Entries, decimal.Zero, decimal.Zero)
+	}
 	return acc, r, nil
 }

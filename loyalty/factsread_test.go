@@ -69,6 +69,34 @@ func TestFactsReadWhereRulesReadThem(t *testing.T) {
 			})
 		}
 	}
+	// Under CompileWith the facts are embedded in FactsWith: a rule may
+	// reach them promoted or through the embedded Facts, and either way
+	// they are computed.
+	for _, prefix := range []string{"", "Facts."} {
+		for _, fact := range facts {
+			t.Run("extension/"+prefix+fact, func(t *testing.T) {
+				c := factsConfig()
+				c.Rules = append(c.Rules, rules.Rule{ID: "fact", Kind: rules.Accrual, When: prefix + fact + " > 2", Value: "1000"})
+				lazy, err := loyalty.CompileWith[struct{}](c)
+				if err != nil {
+					t.Fatal(err)
+				}
+				all, err := loyalty.CompileWith[struct{}](c)
+				if err != nil {
+					t.Fatal(err)
+				}
+				loyalty.ReadAllFacts(all)
+				lazyRes, fired := factsScript(t, lazy)
+				allRes, _ := factsScript(t, all)
+				if diff := cmp.Diff(allRes, lazyRes); diff != "" {
+					t.Errorf("results (-every fact +the facts read):\n%s", diff)
+				}
+				if !fired {
+					t.Errorf("the rule reading %s never gave anything", prefix+fact)
+				}
+			})
+		}
+	}
 	// A programme whose rules read none of them computes none: with the
 	// account's facts left zero, a rule that read one would not fire.
 	none := factsConfig()

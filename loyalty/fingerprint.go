@@ -16,6 +16,10 @@ import (
 // and 10.00 are the same amount), attributes by sorted key, hashed with
 // SHA-256. A retry with an equal payload has the same fingerprint; any
 // other payload, a different one.
+//
+// It is a value: each method returns it with more written, and the result
+// must be kept (f = f.str(…)). Two chains from one value write into the
+// same buffer, so build one chain at a time.
 type fingerprinter struct{ b []byte }
 
 func (f fingerprinter) str(s string) fingerprinter {

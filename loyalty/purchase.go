@@ -179,7 +179,9 @@ func (p *Program) purchase(a Account, c Customer, o Order, now time.Time, quote 
 	}
 	acc, r := t.finish()
 	r.Trace, r.RuleFailures, r.Money = out.Trace, out.Failures, paid
-	r.Earned = p.earnings(out, r.Entries, paid, o.Total)
+	if acc.scratch != scratchNoEntries { // Earned is read from the entries
+		r.Earned = p.earnings(out, r.Entries, paid, o.Total)
+	}
 	return acc, r, nil
 }
 

@@ -45,3 +45,42 @@ func TestReads(t *testing.T) {
 		})
 	}
 }
+
+// embeddingFacts embed shopFacts, as a host's extension of a library's
+// facts does: its fields are read through the embedded struct's name or
+// promoted, and Reads names them the same either way.
+type embeddingFacts struct {
+	Base
+	Extra int `expr:"extra"`
+}
+
+// Base is shopFacts under an exported name, which expressions can name.
+type Base = shopFacts
+
+func TestReadsThroughEmbedding(t *testing.T) {
+	for _, tc := range []struct {
+		name, value string
+		want        []string
+	}{
+		{"promoted", "customer.Orders", []string{"customer", "customer.Orders"}},
+		{"through the embedded struct", "Base.customer.Orders", []string{"customer", "customer.Orders"}},
+		{"the extension's own", "extra", []string{"extra"}},
+		{"the embedded struct whole", "Base != nil ? 1 : 0", []string{"customer", "customer.Orders", "customer.Tier", "order.Total", "extra"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			set, err := rules.Compile[embeddingFacts]([]rules.Rule{{ID: "r", Kind: rules.Accrual, Value: tc.value}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, p := range []string{"customer", "customer.Orders", "customer.Tier", "order.Total", "extra"} {
+				if set.Reads(p) {
+					got = append(got, p)
+				}
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("read (-want +got):\n%s", diff)
+			}
+		})
+	}
+}

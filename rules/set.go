@@ -168,7 +168,7 @@ func Compile[F Facts](defs []Rule, opts ...Option) (*Set[F], error) {
 		for _, p := range []*vm.Program{out[i].when, out[i].value} {
 			if p != nil {
 				var n int
-				set.reads, n = readPaths(set.reads, p.Node())
+				set.reads, n = readPaths(reflect.TypeFor[F](), set.reads, p.Node())
 				reads += n
 			}
 		}

@@ -25,21 +25,35 @@ func (p *Program) tierRank(name string) int {
 // order), less the refunds of the orders in it.
 func (p *Program) window(a *Account, now time.Time) (decsum.Sum, int) {
 	m := &a.win
-	if m.valid && m.at.Equal(now) && m.orders == a.orders.Len() && m.refunds == a.refundN {
+	if m.valid && m.at.Equal(now) && m.refunds == a.refundN && m.orders <= a.orders.Len() {
+		// Orders made since are added to the memo: a purchase asks for
+		// the window before its order and again after it.
+		for i := m.orders; i < a.orders.Len(); i++ {
+			if o := a.orders.Ptr(i); o.at.After(m.from) && !o.at.After(now) {
+				m.spend.Add(o.paid)
+				m.spend.Sub(o.refunded)
+				if !a.unsorted || !o.fullyReturned() { // as span counts: in time order, only refunds take an order out
+					m.count++
+				}
+			}
+		}
+		m.orders = a.orders.Len()
 		return m.spend, m.count
 	}
-	spend, count := p.computeWindow(a, now)
-	*m = windowMemo{valid: true, at: now, orders: a.orders.Len(), refunds: a.refundN, spend: spend, count: count}
+	from := addMonths(now, -p.cfg.TierWindowMonths, p.loc)
+	spend, count := p.span(a, from, now)
+	*m = windowMemo{valid: true, at: now, from: from, orders: a.orders.Len(), refunds: a.refundN, spend: spend, count: count}
 	return spend, count
 }
 
 // windowMemo keeps the last window: an operation asks for it at one
 // instant several times (the purchase's record, the rules' facts, the tier
 // promotion). Orders are only appended and refunds counted, so the key
-// says whether anything it sums has changed.
+// says whether anything it sums has changed, and the orders made since
+// are all it has to add.
 type windowMemo struct {
 	valid           bool
-	at              time.Time
+	at, from        time.Time // the window is (from, at]
 	orders, refunds int
 	spend           decsum.Sum
 	count           int

@@ -179,3 +179,25 @@ func ExampleCondition() {
 	fmt.Println(ok, err)
 	// Output: true <nil>
 }
+
+// A host whose facts cost something to gather asks the compiled set which
+// of them its rules read, and gathers only those.
+func ExampleSet_Reads() {
+	set, err := rules.Compile[Facts]([]rules.Rule{
+		{ID: "base", Kind: rules.Accrual, Value: "floor(order.Total)"},
+		{ID: "gold", Kind: rules.Accrual, When: `customer.Tier == "gold"`, Value: "50"},
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, path := range []string{"order.Total", "customer.Tier", "customer.LifetimeSpend", "customer", "order.Lines"} {
+		fmt.Println(path, set.Reads(path))
+	}
+	// Output:
+	// order.Total true
+	// customer.Tier true
+	// customer.LifetimeSpend false
+	// customer true
+	// order.Lines false
+}

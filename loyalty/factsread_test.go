@@ -57,15 +57,7 @@ func TestFactsReadWhereRulesReadThem(t *testing.T) {
 					t.Errorf("computes %v, want [%s]", got, want)
 				}
 				all := mustProgram(t, config(fact))
-				loyalty.ReadAllFacts(all)
-				lazyRes, fired := factsScript(t, lazy)
-				allRes, _ := factsScript(t, all)
-				if diff := cmp.Diff(allRes, lazyRes); diff != "" {
-					t.Errorf("results (-every fact +the facts read):\n%s", diff)
-				}
-				if !fired {
-					t.Errorf("the rule reading %s never gave anything", fact)
-				}
+				sameAsEveryFact(t, lazy, all, fact)
 			})
 		}
 	}
@@ -85,15 +77,7 @@ func TestFactsReadWhereRulesReadThem(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				loyalty.ReadAllFacts(all)
-				lazyRes, fired := factsScript(t, lazy)
-				allRes, _ := factsScript(t, all)
-				if diff := cmp.Diff(allRes, lazyRes); diff != "" {
-					t.Errorf("results (-every fact +the facts read):\n%s", diff)
-				}
-				if !fired {
-					t.Errorf("the rule reading %s never gave anything", prefix+fact)
-				}
+				sameAsEveryFact(t, lazy, all, prefix+fact)
 			})
 		}
 	}
@@ -110,6 +94,22 @@ func TestFactsReadWhereRulesReadThem(t *testing.T) {
 	allRes, _ := factsScript(t, all)
 	if diff := cmp.Diff(allRes, lazyRes); diff != "" {
 		t.Errorf("results (-every fact +none):\n%s", diff)
+	}
+}
+
+// sameAsEveryFact runs the script under lazy and under all made to
+// compute every fact: the results must be the same, and rule "fact"
+// (reading fact) must give something.
+func sameAsEveryFact(t *testing.T, lazy, all *loyalty.Program, fact string) {
+	t.Helper()
+	loyalty.ReadAllFacts(all)
+	lazyRes, fired := factsScript(t, lazy)
+	allRes, _ := factsScript(t, all)
+	if diff := cmp.Diff(allRes, lazyRes); diff != "" {
+		t.Errorf("results (-every fact +the facts read):\n%s", diff)
+	}
+	if !fired {
+		t.Errorf("the rule reading %s never gave anything", fact)
 	}
 }
 

@@ -52,18 +52,7 @@ func TestPersistence(t *testing.T) {
 					nv.slice = append(nv.slice, x)
 				}
 				k := fmt.Sprint(rapid.IntRange(0, 300).Draw(t, "key"))
-				if rapid.Bool().Draw(t, "insert") { // Insert adds a new key only
-					_, had := nv.plain[k]
-					if nv.m.Insert(k, x, o) == had {
-						t.Fatalf("Insert(%q) reported %v with the key present: %v", k, !had, had)
-					}
-					if !had {
-						nv.plain[k] = x
-					}
-				} else {
-					nv.m.Set(k, x, o)
-					nv.plain[k] = x
-				}
+				changeMap(t, &nv.m, nv.plain, k, x, o, rapid.Bool().Draw(t, "insert"))
 			}
 			versions = append(versions, nv)
 			for vi, ver := range versions {
@@ -294,18 +283,7 @@ func TestMapSpills(t *testing.T) {
 			for i := range n {
 				k := fmt.Sprint((seed + i*7919) % 6000)
 				x := seed ^ i
-				if i%3 == 0 {
-					_, had := nv.plain[k]
-					if nv.m.Insert(k, x, o) == had {
-						t.Fatalf("Insert(%q) reported %v with the key present: %v", k, !had, had)
-					}
-					if !had {
-						nv.plain[k] = x
-					}
-				} else {
-					nv.m.Set(k, x, o)
-					nv.plain[k] = x
-				}
+				changeMap(t, &nv.m, nv.plain, k, x, o, i%3 == 0)
 			}
 			versions = append(versions, nv)
 			for vi, ver := range versions {
@@ -323,4 +301,21 @@ func TestMapSpills(t *testing.T) {
 			}
 		}
 	})
+}
+
+// changeMap sets k to x in m under o, and in plain, its model: with
+// Insert (which adds a new key only, and says whether it did) or Set.
+func changeMap(t *rapid.T, m *Map[int], plain map[string]int, k string, x int, o *Owner, insert bool) {
+	if !insert {
+		m.Set(k, x, o)
+		plain[k] = x
+		return
+	}
+	_, had := plain[k]
+	if m.Insert(k, x, o) == had {
+		t.Fatalf("Insert(%q) reported %v with the key present: %v", k, !had, had)
+	}
+	if !had {
+		plain[k] = x
+	}
 }

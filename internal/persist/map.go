@@ -39,6 +39,9 @@ type mapLeaf[V any] struct {
 	buckets    *[fan][]mapItem[V] // nil: the items are in small
 	fresh      uint16             // bucket k's slice was allocated under owner: writable in place
 	smallFresh bool               // small was allocated under owner
+	// inline holds small while it has at most two items: a new leaf
+	// and its first items in one allocation.
+	inline [2]mapItem[V]
 }
 
 // smallLeaf is how many items a leaf keeps in small before it spills.
@@ -114,8 +117,13 @@ func (m *Map[V]) set(key string, v V, o *Owner, replace bool) bool {
 	leaf := mid.children[j]
 	if leaf == nil || leaf.owner != o {
 		l := &mapLeaf[V]{owner: o} // fresh is 0: the slices are still shared
+		l.small, l.smallFresh = l.inline[:0], true
 		if leaf != nil {
-			l.small = leaf.small
+			if len(leaf.small) <= len(l.inline) {
+				l.small = append(l.small, leaf.small...)
+			} else {
+				l.small, l.smallFresh = leaf.small, false
+			}
 			if leaf.buckets != nil {
 				b := *leaf.buckets
 				l.buckets = &b
